@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { Command, InvalidArgumentError } from 'commander';
+import { cockpitCommand } from './commands/cockpitCommand.js';
+import { configCheckCommand } from './commands/configCheckCommand.js';
+import { demoCommand } from './commands/demoCommand.js';
+import { demoDownCommand } from './commands/demoDownCommand.js';
+import { EXIT_FAILURE, EXIT_USAGE } from './commands/exitCodes.js';
+import { ConfigError } from './services/config/ConfigError.js';
+
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+
+function nodeCount(value: string): number {
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < 1 || count > 9) throw new InvalidArgumentError('a whole number from 1 to 9');
+  return count;
+}
+
+const program = new Command()
+  .name('pgcockpit')
+  .description('A full-screen terminal cockpit for PostgreSQL streaming replication.')
+  .version(version, '-V, --version')
+  .option('-c, --config <file>', 'config file (default: $PGCOCKPIT_CONFIG, ./pgcockpit.yaml, ~/.config/pgcockpit/config.yaml)')
+  .showHelpAfterError()
+  .action(async (options: { config?: string }) => cockpitCommand(options));
+
+const demo = program
+  .command('demo')
+  .description('create (or reuse) a sandbox cluster of real PostgreSQL servers on loopback and open the cockpit on it')
+  .option('-n, --nodes <count>', 'nodes in a new sandbox: 1 primary + count-1 standbys (default 3)', nodeCount)
+  .option('-d, --dir <dir>', 'sandbox directory (default: $XDG_STATE_HOME/pgcockpit/demo; the postgres user\'s home when run as root)')
+  .option('--pg-bin <dir>', 'PostgreSQL server binaries (default: $PG_BINDIR, pg_config --bindir, newest /usr/lib/postgresql/*/bin)')
+  .option('--no-open', 'set the sandbox up and print where it is, without opening the cockpit')
+  .action(async (options: { nodes?: number; dir?: string; pgBin?: string; open: boolean }) => demoCommand(options));
+
+demo
+  .command('down')
+  .description('stop the sandbox\'s servers and remove its directory')
+  .option('-d, --dir <dir>', 'sandbox directory (default: as for demo)')
+  .option('--pg-bin <dir>', 'PostgreSQL server binaries (default: as for demo)')
+  .action(async (options: { dir?: string; pgBin?: string }) => demoDownCommand(options));
+
+program
+  .command('config')
+  .description('work with the config file')
+  .command('check')
+  .description('validate the config file and summarise the cluster it describes')
+  .option('-c, --config <file>', 'config file (default: as for pgcockpit)')
+  .action(async (options: { config?: string }, command: Command) =>
+    configCheckCommand({ config: options.config ?? command.optsWithGlobals<{ config?: string }>().config }),
+  );
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`pgcockpit: ${error.message}\n`);
+    process.exitCode = EXIT_USAGE;
+  } else {
+    process.stderr.write(`pgcockpit: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = EXIT_FAILURE;
+  }
+}

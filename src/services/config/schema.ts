@@ -1,0 +1,131 @@
+import { z } from 'zod';
+
+/**
+ * The shape of pgcockpit.yaml. Objects are strict: an unknown key is a typo the
+ * DBA wants to hear about, not silently ignore. Passwords have no place here;
+ * libpq's own conventions (PGPASSWORD, ~/.pgpass, PGPASSFILE, passfile) apply.
+ */
+
+const nodeName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'must start with a letter or digit and use only letters, digits, "_", "." and "-"')
+  .max(63);
+
+const port = z.number().int('must be a whole number').min(1, 'must be between 1 and 65535').max(65535, 'must be between 1 and 65535');
+
+/** A command as an argument vector: never a string a shell would re-split. */
+const argv = z.array(z.string().min(1)).min(1, 'must name a program');
+
+export const sshSchema = z.strictObject({
+  /** A host name, an address, or an alias from ~/.ssh/config. */
+  host: z.string().min(1),
+  user: z.string().min(1).optional(),
+  port: port.optional(),
+  identityFile: z.string().min(1).optional(),
+});
+
+/**
+ * How to start, stop, restart and ask the status of a node's server.
+ * Placeholders: {pgBinDir}, {dataDir}, {node}. Absent commands default to pg_ctl.
+ */
+export const serviceSchema = z.strictObject({
+  start: argv.optional(),
+  stop: argv.optional(),
+  restart: argv.optional(),
+  status: argv.optional(),
+});
+
+export const nodeSchema = z.strictObject({
+  name: nodeName,
+  host: z.string().min(1),
+  port: port.default(5432),
+  user: z.string().min(1).default('postgres'),
+  database: z.string().min(1).default('postgres'),
+  /** libpq passfile for this node; defaults to the cluster's passfile, then libpq's own lookup. */
+  passfile: z.string().min(1).optional(),
+  dataDir: z.string().min(1).optional(),
+  osUser: z.string().min(1).default('postgres'),
+  pgBinDir: z.string().min(1).optional(),
+  /** Absent: the node's host is this machine. */
+  ssh: sshSchema.optional(),
+  service: serviceSchema.optional(),
+});
+
+export const replicationSchema = z.strictObject({
+  user: z.string().min(1).default('replication'),
+  /** Physical slot name for a standby; {node} is replaced by the standby's name. */
+  slotNamePattern: z
+    .string()
+    // Braces only as the whole {node} placeholder: a stray "{" would end up in the slot name, which PostgreSQL rejects.
+    .regex(/^(?:[a-z0-9_]|\{node\})+$/, 'may use only lower-case letters, digits, "_" and the {node} placeholder')
+    .default('slot_{node}'),
+});
+
+export const archiveSchema = z.strictObject({
+  dir: z.string().min(1),
+  /** The node whose host holds the archive; absent: this machine. */
+  host: z.string().min(1).optional(),
+});
+
+export const backupsSchema = z.strictObject({
+  dir: z.string().min(1),
+});
+
+export const configSchema = z
+  .strictObject({
+    cluster: z.string().min(1),
+    passfile: z.string().min(1).optional(),
+    nodes: z.array(nodeSchema).min(1, 'must list at least one node'),
+    replication: replicationSchema.default({ user: 'replication', slotNamePattern: 'slot_{node}' }),
+    archive: archiveSchema.optional(),
+    backups: backupsSchema.optional(),
+  })
+  .superRefine((config, ctx) => {
+    const seenNames = new Map<string, number>();
+    const seenEndpoints = new Map<string, number>();
+    config.nodes.forEach((node, index) => {
+      const firstName = seenNames.get(node.name);
+      if (firstName !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['nodes', index, 'name'],
+          message: `duplicate node name "${node.name}" (first used by nodes[${firstName}])`,
+        });
+      } else {
+        seenNames.set(node.name, index);
+      }
+      const endpoint = `${node.host}:${node.port}`;
+      const firstEndpoint = seenEndpoints.get(endpoint);
+      if (firstEndpoint !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['nodes', index, 'port'],
+          message: `${endpoint} is already used by node "${config.nodes[firstEndpoint]?.name}"`,
+        });
+      } else {
+        seenEndpoints.set(endpoint, index);
+      }
+      if (node.ssh === undefined && node.dataDir === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['nodes', index, 'dataDir'],
+          message: 'is required for a local node (one without ssh): pgcockpit must know where its data lives',
+        });
+      }
+    });
+    if (config.archive?.host !== undefined && !seenNames.has(config.archive.host)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['archive', 'host'],
+        message: `names no node: "${config.archive.host}" is not one of ${[...seenNames.keys()].join(', ')}`,
+      });
+    }
+  });
+
+export type SshConfig = z.infer<typeof sshSchema>;
+export type ServiceConfig = z.infer<typeof serviceSchema>;
+export type NodeConfig = z.infer<typeof nodeSchema>;
+export type ReplicationConfig = z.infer<typeof replicationSchema>;
+export type CockpitConfig = z.infer<typeof configSchema>;
+/** What a config file looks like before defaults are applied (what the sandbox writes). */
+export type CockpitConfigInput = z.input<typeof configSchema>;

@@ -1,0 +1,14 @@
+/**
+ * Quotes one argument for a POSIX shell: the result is a single word that the
+ * shell turns back into exactly `arg`, whatever bytes it holds. Single quotes
+ * protect everything except a single quote itself, which is written as '\''.
+ */
+export function shellQuote(arg: string): string {
+  if (arg !== '' && /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg)) return arg;
+  return `'${arg.replaceAll("'", `'\\''`)}'`;
+}
+
+/** A command line a shell splits back into exactly `argv`. */
+export function shellJoin(argv: readonly string[]): string {
+  return argv.map(shellQuote).join(' ');
+}

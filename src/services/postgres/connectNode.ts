@@ -1,0 +1,62 @@
+import pg from 'pg';
+import type { CockpitConfig, NodeConfig } from '../config/schema.js';
+import { lookupPassword, passfilePath } from './passfile.js';
+
+export interface ConnectOptions {
+  connectTimeoutMs?: number;
+  statementTimeoutMs?: number;
+  /** Shown in pg_stat_activity, so a DBA can tell the cockpit's sessions apart. */
+  applicationName?: string;
+}
+
+/**
+ * Opens a connection to a node with libpq's password conventions:
+ * $PGPASSWORD first, then the node's or cluster's passfile, $PGPASSFILE or
+ * ~/.pgpass. The password is looked up at connect time and never stored.
+ */
+export async function connectNode(
+  node: NodeConfig,
+  config: Pick<CockpitConfig, 'passfile'>,
+  options: ConnectOptions = {},
+): Promise<pg.Client> {
+  const client = new pg.Client({
+    host: node.host,
+    port: node.port,
+    user: node.user,
+    database: node.database,
+    password: async () =>
+      process.env.PGPASSWORD ??
+      (await lookupPassword(passfilePath(node.passfile ?? config.passfile), {
+        host: node.host,
+        port: node.port,
+        database: node.database,
+        user: node.user,
+      })) ??
+      '',
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 3000,
+    statement_timeout: options.statementTimeoutMs ?? 5000,
+    application_name: options.applicationName ?? 'pgcockpit',
+  });
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    throw error;
+  }
+  return client;
+}
+
+/** Runs `work` on a fresh connection and always closes it. */
+export async function withNodeClient<T>(
+  node: NodeConfig,
+  config: Pick<CockpitConfig, 'passfile'>,
+  work: (client: pg.Client) => Promise<T>,
+  options?: ConnectOptions,
+): Promise<T> {
+  const client = await connectNode(node, config, options);
+  try {
+    return await work(client);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}

@@ -1,0 +1,156 @@
+import { randomBytes } from 'node:crypto';
+import { appendFile, chown, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type pg from 'pg';
+import type { CockpitConfig } from '../config/schema.js';
+import { configSchema } from '../config/schema.js';
+import { freePort } from '../os/freePort.js';
+import type { OsUser } from '../os/osUser.js';
+import { makeOwnedDir, writeOwnedFile } from '../os/ownedPath.js';
+import { runLocalChecked } from '../os/runLocal.js';
+import { withNodeClient } from '../postgres/connectNode.js';
+import { pgCtlStart } from '../postgres/pgCtl.js';
+import { slotNameFor } from '../postgres/slotName.js';
+import { waitForStreaming } from '../postgres/waitForStreaming.js';
+import { SAMPLE_SCHEMA_SQL } from './sampleData.js';
+import { SANDBOX_DATABASE, SANDBOX_SUPERUSER, sandboxConfig, sandboxConfigYaml } from './sandboxConfig.js';
+import type { SandboxLayout } from './sandboxLayout.js';
+import { sandboxNodeNames } from './sandboxLayout.js';
+import { NODE_CONF, nodeSettings, sandboxHba, sharedSettings } from './sandboxSettings.js';
+
+export interface SandboxProgress {
+  /** A step begins ("initdb pg1", "pg_basebackup pg2 from pg1", ...). */
+  onStep?: (message: string) => void;
+  /** A line a PostgreSQL tool printed. */
+  onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+}
+
+export interface CreateSandboxOptions extends SandboxProgress {
+  layout: SandboxLayout;
+  nodeCount: number;
+  pgBinDir: string;
+  osUser: OsUser;
+}
+
+const REPLICATION_USER = 'replication';
+const SLOT_PATTERN = 'slot_{node}';
+
+/**
+ * Builds a real streaming-replication cluster the way the runbook does:
+ * archive directory owned by the server account (0750), archive_mode with a
+ * safe archive_command, a replication role and its pg_hba line, one physical
+ * slot per standby, standbys cloned with `pg_basebackup -R -S <slot>` as the
+ * server account (never root), wal_log_hints on, and a small sample database.
+ */
+export async function createSandbox(options: CreateSandboxOptions): Promise<CockpitConfig> {
+  const { layout, osUser, pgBinDir } = options;
+  const step = options.onStep ?? (() => undefined);
+  const names = sandboxNodeNames(options.nodeCount);
+  const [primaryName, ...standbyNames] = names;
+  if (primaryName === undefined) throw new Error('a sandbox needs at least one node');
+  const ports = await Promise.all(names.map(() => freePort()));
+  const configInput = sandboxConfig({
+    layout,
+    nodes: names.map((name, i) => ({ name, port: ports[i] ?? 0 })),
+    osUser: osUser.name,
+    pgBinDir,
+    replicationUser: REPLICATION_USER,
+    slotNamePattern: SLOT_PATTERN,
+  });
+  const config = configSchema.parse(configInput);
+  const nodes = config.nodes;
+  const primary = nodes[0]!;
+  const tool = (program: string, args: string[], env?: Record<string, string>) =>
+    runLocalChecked({ file: path.join(pgBinDir, program), args, osUser, env, onLine: options.onLine });
+
+  step(`sandbox directory ${layout.root} (owned by ${osUser.name})`);
+  await makeOwnedDir(layout.root, osUser, 0o750);
+  await writeOwnedFile(layout.marker, 'This directory is a pgcockpit sandbox; `pgcockpit demo down` removes it.\n', osUser, 0o644);
+  await makeOwnedDir(layout.archiveDir, osUser, 0o750);
+  await makeOwnedDir(layout.backupsDir, osUser, 0o750);
+  for (const name of names) await makeOwnedDir(layout.nodeDir(name), osUser, 0o750);
+
+  const superuserPassword = randomBytes(18).toString('base64url');
+  const replicationPassword = randomBytes(18).toString('base64url');
+  await writeOwnedFile(
+    layout.passfile,
+    `127.0.0.1:*:*:${SANDBOX_SUPERUSER}:${superuserPassword}\n127.0.0.1:*:*:${REPLICATION_USER}:${replicationPassword}\n`,
+    osUser,
+  );
+
+  step(`initdb ${primaryName}`);
+  const pwfile = path.join(layout.nodeDir(primaryName), '.initdb-pw');
+  await writeOwnedFile(pwfile, `${superuserPassword}\n`, osUser);
+  try {
+    await tool('initdb', [
+      '-D', layout.dataDir(primaryName),
+      '-U', SANDBOX_SUPERUSER,
+      `--pwfile=${pwfile}`,
+      '--auth=scram-sha-256',
+      '--encoding=UTF8',
+      '--no-locale',
+    ]);
+  } finally {
+    await rm(pwfile, { force: true });
+  }
+  const primaryData = layout.dataDir(primaryName);
+  await appendOwned(path.join(primaryData, 'postgresql.conf'), sharedSettings(layout.archiveDir), osUser);
+  await writeOwnedFile(path.join(primaryData, 'pg_hba.conf'), sandboxHba(REPLICATION_USER), osUser);
+  await writeOwnedFile(path.join(primaryData, NODE_CONF), nodeSettings(primaryName, primary.port), osUser);
+
+  step(`start ${primaryName} on 127.0.0.1:${primary.port}`);
+  await pgCtlStart({ pgBinDir, dataDir: primaryData, osUser, onLine: options.onLine }, layout.logFile(primaryName));
+
+  step(`replication role, ${standbyNames.length} slot(s) and the sample database on ${primaryName}`);
+  await withNodeClient({ ...primary, database: 'postgres' }, config, async (client) => {
+    await client.query(`create role ${REPLICATION_USER} with replication login password ${literal(client, replicationPassword)}`);
+    await client.query(`create database ${SANDBOX_DATABASE}`);
+    for (const standby of standbyNames) {
+      await client.query('select pg_create_physical_replication_slot($1)', [slotNameFor(SLOT_PATTERN, standby)]);
+    }
+  });
+  await withNodeClient(primary, config, (client) => client.query(SAMPLE_SCHEMA_SQL));
+
+  await Promise.all(
+    nodes.slice(1).map(async (standby) => {
+      step(`pg_basebackup ${standby.name} from ${primaryName} (slot ${slotNameFor(SLOT_PATTERN, standby.name)})`);
+      const dataDir = layout.dataDir(standby.name);
+      await tool(
+        'pg_basebackup',
+        [
+          '-h', primary.host,
+          '-p', String(primary.port),
+          '-U', REPLICATION_USER,
+          '-D', dataDir,
+          '-R',
+          '-S', slotNameFor(SLOT_PATTERN, standby.name),
+          '-X', 'stream',
+          '-c', 'fast',
+          '--no-password',
+        ],
+        { PGPASSFILE: layout.passfile },
+      );
+      await writeOwnedFile(path.join(dataDir, NODE_CONF), nodeSettings(standby.name, standby.port), osUser);
+      step(`start ${standby.name} on 127.0.0.1:${standby.port}`);
+      await pgCtlStart({ pgBinDir, dataDir, osUser, onLine: options.onLine }, layout.logFile(standby.name));
+    }),
+  );
+
+  if (standbyNames.length > 0) {
+    step(`wait for ${standbyNames.length} standby(s) to stream from ${primaryName}`);
+    await waitForStreaming(primary, config, standbyNames, 30_000);
+  }
+
+  await writeFile(layout.configFile, sandboxConfigYaml(configInput, layout.root), { mode: 0o644 });
+  return config;
+}
+
+async function appendOwned(file: string, text: string, owner: OsUser): Promise<void> {
+  await appendFile(file, text);
+  await chown(file, owner.uid, owner.gid);
+}
+
+/** A string literal for SQL that cannot be expressed as a bind parameter (utility statements). */
+function literal(client: pg.Client, value: string): string {
+  return client.escapeLiteral(value);
+}

@@ -1,0 +1,38 @@
+import { render } from 'ink';
+import { startClusterPoller } from '../services/cluster/clusterPoller.js';
+import type { CockpitConfig } from '../services/config/schema.js';
+import { enterFullScreen } from '../services/terminal/fullScreen.js';
+import { createCockpitStore } from '../state/createCockpitStore.js';
+import { CockpitStoreContext } from '../state/storeContext.js';
+import { App } from '../views/App.js';
+import { themeFor } from '../views/theme.js';
+import { ThemeContext } from '../views/ThemeContext.js';
+
+export interface RunCockpitOptions {
+  intervalMs?: number;
+}
+
+/**
+ * Opens the full-screen cockpit on a cluster and resolves when the DBA quits.
+ * The poller writes into the store; the views only read it.
+ */
+export async function runCockpit(config: CockpitConfig, options: RunCockpitOptions = {}): Promise<void> {
+  const intervalMs = options.intervalMs ?? 1000;
+  const store = createCockpitStore(config, intervalMs);
+  const stopPoller = startClusterPoller({ config, intervalMs, onTick: (snapshots) => store.getState().applyTick(snapshots) });
+  const screen = enterFullScreen();
+  try {
+    const instance = render(
+      <CockpitStoreContext.Provider value={store}>
+        <ThemeContext.Provider value={themeFor()}>
+          <App />
+        </ThemeContext.Provider>
+      </CockpitStoreContext.Provider>,
+      { exitOnCtrlC: false },
+    );
+    await instance.waitUntilExit();
+  } finally {
+    screen.restore();
+    await stopPoller();
+  }
+}
