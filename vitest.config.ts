@@ -8,6 +8,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Two cores: more workers only make real-server tests time out.
     maxWorkers: 2,
+    // chalk sees no TTY under vitest and would drop all colour, making colour assertions vacuous.
+    env: { FORCE_COLOR: '1' },
     reporters: ['default', 'json'],
     outputFile: { json: 'test-results/vitest.json' },
   },

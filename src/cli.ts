@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { allSubcommands } from './commands/allSubcommands.js';
 import { cockpitCommand } from './commands/cockpitCommand.js';
 import { configCheckCommand } from './commands/configCheckCommand.js';
 import { demoCommand } from './commands/demoCommand.js';
@@ -22,6 +23,8 @@ const program = new Command()
   .version(version, '-V, --version')
   .option('-c, --config <file>', 'config file (default: $PGCOCKPIT_CONFIG, ./pgcockpit.yaml, ~/.config/pgcockpit/config.yaml)')
   .showHelpAfterError()
+  // Throw instead of exiting, so a usage error gets exit code 2 like a config error.
+  .exitOverride()
   .action(async (options: { config?: string }) => cockpitCommand(options));
 
 const demo = program
@@ -50,11 +53,17 @@ program
     configCheckCommand({ config: options.config ?? command.optsWithGlobals<{ config?: string }>().config }),
   );
 
+program.addHelpText('after', () => allSubcommands(program));
+
 try {
   await program.parseAsync();
 } catch (error) {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`pgcockpit: ${error.message}\n`);
+  if (error instanceof CommanderError) {
+    // commander has printed the message (or the help, or the version) already.
+    process.exitCode = error.exitCode === 0 ? 0 : EXIT_USAGE;
+  } else if (error instanceof ConfigError) {
+    // Problems in a file are already `file:line:col: key: message` lines, one each.
+    process.stderr.write(error.problems.length > 0 ? `${error.message}\n` : `pgcockpit: ${error.message}\n`);
     process.exitCode = EXIT_USAGE;
   } else {
     process.stderr.write(`pgcockpit: ${error instanceof Error ? error.message : String(error)}\n`);

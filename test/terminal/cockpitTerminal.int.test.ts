@@ -1,0 +1,93 @@
+import { execa } from 'execa';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { TestCluster } from '../support/testCluster.js';
+import { startTestCluster } from '../support/testCluster.js';
+import { TmuxSession } from '../support/tmux.js';
+
+const CLI = path.resolve('dist/cli.js');
+
+describe('the cockpit in a real terminal (tmux)', () => {
+  let cluster: TestCluster;
+  let tmux: TmuxSession;
+  beforeAll(async () => {
+    cluster = await startTestCluster(2);
+  });
+  afterAll(async () => {
+    await cluster?.destroy();
+  });
+  afterEach(async () => {
+    await tmux?.kill();
+  });
+
+  async function openCockpit(): Promise<TmuxSession> {
+    tmux = new TmuxSession();
+    await tmux.start(`node ${CLI} --config ${cluster.layout.configFile}`);
+    const screen = await tmux.waitForScreen(/pg2\s+STANDBY/);
+    expect(screen).toMatch(/pg1\s+PRIMARY/);
+    expect(screen).toContain('2/2 up');
+    expect(await tmux.alternateScreen()).toBe(true);
+    return tmux;
+  }
+
+  it('shows the nodes full screen and q leaves the terminal as it was', async () => {
+    await openCockpit();
+    await tmux.sendKeys('q');
+    const screen = await tmux.waitForScreen(/EXIT=\d+/);
+    expect(screen).toContain('EXIT=0');
+    expect(await tmux.alternateScreen()).toBe(false);
+    expect(screen).not.toContain('PRIMARY');
+  });
+
+  it('Ctrl-C quits the same way', async () => {
+    await openCockpit();
+    await tmux.sendKeys('C-c');
+    expect(await tmux.waitForScreen(/EXIT=\d+/)).toContain('EXIT=0');
+    expect(await tmux.alternateScreen()).toBe(false);
+  });
+
+  it('SIGTERM restores the terminal and exits 143', async () => {
+    await openCockpit();
+    process.kill(await tmux.programPid(), 'SIGTERM');
+    expect(await tmux.waitForScreen(/EXIT=\d+/)).toContain('EXIT=143');
+    expect(await tmux.alternateScreen()).toBe(false);
+  });
+
+  it('shows a stopped node as DOWN with the reason', async () => {
+    await openCockpit();
+    await execa(path.join(cluster.pgBinDir, 'pg_ctl'), ['-D', cluster.node('pg2').dataDir ?? '', '-m', 'immediate', 'stop'], {
+      uid: cluster.osUser.uid,
+      gid: cluster.osUser.gid,
+      cwd: '/',
+    });
+    const screen = await tmux.waitForScreen(/✗ DOWN/);
+    expect(screen).toContain('connection refused');
+    expect(screen).toContain('1/2 up');
+  });
+});
+
+describe('terminal restore on a crash', () => {
+  it('leaves the alternate screen and exits 70 when the program throws', async () => {
+    const script = path.join(cluster_tmp(), 'crash.mjs');
+    await writeFile(
+      script,
+      `import { enterFullScreen } from ${JSON.stringify(path.resolve('dist/services/terminal/fullScreen.js'))};\n` +
+        `enterFullScreen();\nsetTimeout(() => { throw new Error('boom'); }, 200);\nsetInterval(() => {}, 1000);\n`,
+    );
+    const tmux = new TmuxSession();
+    try {
+      await tmux.start(`node ${script}`);
+      const screen = await tmux.waitForScreen(/EXIT=\d+/);
+      expect(screen).toContain('EXIT=70');
+      expect(screen).toContain('pgcockpit crashed: Error: boom');
+      expect(await tmux.alternateScreen()).toBe(false);
+    } finally {
+      await tmux.kill();
+    }
+  });
+});
+
+function cluster_tmp(): string {
+  return process.env.TMPDIR ?? '/tmp';
+}
