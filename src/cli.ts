@@ -25,6 +25,8 @@ const program = new Command()
   .showHelpAfterError()
   // Throw instead of exiting, so a usage error gets exit code 2 like a config error.
   .exitOverride()
+  // Options after a subcommand belong to it: `demo down --dir X` must reach `down`, not `demo`.
+  .enablePositionalOptions()
   .action(async (options: { config?: string }) => cockpitCommand(options));
 
 const demo = program
@@ -34,6 +36,7 @@ const demo = program
   .option('-d, --dir <dir>', 'sandbox directory (default: $XDG_STATE_HOME/pgcockpit/demo; the postgres user\'s home when run as root)')
   .option('--pg-bin <dir>', 'PostgreSQL server binaries (default: $PG_BINDIR, pg_config --bindir, newest /usr/lib/postgresql/*/bin)')
   .option('--no-open', 'set the sandbox up and print where it is, without opening the cockpit')
+  .enablePositionalOptions()
   .action(async (options: { nodes?: number; dir?: string; pgBin?: string; open: boolean }) => demoCommand(options));
 
 demo

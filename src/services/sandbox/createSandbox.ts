@@ -7,6 +7,7 @@ import { configSchema } from '../config/schema.js';
 import { freePort } from '../os/freePort.js';
 import type { OsUser } from '../os/osUser.js';
 import { makeOwnedDir, writeOwnedFile } from '../os/ownedPath.js';
+import { firstBlockingAncestor } from '../os/reachableBy.js';
 import { runLocalChecked } from '../os/runLocal.js';
 import { withNodeClient } from '../postgres/connectNode.js';
 import { pgCtlStart } from '../postgres/pgCtl.js';
@@ -63,6 +64,13 @@ export async function createSandbox(options: CreateSandboxOptions): Promise<Cock
   const tool = (program: string, args: string[], env?: Record<string, string>) =>
     runLocalChecked({ file: path.join(pgBinDir, program), args, osUser, env, onLine: options.onLine });
 
+  const blocked = await firstBlockingAncestor(layout.root, osUser);
+  if (blocked) {
+    throw new Error(
+      `${osUser.name} cannot reach ${layout.root}: ${blocked.dir} (mode ${blocked.mode.toString(8)}) does not let ${osUser.name} in, ` +
+        `and PostgreSQL runs as ${osUser.name}. Choose a --dir ${osUser.name} can reach, e.g. under ${osUser.home}.`,
+    );
+  }
   step(`sandbox directory ${layout.root} (owned by ${osUser.name})`);
   await makeOwnedDir(layout.root, osUser, 0o750);
   await writeOwnedFile(layout.marker, 'This directory is a pgcockpit sandbox; `pgcockpit demo down` removes it.\n', osUser, 0o644);
