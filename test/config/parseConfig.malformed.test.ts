@@ -61,7 +61,7 @@ describe('parseConfig rejects a malformed file, pointing at the line to fix', ()
       `,
       '2:1: monitoring',
     );
-    expect(message).toBe('unknown key "monitoring" (allowed: cluster, passfile, nodes, replication, archive, backups)');
+    expect(message).toBe('unknown key "monitoring" (allowed: cluster, passfile, nodes, replication, archive, backups, thresholds)');
   });
 
   it('suggests the intended key for a typo in a node', () => {
@@ -344,5 +344,20 @@ describe('parseConfig rejects a malformed file, pointing at the line to fix', ()
     expect((caught as ConfigError).problems).toEqual([
       { file: 'etc/pg.yaml', line: 3, column: 46, key: 'nodes[0].port', message: 'must be between 1 and 65535' },
     ]);
+  });
+});
+
+describe('replication slot names derived from node names', () => {
+  it('rejects two nodes whose names give the same slot', () => {
+    expect(() =>
+      parseConfig('cluster: c\nnodes:\n  - name: pg-1\n    host: a\n    dataDir: /d\n  - name: pg_1\n    host: b\n    dataDir: /d\n', 'f.yaml'),
+    ).toThrow(/f\.yaml:6:\d+: nodes\[1\]\.name: gives the same replication slot name "slot_pg_1" as node "pg-1"/);
+  });
+
+  it('rejects a node name that makes the slot name longer than 63 characters', () => {
+    const long = 'n'.repeat(60);
+    expect(() => parseConfig(`cluster: c\nnodes:\n  - name: ${long}\n    host: a\n    dataDir: /d\n`, 'f.yaml')).toThrow(
+      /nodes\[0\]\.name: makes the slot name "slot_n+" longer than PostgreSQL's 63 characters/,
+    );
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/services/config/loadConfig.js';
+import { DEFAULT_THRESHOLDS } from '../../src/services/config/schema.js';
 import { dedent } from './dedent.js';
 
 const HOME = '/home/dba';
@@ -47,6 +48,9 @@ describe('parseConfig accepts a valid file', () => {
           host: pg1
         backups:
           dir: ~/base-backups
+        thresholds:
+          lagBytesWarning: 1048576
+          lagSecondsCritical: 120
       `,
       'pgcockpit.yaml',
       { home: HOME },
@@ -89,6 +93,7 @@ describe('parseConfig accepts a valid file', () => {
       replication: { user: 'replicator', slotNamePattern: 'standby_{node}' },
       archive: { dir: `${HOME}/wal-archive`, host: 'pg1' },
       backups: { dir: `${HOME}/base-backups` },
+      thresholds: { ...DEFAULT_THRESHOLDS, lagBytesWarning: 1048576, lagSecondsCritical: 120 },
     });
   });
 
@@ -108,6 +113,7 @@ describe('parseConfig accepts a valid file', () => {
       cluster: 'demo',
       nodes: [{ name: 'pg1', host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres', dataDir: '/srv/pg1', osUser: 'postgres' }],
       replication: { user: 'replication', slotNamePattern: 'slot_{node}' },
+      thresholds: DEFAULT_THRESHOLDS,
     });
   });
 

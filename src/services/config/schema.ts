@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { slotNameFor } from '../postgres/slotName.js';
 
 /**
  * The shape of pgcockpit.yaml. Objects are strict: an unknown key is a typo the
@@ -71,6 +72,26 @@ export const backupsSchema = z.strictObject({
   dir: z.string().min(1),
 });
 
+const MiB = 1024 * 1024;
+
+/** When the live view raises an alert. Bytes and seconds; a warning below its critical. */
+export const thresholdsSchema = z.strictObject({
+  lagBytesWarning: z.number().int().positive().default(16 * MiB),
+  lagBytesCritical: z.number().int().positive().default(256 * MiB),
+  lagSecondsWarning: z.number().positive().default(30),
+  lagSecondsCritical: z.number().positive().default(300),
+  /** An inactive slot holding more WAL than this. */
+  slotRetainedBytesWarning: z.number().int().positive().default(1024 * MiB),
+  /** WAL segments waiting for archive_command. */
+  archiveReadyWarning: z.number().int().positive().default(10),
+  /** Age of the oldest segment waiting for archive_command. */
+  archiveReadyAgeSecondsWarning: z.number().positive().default(300),
+  /** Forecast of pg_wal filling its file system within this many hours. */
+  walFullHoursWarning: z.number().positive().default(24),
+});
+
+export const DEFAULT_THRESHOLDS = thresholdsSchema.parse({});
+
 export const configSchema = z
   .strictObject({
     cluster: z.string().min(1),
@@ -79,6 +100,7 @@ export const configSchema = z
     replication: replicationSchema.default({ user: 'replication', slotNamePattern: 'slot_{node}' }),
     archive: archiveSchema.optional(),
     backups: backupsSchema.optional(),
+    thresholds: thresholdsSchema.default(DEFAULT_THRESHOLDS),
   })
   .superRefine((config, ctx) => {
     const seenNames = new Map<string, number>();
@@ -113,6 +135,28 @@ export const configSchema = z
         });
       }
     });
+    // Each standby needs a slot of its own, within PostgreSQL's 63-byte name limit.
+    const slotOwners = new Map<string, string>();
+    for (const [index, node] of config.nodes.entries()) {
+      const slot = slotNameFor(config.replication.slotNamePattern, node.name);
+      const owner = slotOwners.get(slot);
+      if (seenNames.get(node.name) !== index) {
+        // a duplicate name, reported above already
+      } else if (owner !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['nodes', index, 'name'],
+          message: `gives the same replication slot name "${slot}" as node "${owner}": rename one of them`,
+        });
+      } else if (slot.length > 63) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['nodes', index, 'name'],
+          message: `makes the slot name "${slot}" longer than PostgreSQL's 63 characters: use a shorter name or slotNamePattern`,
+        });
+      }
+      slotOwners.set(slot, node.name);
+    }
     if (config.archive?.host !== undefined && !seenNames.has(config.archive.host)) {
       ctx.addIssue({
         code: 'custom',
@@ -126,6 +170,7 @@ export type SshConfig = z.infer<typeof sshSchema>;
 export type ServiceConfig = z.infer<typeof serviceSchema>;
 export type NodeConfig = z.infer<typeof nodeSchema>;
 export type ReplicationConfig = z.infer<typeof replicationSchema>;
+export type Thresholds = z.infer<typeof thresholdsSchema>;
 export type CockpitConfig = z.infer<typeof configSchema>;
 /** What a config file looks like before defaults are applied (what the sandbox writes). */
 export type CockpitConfigInput = z.input<typeof configSchema>;

@@ -1,9 +1,10 @@
 /**
- * Quotes a string for postgresql.conf: single quotes around it, and a single
- * quote inside doubled (the file's own rule; backslash escapes are legacy).
+ * Quotes a string for postgresql.conf: single quotes around it, a single
+ * quote inside doubled, and a backslash doubled too, because the server's
+ * config parser still reads backslash escapes (\t, \\) in quoted values.
  */
 export function confString(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
+  return `'${value.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
 }
 
 export type ConfSetting = string | number | boolean;

@@ -5,6 +5,8 @@ import { lookupPassword, passfilePath } from './passfile.js';
 export interface ConnectOptions {
   connectTimeoutMs?: number;
   statementTimeoutMs?: number;
+  /** Client-side limit on a query: the answer to a link that drops packets without a reset. */
+  queryTimeoutMs?: number;
   /** Shown in pg_stat_activity, so a DBA can tell the cockpit's sessions apart. */
   applicationName?: string;
 }
@@ -35,6 +37,7 @@ export async function connectNode(
       '',
     connectionTimeoutMillis: options.connectTimeoutMs ?? 3000,
     statement_timeout: options.statementTimeoutMs ?? 5000,
+    query_timeout: options.queryTimeoutMs,
     application_name: options.applicationName ?? 'pgcockpit',
   });
   try {

@@ -25,7 +25,9 @@ export function parsePassfile(text: string): PassfileEntry[] {
       const char = line.charAt(i);
       if (char === '\\' && i + 1 < line.length) {
         field += line.charAt(++i);
-      } else if (char === ':' && fields.length < 4) {
+      } else if (char === ':') {
+        // libpq ends the password at an unescaped ':' too (fe-connect.c): the rest of the line is ignored.
+        if (fields.length === 4) break;
         fields.push(field);
         field = '';
       } else {

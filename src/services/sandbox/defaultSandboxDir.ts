@@ -13,6 +13,8 @@ export function defaultSandboxDir(serverUser: OsUser, env: NodeJS.ProcessEnv = p
   if (serverUser.uid !== me.uid) {
     return path.join(serverUser.home, '.local', 'state', 'pgcockpit', 'demo');
   }
-  const stateHome = env.XDG_STATE_HOME || path.join(me.homedir, '.local', 'state');
+  // The XDG spec says a relative XDG_STATE_HOME is invalid and must be ignored.
+  const xdg = env.XDG_STATE_HOME;
+  const stateHome = xdg && path.isAbsolute(xdg) ? xdg : path.join(me.homedir, '.local', 'state');
   return path.join(stateHome, 'pgcockpit', 'demo');
 }

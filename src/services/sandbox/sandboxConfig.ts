@@ -42,7 +42,8 @@ export function sandboxConfig(input: SandboxConfigInput): CockpitConfigInput {
 
 export function sandboxConfigYaml(config: CockpitConfigInput, root: string): string {
   return (
-    `# Written by \`pgcockpit demo\` for the sandbox in ${root}.\n` +
+    // JSON-quoted: a newline in the path must not end the comment.
+    `# Written by \`pgcockpit demo\` for the sandbox in ${JSON.stringify(root)}.\n` +
     '# Passwords are in the passfile below (libpq .pgpass format), never here.\n' +
     stringify(config)
   );
