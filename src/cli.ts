@@ -6,6 +6,7 @@ import { cockpitCommand } from './commands/cockpitCommand.js';
 import { configCheckCommand } from './commands/configCheckCommand.js';
 import { demoCommand } from './commands/demoCommand.js';
 import { demoDownCommand } from './commands/demoDownCommand.js';
+import { statusCommand } from './commands/statusCommand.js';
 import { EXIT_FAILURE, EXIT_USAGE } from './commands/exitCodes.js';
 import { ConfigError } from './services/config/ConfigError.js';
 
@@ -15,6 +16,12 @@ function nodeCount(value: string): number {
   const count = Number(value);
   if (!Number.isInteger(count) || count < 1 || count > 9) throw new InvalidArgumentError('a whole number from 1 to 9');
   return count;
+}
+
+function seconds(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed < 0.5 || parsed > 3600) throw new InvalidArgumentError('seconds, from 0.5 to 3600');
+  return parsed;
 }
 
 const program = new Command()
@@ -45,6 +52,22 @@ demo
   .option('-d, --dir <dir>', 'sandbox directory (default: as for demo)')
   .option('--pg-bin <dir>', 'PostgreSQL server binaries (default: as for demo)')
   .action(async (options: { dir?: string; pgBin?: string }) => demoDownCommand(options));
+
+program
+  .command('status')
+  .description('print the cluster\'s state once (or --watch) without the TUI; exit 0 healthy, 1 warning, 2 critical, 3 unknown')
+  .option('-c, --config <file>', 'config file (default: as for pgcockpit)')
+  .option('--json', 'machine-readable output')
+  .option('-w, --watch', 'print again every --interval seconds until Ctrl-C')
+  .option('-i, --interval <seconds>', 'seconds between looks with --watch', seconds, 2)
+  .action(async (options: { config?: string; json?: boolean; watch?: boolean; interval: number }, command: Command) =>
+    statusCommand({
+      config: options.config ?? command.optsWithGlobals<{ config?: string }>().config,
+      json: options.json ?? false,
+      watch: options.watch ?? false,
+      interval: options.interval,
+    }),
+  );
 
 program
   .command('config')

@@ -1,7 +1,10 @@
 import { createStore } from 'zustand/vanilla';
+import type { Alert, ClusterView, StandbyLink } from '../services/cluster/clusterView.js';
 import type { NodeSnapshot } from '../services/cluster/nodeSnapshot.js';
 import { unpolledSnapshot } from '../services/cluster/nodeSnapshot.js';
 import type { CockpitConfig } from '../services/config/schema.js';
+import type { NodeSample } from './nodeHistory.js';
+import { appendSamples } from './nodeHistory.js';
 
 export interface LogLine {
   at: number;
@@ -9,20 +12,51 @@ export interface LogLine {
   stream: 'stdout' | 'stderr' | 'info';
 }
 
+/** Which part of the screen hears the keys that panes listen to. */
+export type Focus = 'nodes' | 'log';
+/** What covers the node grid, if anything. */
+export type Overlay = 'none' | 'help' | 'detail';
+
+export const MIN_INTERVAL_MS = 500;
+export const MAX_INTERVAL_MS = 10_000;
+/** The steps +/- walk through. */
+export const INTERVAL_STEPS_MS = [500, 1000, 2000, 5000, 10_000] as const;
+
 export interface CockpitState {
-  // cluster
+  // cluster slice: written once per tick by the poller
   clusterName: string;
   nodes: NodeSnapshot[];
+  links: StandbyLink[];
+  alerts: Alert[];
   lastTickAt?: number;
-  refreshIntervalMs: number;
-  // log
-  log: LogLine[];
-  // ui
-  selectedNode: number;
+  /** Last 10 minutes of lag and retention per node, for sparklines and forecasts. */
+  history: Record<string, NodeSample[]>;
 
-  applyTick(snapshots: NodeSnapshot[], at?: number): void;
+  // poll control: the views change these, the poller follows
+  refreshIntervalMs: number;
+  paused: boolean;
+  /** Bumped by "refresh now"; the poller ticks when it changes. */
+  refreshRequests: number;
+
+  // log slice
+  log: LogLine[];
+
+  // ui slice
+  selectedNode: number;
+  focus: Focus;
+  overlay: Overlay;
+
+  applyView(view: ClusterView): void;
   appendLog(text: string, stream?: LogLine['stream']): void;
   selectNode(index: number): void;
+  moveSelection(delta: number): void;
+  cycleFocus(): void;
+  openOverlay(overlay: Overlay): void;
+  closeOverlay(): void;
+  togglePause(): void;
+  /** One step faster (-1) or slower (+1) through INTERVAL_STEPS_MS. */
+  stepInterval(direction: -1 | 1): void;
+  requestRefresh(): void;
 }
 
 /** The log keeps this many lines; older ones fall off the front. */
@@ -31,22 +65,54 @@ export const LOG_CAPACITY = 10_000;
 export type CockpitStore = ReturnType<typeof createCockpitStore>;
 
 /** One store per cockpit (and per test): services write, views select. */
-export function createCockpitStore(config: CockpitConfig, refreshIntervalMs = 1000) {
+export function createCockpitStore(config: Pick<CockpitConfig, 'cluster' | 'nodes'>, refreshIntervalMs = 1000) {
   return createStore<CockpitState>()((set) => ({
     clusterName: config.cluster,
     nodes: config.nodes.map(unpolledSnapshot),
+    links: [],
+    alerts: [],
+    history: {},
     refreshIntervalMs,
+    paused: false,
+    refreshRequests: 0,
     log: [],
     selectedNode: 0,
+    focus: 'nodes',
+    overlay: 'none',
 
-    applyTick: (snapshots, at = Date.now()) => set({ nodes: snapshots, lastTickAt: at }),
+    // One poll result is one set(): one render per tick.
+    applyView: (view) =>
+      set((state) => ({
+        nodes: view.nodes,
+        links: view.links,
+        alerts: view.alerts,
+        lastTickAt: view.at,
+        history: appendSamples(state.history, view),
+      })),
     appendLog: (text, stream = 'info') =>
       set((state) => {
         const log = state.log.length >= LOG_CAPACITY ? state.log.slice(state.log.length - LOG_CAPACITY + 1) : state.log.slice();
         log.push({ at: Date.now(), text, stream });
         return { log };
       }),
-    selectNode: (index) =>
-      set((state) => ({ selectedNode: Math.max(0, Math.min(state.nodes.length - 1, index)) })),
+    selectNode: (index) => set((state) => ({ selectedNode: clamp(index, 0, state.nodes.length - 1) })),
+    moveSelection: (delta) =>
+      set((state) => ({ selectedNode: (state.selectedNode + delta + state.nodes.length) % Math.max(1, state.nodes.length) })),
+    cycleFocus: () => set((state) => ({ focus: state.focus === 'nodes' ? 'log' : 'nodes' })),
+    openOverlay: (overlay) => set({ overlay }),
+    closeOverlay: () => set({ overlay: 'none' }),
+    togglePause: () => set((state) => ({ paused: !state.paused })),
+    stepInterval: (direction) =>
+      set((state) => {
+        const steps: readonly number[] = INTERVAL_STEPS_MS;
+        const current = steps.findIndex((step) => step >= state.refreshIntervalMs);
+        const index = clamp((current === -1 ? steps.length - 1 : current) + direction, 0, steps.length - 1);
+        return { refreshIntervalMs: steps[index] ?? state.refreshIntervalMs };
+      }),
+    requestRefresh: () => set((state) => ({ refreshRequests: state.refreshRequests + 1 })),
   }));
+}
+
+function clamp(value: number, min: number, max: number): number {
+  return Math.max(min, Math.min(max, value));
 }

@@ -1,5 +1,4 @@
 import { render } from 'ink';
-import { startClusterPoller } from '../services/cluster/clusterPoller.js';
 import type { CockpitConfig } from '../services/config/schema.js';
 import { enterFullScreen } from '../services/terminal/fullScreen.js';
 import { createCockpitStore } from '../state/createCockpitStore.js';
@@ -7,6 +6,7 @@ import { CockpitStoreContext } from '../state/storeContext.js';
 import { App } from '../views/App.js';
 import { themeFor } from '../views/theme.js';
 import { ThemeContext } from '../views/ThemeContext.js';
+import { bindPollerToStore } from './bindPollerToStore.js';
 
 export interface RunCockpitOptions {
   intervalMs?: number;
@@ -19,7 +19,7 @@ export interface RunCockpitOptions {
 export async function runCockpit(config: CockpitConfig, options: RunCockpitOptions = {}): Promise<void> {
   const intervalMs = options.intervalMs ?? 1000;
   const store = createCockpitStore(config, intervalMs);
-  const stopPoller = startClusterPoller({ config, intervalMs, onTick: (snapshots) => store.getState().applyTick(snapshots) });
+  const stopPoller = bindPollerToStore(store, config);
   const screen = enterFullScreen();
   try {
     const instance = render(

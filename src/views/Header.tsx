@@ -1,9 +1,12 @@
 import { Box, Text } from 'ink';
 import { useCockpit } from '../state/storeContext.js';
+import { AlertSummary } from './AlertSummary.js';
+import { clockTime } from './clockTime.js';
+import { intervalText } from './intervalText.js';
 import { useTheme } from './ThemeContext.js';
 
-/** Cluster name, how many nodes answer, and when the last poll landed. */
-export function Header() {
+/** Two lines: the cluster and the poll (last tick, interval, PAUSED), then the alerts. */
+export function Header({ width }: { width: number }) {
   const theme = useTheme();
   const clusterName = useCockpit((state) => state.clusterName);
   const nodeCount = useCockpit((state) => state.nodes.length);
@@ -11,15 +14,40 @@ export function Header() {
   const primaryCount = useCockpit((state) => state.nodes.filter((node) => node.role === 'primary').length);
   const lastTickAt = useCockpit((state) => state.lastTickAt);
   const interval = useCockpit((state) => state.refreshIntervalMs);
+  const paused = useCockpit((state) => state.paused);
   return (
-    <Box justifyContent="space-between" paddingX={1}>
-      <Text>
-        <Text bold>pgcockpit</Text> · cluster <Text bold color={theme.accent}>{clusterName}</Text> · {upCount}/{nodeCount} up ·{' '}
-        {primaryCount === 1 ? '1 primary' : <Text color={theme.down} bold>{primaryCount} primaries</Text>}
-      </Text>
-      <Text color={theme.muted}>
-        {lastTickAt ? new Date(lastTickAt).toLocaleTimeString('en-GB', { hour12: false }) : '--:--:--'} · every {interval / 1000} s
-      </Text>
+    <Box flexDirection="column" width={width} height={2} flexShrink={0}>
+      <Box paddingX={1}>
+        {/* The cluster side gives way (truncated) so the poll side always shows whole. */}
+        <Box flexGrow={1} flexShrink={1} minWidth={0}>
+          <Text wrap="truncate-end">
+            <Text bold>pgcockpit</Text> · cluster <Text bold color={theme.accent}>{clusterName}</Text> · {upCount}/{nodeCount} up ·{' '}
+            {primaryCount === 1 ? (
+              '1 primary'
+            ) : (
+              <Text color={theme.critical} bold>
+                {primaryCount} primaries
+              </Text>
+            )}
+          </Text>
+        </Box>
+        <Box flexShrink={0} marginLeft={1}>
+          <Text>
+            <Text color={theme.muted}>
+              {lastTickAt === undefined ? '--:--:--' : clockTime(lastTickAt)} · every {intervalText(interval)}
+            </Text>
+            {paused ? (
+              <Text bold inverse color={theme.warning}>
+                {' '}
+                ⏸ PAUSED{' '}
+              </Text>
+            ) : null}
+          </Text>
+        </Box>
+      </Box>
+      <Box paddingX={1}>
+        <AlertSummary />
+      </Box>
     </Box>
   );
 }

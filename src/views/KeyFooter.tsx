@@ -1,18 +1,24 @@
 import { Box, Text } from 'ink';
-import { KEY_TABLE } from '../state/keyTable.js';
+import { activeBindings } from '../state/keyTable.js';
+import { useCockpit } from '../state/storeContext.js';
+import { footerBindings, HINT_GAP } from './footerBindings.js';
 import { useTheme } from './ThemeContext.js';
 
-/** Key hints, from the same table the input router reads. */
-export function KeyFooter() {
+/** Key hints for what works right now, from the same table the input router reads. */
+export function KeyFooter({ width }: { width: number }) {
   const theme = useTheme();
+  const overlay = useCockpit((state) => state.overlay);
+  const focus = useCockpit((state) => state.focus);
+  const hints = footerBindings(activeBindings({ overlay, focus }), width - 2);
   return (
-    <Box paddingX={1} gap={2}>
-      {KEY_TABLE.filter((binding) => binding.footer).map((binding) => (
-        <Text key={binding.command}>
+    <Box paddingX={1} gap={HINT_GAP} width={width} height={1} flexShrink={0} overflow="hidden">
+      {hints.map((binding) => (
+        <Text key={binding.command} wrap="truncate-end">
           <Text bold inverse>
-            {' '}{binding.keys[0]}{' '}
+            {' '}
+            {binding.keys[0]}{' '}
           </Text>{' '}
-          <Text color={theme.muted}>{binding.description}</Text>
+          <Text color={theme.muted}>{binding.footer}</Text>
         </Text>
       ))}
     </Box>

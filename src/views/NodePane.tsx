@@ -1,52 +1,90 @@
 import { Box, Text } from 'ink';
 import { memo } from 'react';
+import type { StandbyLink } from '../services/cluster/clusterView.js';
 import type { NodeSnapshot } from '../services/cluster/nodeSnapshot.js';
+import type { NodeSample } from '../state/nodeHistory.js';
+import { AddressLine } from './AddressLine.js';
+import { ArchiverLines } from './ArchiverLines.js';
+import { DownLines } from './DownLines.js';
+import { PrimaryLines } from './PrimaryLines.js';
+import { RoleBadge } from './RoleBadge.js';
+import { SlotLines } from './SlotLines.js';
+import { StandbyLines } from './StandbyLines.js';
 import { useTheme } from './ThemeContext.js';
 
 export interface NodePaneProps {
   node: NodeSnapshot;
+  /** This node's replication link when it is a standby (the store's object, so memo holds). */
+  link: StandbyLink | undefined;
+  /** The store's history array for this node (same reference until the next tick). */
+  history: readonly NodeSample[] | undefined;
   index: number;
   selected: boolean;
+  /** The node grid has the keyboard focus (the selected pane's border says so). */
+  focused: boolean;
   width: number;
+  height: number;
+  /** Narrow terminal: the less important lines go. */
+  compact: boolean;
+  /** The last tick's time: ages are measured from it. */
+  now: number | undefined;
 }
 
-/** One node: name, role badge, address, up or down with the reason. */
-export const NodePane = memo(function NodePane({ node, index, selected, width }: NodePaneProps) {
+/**
+ * One node. Memoised: props are the store's own objects and primitives, so a
+ * pane redraws only when its node's data, its selection or the layout change,
+ * not when the log grows or another pane is selected.
+ */
+export const NodePane = memo(function NodePane(props: NodePaneProps) {
+  const { node, index, selected, focused, width, height } = props;
   const theme = useTheme();
   return (
     <Box
       flexDirection="column"
       width={width}
+      height={height}
+      overflow="hidden"
       borderStyle={selected ? 'double' : 'single'}
-      borderColor={selected ? theme.selectedBorder : theme.border}
+      borderColor={selected && focused ? theme.selectedBorder : theme.border}
       paddingX={1}
     >
-      <Box justifyContent="space-between">
-        <Text bold inverse={selected}>
-          {index + 1} {node.name}
-        </Text>
-        <RoleBadge node={node} />
+      {/* Lines keep their height; a pane too short clips the last ones instead of squeezing them together. */}
+      <Box flexDirection="column" flexShrink={0}>
+        <Box justifyContent="space-between">
+          <Text bold inverse={selected} wrap="truncate-end">
+            {index + 1} {node.name}
+          </Text>
+          <Box flexShrink={0} marginLeft={1}>
+            <RoleBadge node={node} />
+          </Box>
+        </Box>
+        <AddressLine node={node} />
+        <PaneBody {...props} />
       </Box>
-      <Text color={theme.muted}>
-        {node.host}:{node.port}
-        {node.serverVersion ? `  PostgreSQL ${node.serverVersion}` : ''}
-      </Text>
-      <StatusLine node={node} />
     </Box>
   );
 });
 
-function RoleBadge({ node }: { node: NodeSnapshot }) {
+function PaneBody({ node, link, history, width, compact, now }: NodePaneProps) {
   const theme = useTheme();
-  if (node.status === 'down') return <Text color={theme.down} bold>✗ DOWN</Text>;
-  if (node.role === 'primary') return <Text color={theme.primary} bold>PRIMARY</Text>;
-  if (node.role === 'standby') return <Text color={theme.standby} bold>STANDBY</Text>;
-  return <Text color={theme.muted}>…</Text>;
+  if (node.status === 'down') return <DownLines node={node} now={now} />;
+  if (node.status === 'unknown' || !node.server) return <Text color={theme.muted}>connecting…</Text>;
+  const server = node.server;
+  // Border and padding take two columns each side.
+  const innerWidth = width - 4;
+  // Most important first: a pane too short for its content loses its last lines (slots).
+  return (
+    <>
+      {node.role === 'primary' ? <PrimaryLines server={server} /> : null}
+      {node.role === 'standby' ? (
+        <StandbyLines server={server} link={link} lagHistory={lagBytesOf(history)} compact={compact} innerWidth={innerWidth} />
+      ) : null}
+      <ArchiverLines archiver={server.archiver} now={now} />
+      {node.role === 'primary' || server.slots.length > 0 ? <SlotLines slots={server.slots} compact={compact} /> : null}
+    </>
+  );
 }
 
-function StatusLine({ node }: { node: NodeSnapshot }) {
-  const theme = useTheme();
-  if (node.status === 'down') return <Text color={theme.down} wrap="truncate-end">down: {node.downReason ?? 'no answer'}</Text>;
-  if (node.status === 'unknown') return <Text color={theme.muted}>connecting…</Text>;
-  return <Text>up{node.role === 'standby' ? ' · read-only' : ' · accepts writes'}</Text>;
+function lagBytesOf(history: readonly NodeSample[] | undefined): number[] {
+  return (history ?? []).flatMap((sample) => (sample.lagBytes === null ? [] : [sample.lagBytes]));
 }

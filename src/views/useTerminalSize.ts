@@ -1,10 +1,8 @@
 import { useStdout } from 'ink';
 import { useEffect, useState } from 'react';
+import type { TerminalSize } from './screenLayout.js';
 
-export interface TerminalSize {
-  columns: number;
-  rows: number;
-}
+export type { TerminalSize };
 
 /** The terminal's size, updated on resize (80x24 when stdout is not a terminal). */
 export function useTerminalSize(): TerminalSize {

@@ -1,10 +1,21 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/runCli.js';
 
+const tempDirs: string[] = [];
+async function tempDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+
 describe('pgcockpit command line', () => {
+  afterAll(async () => {
+    await Promise.all(tempDirs.map((dir) => rm(dir, { recursive: true, force: true })));
+  });
+
   it('--help lists every subcommand, nested ones included', async () => {
     const { exitCode, stdout } = await runCli(['--help']);
     expect(exitCode).toBe(0);
@@ -24,7 +35,7 @@ describe('pgcockpit command line', () => {
   });
 
   it('config check: a good file is summarised, a bad one gives file:line:col: key and exit 2', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'pgcockpit-cli-'));
+    const dir = await tempDir('pgcockpit-cli-');
     const good = path.join(dir, 'good.yaml');
     const bad = path.join(dir, 'bad.yaml');
     await writeFile(good, 'cluster: prod\nnodes:\n  - name: db1\n    host: 127.0.0.1\n    dataDir: /srv/db1\n');
@@ -39,7 +50,7 @@ describe('pgcockpit command line', () => {
   });
 
   it('finds the config through $PGCOCKPIT_CONFIG', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'pgcockpit-cli-'));
+    const dir = await tempDir('pgcockpit-cli-');
     const file = path.join(dir, 'cockpit.yaml');
     await writeFile(file, 'cluster: viaenv\nnodes:\n  - name: db1\n    host: 127.0.0.1\n    dataDir: /srv/db1\n');
     const { exitCode, stdout } = await runCli(['config', 'check'], { PGCOCKPIT_CONFIG: file });
@@ -48,7 +59,7 @@ describe('pgcockpit command line', () => {
   });
 
   it('without any config file, says where it looked and exits 2', async () => {
-    const home = await mkdtemp(path.join(os.tmpdir(), 'pgcockpit-home-'));
+    const home = await tempDir('pgcockpit-home-');
     const { exitCode, stderr } = await runCli(['config', 'check'], { HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), PGCOCKPIT_CONFIG: '' });
     expect(exitCode).toBe(2);
     expect(stderr).toContain('no config file found');

@@ -168,7 +168,7 @@ describe('parseConfig rejects a malformed file, pointing at the line to fix', ()
       `,
       '3:5: nodes[0].host',
     );
-    expect(message).toBe('is required');
+    expect(message).toBe('is required, unless a pg_service.conf service named by pgService sets it');
   });
 
   it('shows an empty value at its key', () => {
@@ -327,8 +327,8 @@ describe('parseConfig rejects a malformed file, pointing at the line to fix', ()
     expect(lines).toEqual([
       `${FILE}:1:1: cluster: is required`,
       `${FILE}:4:11: nodes[0].port: must be between 1 and 65535`,
-      `${FILE}:6:5: nodes[1].host: is required`,
-      `${FILE}:7:5: nodes[1].hots: unknown key "hots", did you mean "host"? (allowed: name, host, port, user, database, passfile, dataDir, osUser, pgBinDir, ssh, service)`,
+      `${FILE}:6:5: nodes[1].host: is required, unless a pg_service.conf service named by pgService sets it`,
+      `${FILE}:7:5: nodes[1].hots: unknown key "hots", did you mean "host"? (allowed: name, host, port, user, database, pgService, passfile, dataDir, osUser, pgBinDir, ssh, service)`,
       `${FILE}:10:9: replication.user: expected a string, got the number 42 (quote it: "42")`,
     ]);
   });

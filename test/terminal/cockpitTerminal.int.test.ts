@@ -1,5 +1,6 @@
 import { execa } from 'execa';
-import { writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TestCluster } from '../support/testCluster.js';
@@ -69,7 +70,8 @@ describe('the cockpit in a real terminal (tmux)', () => {
 
 describe('terminal restore on a crash', () => {
   it('leaves the alternate screen and exits 70 when the program throws', async () => {
-    const script = path.join(cluster_tmp(), 'crash.mjs');
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'pgcockpit-crash-'));
+    const script = path.join(dir, 'crash.mjs');
     await writeFile(
       script,
       `import { enterFullScreen } from ${JSON.stringify(path.resolve('dist/services/terminal/fullScreen.js'))};\n` +
@@ -84,10 +86,7 @@ describe('terminal restore on a crash', () => {
       expect(await tmux.alternateScreen()).toBe(false);
     } finally {
       await tmux.kill();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });
-
-function cluster_tmp(): string {
-  return process.env.TMPDIR ?? '/tmp';
-}

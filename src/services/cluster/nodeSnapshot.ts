@@ -1,19 +1,127 @@
-/** What the cockpit knows about one node after a poll. */
+/**
+ * What the cockpit knows about one node after a poll. LSNs are kept as the
+ * server prints them ("0/3000148"); byte distances are computed by the server
+ * (pg_wal_lsn_diff) and arrive as numbers. Times are ms since the epoch.
+ */
 export type NodeRole = 'primary' | 'standby' | 'unknown';
 
 export interface NodeSnapshot {
   name: string;
   host: string;
   port: number;
-  /** up: answered this tick; down: did not (see downReason); unknown: not polled yet. */
+  /** up: answered its last poll; down: did not (see downReason); unknown: not polled yet. */
   status: 'up' | 'down' | 'unknown';
   /** From pg_is_in_recovery(): true = standby (read-only), false = primary. */
   role: NodeRole;
-  /** Why the node is down, in words a DBA can act on. */
+  /** Why the node is down, in words a DBA can act on ("connection refused", "timeout", ...). */
   downReason?: string;
-  serverVersion?: string;
-  /** When this snapshot was taken (ms since epoch). */
+  /** When this snapshot was taken. */
   polledAt?: number;
+  /** Down: when the node last answered, if it ever did since the cockpit started. */
+  lastSeenUpAt?: number;
+  /** The last poll is still in flight past its tick: the numbers shown are from polledAt. */
+  stale?: boolean;
+  /** Everything the one-statement poll returned; present when status is up. */
+  server?: ServerFacts;
+}
+
+export interface ServerFacts {
+  /** server_version, e.g. "15.18". */
+  version: string;
+  /** server_version_num, e.g. 150018. */
+  versionNum: number;
+  startedAt: number;
+  /**
+   * Primary: from the current WAL file name (right after a promotion, before
+   * the first checkpoint, pg_control_checkpoint() still shows the old one).
+   * Standby: the WAL receiver's received_tli, else the last checkpoint's.
+   */
+  timeline: number | null;
+  /** Primary: pg_current_wal_lsn(). Null on a standby. */
+  currentLsn: string | null;
+  /** Standby: pg_last_wal_receive_lsn() / pg_last_wal_replay_lsn(). Null on a primary. */
+  receiveLsn: string | null;
+  replayLsn: string | null;
+  /** Standby: receive - replay in bytes (WAL received but not applied yet). */
+  replayGapBytes: number | null;
+  /** Standby: pg_is_wal_replay_paused(). Null on a primary. */
+  replayPaused: boolean | null;
+  /** Standby: pg_last_xact_replay_timestamp(); grows stale when the primary is idle. */
+  lastReplayedXactAt: number | null;
+  /** Standby: pg_stat_wal_receiver (null when no receiver runs). */
+  walReceiver: WalReceiver | null;
+  /** pg_stat_replication: the standbys streaming from this node. */
+  replicas: ReplicaLink[];
+  /** pg_replication_slots. */
+  slots: ReplicationSlot[];
+  archiver: ArchiverStats;
+  /** Settings that matter for replication, by name (pg_settings.setting, with unit applied where useful). */
+  settings: Record<string, string>;
+}
+
+export interface WalReceiver {
+  /** streaming, catchup, waiting, stopping, ... */
+  status: string;
+  senderHost: string | null;
+  senderPort: number | null;
+  slotName: string | null;
+  receivedTimeline: number | null;
+  lastMessageAt: number | null;
+}
+
+export interface ReplicaLink {
+  /** The standby's application_name (its cluster_name, for nodes pgcockpit set up). */
+  applicationName: string;
+  clientAddr: string | null;
+  /** startup, catchup, streaming, backup, stopping. */
+  state: string;
+  /** async, potential, sync, quorum. */
+  syncState: string;
+  sentLsn: string | null;
+  writeLsn: string | null;
+  flushLsn: string | null;
+  replayLsn: string | null;
+  /** This node's current LSN minus the standby's sent/write/flush/replay LSN. */
+  sentLagBytes: number | null;
+  writeLagBytes: number | null;
+  flushLagBytes: number | null;
+  replayLagBytes: number | null;
+  /** write_lag / flush_lag / replay_lag in seconds; NULL once caught up on an idle primary. */
+  writeLagSeconds: number | null;
+  flushLagSeconds: number | null;
+  replayLagSeconds: number | null;
+}
+
+export interface ReplicationSlot {
+  name: string;
+  type: 'physical' | 'logical';
+  active: boolean;
+  restartLsn: string | null;
+  /** WAL this slot keeps from being recycled: current (or received) LSN minus restart_lsn. */
+  retainedBytes: number | null;
+  /** reserved, extended, unreserved, lost (PostgreSQL >= 13; null before). */
+  walStatus: string | null;
+  /** Bytes left before the slot is lost to max_slot_wal_keep_size (null: unlimited or < 13). */
+  safeWalSizeBytes: number | null;
+}
+
+export interface ArchiverStats {
+  /** archive_mode is not off. */
+  enabled: boolean;
+  archivedCount: number;
+  failedCount: number;
+  lastArchivedWal: string | null;
+  lastArchivedAt: number | null;
+  lastFailedWal: string | null;
+  lastFailedAt: number | null;
+  /** The last failure is newer than the last success. */
+  failing: boolean;
+  /** false when the cockpit's role may not list archive_status (needs pg_monitor). */
+  canReadStatusDir: boolean;
+  /** Segments waiting to be archived (.ready files); null when canReadStatusDir is false. */
+  readyCount: number | null;
+  /** Modification time of the oldest .ready file. */
+  oldestReadyAt: number | null;
 }
 
 export function unpolledSnapshot(node: { name: string; host: string; port: number }): NodeSnapshot {

@@ -1,20 +1,25 @@
 import type pg from 'pg';
 import type { NodeConfig } from '../config/schema.js';
 import type { NodeSnapshot } from './nodeSnapshot.js';
+import { parseSnapshot } from './parseSnapshot.js';
+import { snapshotSql } from './snapshotSql.js';
 
-/** One round trip: the role and the server version. */
-export async function probeNode(client: pg.Client, node: NodeConfig): Promise<NodeSnapshot> {
-  const result = await client.query<{ in_recovery: boolean; version: string }>(
-    "select pg_is_in_recovery() as in_recovery, current_setting('server_version') as version",
-  );
+/**
+ * One poll of one node: exactly one round trip (snapshotSql), parsed into a
+ * snapshot with status up. `versionNum` comes from readServerVersionNum, read
+ * once per connection: it picks the statement's text.
+ */
+export async function probeNode(client: pg.Client, node: NodeConfig, versionNum: number): Promise<NodeSnapshot> {
+  const result = await client.query<{ snapshot: unknown }>(snapshotSql(versionNum));
   const row = result.rows[0];
-  return {
-    name: node.name,
-    host: node.host,
-    port: node.port,
-    status: 'up',
-    role: row?.in_recovery ? 'standby' : 'primary',
-    serverVersion: row?.version.split(' ')[0],
-    polledAt: Date.now(),
-  };
+  if (!row) throw new Error(`${node.name}: the snapshot statement returned no row`);
+  return parseSnapshot(row.snapshot, node, Date.now());
+}
+
+/** server_version_num (e.g. 150018); call once after connecting, not per tick. */
+export async function readServerVersionNum(client: pg.Client): Promise<number> {
+  const result = await client.query<{ version_num: number }>("select current_setting('server_version_num')::int as version_num");
+  const versionNum = result.rows[0]?.version_num;
+  if (typeof versionNum !== 'number' || !Number.isInteger(versionNum)) throw new Error('server_version_num: no integer in the answer');
+  return versionNum;
 }

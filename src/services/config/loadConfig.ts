@@ -3,11 +3,17 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Document } from 'yaml';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
+import type { PgServiceLookup, PgServiceLookupOptions } from '../postgres/pgServiceFile.js';
+import { findPgServices } from '../postgres/pgServiceFile.js';
 import { ConfigError } from './ConfigError.js';
 import type { ConfigProblem } from './ConfigError.js';
+import { configKeyPath } from './configKeyPath.js';
 import { describeYamlValue } from './describeYamlValue.js';
 import { expandConfigPaths } from './expandHome.js';
 import { friendlyIssueMessage } from './friendlyIssueMessage.js';
+import { locateInYaml } from './locateInYaml.js';
+import type { ServiceProblem } from './pgServiceMerge.js';
+import { adjustIssuesForPgService, mergePgServices, pgServiceNames } from './pgServiceMerge.js';
 import { schemaIssueProblems } from './schemaIssueProblems.js';
 import type { CockpitConfig } from './schema.js';
 import { configSchema } from './schema.js';
@@ -16,10 +22,24 @@ import { yamlProblems } from './yamlProblems.js';
 export interface ParseConfigOptions {
   /** What a leading `~/` stands for; the current user's home when absent. */
   home?: string;
+  /**
+   * The pg_service.conf services the nodes name (`pgService:`), already looked
+   * up (see findPgServices). A name missing here is reported as not found.
+   */
+  services?: ReadonlyMap<string, PgServiceLookup>;
 }
 
-/** Reads, validates and completes (defaults, `~/`) a pgcockpit.yaml; throws ConfigError listing every problem. */
-export async function loadConfig(file: string): Promise<CockpitConfig> {
+/**
+ * `env` (PGSERVICEFILE, PGSYSCONFDIR) and `home` (~/.pg_service.conf, `~/`
+ * in paths) default to the process's; `systemDirs` to libpq's built-in places.
+ */
+export type LoadConfigOptions = PgServiceLookupOptions;
+
+/**
+ * Reads, validates and completes (pgService, defaults, `~/`) a pgcockpit.yaml;
+ * throws ConfigError listing every problem.
+ */
+export async function loadConfig(file: string, options: LoadConfigOptions = {}): Promise<CockpitConfig> {
   const shown = displayName(file);
   let text: string;
   try {
@@ -27,7 +47,19 @@ export async function loadConfig(file: string): Promise<CockpitConfig> {
   } catch (error) {
     throw new ConfigError([wholeFileProblem(shown, readFailure(error))]);
   }
-  return parseConfig(text, shown);
+  const services = await findPgServices(pgServiceNamesIn(text), options);
+  return parseConfig(text, shown, { home: options.home, services });
+}
+
+/** The pgService names a config text mentions; none when it does not even parse (parseConfig says why). */
+function pgServiceNamesIn(text: string): string[] {
+  const doc = parseDocument(text, { uniqueKeys: true });
+  if (doc.errors.length > 0) return [];
+  try {
+    return pgServiceNames(doc.toJS());
+  } catch {
+    return [];
+  }
 }
 
 /**
@@ -65,11 +97,24 @@ export function parseConfig(text: string, fileName: string, options: ParseConfig
     throw new ConfigError([{ file: fileName, line, column: col, key: '(yaml)', message: errorMessage(error) }]);
   }
 
+  // Before validation, so that the schema's defaults apply to whatever neither the YAML nor the service gives.
+  const services = options.services ?? new Map<string, PgServiceLookup>();
+  const merge = mergePgServices(data, services);
   const result = configSchema.safeParse(data, { error: friendlyIssueMessage });
-  if (!result.success) {
-    throw new ConfigError(schemaIssueProblems(result.error.issues, { file: fileName, doc, lineCounter, data, schema: configSchema }));
-  }
+  const { issues, atService } = adjustIssuesForPgService(result.success ? [] : result.error.issues, data, merge, services);
+  const problems = [
+    ...[...merge.problems, ...atService].map((problem) => serviceProblem(problem, fileName, doc, lineCounter)),
+    ...schemaIssueProblems(issues, { file: fileName, doc, lineCounter, data, schema: configSchema }),
+  ];
+  if (problems.length > 0) throw new ConfigError(problems.sort((a, b) => a.line - b.line || a.column - b.column));
+  // Unreachable: an issue is only dropped for a node whose service problem is reported.
+  if (!result.success) throw new ConfigError(schemaIssueProblems(result.error.issues, { file: fileName, doc, lineCounter, data, schema: configSchema }));
   return expandConfigPaths(result.data, options.home ?? os.homedir());
+}
+
+function serviceProblem(problem: ServiceProblem, file: string, doc: Document, lineCounter: LineCounter): ConfigProblem {
+  const { line, col } = lineCounter.linePos(locateInYaml(doc, problem.at));
+  return { file, line, column: col, key: configKeyPath(problem.path), message: problem.message };
 }
 
 function unresolvedAliasOffset(doc: Document): number {

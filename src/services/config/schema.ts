@@ -4,7 +4,8 @@ import { slotNameFor } from '../postgres/slotName.js';
 /**
  * The shape of pgcockpit.yaml. Objects are strict: an unknown key is a typo the
  * DBA wants to hear about, not silently ignore. Passwords have no place here;
- * libpq's own conventions (PGPASSWORD, ~/.pgpass, PGPASSFILE, passfile) apply.
+ * libpq's own conventions (PGPASSWORD, ~/.pgpass, PGPASSFILE, passfile) apply,
+ * and a node may take its connection settings from a pg_service.conf service.
  */
 
 const nodeName = z
@@ -38,10 +39,17 @@ export const serviceSchema = z.strictObject({
 
 export const nodeSchema = z.strictObject({
   name: nodeName,
+  /** Required, unless the node's pgService sets it. */
   host: z.string().min(1),
   port: port.default(5432),
   user: z.string().min(1).default('postgres'),
   database: z.string().min(1).default('postgres'),
+  /**
+   * A libpq connection service (pg_service.conf) whose host, port, user,
+   * dbname and passfile fill in what the node leaves out. Merged before
+   * validation by parseConfig; the name stays here for reference.
+   */
+  pgService: z.string().min(1).optional(),
   /** libpq passfile for this node; defaults to the cluster's passfile, then libpq's own lookup. */
   passfile: z.string().min(1).optional(),
   dataDir: z.string().min(1).optional(),

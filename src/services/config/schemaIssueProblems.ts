@@ -35,7 +35,7 @@ function issueProblems(issue: z.core.$ZodIssue, source: IssueSource): ConfigProb
       return problemAt(source, offset, path, unknownKeyMessage(key, allowed));
     });
   }
-  const message = issue.message + argvHint(issue, source.data);
+  const message = issue.message + argvHint(issue, source.data) + pgServiceHint(issue, source.data);
   return [problemAt(source, locateInYaml(source.doc, issue.path), issue.path, message)];
 }
 
@@ -54,6 +54,14 @@ function argvHint(issue: z.core.$ZodIssue, data: unknown): string {
   if (typeof value !== 'string') return '';
   const words = value.trim().split(/\s+/);
   return `; write the command as a list of arguments, e.g. [${words.map((word) => JSON.stringify(word)).join(', ')}]`;
+}
+
+/** `service: mydb` is how psql users say "use this pg_service.conf entry"; here that is pgService. */
+function pgServiceHint(issue: z.core.$ZodIssue, data: unknown): string {
+  const [top, , key] = issue.path;
+  if (issue.code !== 'invalid_type' || issue.path.length !== 3 || top !== 'nodes' || key !== 'service') return '';
+  const value = valueAt(data, issue.path);
+  return typeof value === 'string' ? `; for a pg_service.conf service write pgService: ${value}` : '';
 }
 
 function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {

@@ -1,0 +1,15 @@
+// npm run bench: speed and memory figures, printed, never asserted (machines are shared and noisy).
+import { benchCpu } from './cpu.mjs';
+import { benchPolling } from './poll.mjs';
+import { benchRender } from './render.mjs';
+import { startBenchCluster } from './support.mjs';
+
+const cluster = await startBenchCluster(3);
+try {
+  console.log(`pgcockpit benchmarks on a 3-node sandbox (${cluster.layout.root})\n`);
+  await benchPolling(cluster);
+  await benchRender(cluster);
+  await benchCpu(cluster);
+} finally {
+  await cluster.destroy();
+}

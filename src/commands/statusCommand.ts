@@ -1,0 +1,36 @@
+import { collectClusterView } from '../services/cluster/collectClusterView.js';
+import type { ClusterView } from '../services/cluster/clusterView.js';
+import { healthExitCode } from '../services/cluster/healthExitCode.js';
+import { loadConfig } from '../services/config/loadConfig.js';
+import { formatStatusText } from './formatStatusText.js';
+import { requireConfigPath } from './requireConfigPath.js';
+import { statusJson } from './statusJson.js';
+
+export interface StatusOptions {
+  config?: string;
+  json: boolean;
+  watch: boolean;
+  /** Seconds between looks with --watch. */
+  interval: number;
+}
+
+/**
+ * `pgcockpit status`: the cockpit's snapshot without the TUI. Exit code by
+ * the Nagios convention: 0 healthy, 1 warning, 2 critical, 3 unknown.
+ */
+export async function statusCommand(options: StatusOptions): Promise<void> {
+  const config = await loadConfig(requireConfigPath(options.config));
+  const print = (view: ClusterView) => {
+    const text = options.json ? `${JSON.stringify(statusJson(config.cluster, view), null, 2)}\n` : formatStatusText(config.cluster, view);
+    process.stdout.write(options.watch && !options.json && process.stdout.isTTY ? `\x1b[H\x1b[2J${text}` : text);
+    process.exitCode = healthExitCode(view);
+  };
+  print(await collectClusterView(config));
+  if (!options.watch) return;
+  let stopped = false;
+  process.once('SIGINT', () => (stopped = true));
+  while (!stopped) {
+    await new Promise((resolve) => setTimeout(resolve, options.interval * 1000));
+    if (!stopped) print(await collectClusterView(config));
+  }
+}

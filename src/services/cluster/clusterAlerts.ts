@@ -1,0 +1,265 @@
+import type { Thresholds } from '../config/schema.js';
+import type { Alert, AlertSeverity, StandbyLink } from './clusterView.js';
+import { formatBytes } from './formatBytes.js';
+import { formatDuration } from './formatDuration.js';
+import type { NodeSnapshot, ServerFacts } from './nodeSnapshot.js';
+
+/**
+ * What is wrong with the cluster at this tick, worst first (critical,
+ * warning, info; then by node name). Each message is one sentence naming the
+ * cause and, where there is one, the fix. `forecasts`: hours until each
+ * node's pg_wal fills its file system.
+ */
+export function clusterAlerts(
+  nodes: NodeSnapshot[],
+  links: StandbyLink[],
+  thresholds: Thresholds,
+  now: number,
+  forecasts?: ReadonlyMap<string, number>,
+): Alert[] {
+  const alerts = [
+    ...roleAlerts(nodes),
+    ...links.flatMap((link) => linkAlerts(link, nodes, thresholds)),
+    ...orphanWalsenderAlerts(nodes, links),
+    ...nodes.flatMap((node) => (node.status === 'up' && node.server ? serverAlerts(node.name, node.server, thresholds, now) : [])),
+    ...walFullAlerts(nodes, thresholds, forecasts),
+  ];
+  return alerts.sort(bySeverityThenNode);
+}
+
+/** Who accepts writes, and who is not answering. */
+function roleAlerts(nodes: NodeSnapshot[]): Alert[] {
+  const alerts: Alert[] = [];
+  const up = nodes.filter((node) => node.status === 'up');
+  const primaries = up.filter((node) => node.role === 'primary');
+  if (up.length > 0 && primaries.length === 0) {
+    alerts.push({
+      severity: 'critical',
+      code: 'no-primary',
+      message: `No primary is up (${listNames(up.map((node) => node.name))} ${up.length === 1 ? 'is' : 'are'} in recovery), so nothing accepts writes: start the primary or promote the most advanced standby`,
+    });
+  }
+  if (primaries.length >= 2) {
+    const names = primaries.map((node) => node.name);
+    alerts.push({
+      severity: 'critical',
+      code: 'split-brain',
+      message: `${listNames(names)} ${primaries.length === 2 ? 'both' : 'all'} accept writes (split brain): fence ${primaries.length === 2 ? 'one' : 'all but one'} before writes diverge further`,
+    });
+  }
+  for (const node of nodes.filter((candidate) => candidate.status === 'down')) {
+    // A down node may be the primary: with no primary up, assume the worst.
+    alerts.push({
+      severity: primaries.length === 0 ? 'critical' : 'warning',
+      code: 'node-down',
+      node: node.name,
+      message: `${node.name} (${node.host}:${node.port}) is down: ${node.downReason ?? 'it did not answer'}`,
+    });
+  }
+  return alerts;
+}
+
+/** One standby's replication: its timeline, its receiver, both ends agreeing, and how far behind it is. */
+function linkAlerts(link: StandbyLink, nodes: NodeSnapshot[], thresholds: Thresholds): Alert[] {
+  const alerts: Alert[] = [];
+  const standby = nodes.find((node) => node.name === link.standby);
+  const upstream = nodes.find((node) => node.name === link.upstream);
+  const server = standby?.server;
+  const name = link.standby;
+
+  const ownTimeline = server?.timeline ?? null;
+  const upstreamTimeline = upstream?.status === 'up' ? (upstream.server?.timeline ?? null) : null;
+  if (upstream && ownTimeline !== null && upstreamTimeline !== null && ownTimeline !== upstreamTimeline) {
+    alerts.push({
+      severity: 'critical',
+      code: 'timeline-mismatch',
+      node: name,
+      message: `${name} is on timeline ${ownTimeline} but its upstream ${upstream.name} is on timeline ${upstreamTimeline}: if it does not follow by itself (recovery_target_timeline = latest), rewind it with pg_rewind or rebuild it`,
+    });
+  }
+
+  if (!link.receiverStreaming) {
+    const receiver = server?.walReceiver;
+    const why = receiver ? `its WAL receiver is ${receiver.status}` : 'no WAL receiver is running';
+    alerts.push({
+      severity: 'critical',
+      code: 'standby-not-streaming',
+      node: name,
+      message: `${name} is not streaming (${why}): check primary_conninfo and the upstream's pg_hba.conf and server log`,
+    });
+  } else if (!upstream) {
+    const receiver = server?.walReceiver;
+    alerts.push({
+      severity: 'warning',
+      code: 'link-unreconciled',
+      node: name,
+      message: `${name} streams from ${receiver?.senderHost ?? '?'}:${receiver?.senderPort ?? '?'}, which is not a configured node: add that server to the config or fix primary_conninfo`,
+    });
+  } else if (!link.senderSeen && upstream.status === 'up') {
+    alerts.push({
+      severity: 'warning',
+      code: 'link-unreconciled',
+      node: name,
+      message: `${name} says it streams from ${upstream.name}, but ${upstream.name} has no walsender for it: check that application_name in ${name}'s primary_conninfo is "${name}"`,
+    });
+  }
+
+  const behind = upstream ? ` behind ${upstream.name}` : ' behind';
+  const fix = link.replayPaused
+    ? 'replay is paused, resume it with pg_wal_replay_resume()'
+    : "check the network, the standby's disk and long queries holding replay back";
+  const bytesSeverity = overThreshold(link.lagBytes, thresholds.lagBytesWarning, thresholds.lagBytesCritical);
+  if (bytesSeverity && link.lagBytes !== null) {
+    const limit = bytesSeverity === 'critical' ? thresholds.lagBytesCritical : thresholds.lagBytesWarning;
+    alerts.push({
+      severity: bytesSeverity,
+      code: 'lag-bytes',
+      node: name,
+      message: `${name} is ${formatBytes(link.lagBytes)}${behind} (${bytesSeverity} above ${formatBytes(limit)}): ${fix}`,
+    });
+  }
+  const secondsSeverity = overThreshold(link.lagSeconds, thresholds.lagSecondsWarning, thresholds.lagSecondsCritical);
+  if (secondsSeverity && link.lagSeconds !== null) {
+    const limit = secondsSeverity === 'critical' ? thresholds.lagSecondsCritical : thresholds.lagSecondsWarning;
+    alerts.push({
+      severity: secondsSeverity,
+      code: 'lag-seconds',
+      node: name,
+      message: `${name} replays ${formatDuration(link.lagSeconds)}${behind} (${secondsSeverity} above ${formatDuration(limit)}): ${fix}`,
+    });
+  }
+
+  if (link.replayPaused) {
+    const gap = server?.replayGapBytes;
+    const pending = gap == null ? '' : `: ${formatBytes(gap)} received but not applied`;
+    alerts.push({
+      severity: 'warning',
+      code: 'replay-paused',
+      node: name,
+      message: `${name} replay is paused${pending} (SELECT pg_wal_replay_resume() resumes it)`,
+    });
+  }
+  return alerts;
+}
+
+/**
+ * The other side of link-unreconciled: a walsender serving a configured
+ * node's name while that node is down, not streaming, or streaming from
+ * elsewhere. Another server uses its name, or pgcockpit cannot reach it.
+ */
+function orphanWalsenderAlerts(nodes: NodeSnapshot[], links: StandbyLink[]): Alert[] {
+  const alerts: Alert[] = [];
+  for (const sender of nodes) {
+    if (sender.status !== 'up' || !sender.server) continue;
+    for (const replica of sender.server.replicas) {
+      const named = nodes.find((node) => node.name === replica.applicationName && node !== sender);
+      if (!named) continue;
+      const link = links.find((candidate) => candidate.standby === named.name);
+      let why: string | undefined;
+      if (named.status === 'down') why = `${named.name} is down from here`;
+      else if (named.status === 'up' && named.role === 'primary') why = `${named.name} is a primary`;
+      else if (link && !link.receiverStreaming) why = `${named.name}'s WAL receiver is not streaming`;
+      else if (link?.upstream && link.upstream !== sender.name) why = `${named.name} streams from ${link.upstream}`;
+      if (!why) continue;
+      alerts.push({
+        severity: 'warning',
+        code: 'link-unreconciled',
+        node: named.name,
+        message: `${sender.name} has a walsender for ${named.name}${replica.clientAddr ? ` at ${replica.clientAddr}` : ''}, but ${why}: another server is using its application_name, or pgcockpit cannot reach it`,
+      });
+    }
+  }
+  return alerts;
+}
+
+/** What one server holds or fails to ship: replication slots and WAL archiving. */
+function serverAlerts(name: string, server: ServerFacts, thresholds: Thresholds, now: number): Alert[] {
+  const alerts: Alert[] = [];
+  for (const slot of server.slots) {
+    if (slot.walStatus === 'lost') {
+      alerts.push({
+        severity: 'critical',
+        code: 'slot-at-risk',
+        node: name,
+        message: `Slot ${slot.name} on ${name} has lost WAL its consumer still needed (max_slot_wal_keep_size): rebuild that standby from a fresh base backup`,
+      });
+    } else if (slot.walStatus === 'unreserved') {
+      const left = slot.safeWalSizeBytes === null ? '' : ` (${formatBytes(Math.max(0, slot.safeWalSizeBytes))} left)`;
+      alerts.push({
+        severity: 'critical',
+        code: 'slot-at-risk',
+        node: name,
+        message: `Slot ${slot.name} on ${name} is past max_slot_wal_keep_size${left} and the next checkpoint may remove WAL it needs: get its consumer streaming now or it must be rebuilt`,
+      });
+    } else if (!slot.active && slot.retainedBytes !== null && slot.retainedBytes > thresholds.slotRetainedBytesWarning) {
+      alerts.push({
+        severity: 'warning',
+        code: 'slot-retaining',
+        node: name,
+        message: `Inactive slot ${slot.name} on ${name} holds ${formatBytes(slot.retainedBytes)} of WAL in pg_wal: bring its consumer back or drop it with SELECT pg_drop_replication_slot('${slot.name}')`,
+      });
+    }
+  }
+
+  const archiver = server.archiver;
+  if (!archiver.enabled) return alerts;
+  if (archiver.failing) {
+    alerts.push({
+      severity: 'critical',
+      code: 'archiver-failing',
+      node: name,
+      message: `${name} fails to archive ${archiver.lastFailedWal ?? 'WAL'} (${archiver.failedCount} failures so far), so pg_wal keeps growing: check archive_command, the archive's free space and permissions, and the server log`,
+    });
+  }
+  const ready = archiver.readyCount;
+  const oldestAgeSeconds = archiver.oldestReadyAt === null ? null : Math.max(0, (now - archiver.oldestReadyAt) / 1000);
+  const tooMany = ready !== null && ready > thresholds.archiveReadyWarning;
+  const tooOld = oldestAgeSeconds !== null && oldestAgeSeconds > thresholds.archiveReadyAgeSecondsWarning;
+  if (tooMany || tooOld) {
+    const count = ready === null ? 'WAL segments are' : `${ready} WAL segment${ready === 1 ? ' is' : 's are'}`;
+    const age = oldestAgeSeconds === null ? '' : `, the oldest for ${formatDuration(oldestAgeSeconds)}`;
+    alerts.push({
+      severity: 'warning',
+      code: 'archive-backlog',
+      node: name,
+      message: `On ${name} ${count} waiting for archive_command${age}: archiving is falling behind, so point-in-time recovery lags and pg_wal grows`,
+    });
+  }
+  return alerts;
+}
+
+function walFullAlerts(nodes: NodeSnapshot[], thresholds: Thresholds, forecasts: ReadonlyMap<string, number> | undefined): Alert[] {
+  if (!forecasts) return [];
+  return nodes.flatMap((node): Alert[] => {
+    const hours = forecasts.get(node.name);
+    if (hours === undefined || !Number.isFinite(hours) || hours > thresholds.walFullHoursWarning) return [];
+    return [
+      {
+        severity: 'warning',
+        code: 'wal-full-forecast',
+        node: node.name,
+        message: `${node.name}'s pg_wal will fill its file system in about ${formatDuration(Math.max(0, hours) * 3600)} at the current rate: find what holds WAL (an inactive slot, a failing archiver) or add space`,
+      },
+    ];
+  });
+}
+
+function overThreshold(value: number | null, warning: number, critical: number): AlertSeverity | undefined {
+  if (value === null) return undefined;
+  if (value > critical) return 'critical';
+  if (value > warning) return 'warning';
+  return undefined;
+}
+
+/** "pg1", "pg1 and pg2", "pg1, pg2 and pg3". */
+function listNames(names: string[]): string {
+  if (names.length <= 1) return names.join('');
+  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
+const SEVERITY_RANK: Record<AlertSeverity, number> = { critical: 0, warning: 1, info: 2 };
+
+/** Worst first; cluster-wide alerts (no node) before a node's; node names in natural order (pg2 before pg10). */
+function bySeverityThenNode(a: Alert, b: Alert): number {
+  return SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || (a.node ?? '').localeCompare(b.node ?? '', 'en', { numeric: true });
+}

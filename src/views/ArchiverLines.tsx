@@ -1,0 +1,53 @@
+import { Text } from 'ink';
+import type { ArchiverStats } from '../services/cluster/nodeSnapshot.js';
+import { ageText } from './ageText.js';
+import { useTheme } from './ThemeContext.js';
+
+export interface ArchiverLinesProps {
+  archiver: ArchiverStats;
+  /** The last tick, for the age of the oldest .ready file. */
+  now: number | undefined;
+}
+
+/**
+ * pg_stat_archiver plus the archive_status backlog. Listing archive_status
+ * needs pg_ls_archive_statusdir(), which only superusers and pg_monitor
+ * members may call: without it the backlog is unknown, and says why.
+ */
+export function ArchiverLines({ archiver, now }: ArchiverLinesProps) {
+  const theme = useTheme();
+  if (!archiver.enabled) return <Text color={theme.muted}>archive off</Text>;
+  return (
+    <>
+      <Text wrap="truncate-end">
+        archive
+        {archiver.failing ? (
+          <Text color={theme.critical} bold>
+            {' '}
+            FAILING
+          </Text>
+        ) : null}{' '}
+        {archiver.failing ? '· ' : ''}
+        {archiver.archivedCount} ok · {archiver.failedCount} failed
+      </Text>
+      <BacklogLine archiver={archiver} now={now} />
+    </>
+  );
+}
+
+function BacklogLine({ archiver, now }: ArchiverLinesProps) {
+  const theme = useTheme();
+  if (!archiver.canReadStatusDir || archiver.readyCount === null) {
+    return (
+      <Text color={theme.warning} wrap="truncate-end">
+        backlog unknown: needs pg_monitor
+      </Text>
+    );
+  }
+  const oldest = archiver.readyCount > 0 && archiver.oldestReadyAt !== null && now !== undefined ? `, oldest ${ageText(now, archiver.oldestReadyAt)}` : '';
+  return (
+    <Text color={archiver.readyCount > 0 ? theme.warning : theme.muted} wrap="truncate-end">
+      {archiver.readyCount} .ready{oldest}
+    </Text>
+  );
+}

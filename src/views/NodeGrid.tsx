@@ -1,0 +1,52 @@
+import { Box, Text } from 'ink';
+import { useCockpit } from '../state/storeContext.js';
+import { NodePane } from './NodePane.js';
+import type { GridWindow } from './screenLayout.js';
+import { useTheme } from './ThemeContext.js';
+
+export interface NodeGridProps {
+  grid: GridWindow;
+  width: number;
+  compact: boolean;
+}
+
+/** The node panes that fit, in rows; the selected one is always among them. */
+export function NodeGrid({ grid, width, compact }: NodeGridProps) {
+  const theme = useTheme();
+  const nodes = useCockpit((state) => state.nodes);
+  const links = useCockpit((state) => state.links);
+  const history = useCockpit((state) => state.history);
+  const lastTickAt = useCockpit((state) => state.lastTickAt);
+  const selectedNode = useCockpit((state) => state.selectedNode);
+  const nodesFocused = useCockpit((state) => state.focus === 'nodes');
+  return (
+    <Box flexDirection="column" width={width} height={grid.usedHeight} flexGrow={1} flexShrink={0}>
+      {grid.scrollLine ? (
+        <Text color={theme.muted} wrap="truncate-end">
+          {' '}
+          ▲ {grid.hiddenAbove} more above · ▼ {grid.hiddenBelow} more below · showing {grid.firstIndex + 1}–{grid.endIndex} of {nodes.length}
+        </Text>
+      ) : null}
+      <Box flexWrap="wrap" width={width}>
+        {nodes.slice(grid.firstIndex, grid.endIndex).map((node, offset) => {
+          const index = grid.firstIndex + offset;
+          return (
+            <NodePane
+              key={node.name}
+              node={node}
+              link={links.find((link) => link.standby === node.name)}
+              history={history[node.name]}
+              index={index}
+              selected={index === selectedNode}
+              focused={nodesFocused}
+              width={grid.paneWidth}
+              height={grid.paneHeight}
+              compact={compact}
+              now={lastTickAt}
+            />
+          );
+        })}
+      </Box>
+    </Box>
+  );
+}

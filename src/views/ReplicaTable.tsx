@@ -1,0 +1,46 @@
+import { Box, Text } from 'ink';
+import { formatBytes } from '../services/cluster/formatBytes.js';
+import { formatDuration } from '../services/cluster/formatDuration.js';
+import type { ReplicaLink } from '../services/cluster/nodeSnapshot.js';
+import { DetailTable } from './DetailTable.js';
+import { useTheme } from './ThemeContext.js';
+
+const COLUMNS = [
+  { title: 'standby', width: 12 },
+  { title: 'client', width: 15 },
+  { title: 'state', width: 10 },
+  { title: 'sync', width: 9 },
+  { title: 'flush lag', width: 10 },
+  { title: 'replay lag', width: 11 },
+  { title: 'replay s', width: 9 },
+] as const;
+
+/** Every row of pg_stat_replication on the node. */
+export function ReplicaTable({ replicas }: { replicas: readonly ReplicaLink[] }) {
+  const theme = useTheme();
+  return (
+    <Box flexDirection="column" marginBottom={1}>
+      <Text bold>Replicas (pg_stat_replication)</Text>
+      {replicas.length === 0 ? (
+        <Text color={theme.muted}>none streaming from this node</Text>
+      ) : (
+        <DetailTable
+          columns={COLUMNS}
+          rows={replicas.map((replica) => [
+            replica.applicationName,
+            replica.clientAddr ?? 'local',
+            replica.state,
+            replica.syncState,
+            bytesOrDash(replica.flushLagBytes),
+            bytesOrDash(replica.replayLagBytes),
+            replica.replayLagSeconds === null ? '—' : formatDuration(replica.replayLagSeconds),
+          ])}
+        />
+      )}
+    </Box>
+  );
+}
+
+function bytesOrDash(bytes: number | null): string {
+  return bytes === null ? '—' : formatBytes(bytes);
+}

@@ -1,0 +1,45 @@
+import { Box, Text } from 'ink';
+import { formatBytes } from '../services/cluster/formatBytes.js';
+import type { ReplicationSlot } from '../services/cluster/nodeSnapshot.js';
+import { DetailTable } from './DetailTable.js';
+import { useTheme } from './ThemeContext.js';
+
+const COLUMNS = [
+  { title: 'slot', width: 15 },
+  { title: 'type', width: 9 },
+  { title: 'active', width: 9 },
+  { title: 'retained', width: 9 },
+  { title: 'wal_status', width: 11 },
+  { title: 'safe', width: 10 },
+  { title: 'restart_lsn', width: 12 },
+] as const;
+
+/**
+ * Every slot on the node. "safe" is safe_wal_size: how much more WAL may be
+ * written before max_slot_wal_keep_size marks the slot lost ("unlimited"
+ * when that setting is -1).
+ */
+export function SlotTable({ slots }: { slots: readonly ReplicationSlot[] }) {
+  const theme = useTheme();
+  return (
+    <Box flexDirection="column" marginBottom={1}>
+      <Text bold>Slots (pg_replication_slots)</Text>
+      {slots.length === 0 ? (
+        <Text color={theme.muted}>no replication slots</Text>
+      ) : (
+        <DetailTable
+          columns={COLUMNS}
+          rows={slots.map((slot) => [
+            slot.name,
+            slot.type,
+            slot.active ? 'active' : 'INACTIVE',
+            slot.retainedBytes === null ? '—' : formatBytes(slot.retainedBytes),
+            slot.walStatus ?? '—',
+            slot.safeWalSizeBytes === null ? 'unlimited' : formatBytes(slot.safeWalSizeBytes),
+            slot.restartLsn ?? '—',
+          ])}
+        />
+      )}
+    </Box>
+  );
+}

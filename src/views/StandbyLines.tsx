@@ -1,0 +1,74 @@
+import { Box, Text } from 'ink';
+import type { StandbyLink } from '../services/cluster/clusterView.js';
+import { formatBytes } from '../services/cluster/formatBytes.js';
+import { formatDuration } from '../services/cluster/formatDuration.js';
+import type { ServerFacts } from '../services/cluster/nodeSnapshot.js';
+import { Sparkline } from './Sparkline.js';
+import { useTheme } from './ThemeContext.js';
+
+export interface StandbyLinesProps {
+  server: ServerFacts;
+  link: StandbyLink | undefined;
+  /** Recent lag in bytes, oldest first. */
+  lagHistory: readonly number[];
+  compact: boolean;
+  innerWidth: number;
+}
+
+/** A standby: what it streams from, how far behind it is, and whether replay is held. */
+export function StandbyLines({ server, link, lagHistory, compact, innerWidth }: StandbyLinesProps) {
+  const theme = useTheme();
+  const receiver = server.walReceiver;
+  const upstream = link?.upstream ?? (receiver?.senderHost ? `${receiver.senderHost}:${receiver.senderPort ?? ''}` : 'unknown');
+  const paused = link?.replayPaused ?? server.replayPaused ?? false;
+  return (
+    <>
+      <Text wrap="truncate-end">
+        upstream <Text bold>{upstream}</Text> ·{' '}
+        {receiver ? (
+          <Text color={receiver.status === 'streaming' ? undefined : theme.warning}>{receiver.status}</Text>
+        ) : (
+          <Text color={theme.warning} bold>
+            NO WAL RECEIVER
+          </Text>
+        )}
+      </Text>
+      <LagLine link={link} lagHistory={lagHistory} innerWidth={innerWidth} />
+      {paused ? (
+        <Text wrap="truncate-end">
+          <Text color={theme.warning} bold>
+            REPLAY PAUSED
+          </Text>
+          {server.replayGapBytes === null ? '' : ` · ${formatBytes(server.replayGapBytes)} not applied`}
+        </Text>
+      ) : null}
+      {compact ? null : (
+        <Text color={theme.muted} wrap="truncate-end">
+          recv {server.receiveLsn ?? '?'} · replay {server.replayLsn ?? '?'}
+        </Text>
+      )}
+    </>
+  );
+}
+
+/** Lag in bytes and seconds with its recent past as a sparkline; "caught up" when there is none. */
+function LagLine({ link, lagHistory, innerWidth }: Pick<StandbyLinesProps, 'link' | 'lagHistory' | 'innerWidth'>) {
+  const theme = useTheme();
+  let text: string;
+  if (!link || link.lagBytes === null) text = 'lag unknown';
+  else if (link.caughtUp) text = '✓ caught up';
+  else text = `lag ${formatBytes(link.lagBytes)}${link.lagSeconds === null ? '' : ` · ${formatDuration(link.lagSeconds)}`}`;
+  const sparkWidth = Math.min(20, innerWidth - text.length - 1);
+  return (
+    <Box>
+      <Text color={link?.caughtUp ? theme.ok : undefined} wrap="truncate-end">
+        {text}
+      </Text>
+      {sparkWidth >= 4 && lagHistory.length > 0 ? (
+        <Box marginLeft={1}>
+          <Sparkline values={lagHistory} width={sparkWidth} color={theme.accent} />
+        </Box>
+      ) : null}
+    </Box>
+  );
+}

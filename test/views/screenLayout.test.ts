@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { gridWindow, isTooSmall, mainLayout, MIN_PANE_HEIGHT, panesPerRow } from '../../src/views/screenLayout.js';
+
+describe('panesPerRow', () => {
+  it.each([
+    [3, 80, 2],
+    [3, 119, 2],
+    [3, 120, 3],
+    [9, 160, 4],
+    [9, 300, 4],
+    [1, 200, 1],
+    [0, 120, 1],
+  ])('%i nodes at %i columns: %i across', (nodes, columns, expected) => {
+    expect(panesPerRow(nodes, columns)).toBe(expected);
+  });
+
+  it('never makes a pane narrower than 38 columns from 80 up', () => {
+    for (let columns = 80; columns <= 300; columns++) expect(Math.floor(columns / panesPerRow(9, columns))).toBeGreaterThanOrEqual(38);
+  });
+});
+
+describe('gridWindow', () => {
+  it('shows every pane when they fit', () => {
+    expect(gridWindow(3, 0, 120, 30)).toMatchObject({ perRow: 3, firstIndex: 0, endIndex: 3, scrollLine: false, hiddenBelow: 0 });
+  });
+
+  it('keeps the selected row on screen when they do not', () => {
+    // 9 nodes, 2 across: 5 rows; 17 rows of grid fit 2 rows of panes under the scroll line.
+    for (let selected = 0; selected < 9; selected++) {
+      const grid = gridWindow(9, selected, 80, 17);
+      expect(grid.scrollLine).toBe(true);
+      expect(grid.endIndex - grid.firstIndex).toBeLessThanOrEqual(4);
+      expect(selected).toBeGreaterThanOrEqual(grid.firstIndex);
+      expect(selected).toBeLessThan(grid.endIndex);
+      expect(grid.paneHeight).toBeGreaterThanOrEqual(MIN_PANE_HEIGHT);
+      expect(grid.usedHeight).toBeLessThanOrEqual(17);
+    }
+  });
+});
+
+describe('mainLayout', () => {
+  it('keeps the log a few lines tall and gives the panes the rest', () => {
+    const layout = mainLayout({ columns: 120, rows: 40 }, 3, 0);
+    expect(layout.body).toBe(36);
+    expect(layout.logLines).toBe(6);
+    expect(layout.grid.usedHeight).toBe(36 - 1 - 6);
+    expect(mainLayout({ columns: 80, rows: 24 }, 3, 0).logLines).toBe(3);
+  });
+
+  it('never gives the grid more rows than the body has', () => {
+    for (let rows = 24; rows <= 80; rows++) {
+      for (const nodes of [1, 3, 9, 20]) {
+        const layout = mainLayout({ columns: 100, rows }, nodes, nodes - 1);
+        expect(layout.grid.usedHeight + 1 + layout.logLines, `${rows} rows, ${nodes} nodes`).toBeLessThanOrEqual(layout.body);
+      }
+    }
+  });
+
+  it('is compact below 120 columns', () => {
+    expect(mainLayout({ columns: 119, rows: 40 }, 3, 0).compact).toBe(true);
+    expect(mainLayout({ columns: 120, rows: 40 }, 3, 0).compact).toBe(false);
+  });
+});
+
+describe('isTooSmall', () => {
+  it.each([
+    [80, 24, false],
+    [79, 24, true],
+    [80, 23, true],
+    [70, 20, true],
+  ])('%i×%i: %s', (columns, rows, expected) => {
+    expect(isTooSmall({ columns, rows })).toBe(expected);
+  });
+});
