@@ -19,8 +19,9 @@ async function cockpitCpuPercent(configFile) {
   await tmux('new-session', '-d', '-s', 'b', '-x', '160', '-y', '45', `node ${CLI} --config ${configFile}`);
   try {
     await sleep(4000); // start-up and first ticks are not the steady state
-    const shellPid = (await tmux('display-message', '-p', '-t', 'b', '#{pane_pid}')).stdout.trim();
-    const pid = Number((await execa('pgrep', ['-f', `${CLI} --config ${configFile}`])).stdout.trim().split('\n')[0] ?? shellPid);
+    // The node process itself, not the shell tmux started it from.
+    const pid = Number((await execa('pgrep', ['-f', `^node ${CLI} --config ${configFile}$`])).stdout.trim().split('\n')[0]);
+    if (!pid) throw new Error('the cockpit process was not found');
     const before = await cpuSeconds(pid);
     await sleep(MEASURE_SECONDS * 1000);
     const after = await cpuSeconds(pid);

@@ -25,7 +25,7 @@ export async function benchRender(cluster) {
   const view = await collectClusterView(cluster.config);
   const store = createCockpitStore(cluster.config, 1000);
   const stdout = new BenchStdout();
-  const stdin = Object.assign(new EventEmitter(), { isTTY: false, setRawMode() {}, setEncoding() {}, ref() {}, unref() {}, read: () => null });
+  const stdin = Object.assign(new EventEmitter(), { isTTY: true, setRawMode() {}, setEncoding() {}, ref() {}, unref() {}, read: () => null });
   const renderTimes = [];
   const instance = render(
     createElement(CockpitStoreContext.Provider, { value: store }, createElement(ThemeContext.Provider, { value: colorTheme }, createElement(App))),

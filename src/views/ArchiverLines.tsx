@@ -16,7 +16,8 @@ export interface ArchiverLinesProps {
  */
 export function ArchiverLines({ archiver, now }: ArchiverLinesProps) {
   const theme = useTheme();
-  if (!archiver.enabled) return <Text color={theme.muted}>archive off</Text>;
+  // A standby with archive_mode=on leaves archiving to its primary.
+  if (!archiver.enabled) return <Text color={theme.muted}>no WAL archiving on this node</Text>;
   return (
     <>
       <Text wrap="truncate-end">

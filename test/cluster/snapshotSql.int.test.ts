@@ -173,6 +173,8 @@ describe('snapshotSql on a real 3-node cluster', () => {
     });
     expect(server.walReceiver?.lastMessageAt).toBeGreaterThan(Date.now() - 60_000);
     expect(server.replicas).toEqual([]);
+    // archive_mode=on: the primary archives, the standby does not (only "always" would).
+    expect(server.archiver.enabled).toBe(false);
     expect(server.settings).toMatchObject({ cluster_name: 'pg2', hot_standby: 'on', primary_slot_name: 'slot_pg2' });
     expect(server.settings.primary_conninfo).toContain(`port=${cluster.node('pg1').port}`);
   });

@@ -160,7 +160,7 @@ describe('node pane: archiver', () => {
 
   it('says when archiving is off', async () => {
     const pane = await paneAfter(withArchiver({ enabled: false }), 0);
-    expect(pane).toContain('archive off');
+    expect(pane).toContain('no WAL archiving on this node');
   });
 });
 

@@ -106,7 +106,7 @@ export interface ReplicationSlot {
 }
 
 export interface ArchiverStats {
-  /** archive_mode is not off. */
+  /** This node archives WAL: archive_mode = always, or on and the node is a primary. */
   enabled: boolean;
   archivedCount: number;
   failedCount: number;

@@ -166,7 +166,9 @@ select json_build_object(
   ),
   'archiver', (
     select json_build_object(
-      'enabled', current_setting('archive_mode') <> 'off',
+      -- A standby archives only with archive_mode = always; with "on" its primary does.
+      'enabled', current_setting('archive_mode') = 'always'
+        or (current_setting('archive_mode') = 'on' and not pg_is_in_recovery()),
       'archivedCount', a.archived_count,
       'failedCount', a.failed_count,
       'lastArchivedWal', a.last_archived_wal,

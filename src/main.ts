@@ -1,0 +1,97 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { allSubcommands } from './commands/allSubcommands.js';
+import { cockpitCommand } from './commands/cockpitCommand.js';
+import { configCheckCommand } from './commands/configCheckCommand.js';
+import { demoCommand } from './commands/demoCommand.js';
+import { demoDownCommand } from './commands/demoDownCommand.js';
+import { statusCommand } from './commands/statusCommand.js';
+import { EXIT_FAILURE, EXIT_USAGE } from './commands/exitCodes.js';
+import { ConfigError } from './services/config/ConfigError.js';
+
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+
+function nodeCount(value: string): number {
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < 1 || count > 9) throw new InvalidArgumentError('a whole number from 1 to 9');
+  return count;
+}
+
+function seconds(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed < 0.5 || parsed > 3600) throw new InvalidArgumentError('seconds, from 0.5 to 3600');
+  return parsed;
+}
+
+const program = new Command()
+  .name('pgcockpit')
+  .description('A full-screen terminal cockpit for PostgreSQL streaming replication.')
+  .version(version, '-V, --version')
+  .option('-c, --config <file>', 'config file (default: $PGCOCKPIT_CONFIG, ./pgcockpit.yaml, ~/.config/pgcockpit/config.yaml)')
+  .showHelpAfterError()
+  // Throw instead of exiting, so a usage error gets exit code 2 like a config error.
+  .exitOverride()
+  // Options after a subcommand belong to it: `demo down --dir X` must reach `down`, not `demo`.
+  .enablePositionalOptions()
+  .action(async (options: { config?: string }) => cockpitCommand(options));
+
+const demo = program
+  .command('demo')
+  .description('create (or reuse) a sandbox cluster of real PostgreSQL servers on loopback and open the cockpit on it')
+  .option('-n, --nodes <count>', 'nodes in a new sandbox: 1 primary + count-1 standbys (default 3)', nodeCount)
+  .option('-d, --dir <dir>', 'sandbox directory (default: $XDG_STATE_HOME/pgcockpit/demo; the postgres user\'s home when run as root)')
+  .option('--pg-bin <dir>', 'PostgreSQL server binaries (default: $PG_BINDIR, pg_config --bindir, newest /usr/lib/postgresql/*/bin)')
+  .option('--no-open', 'set the sandbox up and print where it is, without opening the cockpit')
+  .enablePositionalOptions()
+  .action(async (options: { nodes?: number; dir?: string; pgBin?: string; open: boolean }) => demoCommand(options));
+
+demo
+  .command('down')
+  .description('stop the sandbox\'s servers and remove its directory')
+  .option('-d, --dir <dir>', 'sandbox directory (default: as for demo)')
+  .option('--pg-bin <dir>', 'PostgreSQL server binaries (default: as for demo)')
+  .action(async (options: { dir?: string; pgBin?: string }) => demoDownCommand(options));
+
+program
+  .command('status')
+  .description('print the cluster\'s state once (or --watch) without the TUI; exit 0 healthy, 1 warning, 2 critical, 3 unknown')
+  .option('-c, --config <file>', 'config file (default: as for pgcockpit)')
+  .option('--json', 'machine-readable output')
+  .option('-w, --watch', 'print again every --interval seconds until Ctrl-C')
+  .option('-i, --interval <seconds>', 'seconds between looks with --watch', seconds, 2)
+  .action(async (options: { config?: string; json?: boolean; watch?: boolean; interval: number }, command: Command) =>
+    statusCommand({
+      config: options.config ?? command.optsWithGlobals<{ config?: string }>().config,
+      json: options.json ?? false,
+      watch: options.watch ?? false,
+      interval: options.interval,
+    }),
+  );
+
+program
+  .command('config')
+  .description('work with the config file')
+  .command('check')
+  .description('validate the config file and summarise the cluster it describes')
+  .option('-c, --config <file>', 'config file (default: as for pgcockpit)')
+  .action(async (options: { config?: string }, command: Command) =>
+    configCheckCommand({ config: options.config ?? command.optsWithGlobals<{ config?: string }>().config }),
+  );
+
+program.addHelpText('after', () => allSubcommands(program));
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // commander has printed the message (or the help, or the version) already.
+    process.exitCode = error.exitCode === 0 ? 0 : EXIT_USAGE;
+  } else if (error instanceof ConfigError) {
+    // Problems in a file are already `file:line:col: key: message` lines, one each.
+    process.stderr.write(error.problems.length > 0 ? `${error.message}\n` : `pgcockpit: ${error.message}\n`);
+    process.exitCode = EXIT_USAGE;
+  } else {
+    process.stderr.write(`pgcockpit: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = EXIT_FAILURE;
+  }
+}
