@@ -1,4 +1,5 @@
 import { buildClusterView } from '../services/cluster/buildClusterView.js';
+import { clusterEvents } from '../services/cluster/clusterEvents.js';
 import { startClusterPoller } from '../services/cluster/clusterPoller.js';
 import { walFullForecasts } from '../services/cluster/walFullForecasts.js';
 import type { CockpitConfig } from '../services/config/schema.js';
@@ -30,8 +31,11 @@ export function bindPollerToStore(store: CockpitStore, config: CockpitConfig): (
     config,
     intervalMs: store.getState().refreshIntervalMs,
     onTick: (snapshots, at) => {
-      const forecasts = walFullForecasts(store.getState().history, freeSpace);
-      store.getState().applyView(buildClusterView(snapshots, config.thresholds, at, forecasts));
+      const state = store.getState();
+      const view = buildClusterView(snapshots, config.thresholds, at, walFullForecasts(state.history, freeSpace));
+      const events = clusterEvents(state, view);
+      state.applyView(view);
+      for (const event of events) state.appendLog(event);
     },
   });
   const unsubscribe = store.subscribe((state, previous) => {

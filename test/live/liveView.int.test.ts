@@ -102,6 +102,7 @@ describe('live cluster view on a real 3-node cluster', () => {
     }, 'pg2 DOWN');
     expect(live.ticks() - ticksAtKill).toBeLessThanOrEqual(2);
     expect(live.node('pg2')?.downReason).toMatch(/refused|terminated|lost|shutting down|unexpected/);
+    expect(live.state().log.some((line) => line.text.startsWith('pg2 is DOWN: '))).toBe(true);
     // The others kept answering on every tick, none marked stale.
     const ticksBefore = live.ticks();
     const pg1Before = polledAt('pg1');
@@ -127,5 +128,7 @@ describe('live cluster view on a real 3-node cluster', () => {
     expect(live.alert('split-brain')?.message).toMatch(/pg1.*pg3|pg3.*pg1/);
     expect(live.node('pg3')?.role).toBe('primary');
     expect(live.node('pg3')?.server?.timeline).toBe(2);
+    await live.until((state) => state.log.some((line) => line.text === 'pg3 is now PRIMARY (was STANDBY)'), 'promotion in the log');
+    expect(live.state().log.some((line) => line.text.startsWith('CRITICAL: ') && line.text.includes('split brain'))).toBe(true);
   });
 });
