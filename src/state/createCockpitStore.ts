@@ -9,7 +9,23 @@ import { appendSamples } from './nodeHistory.js';
 export interface LogLine {
   at: number;
   text: string;
-  stream: 'stdout' | 'stderr' | 'info';
+  /** header: a job's first line (what, where, as whom); info: the cockpit's own events. */
+  stream: 'stdout' | 'stderr' | 'info' | 'header';
+  /** The job that printed it, if any. */
+  jobId?: number;
+}
+
+/** A command run on a node's host, as the jobs slice records it. */
+export interface JobRecord {
+  id: number;
+  title: string;
+  /** "local as postgres", "ssh admin@db2:22, sudo to postgres" */
+  where: string;
+  startedAt: number;
+  status: 'running' | 'succeeded' | 'failed' | 'cancelled';
+  endedAt?: number;
+  exitCode?: number | null;
+  signal?: string | null;
 }
 
 /** Which part of the screen hears the keys that panes listen to. */
@@ -40,6 +56,11 @@ export interface CockpitState {
 
   // log slice
   log: LogLine[];
+  /** Lines ever appended (the ring buffer keeps the last LOG_CAPACITY). */
+  logAppended: number;
+
+  // jobs slice
+  jobs: JobRecord[];
 
   // ui slice
   selectedNode: number;
@@ -48,6 +69,10 @@ export interface CockpitState {
 
   applyView(view: ClusterView): void;
   appendLog(text: string, stream?: LogLine['stream']): void;
+  /** Many lines in one set(): the job layer coalesces output so a flood renders a few times a second. */
+  appendLogLines(lines: readonly LogLine[]): void;
+  startJob(job: Omit<JobRecord, 'status'>): void;
+  finishJob(id: number, outcome: Pick<JobRecord, 'status' | 'endedAt' | 'exitCode' | 'signal'>): void;
   selectNode(index: number): void;
   moveSelection(delta: number): void;
   cycleFocus(): void;
@@ -76,6 +101,8 @@ export function createCockpitStore(config: Pick<CockpitConfig, 'cluster' | 'node
     paused: false,
     refreshRequests: 0,
     log: [],
+    logAppended: 0,
+    jobs: [],
     selectedNode: 0,
     focus: 'nodes',
     overlay: 'none',
@@ -90,11 +117,12 @@ export function createCockpitStore(config: Pick<CockpitConfig, 'cluster' | 'node
         history: appendSamples(state.history, view),
       })),
     appendLog: (text, stream = 'info') =>
-      set((state) => {
-        const log = state.log.length >= LOG_CAPACITY ? state.log.slice(state.log.length - LOG_CAPACITY + 1) : state.log.slice();
-        log.push({ at: Date.now(), text, stream });
-        return { log };
-      }),
+      set((state) => ({ log: appendBounded(state.log, [{ at: Date.now(), text, stream }]), logAppended: state.logAppended + 1 })),
+    appendLogLines: (lines) =>
+      set((state) => ({ log: appendBounded(state.log, lines), logAppended: state.logAppended + lines.length })),
+    startJob: (job) => set((state) => ({ jobs: [...state.jobs, { ...job, status: 'running' }] })),
+    finishJob: (id, outcome) =>
+      set((state) => ({ jobs: state.jobs.map((job) => (job.id === id ? { ...job, ...outcome } : job)) })),
     selectNode: (index) => set((state) => ({ selectedNode: clamp(index, 0, state.nodes.length - 1) })),
     moveSelection: (delta) =>
       set((state) => ({ selectedNode: (state.selectedNode + delta + state.nodes.length) % Math.max(1, state.nodes.length) })),
@@ -111,6 +139,14 @@ export function createCockpitStore(config: Pick<CockpitConfig, 'cluster' | 'node
       }),
     requestRefresh: () => set((state) => ({ refreshRequests: state.refreshRequests + 1 })),
   }));
+}
+
+/** The log with `lines` added, keeping only the last LOG_CAPACITY lines. */
+function appendBounded(log: readonly LogLine[], lines: readonly LogLine[]): LogLine[] {
+  const keep = Math.max(0, LOG_CAPACITY - lines.length);
+  const kept = log.length > keep ? log.slice(log.length - keep) : log.slice();
+  for (const line of lines.length > LOG_CAPACITY ? lines.slice(lines.length - LOG_CAPACITY) : lines) kept.push(line);
+  return kept;
 }
 
 function clamp(value: number, min: number, max: number): number {
