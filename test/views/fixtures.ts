@@ -1,59 +1,37 @@
 import type { Alert, ClusterView, StandbyLink } from '../../src/services/cluster/clusterView.js';
 import type { ArchiverStats, NodeSnapshot, ReplicaLink, ReplicationSlot, ServerFacts } from '../../src/services/cluster/nodeSnapshot.js';
+import { MiB, archiver, receiver, replicaRow, serverFacts as baseServerFacts, slot } from '../support/snapshots.js';
+
+/**
+ * The view tests' three-node sandbox: every node on 127.0.0.1 (pg1 on 5432),
+ * PostgreSQL 15.18, the primary at SANDBOX_LSN, all taken at TICK_AT. Built on
+ * the shared builders of test/support/snapshots.ts, with these values as the
+ * defaults.
+ */
 
 /** The tick every fixture is taken at: 2024-05-01 12:00:00 UTC. */
 export const TICK_AT = Date.UTC(2024, 4, 1, 12, 0, 0);
-const MB = 1024 * 1024;
+const LOCALHOST = '127.0.0.1';
+/** The primary's write position; the standbys have received, replayed and been sent all of it. */
+const SANDBOX_LSN = '0/3000148';
 
 export function archiverStats(overrides: Partial<ArchiverStats> = {}): ArchiverStats {
-  return {
-    enabled: true,
-    archivedCount: 120,
-    failedCount: 0,
-    lastArchivedWal: '000000010000000000000077',
-    lastArchivedAt: TICK_AT - 5_000,
-    lastFailedWal: null,
-    lastFailedAt: null,
-    failing: false,
-    canReadStatusDir: true,
-    readyCount: 0,
-    oldestReadyAt: null,
-    ...overrides,
-  };
+  return archiver({ archivedCount: 120, lastArchivedWal: '000000010000000000000077', lastArchivedAt: TICK_AT - 5_000, ...overrides });
 }
 
 export function replicaLink(overrides: Partial<ReplicaLink> = {}): ReplicaLink {
-  return {
-    applicationName: 'pg2',
-    clientAddr: '127.0.0.1',
-    state: 'streaming',
-    syncState: 'async',
-    sentLsn: '0/3000148',
-    writeLsn: '0/3000148',
-    flushLsn: '0/3000148',
-    replayLsn: '0/3000148',
-    sentLagBytes: 0,
-    writeLagBytes: 0,
-    flushLagBytes: 0,
-    replayLagBytes: 0,
-    writeLagSeconds: null,
-    flushLagSeconds: null,
-    replayLagSeconds: null,
+  return replicaRow('pg2', {
+    clientAddr: LOCALHOST,
+    sentLsn: SANDBOX_LSN,
+    writeLsn: SANDBOX_LSN,
+    flushLsn: SANDBOX_LSN,
+    replayLsn: SANDBOX_LSN,
     ...overrides,
-  };
+  });
 }
 
 export function replicationSlot(overrides: Partial<ReplicationSlot> = {}): ReplicationSlot {
-  return {
-    name: 'slot_pg2',
-    type: 'physical',
-    active: true,
-    restartLsn: '0/3000000',
-    retainedBytes: 16 * MB,
-    walStatus: 'reserved',
-    safeWalSizeBytes: null,
-    ...overrides,
-  };
+  return slot('slot_pg2', { restartLsn: '0/3000000', retainedBytes: 16 * MiB, ...overrides });
 }
 
 /** The settings the sandbox sets, as pg_settings reports them. */
@@ -68,36 +46,27 @@ export const SANDBOX_SETTINGS: Record<string, string> = {
   data_checksums: 'off',
 };
 
+/** Server facts with no role filled in: a 15.18 server up for an hour on timeline 1, archiving fine. */
 export function serverFacts(overrides: Partial<ServerFacts> = {}): ServerFacts {
-  return {
+  return baseServerFacts({
     version: '15.18',
     versionNum: 150018,
     startedAt: TICK_AT - 3_600_000,
-    timeline: 1,
-    currentLsn: null,
-    receiveLsn: null,
-    replayLsn: null,
-    replayGapBytes: null,
-    replayPaused: null,
-    lastReplayedXactAt: null,
-    walReceiver: null,
-    replicas: [],
-    slots: [],
     archiver: archiverStats(),
     settings: SANDBOX_SETTINGS,
     ...overrides,
-  };
+  });
 }
 
 function snapshot(name: string, port: number, overrides: Partial<NodeSnapshot>): NodeSnapshot {
-  return { name, host: '127.0.0.1', port, status: 'up', role: 'unknown', polledAt: TICK_AT, ...overrides };
+  return { name, host: LOCALHOST, port, status: 'up', role: 'unknown', polledAt: TICK_AT, ...overrides };
 }
 
 export function primarySnapshot(name = 'pg1', port = 5432, server: Partial<ServerFacts> = {}, overrides: Partial<NodeSnapshot> = {}): NodeSnapshot {
   return snapshot(name, port, {
     role: 'primary',
     server: serverFacts({
-      currentLsn: '0/3000148',
+      currentLsn: SANDBOX_LSN,
       replicas: [replicaLink({ applicationName: 'pg2' }), replicaLink({ applicationName: 'pg3', clientAddr: '127.0.0.2' })],
       slots: [replicationSlot({ name: 'slot_pg2' }), replicationSlot({ name: 'slot_pg3' })],
       ...server,
@@ -110,18 +79,12 @@ export function standbySnapshot(name = 'pg2', port = 5433, server: Partial<Serve
   return snapshot(name, port, {
     role: 'standby',
     server: serverFacts({
-      receiveLsn: '0/3000148',
-      replayLsn: '0/3000148',
+      receiveLsn: SANDBOX_LSN,
+      replayLsn: SANDBOX_LSN,
       replayGapBytes: 0,
       replayPaused: false,
-      walReceiver: {
-        status: 'streaming',
-        senderHost: '127.0.0.1',
-        senderPort: 5432,
-        slotName: `slot_${name}`,
-        receivedTimeline: 1,
-        lastMessageAt: TICK_AT - 1000,
-      },
+      // Streaming from pg1 (127.0.0.1:5432) through its own slot.
+      walReceiver: receiver({ host: LOCALHOST, port: 5432 }, { slotName: `slot_${name}`, lastMessageAt: TICK_AT - 1000 }),
       ...server,
     }),
     ...overrides,
