@@ -67,6 +67,19 @@ export interface CockpitState {
   focus: Focus;
   overlay: Overlay;
 
+  // log view (ui slice). Positions are absolute line numbers: line i of `log` is
+  // number logAppended - log.length + i, so they stay valid as the ring buffer drops old lines.
+  /** Just past the bottom line shown; null: follow the tail (the newest lines show). */
+  logViewEnd: number | null;
+  /** The search being typed; null when the search input is closed. */
+  logSearchDraft: string | null;
+  /** The confirmed search ('' for none): its matches are highlighted, n/N step through them. */
+  logSearchQuery: string;
+  /** The line of the active match, if any. */
+  logSearchMatch: number | null;
+  /** The log takes the whole screen between header and footer. */
+  logFullScreen: boolean;
+
   applyView(view: ClusterView): void;
   appendLog(text: string, stream?: LogLine['stream']): void;
   /** Many lines in one set(): the job layer coalesces output so a flood renders a few times a second. */
@@ -82,6 +95,24 @@ export interface CockpitState {
   /** One step faster (-1) or slower (+1) through INTERVAL_STEPS_MS. */
   stepInterval(direction: -1 | 1): void;
   requestRefresh(): void;
+  /** Moves the view `delta` lines (negative: older), keeping `page` lines in view; reaching the tail follows it again. */
+  scrollLog(delta: number, page: number): void;
+  /** The oldest `page` lines kept. */
+  scrollLogToTop(page: number): void;
+  /** Back to the tail: new lines show as they come. */
+  followLog(): void;
+  /** Brings line `line` into a view of `page` lines (centred when it was out of view) and stops following. */
+  showLogLine(line: number, page: number): void;
+  startLogSearch(): void;
+  editLogSearch(draft: string): void;
+  /** Closes the search input; a search confirmed earlier stays. */
+  cancelLogSearch(): void;
+  /** Closes the input and makes `query` the search, with `match` (found by the caller) active. */
+  confirmLogSearch(query: string, match: number | null): void;
+  setLogSearchMatch(match: number | null): void;
+  /** No search: no highlights, n/N do nothing. */
+  clearLogSearch(): void;
+  toggleLogFullScreen(): void;
 }
 
 /** The log keeps this many lines; older ones fall off the front. */
@@ -106,6 +137,11 @@ export function createCockpitStore(config: Pick<CockpitConfig, 'cluster' | 'node
     selectedNode: 0,
     focus: 'nodes',
     overlay: 'none',
+    logViewEnd: null,
+    logSearchDraft: null,
+    logSearchQuery: '',
+    logSearchMatch: null,
+    logFullScreen: false,
 
     // One poll result is one set(): one render per tick.
     applyView: (view) =>
@@ -138,6 +174,25 @@ export function createCockpitStore(config: Pick<CockpitConfig, 'cluster' | 'node
         return { refreshIntervalMs: steps[index] ?? state.refreshIntervalMs };
       }),
     requestRefresh: () => set((state) => ({ refreshRequests: state.refreshRequests + 1 })),
+    // From where the view is drawn: an end the ring buffer has overtaken shows the oldest page kept.
+    scrollLog: (delta, page) =>
+      set((state) => ({ logViewEnd: followAtTail(state, keptViewEnd(state, keptViewEnd(state, state.logViewEnd ?? state.logAppended, page) + delta, page)) })),
+    scrollLogToTop: (page) => set((state) => ({ logViewEnd: followAtTail(state, keptViewEnd(state, 0, page)) })),
+    followLog: () => set({ logViewEnd: null }),
+    // Stays put even at the tail: the match must not scroll away while lines stream in.
+    showLogLine: (line, page) =>
+      set((state) => {
+        const end = keptViewEnd(state, state.logViewEnd ?? state.logAppended, page);
+        const inView = line >= end - page && line < end;
+        return { logViewEnd: keptViewEnd(state, inView ? end : line + Math.ceil(page / 2), page) };
+      }),
+    startLogSearch: () => set({ logSearchDraft: '' }),
+    editLogSearch: (draft) => set({ logSearchDraft: draft }),
+    cancelLogSearch: () => set({ logSearchDraft: null }),
+    confirmLogSearch: (query, match) => set({ logSearchDraft: null, logSearchQuery: query, logSearchMatch: match }),
+    setLogSearchMatch: (match) => set({ logSearchMatch: match }),
+    clearLogSearch: () => set({ logSearchDraft: null, logSearchQuery: '', logSearchMatch: null }),
+    toggleLogFullScreen: () => set((state) => ({ logFullScreen: !state.logFullScreen })),
   }));
 }
 
@@ -147,6 +202,17 @@ function appendBounded(log: readonly LogLine[], lines: readonly LogLine[]): LogL
   const kept = log.length > keep ? log.slice(log.length - keep) : log.slice();
   for (const line of lines.length > LOG_CAPACITY ? lines.slice(lines.length - LOG_CAPACITY) : lines) kept.push(line);
   return kept;
+}
+
+/** A view end kept inside the buffer, with a full page above it when the log has that many lines. */
+function keptViewEnd(state: Pick<CockpitState, 'log' | 'logAppended'>, end: number, page: number): number {
+  const oldest = state.logAppended - state.log.length;
+  return clamp(end, Math.min(oldest + Math.max(1, page), state.logAppended), state.logAppended);
+}
+
+/** A view scrolled down to the tail follows it again. */
+function followAtTail(state: Pick<CockpitState, 'logAppended'>, end: number): number | null {
+  return end >= state.logAppended ? null : end;
 }
 
 function clamp(value: number, min: number, max: number): number {

@@ -2,14 +2,25 @@
  * Every key the cockpit answers, as data: the input router, the footer and
  * the help overlay all read this one table, so help cannot drift from behaviour.
  */
-import type { Focus, Overlay } from './createCockpitStore.js';
+import type { CockpitState, Focus, Overlay } from './createCockpitStore.js';
 
 export type Command =
   | 'nextNode'
   | 'previousNode'
   | 'selectNodeByNumber'
   | 'openDetail'
+  | 'logPageUp'
+  | 'logPageDown'
+  | 'logTop'
+  | 'logFollow'
+  | 'startLogSearch'
+  | 'nextLogMatch'
+  | 'previousLogMatch'
+  | 'clearLogSearch'
+  | 'confirmLogSearch'
+  | 'cancelLogSearch'
   | 'cycleFocus'
+  | 'toggleFullScreenLog'
   | 'closeOverlay'
   | 'togglePause'
   | 'longerInterval'
@@ -21,12 +32,16 @@ export type Command =
 /**
  * Where a key works. The router asks the layers in this order and the first
  * match wins, so an open overlay has first claim on a key:
+ * - search: the log's search input is open; it alone hears keys, and what no
+ *   binding claims is typed into it (so q is a letter there, not quit)
  * - overlay: an overlay (help, node detail) is open
  * - always: on every screen, overlays and the too-small screen included
  * - main: no overlay is open
- * - nodes: no overlay is open and the node grid has the focus
+ * - split: no overlay is open and the node grid and the log both show
+ * - log: no overlay is open and the log has the focus or the whole screen
+ * - nodes: no overlay is open, the node grid shows and has the focus
  */
-export type KeyContextName = 'overlay' | 'always' | 'main' | 'nodes';
+export type KeyContextName = 'search' | 'overlay' | 'always' | 'main' | 'split' | 'log' | 'nodes';
 
 export interface KeyBinding {
   command: Command;
@@ -45,7 +60,18 @@ export const KEY_TABLE: readonly KeyBinding[] = [
   { command: 'previousNode', keys: ['←', '↑', 'h', 'k'], description: 'select the previous node', when: 'nodes' },
   { command: 'selectNodeByNumber', keys: ['1-9'], description: 'select node N', when: 'nodes', footer: 'node' },
   { command: 'openDetail', keys: ['Enter'], description: "open the selected node's detail", when: 'nodes', footer: 'detail' },
-  { command: 'cycleFocus', keys: ['Tab'], description: 'move the focus between nodes and log', when: 'main', footer: 'focus' },
+  { command: 'logPageUp', keys: ['PgUp'], description: 'scroll the log a page up (older)', when: 'log', footer: 'older' },
+  { command: 'logPageDown', keys: ['PgDn'], description: 'scroll the log a page down (newer)', when: 'log', footer: 'newer' },
+  { command: 'logTop', keys: ['g', 'Home'], description: 'go to the oldest line kept', when: 'log', footer: 'top' },
+  { command: 'logFollow', keys: ['G', 'End'], description: 'go to the newest line and follow', when: 'log', footer: 'follow' },
+  { command: 'startLogSearch', keys: ['/'], description: 'search the log (capitals: exact case)', when: 'log', footer: 'search' },
+  { command: 'nextLogMatch', keys: ['n'], description: 'next (older) match, wrapping', when: 'log', footer: 'next' },
+  { command: 'previousLogMatch', keys: ['N'], description: 'previous (newer) match, wrapping', when: 'log' },
+  { command: 'clearLogSearch', keys: ['Esc'], description: 'clear the search and its highlights', when: 'log' },
+  { command: 'confirmLogSearch', keys: ['Enter'], description: 'search: jump to the newest match', when: 'search', footer: 'find' },
+  { command: 'cancelLogSearch', keys: ['Esc', 'Ctrl-C'], description: 'close the search input', when: 'search', footer: 'cancel' },
+  { command: 'cycleFocus', keys: ['Tab'], description: 'move the focus between nodes and log', when: 'split', footer: 'focus' },
+  { command: 'toggleFullScreenLog', keys: ['L'], description: 'full-screen log on or off', when: 'main', footer: 'full log' },
   { command: 'closeOverlay', keys: ['Esc'], description: 'close the overlay', when: 'overlay', footer: 'close' },
   { command: 'togglePause', keys: ['Space'], description: 'pause or resume polling', when: 'always', footer: 'pause' },
   { command: 'longerInterval', keys: ['+'], description: 'poll less often (next longer interval)', when: 'always', footer: 'slower' },
@@ -57,9 +83,12 @@ export const KEY_TABLE: readonly KeyBinding[] = [
 
 /** In words, for the help overlay. */
 export const WHEN_LABEL: Record<KeyContextName, string> = {
+  search: 'typing a search',
   overlay: 'in an overlay',
   always: 'anywhere',
   main: 'without an overlay',
+  split: 'nodes and log shown',
+  log: 'log focused or full',
   nodes: 'nodes focused',
 };
 
@@ -70,8 +99,14 @@ export interface KeyPress {
   downArrow?: boolean;
   leftArrow?: boolean;
   rightArrow?: boolean;
+  pageUp?: boolean;
+  pageDown?: boolean;
+  home?: boolean;
+  end?: boolean;
   tab?: boolean;
   return?: boolean;
+  backspace?: boolean;
+  delete?: boolean;
   escape?: boolean;
   ctrl?: boolean;
   meta?: boolean;
@@ -83,15 +118,30 @@ export interface KeyContext {
   focus: Focus;
   /** The too-small screen: only keys that work anywhere. */
   tooSmall?: boolean;
+  /** The log's search input is open. */
+  searching?: boolean;
+  /** The log takes the whole screen (the node grid is hidden). */
+  logFullScreen?: boolean;
 }
 
 export const MAIN_SCREEN: KeyContext = { overlay: 'none', focus: 'nodes' };
 
+/** The context the store describes (the too-small screen is the terminal's business, not the store's). */
+export function keyContextOf(
+  state: Pick<CockpitState, 'overlay' | 'focus' | 'logSearchDraft' | 'logFullScreen'>,
+  tooSmall = false,
+): KeyContext {
+  return { overlay: state.overlay, focus: state.focus, tooSmall, searching: state.logSearchDraft !== null, logFullScreen: state.logFullScreen };
+}
+
 /** The layers that hear keys in this context, first claim first. */
 export function activeLayers(context: KeyContext): KeyContextName[] {
   if (context.overlay !== 'none') return ['overlay', 'always'];
+  // Below the minimum size nothing but the message shows, an open search input included.
   if (context.tooSmall) return ['always'];
-  return context.focus === 'nodes' ? ['always', 'main', 'nodes'] : ['always', 'main'];
+  if (context.searching) return ['search'];
+  if (context.logFullScreen) return ['always', 'main', 'log'];
+  return context.focus === 'nodes' ? ['always', 'main', 'split', 'nodes'] : ['always', 'main', 'split', 'log'];
 }
 
 /** The bindings that work in this context, in table order. */
@@ -128,6 +178,14 @@ export function keyMatches(key: string, press: KeyPress): boolean {
       return Boolean(press.upArrow);
     case '↓':
       return Boolean(press.downArrow);
+    case 'PgUp':
+      return Boolean(press.pageUp);
+    case 'PgDn':
+      return Boolean(press.pageDown);
+    case 'Home':
+      return Boolean(press.home);
+    case 'End':
+      return Boolean(press.end);
     case 'Tab':
       return Boolean(press.tab);
     case 'Enter':

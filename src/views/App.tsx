@@ -8,6 +8,6 @@ import { useTerminalSize } from './useTerminalSize.js';
 export function App() {
   const size = useTerminalSize();
   const tooSmall = isTooSmall(size);
-  useKeyRouter({ tooSmall });
+  useKeyRouter({ size, tooSmall });
   return tooSmall ? <TooSmallScreen columns={size.columns} rows={size.rows} /> : <MainScreen size={size} />;
 }

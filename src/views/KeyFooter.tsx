@@ -9,7 +9,9 @@ export function KeyFooter({ width }: { width: number }) {
   const theme = useTheme();
   const overlay = useCockpit((state) => state.overlay);
   const focus = useCockpit((state) => state.focus);
-  const hints = footerBindings(activeBindings({ overlay, focus }), width - 2);
+  const searching = useCockpit((state) => state.logSearchDraft !== null);
+  const logFullScreen = useCockpit((state) => state.logFullScreen);
+  const hints = footerBindings(activeBindings({ overlay, focus, searching, logFullScreen }), width - 2);
   return (
     <Box paddingX={1} gap={HINT_GAP} width={width} height={1} flexShrink={0} overflow="hidden">
       {hints.map((binding) => (

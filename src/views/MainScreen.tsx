@@ -7,11 +7,15 @@ import { LogPane } from './LogPane.js';
 import { NodeDetailOverlay } from './NodeDetailOverlay.js';
 import { NodeGrid } from './NodeGrid.js';
 import type { TerminalSize } from './screenLayout.js';
-import { mainLayout } from './screenLayout.js';
+import { logRows, mainLayout } from './screenLayout.js';
 
-/** Header, then the node grid and the log (or an overlay over both), then the key hints. */
+/**
+ * Header, then the node grid and the log (or the log alone, full screen, or an
+ * overlay over either), then the key hints.
+ */
 export function MainScreen({ size }: { size: TerminalSize }) {
   const overlay = useCockpit((state) => state.overlay);
+  const logFullScreen = useCockpit((state) => state.logFullScreen);
   const nodeCount = useCockpit((state) => state.nodes.length);
   const selectedNode = useCockpit((state) => state.selectedNode);
   const layout = mainLayout(size, nodeCount, selectedNode);
@@ -23,7 +27,8 @@ export function MainScreen({ size }: { size: TerminalSize }) {
       <Box flexDirection="column" width={columns} height={layout.body} flexShrink={0}>
         {overlay === 'help' ? <HelpOverlay width={columns} height={layout.body} /> : null}
         {overlay === 'detail' ? <NodeDetailOverlay width={columns} height={layout.body} /> : null}
-        {overlay === 'none' ? (
+        {overlay === 'none' && logFullScreen ? <LogPane width={columns} lines={logRows(size, true)} /> : null}
+        {overlay === 'none' && !logFullScreen ? (
           <>
             <NodeGrid grid={layout.grid} width={columns} compact={layout.compact} />
             <LogPane width={columns} lines={layout.logLines} />

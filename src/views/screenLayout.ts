@@ -100,6 +100,14 @@ export interface MainLayout {
   logLines: number;
 }
 
+/**
+ * Rows of log lines under the log's title: a few below the grid, or all the
+ * body but the title when the log has the whole screen.
+ */
+export function logRows(size: TerminalSize, fullScreen: boolean): number {
+  return fullScreen ? bodyHeight(size.rows) - 1 : logLineCount(size.rows);
+}
+
 export function mainLayout(size: TerminalSize, nodeCount: number, selected: number): MainLayout {
   const body = bodyHeight(size.rows);
   const logLines = logLineCount(size.rows);

@@ -1,25 +1,40 @@
 import { useApp, useInput } from 'ink';
 import { useCallback } from 'react';
-import { bindingFor } from '../state/keyTable.js';
+import { bindingFor, keyContextOf } from '../state/keyTable.js';
 import { useCockpitStore } from '../state/storeContext.js';
 import { runCommand } from './runCommand.js';
+import type { TerminalSize } from './screenLayout.js';
+import { logRows } from './screenLayout.js';
+import { editedSearchDraft } from './searchDraft.js';
 
 /**
  * The cockpit's one useInput. Each key goes to the first layer of the key
- * table that claims it (an open overlay first, then keys that work anywhere,
- * then the main screen, then the focused pane), so no two handlers ever both
- * act on one key. Reads the store at key time: no stale closures.
+ * table that claims it (an open search input before everything, then an open
+ * overlay, then keys that work anywhere, then the main screen, then the focused
+ * pane), so no two handlers ever both act on one key. What the search input's
+ * bindings do not claim is typed into it. Reads the store at key time: no stale
+ * closures.
  */
-export function useKeyRouter({ tooSmall }: { tooSmall: boolean }): void {
+export function useKeyRouter({ size, tooSmall }: { size: TerminalSize; tooSmall: boolean }): void {
   const { exit } = useApp();
   const store = useCockpitStore();
   const onInput = useCallback<Parameters<typeof useInput>[0]>(
     (input, key) => {
       const state = store.getState();
-      const binding = bindingFor({ input, ...key }, { overlay: state.overlay, focus: state.focus, tooSmall });
-      if (binding) runCommand(binding.command, input, state, () => exit());
+      const press = { input, ...key };
+      const context = keyContextOf(state, tooSmall);
+      const binding = bindingFor(press, context);
+      if (binding) {
+        runCommand(binding.command, input, state, { quit: () => exit(), logPage: logRows(size, state.logFullScreen) });
+        return;
+      }
+      // The search input's bindings did not claim it: a key typed into the search (below the minimum size the input is hidden).
+      if (state.logSearchDraft !== null && !tooSmall) {
+        const draft = editedSearchDraft(state.logSearchDraft, press);
+        if (draft !== undefined) state.editLogSearch(draft);
+      }
     },
-    [store, exit, tooSmall],
+    [store, exit, size, tooSmall],
   );
   useInput(onInput);
 }

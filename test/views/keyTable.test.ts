@@ -8,7 +8,18 @@ const ALL_COMMANDS: Record<Command, true> = {
   previousNode: true,
   selectNodeByNumber: true,
   openDetail: true,
+  logPageUp: true,
+  logPageDown: true,
+  logTop: true,
+  logFollow: true,
+  startLogSearch: true,
+  nextLogMatch: true,
+  previousLogMatch: true,
+  clearLogSearch: true,
+  confirmLogSearch: true,
+  cancelLogSearch: true,
   cycleFocus: true,
+  toggleFullScreenLog: true,
   closeOverlay: true,
   togglePause: true,
   longerInterval: true,
@@ -22,9 +33,14 @@ const ALL_COMMANDS: Record<Command, true> = {
 const CONTEXTS: Record<string, KeyContext> = {
   'nodes focused': { overlay: 'none', focus: 'nodes' },
   'log focused': { overlay: 'none', focus: 'log' },
+  'log full screen': { overlay: 'none', focus: 'nodes', logFullScreen: true },
+  'typing a search': { overlay: 'none', focus: 'log', searching: true },
+  'typing a search, full screen': { overlay: 'none', focus: 'nodes', searching: true, logFullScreen: true },
   'help open': { overlay: 'help', focus: 'nodes' },
+  'help over the full-screen log': { overlay: 'help', focus: 'log', logFullScreen: true },
   'detail open': { overlay: 'detail', focus: 'log' },
   'too small': { overlay: 'none', focus: 'nodes', tooSmall: true },
+  'too small while typing a search': { overlay: 'none', focus: 'log', tooSmall: true, searching: true },
 };
 
 /** The key presses (as ink's useInput reports them) that a key as written in KEY_TABLE stands for. */
@@ -38,6 +54,14 @@ function pressesFor(key: string): KeyPress[] {
       return [{ input: '', upArrow: true }];
     case '↓':
       return [{ input: '', downArrow: true }];
+    case 'PgUp':
+      return [{ input: '', pageUp: true }];
+    case 'PgDn':
+      return [{ input: '', pageDown: true }];
+    case 'Home':
+      return [{ input: '', home: true }];
+    case 'End':
+      return [{ input: '', end: true }];
     case 'Tab':
       return [{ input: '', tab: true }];
     case 'Enter':
@@ -80,11 +104,14 @@ describe('KEY_TABLE', () => {
   });
 
   describe.each(KEY_TABLE.flatMap((binding) => binding.keys.map((key) => [key, binding] as const)))('key %s', (key, binding) => {
-    it(`means ${binding.command} where it works (${binding.when}) and nothing where it does not`, () => {
+    it(`means ${binding.command} where it works (${binding.when}), elsewhere what the binding active there says or nothing`, () => {
       for (const [name, context] of Object.entries(CONTEXTS)) {
-        const works = activeBindings(context).includes(binding);
+        const active = activeBindings(context);
+        // A key may mean another command on another screen (Enter confirms a search), never an unlisted one.
+        const other = active.find((candidate) => candidate !== binding && candidate.keys.includes(key));
+        const expected = active.includes(binding) ? binding.command : other?.command;
         for (const press of pressesFor(key)) {
-          expect(commandFor(press, context), `${name}: ${JSON.stringify(press)}`).toBe(works ? binding.command : undefined);
+          expect(commandFor(press, context), `${name}: ${JSON.stringify(press)}`).toBe(expected);
         }
       }
     });
@@ -92,10 +119,36 @@ describe('KEY_TABLE', () => {
 });
 
 describe('routing priorities', () => {
-  it('quit, help and poll control work everywhere', () => {
-    for (const context of Object.values(CONTEXTS)) {
-      for (const key of ['q', '?', ' ', '+', '-', 'R']) expect(bindingFor({ input: key }, context), key).toBeDefined();
+  it('quit, help and poll control work everywhere but in the search input', () => {
+    for (const [name, context] of Object.entries(CONTEXTS)) {
+      const searching = context.searching && !context.tooSmall;
+      for (const key of ['q', '?', ' ', '+', '-', 'R']) expect(bindingFor({ input: key }, context), `${name}: ${key}`)[searching ? 'toBeUndefined' : 'toBeDefined']();
     }
+  });
+
+  it('the search input claims every key: letters are text, Esc and Ctrl-C close it, Enter confirms', () => {
+    for (const name of ['typing a search', 'typing a search, full screen']) {
+      const context = CONTEXTS[name]!;
+      expect(activeBindings(context).map((binding) => binding.command).sort()).toEqual(['cancelLogSearch', 'confirmLogSearch']);
+      expect(commandFor({ input: 'c', ctrl: true }, context)).toBe('cancelLogSearch');
+      expect(commandFor({ input: '', escape: true, meta: true }, context)).toBe('cancelLogSearch');
+      expect(commandFor({ input: '\r', return: true }, context)).toBe('confirmLogSearch');
+      for (const key of ['q', 'G', 'n', 'L', '/', '?']) expect(commandFor({ input: key }, context), key).toBeUndefined();
+    }
+  });
+
+  it('the log keys work with the log focused or full screen, the node keys only with the grid shown and focused', () => {
+    for (const name of ['log focused', 'log full screen']) {
+      const context = CONTEXTS[name]!;
+      expect(commandFor({ input: '', pageUp: true }, context)).toBe('logPageUp');
+      expect(commandFor({ input: 'G' }, context)).toBe('logFollow');
+      expect(commandFor({ input: 'j' }, context)).toBeUndefined();
+    }
+    expect(commandFor({ input: '', pageUp: true }, CONTEXTS['nodes focused'])).toBeUndefined();
+    // Full screen hides the grid: Tab has nothing to move the focus to.
+    expect(commandFor({ input: '', tab: true }, CONTEXTS['log full screen'])).toBeUndefined();
+    expect(commandFor({ input: 'L' }, CONTEXTS['nodes focused'])).toBe('toggleFullScreenLog');
+    expect(commandFor({ input: 'L' }, CONTEXTS['log full screen'])).toBe('toggleFullScreenLog');
   });
 
   it('an open overlay takes Esc; the node grid does not get Enter, Tab or arrows', () => {
@@ -106,8 +159,9 @@ describe('routing priorities', () => {
     expect(commandFor({ input: '', downArrow: true }, help)).toBeUndefined();
   });
 
-  it('Esc means nothing without an overlay', () => {
+  it('Esc means nothing without an overlay but in the log (where it clears the search)', () => {
     expect(commandFor({ input: '', escape: true, meta: true })).toBeUndefined();
+    expect(commandFor({ input: '', escape: true, meta: true }, CONTEXTS['log focused'])).toBe('clearLogSearch');
   });
 });
 
