@@ -5,9 +5,15 @@ import { cockpitCommand } from './commands/cockpitCommand.js';
 import { configCheckCommand } from './commands/configCheckCommand.js';
 import { demoCommand } from './commands/demoCommand.js';
 import { demoDownCommand } from './commands/demoDownCommand.js';
+import { logCommand } from './commands/logCommand.js';
 import { statusCommand } from './commands/statusCommand.js';
 import { EXIT_FAILURE, EXIT_USAGE } from './commands/exitCodes.js';
 import { ConfigError } from './services/config/ConfigError.js';
+import { parseSince } from './services/audit/parseSince.js';
+import type { RunnerOptions } from './services/runner/runnerForNode.js';
+
+/** The global options: --read-only reaches runnerForNode as RunnerOptions.readOnly. */
+type GlobalOptions = { config?: string } & Partial<Pick<RunnerOptions, 'readOnly'>>;
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -23,17 +29,27 @@ function seconds(value: string): number {
   return parsed;
 }
 
+function sinceTime(value: string): Date {
+  try {
+    return parseSince(value, new Date());
+  } catch (error) {
+    throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
+  }
+}
+
 const program = new Command()
   .name('pgcockpit')
   .description('A full-screen terminal cockpit for PostgreSQL streaming replication.')
   .version(version, '-V, --version')
   .option('-c, --config <file>', 'config file (default: $PGCOCKPIT_CONFIG, ./pgcockpit.yaml, ~/.config/pgcockpit/config.yaml)')
+  .option('--read-only', 'refuse every command that would change something (promote, rebuild, restore, ...); watching still works')
   .showHelpAfterError()
   // Throw instead of exiting, so a usage error gets exit code 2 like a config error.
   .exitOverride()
   // Options after a subcommand belong to it: `demo down --dir X` must reach `down`, not `demo`.
   .enablePositionalOptions()
-  .action(async (options: { config?: string }) => cockpitCommand(options));
+  // Global options precede a subcommand (`pgcockpit --read-only demo`); a subcommand reads them with optsWithGlobals().
+  .action(async (options: GlobalOptions) => cockpitCommand(options));
 
 const demo = program
   .command('demo')
@@ -77,6 +93,13 @@ program
   .action(async (options: { config?: string }, command: Command) =>
     configCheckCommand({ config: options.config ?? command.optsWithGlobals<{ config?: string }>().config }),
   );
+
+program
+  .command('log')
+  .description('print the audit journal: every plan shown and command run, by whom, from where')
+  .option('--since <time>', 'only entries since an ISO time (2024-05-01T10:00, 2024-05-01) or a duration ago (90s, 15m, 2h, 1d)', sinceTime)
+  .option('--json', 'the journal\'s JSON lines, as written')
+  .action(async (options: { since?: Date; json?: boolean }) => logCommand({ since: options.since, json: options.json ?? false }));
 
 program.addHelpText('after', () => allSubcommands(program));
 
