@@ -1,36 +1,15 @@
 // Render time per frame: the real App, a real store, real snapshots with changing numbers.
-import { EventEmitter } from 'node:events';
-import { render } from 'ink';
-import { createElement } from 'react';
 import { collectClusterView } from '../dist/services/cluster/collectClusterView.js';
 import { createCockpitStore } from '../dist/state/createCockpitStore.js';
-import { CockpitStoreContext } from '../dist/state/storeContext.js';
-import { App } from '../dist/views/App.js';
-import { colorTheme } from '../dist/views/theme.js';
-import { ThemeContext } from '../dist/views/ThemeContext.js';
+import { mountCockpit } from './mountCockpit.mjs';
 import { percentile, report, sleep } from './support.mjs';
 
-class BenchStdout extends EventEmitter {
-  columns = 160;
-  rows = 45;
-  isTTY = true;
-  bytes = 0;
-  write(chunk) {
-    this.bytes += chunk.length;
-    return true;
-  }
-}
 
 export async function benchRender(cluster) {
   const view = await collectClusterView(cluster.config);
   const store = createCockpitStore(cluster.config, 1000);
-  const stdout = new BenchStdout();
-  const stdin = Object.assign(new EventEmitter(), { isTTY: true, setRawMode() {}, setEncoding() {}, ref() {}, unref() {}, read: () => null });
   const renderTimes = [];
-  const instance = render(
-    createElement(CockpitStoreContext.Provider, { value: store }, createElement(ThemeContext.Provider, { value: colorTheme }, createElement(App))),
-    { stdout, stdin, patchConsole: false, exitOnCtrlC: false, onRender: ({ renderTime }) => renderTimes.push(renderTime) },
-  );
+  const instance = mountCockpit(store, ({ renderTime }) => renderTimes.push(renderTime));
   for (let i = 0; i < 120; i++) {
     // Every number moves, as on a busy cluster: the worst case for memoised panes.
     const nodes = view.nodes.map((node) =>

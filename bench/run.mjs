@@ -1,5 +1,6 @@
 // npm run bench: speed and memory figures, printed, never asserted (machines are shared and noisy).
 import { benchCpu } from './cpu.mjs';
+import { benchLogStream } from './logStream.mjs';
 import { benchPolling } from './poll.mjs';
 import { benchRender } from './render.mjs';
 import { startBenchCluster } from './support.mjs';
@@ -9,6 +10,7 @@ try {
   console.log(`pgcockpit benchmarks on a 3-node sandbox (${cluster.layout.root})\n`);
   await benchPolling(cluster);
   await benchRender(cluster);
+  await benchLogStream(cluster);
   await benchCpu(cluster);
 } finally {
   await cluster.destroy();
