@@ -59,7 +59,9 @@ const demo = program
   .option('--pg-bin <dir>', 'PostgreSQL server binaries (default: $PG_BINDIR, pg_config --bindir, newest /usr/lib/postgresql/*/bin)')
   .option('--no-open', 'set the sandbox up and print where it is, without opening the cockpit')
   .enablePositionalOptions()
-  .action(async (options: { nodes?: number; dir?: string; pgBin?: string; open: boolean }) => demoCommand(options));
+  .action(async (options: { nodes?: number; dir?: string; pgBin?: string; open: boolean }, command: Command) =>
+    demoCommand({ ...options, readOnly: command.optsWithGlobals<GlobalOptions>().readOnly }),
+  );
 
 demo
   .command('down')

@@ -8,6 +8,8 @@ export interface DemoOptions {
   pgBin?: string;
   /** false with --no-open: set the sandbox up, print where, and return. */
   open: boolean;
+  /** pgcockpit --read-only demo */
+  readOnly?: boolean;
 }
 
 /** `pgcockpit demo`: the built-in sandbox cluster, created or reused, then the cockpit on it. */
@@ -26,6 +28,6 @@ export async function demoCommand(options: DemoOptions): Promise<void> {
   );
   for (const node of sandbox.config.nodes) say(`  ${node.name}  127.0.0.1:${node.port}  ${node.dataDir}`);
   if (!options.open) return;
-  await runCockpit(sandbox.config);
+  await runCockpit(sandbox.config, { readOnly: options.readOnly ?? false });
   say(`pgcockpit: the sandbox keeps running in ${sandbox.layout.root}; \`pgcockpit demo down\` stops and removes it.`);
 }

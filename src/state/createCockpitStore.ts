@@ -48,6 +48,9 @@ export interface CockpitState {
   /** Last 10 minutes of lag and retention per node, for sparklines and forecasts. */
   history: Record<string, NodeSample[]>;
 
+  /** pgcockpit --read-only: commands that change anything are refused (by the runners); the header says so. */
+  readOnly: boolean;
+
   // poll control: the views change these, the poller follows
   refreshIntervalMs: number;
   paused: boolean;
@@ -121,7 +124,7 @@ export const LOG_CAPACITY = 10_000;
 export type CockpitStore = ReturnType<typeof createCockpitStore>;
 
 /** One store per cockpit (and per test): services write, views select. */
-export function createCockpitStore(config: Pick<CockpitConfig, 'cluster' | 'nodes'>, refreshIntervalMs = 1000) {
+export function createCockpitStore(config: Pick<CockpitConfig, 'cluster' | 'nodes'>, refreshIntervalMs = 1000, options: { readOnly?: boolean } = {}) {
   return createStore<CockpitState>()((set) => ({
     clusterName: config.cluster,
     nodes: config.nodes.map(unpolledSnapshot),
@@ -129,6 +132,7 @@ export function createCockpitStore(config: Pick<CockpitConfig, 'cluster' | 'node
     alerts: [],
     history: {},
     refreshIntervalMs,
+    readOnly: options.readOnly ?? false,
     paused: false,
     refreshRequests: 0,
     log: [],

@@ -10,6 +10,7 @@ import { bindPollerToStore } from './bindPollerToStore.js';
 
 export interface RunCockpitOptions {
   intervalMs?: number;
+  readOnly?: boolean;
 }
 
 /**
@@ -18,7 +19,7 @@ export interface RunCockpitOptions {
  */
 export async function runCockpit(config: CockpitConfig, options: RunCockpitOptions = {}): Promise<void> {
   const intervalMs = options.intervalMs ?? 1000;
-  const store = createCockpitStore(config, intervalMs);
+  const store = createCockpitStore(config, intervalMs, { readOnly: options.readOnly });
   const stopPoller = bindPollerToStore(store, config);
   const screen = enterFullScreen();
   try {

@@ -15,6 +15,7 @@ export function Header({ width }: { width: number }) {
   const lastTickAt = useCockpit((state) => state.lastTickAt);
   const interval = useCockpit((state) => state.refreshIntervalMs);
   const paused = useCockpit((state) => state.paused);
+  const readOnly = useCockpit((state) => state.readOnly);
   return (
     <Box flexDirection="column" width={width} height={2} flexShrink={0}>
       <Box paddingX={1}>
@@ -36,6 +37,12 @@ export function Header({ width }: { width: number }) {
             <Text color={theme.muted}>
               {lastTickAt === undefined ? '--:--:--' : clockTime(lastTickAt)} · every {intervalText(interval)}
             </Text>
+            {readOnly ? (
+              <Text bold inverse>
+                {' '}
+                READ-ONLY{' '}
+              </Text>
+            ) : null}
             {paused ? (
               <Text bold inverse color={theme.warning}>
                 {' '}

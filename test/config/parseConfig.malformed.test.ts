@@ -215,7 +215,7 @@ describe('parseConfig rejects a malformed file, pointing at the line to fix', ()
       `,
       '7:7: nodes[0].ssh.identifyFile',
     );
-    expect(message).toBe('unknown key "identifyFile", did you mean "identityFile"? (allowed: host, user, port, identityFile)');
+    expect(message).toBe('unknown key "identifyFile", did you mean "identityFile"? (allowed: host, user, port, identityFile, acceptNewHostKeys)');
   });
 
   it('rejects a service command written as a string, showing it as a list', () => {

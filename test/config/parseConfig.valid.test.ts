@@ -87,7 +87,7 @@ describe('parseConfig accepts a valid file', () => {
           osUser: 'postgres',
           pgBinDir: '/usr/lib/postgresql/16/bin',
           // The identity file is read by ssh on this machine.
-          ssh: { host: 'db2', user: 'admin', port: 2222, identityFile: `${HOME}/.ssh/id_ed25519` },
+          ssh: { host: 'db2', user: 'admin', port: 2222, identityFile: `${HOME}/.ssh/id_ed25519`, acceptNewHostKeys: false },
         },
       ],
       replication: { user: 'replicator', slotNamePattern: 'standby_{node}' },

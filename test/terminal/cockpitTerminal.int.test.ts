@@ -55,6 +55,15 @@ describe('the cockpit in a real terminal (tmux)', () => {
     expect(await tmux.alternateScreen()).toBe(false);
   });
 
+  it('--read-only says so in the header', async () => {
+    tmux = new TmuxSession();
+    await tmux.start(`node ${CLI} --read-only --config ${cluster.layout.configFile}`);
+    const screen = await tmux.waitForScreen(/pg2\s+STANDBY/);
+    expect(screen).toContain('READ-ONLY');
+    await tmux.sendKeys('q');
+    expect(await tmux.waitForScreen(/EXIT=\d+/)).toContain('EXIT=0');
+  });
+
   it('shows a stopped node as DOWN with the reason', async () => {
     await openCockpit();
     await execa(path.join(cluster.pgBinDir, 'pg_ctl'), ['-D', cluster.node('pg2').dataDir ?? '', '-m', 'immediate', 'stop'], {

@@ -24,6 +24,8 @@ export const sshSchema = z.strictObject({
   user: z.string().min(1).optional(),
   port: port.optional(),
   identityFile: z.string().min(1).optional(),
+  /** OpenSSH's StrictHostKeyChecking=accept-new: record an unknown host key in ~/.ssh/known_hosts; a changed one is still refused. */
+  acceptNewHostKeys: z.boolean().default(false),
 });
 
 /**
