@@ -19,6 +19,8 @@ export interface LogLine {
 export interface JobRecord {
   id: number;
   title: string;
+  /** The node it runs for, if any: "pg2". */
+  node?: string;
   /** "local as postgres", "ssh admin@db2:22, sudo to postgres" */
   where: string;
   startedAt: number;
@@ -26,6 +28,8 @@ export interface JobRecord {
   endedAt?: number;
   exitCode?: number | null;
   signal?: string | null;
+  /** How far it is, 0..1, when its output says so (pg_basebackup --progress); absent: unknown. */
+  progress?: number;
 }
 
 /** Which part of the screen hears the keys that panes listen to. */
@@ -64,6 +68,12 @@ export interface CockpitState {
 
   // jobs slice
   jobs: JobRecord[];
+  /**
+   * Running jobs the DBA asked to stop. The job-control service (which holds
+   * each job's AbortController) watches this and aborts them; finishJob drops
+   * a job from it.
+   */
+  cancelRequested: number[];
 
   // ui slice
   selectedNode: number;
@@ -83,12 +93,27 @@ export interface CockpitState {
   /** The log takes the whole screen between header and footer. */
   logFullScreen: boolean;
 
+  // job view (ui slice)
+  /** The running job the "stop it?" question is about; null: no question open. */
+  stopJobPrompt: number | null;
+  /** A one-line message for the DBA ("a job is running: stop it first"), gone at the next key. */
+  notice: string | null;
+
   applyView(view: ClusterView): void;
   appendLog(text: string, stream?: LogLine['stream']): void;
   /** Many lines in one set(): the job layer coalesces output so a flood renders a few times a second. */
   appendLogLines(lines: readonly LogLine[]): void;
   startJob(job: Omit<JobRecord, 'status'>): void;
   finishJob(id: number, outcome: Pick<JobRecord, 'status' | 'endedAt' | 'exitCode' | 'signal'>): void;
+  /** A running job's progress, 0..1 (clamped); unchanged values cost no update. */
+  setJobProgress(id: number, fraction: number): void;
+  /** Asks the job-control service to stop a running job (ignored for a job that is not running). */
+  requestJobCancel(id: number): void;
+  /** Opens the "stop it?" question for a running job. */
+  askStopJob(id: number): void;
+  dismissStopJob(): void;
+  showNotice(text: string): void;
+  clearNotice(): void;
   selectNode(index: number): void;
   moveSelection(delta: number): void;
   cycleFocus(): void;
@@ -138,6 +163,7 @@ export function createCockpitStore(config: Pick<CockpitConfig, 'cluster' | 'node
     log: [],
     logAppended: 0,
     jobs: [],
+    cancelRequested: [],
     selectedNode: 0,
     focus: 'nodes',
     overlay: 'none',
@@ -146,6 +172,8 @@ export function createCockpitStore(config: Pick<CockpitConfig, 'cluster' | 'node
     logSearchQuery: '',
     logSearchMatch: null,
     logFullScreen: false,
+    stopJobPrompt: null,
+    notice: null,
 
     // One poll result is one set(): one render per tick.
     applyView: (view) =>
@@ -161,8 +189,30 @@ export function createCockpitStore(config: Pick<CockpitConfig, 'cluster' | 'node
     appendLogLines: (lines) =>
       set((state) => ({ log: appendBounded(state.log, lines), logAppended: state.logAppended + lines.length })),
     startJob: (job) => set((state) => ({ jobs: [...state.jobs, { ...job, status: 'running' }] })),
+    // A finished job needs no stopping: its request and any question about it go.
     finishJob: (id, outcome) =>
-      set((state) => ({ jobs: state.jobs.map((job) => (job.id === id ? { ...job, ...outcome } : job)) })),
+      set((state) => ({
+        jobs: state.jobs.map((job) => (job.id === id ? { ...job, ...outcome } : job)),
+        cancelRequested: state.cancelRequested.includes(id) ? state.cancelRequested.filter((other) => other !== id) : state.cancelRequested,
+        stopJobPrompt: state.stopJobPrompt === id ? null : state.stopJobPrompt,
+      })),
+    setJobProgress: (id, fraction) =>
+      set((state) => {
+        const progress = clamp(fraction, 0, 1);
+        const job = state.jobs.find((candidate) => candidate.id === id);
+        if (!job || job.progress === progress || Number.isNaN(progress)) return state;
+        return { jobs: state.jobs.map((candidate) => (candidate === job ? { ...job, progress } : candidate)) };
+      }),
+    requestJobCancel: (id) =>
+      set((state) => {
+        const running = state.jobs.some((job) => job.id === id && job.status === 'running');
+        return running && !state.cancelRequested.includes(id) ? { cancelRequested: [...state.cancelRequested, id] } : state;
+      }),
+    askStopJob: (id) =>
+      set((state) => (state.jobs.some((job) => job.id === id && job.status === 'running') ? { stopJobPrompt: id } : state)),
+    dismissStopJob: () => set({ stopJobPrompt: null }),
+    showNotice: (text) => set({ notice: text }),
+    clearNotice: () => set({ notice: null }),
     selectNode: (index) => set((state) => ({ selectedNode: clamp(index, 0, state.nodes.length - 1) })),
     moveSelection: (delta) =>
       set((state) => ({ selectedNode: (state.selectedNode + delta + state.nodes.length) % Math.max(1, state.nodes.length) })),

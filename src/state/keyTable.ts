@@ -3,6 +3,7 @@
  * the help overlay all read this one table, so help cannot drift from behaviour.
  */
 import type { CockpitState, Focus, Overlay } from './createCockpitStore.js';
+import { runningJob } from './runningJob.js';
 
 export type Command =
   | 'nextNode'
@@ -27,22 +28,36 @@ export type Command =
   | 'shorterInterval'
   | 'refreshNow'
   | 'toggleHelp'
-  | 'quit';
+  | 'quit'
+  | 'stopJob'
+  | 'confirmStopJob'
+  | 'keepJob'
+  | 'quitWhileJobRuns';
 
 /**
  * Where a key works. The router asks the layers in this order and the first
  * match wins, so an open overlay has first claim on a key:
+ * - confirm: the "stop the job?" question is open; it alone hears keys, on
+ *   every screen (a stray key must not do something behind the question)
  * - search: the log's search input is open; it alone hears keys, and what no
  *   binding claims is typed into it (so q is a letter there, not quit)
  * - overlay: an overlay (help, node detail) is open
+ * - job: a job runs and the log has the focus or the whole screen (the job
+ *   view); an Esc that has a search to clear clears it first
+ * - running: a job runs: on every screen but the search input, before
+ *   `always`, so that q and Ctrl-C cannot quit and orphan it
  * - always: on every screen, overlays and the too-small screen included
  * - main: no overlay is open
  * - split: no overlay is open and the node grid and the log both show
  * - log: no overlay is open and the log has the focus or the whole screen
  * - nodes: no overlay is open, the node grid shows and has the focus
  */
-export type KeyContextName = 'search' | 'overlay' | 'always' | 'main' | 'split' | 'log' | 'nodes';
+export type KeyContextName = 'confirm' | 'search' | 'overlay' | 'job' | 'running' | 'always' | 'main' | 'split' | 'log' | 'nodes';
 
+/**
+ * One row: a command, its keys and where they work. A command may have a row
+ * per layer (stopJob: Esc in the job view, Ctrl-C wherever a job runs).
+ */
 export interface KeyBinding {
   command: Command;
   /** The keys as written in the footer and help; keyMatches() reads the same strings. */
@@ -79,12 +94,20 @@ export const KEY_TABLE: readonly KeyBinding[] = [
   { command: 'refreshNow', keys: ['R'], description: 'poll every node now', when: 'always', footer: 'refresh' },
   { command: 'toggleHelp', keys: ['?'], description: 'show or hide this help', when: 'always', footer: 'help', pinned: true },
   { command: 'quit', keys: ['q', 'Ctrl-C'], description: 'quit (the cluster keeps running)', when: 'always', footer: 'quit', pinned: true },
+  { command: 'stopJob', keys: ['Esc', 'Ctrl-C'], description: 'stop the running job (asks first)', when: 'job', footer: 'stop job', pinned: true },
+  { command: 'stopJob', keys: ['Ctrl-C'], description: 'stop the running job (asks first); never quits while one runs', when: 'running', footer: 'stop job', pinned: true },
+  { command: 'quitWhileJobRuns', keys: ['q'], description: 'does not quit while a job runs: says to stop it first', when: 'running' },
+  { command: 'confirmStopJob', keys: ['y'], description: 'stop the job: its process tree, or the remote process', when: 'confirm', footer: 'stop it', pinned: true },
+  { command: 'keepJob', keys: ['n', 'Esc', 'Ctrl-C'], description: 'keep the job running', when: 'confirm', footer: 'keep it', pinned: true },
 ];
 
 /** In words, for the help overlay. */
 export const WHEN_LABEL: Record<KeyContextName, string> = {
+  confirm: 'asked to stop a job',
   search: 'typing a search',
   overlay: 'in an overlay',
+  job: 'job running, log',
+  running: 'a job running',
   always: 'anywhere',
   main: 'without an overlay',
   split: 'nodes and log shown',
@@ -122,32 +145,67 @@ export interface KeyContext {
   searching?: boolean;
   /** The log takes the whole screen (the node grid is hidden). */
   logFullScreen?: boolean;
+  /** A job runs: q and Ctrl-C must not quit, Esc in the log asks to stop it. */
+  jobRunning?: boolean;
+  /** The "stop the job?" question is open. */
+  stopPrompt?: boolean;
+  /** A confirmed search is highlighted: Esc in the log clears it before it asks to stop a job. */
+  searchShown?: boolean;
 }
 
 export const MAIN_SCREEN: KeyContext = { overlay: 'none', focus: 'nodes' };
 
 /** The context the store describes (the too-small screen is the terminal's business, not the store's). */
 export function keyContextOf(
-  state: Pick<CockpitState, 'overlay' | 'focus' | 'logSearchDraft' | 'logFullScreen'>,
+  state: Pick<CockpitState, 'overlay' | 'focus' | 'logSearchDraft' | 'logSearchQuery' | 'logFullScreen' | 'jobs' | 'stopJobPrompt'>,
   tooSmall = false,
 ): KeyContext {
-  return { overlay: state.overlay, focus: state.focus, tooSmall, searching: state.logSearchDraft !== null, logFullScreen: state.logFullScreen };
+  return {
+    overlay: state.overlay,
+    focus: state.focus,
+    tooSmall,
+    searching: state.logSearchDraft !== null,
+    logFullScreen: state.logFullScreen,
+    jobRunning: runningJob(state) !== undefined,
+    stopPrompt: state.stopJobPrompt !== null,
+    searchShown: state.logSearchQuery !== '',
+  };
 }
 
 /** The layers that hear keys in this context, first claim first. */
 export function activeLayers(context: KeyContext): KeyContextName[] {
-  if (context.overlay !== 'none') return ['overlay', 'always'];
+  // The question shows on every screen, the too-small one included.
+  if (context.stopPrompt) return ['confirm'];
+  const running: KeyContextName[] = context.jobRunning ? ['running'] : [];
+  if (context.overlay !== 'none') return ['overlay', ...running, 'always'];
   // Below the minimum size nothing but the message shows, an open search input included.
-  if (context.tooSmall) return ['always'];
+  if (context.tooSmall) return [...running, 'always'];
   if (context.searching) return ['search'];
-  if (context.logFullScreen) return ['always', 'main', 'log'];
-  return context.focus === 'nodes' ? ['always', 'main', 'split', 'nodes'] : ['always', 'main', 'split', 'log'];
+  const panes: KeyContextName[] = context.logFullScreen ? ['main', 'log'] : context.focus === 'nodes' ? ['main', 'split', 'nodes'] : ['main', 'split', 'log'];
+  if (!context.jobRunning || !panes.includes('log')) return [...running, 'always', ...panes];
+  // Esc backs out one step at a time: a highlighted search goes before the job.
+  return context.searchShown ? ['running', 'always', ...panes, 'job'] : ['job', 'running', 'always', ...panes];
 }
 
-/** The bindings that work in this context, in table order. */
+/**
+ * The bindings that work in this context, in table order, each with only the
+ * keys it gets here: a key a layer before it claims is not its own (q quits
+ * unless a job runs), and a binding left with none is not listed. The footer
+ * and the router so always agree.
+ */
 export function activeBindings(context: KeyContext): KeyBinding[] {
-  const layers = activeLayers(context);
-  return KEY_TABLE.filter((binding) => layers.includes(binding.when));
+  const claimed = new Map<KeyBinding, readonly string[]>();
+  const taken = new Set<string>();
+  for (const layer of activeLayers(context)) {
+    const bindings = KEY_TABLE.filter((candidate) => candidate.when === layer);
+    for (const binding of bindings) claimed.set(binding, binding.keys.filter((key) => !taken.has(key)));
+    for (const binding of bindings) for (const key of binding.keys) taken.add(key);
+  }
+  return KEY_TABLE.flatMap((binding) => {
+    const keys = claimed.get(binding);
+    if (!keys || keys.length === 0) return [];
+    return [keys.length === binding.keys.length ? binding : { ...binding, keys }];
+  });
 }
 
 /** Which binding a key press means in this context, if any. */

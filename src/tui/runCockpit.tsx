@@ -1,5 +1,6 @@
 import { render } from 'ink';
 import type { CockpitConfig } from '../services/config/schema.js';
+import { createJobControl } from '../services/runner/jobControl.js';
 import { enterFullScreen } from '../services/terminal/fullScreen.js';
 import { createCockpitStore } from '../state/createCockpitStore.js';
 import { CockpitStoreContext } from '../state/storeContext.js';
@@ -15,12 +16,15 @@ export interface RunCockpitOptions {
 
 /**
  * Opens the full-screen cockpit on a cluster and resolves when the DBA quits.
- * The poller writes into the store; the views only read it.
+ * The poller writes into the store; the views only read it. Job control holds
+ * the running jobs' cancels and stops those the DBA asks to stop (through the
+ * store); the jobs themselves take it as runJob's `control`.
  */
 export async function runCockpit(config: CockpitConfig, options: RunCockpitOptions = {}): Promise<void> {
   const intervalMs = options.intervalMs ?? 1000;
   const store = createCockpitStore(config, intervalMs, { readOnly: options.readOnly });
   const stopPoller = bindPollerToStore(store, config);
+  const jobControl = createJobControl(store);
   const screen = enterFullScreen();
   try {
     const instance = render(
@@ -34,6 +38,9 @@ export async function runCockpit(config: CockpitConfig, options: RunCockpitOptio
     await instance.waitUntilExit();
   } finally {
     screen.restore();
+    // The keys refuse to quit while a job runs; after a crash, stop what still runs rather than orphan it
+    // (on a signal, process exit TERMs the local process groups: trackProcessGroup).
+    jobControl.stop();
     await stopPoller();
   }
 }

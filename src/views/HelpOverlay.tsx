@@ -28,13 +28,13 @@ export function HelpOverlay({ width, height }: { width: number; height: number }
           {[KEY_TABLE.slice(0, half), KEY_TABLE.slice(half)].map((column, index) => (
             <Box key={index} flexDirection="column" flexBasis={0} flexGrow={1}>
               {column.map((binding) => (
-                <HelpLine key={binding.command} binding={binding} keysWidth={11} />
+                <HelpLine key={`${binding.command}:${binding.when}`} binding={binding} keysWidth={13} />
               ))}
             </Box>
           ))}
         </Box>
       ) : (
-        KEY_TABLE.map((binding) => <HelpLine key={binding.command} binding={binding} keysWidth={KEYS_WIDTH} whenColor={theme.muted} showWhen />)
+        KEY_TABLE.map((binding) => <HelpLine key={`${binding.command}:${binding.when}`} binding={binding} keysWidth={KEYS_WIDTH} whenColor={theme.muted} showWhen />)
       )}
     </Box>
   );

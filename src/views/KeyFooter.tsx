@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import { activeBindings } from '../state/keyTable.js';
+import { runningJob } from '../state/runningJob.js';
 import { useCockpit } from '../state/storeContext.js';
 import { footerBindings, HINT_GAP } from './footerBindings.js';
 import { useTheme } from './ThemeContext.js';
@@ -11,11 +12,14 @@ export function KeyFooter({ width }: { width: number }) {
   const focus = useCockpit((state) => state.focus);
   const searching = useCockpit((state) => state.logSearchDraft !== null);
   const logFullScreen = useCockpit((state) => state.logFullScreen);
-  const hints = footerBindings(activeBindings({ overlay, focus, searching, logFullScreen }), width - 2);
+  const jobRunning = useCockpit((state) => runningJob(state) !== undefined);
+  const stopPrompt = useCockpit((state) => state.stopJobPrompt !== null);
+  const searchShown = useCockpit((state) => state.logSearchQuery !== '');
+  const hints = footerBindings(activeBindings({ overlay, focus, searching, logFullScreen, jobRunning, stopPrompt, searchShown }), width - 2);
   return (
     <Box paddingX={1} gap={HINT_GAP} width={width} height={1} flexShrink={0} overflow="hidden">
       {hints.map((binding) => (
-        <Text key={binding.command} wrap="truncate-end">
+        <Text key={`${binding.command}:${binding.when}`} wrap="truncate-end">
           <Text bold inverse>
             {' '}
             {binding.keys[0]}{' '}

@@ -2,6 +2,8 @@ import { Box } from 'ink';
 import { useCockpit } from '../state/storeContext.js';
 import { Header } from './Header.js';
 import { HelpOverlay } from './HelpOverlay.js';
+import { JobBar } from './JobBar.js';
+import { jobBarRows } from './jobBarRows.js';
 import { KeyFooter } from './KeyFooter.js';
 import { LogPane } from './LogPane.js';
 import { NodeDetailOverlay } from './NodeDetailOverlay.js';
@@ -11,26 +13,37 @@ import { logRows, mainLayout } from './screenLayout.js';
 
 /**
  * Header, then the node grid and the log (or the log alone, full screen, or an
- * overlay over either), then the key hints.
+ * overlay over either), then the key hints. While a job runs, the job bar
+ * stands right above the log (under an overlay, at the bottom of the body), so
+ * the job and the question to stop it are in view on every screen.
  */
 export function MainScreen({ size }: { size: TerminalSize }) {
   const overlay = useCockpit((state) => state.overlay);
   const logFullScreen = useCockpit((state) => state.logFullScreen);
   const nodeCount = useCockpit((state) => state.nodes.length);
   const selectedNode = useCockpit((state) => state.selectedNode);
-  const layout = mainLayout(size, nodeCount, selectedNode);
+  const jobRows = useCockpit(jobBarRows);
+  const layout = mainLayout(size, nodeCount, selectedNode, jobRows);
   const { columns } = size;
+  const jobBar = jobRows > 0 ? <JobBar width={columns} /> : null;
   return (
     // One row short of the terminal: a root exactly `rows` tall makes Ink clear and redraw every frame.
     <Box flexDirection="column" width={columns} height={size.rows - 1}>
       <Header width={columns} />
       <Box flexDirection="column" width={columns} height={layout.body} flexShrink={0}>
-        {overlay === 'help' ? <HelpOverlay width={columns} height={layout.body} /> : null}
-        {overlay === 'detail' ? <NodeDetailOverlay width={columns} height={layout.body} /> : null}
-        {overlay === 'none' && logFullScreen ? <LogPane width={columns} lines={logRows(size, true)} /> : null}
+        {overlay === 'help' ? <HelpOverlay width={columns} height={layout.body - jobRows} /> : null}
+        {overlay === 'detail' ? <NodeDetailOverlay width={columns} height={layout.body - jobRows} /> : null}
+        {overlay !== 'none' ? jobBar : null}
+        {overlay === 'none' && logFullScreen ? (
+          <>
+            {jobBar}
+            <LogPane width={columns} lines={logRows(size, true, jobRows)} />
+          </>
+        ) : null}
         {overlay === 'none' && !logFullScreen ? (
           <>
             <NodeGrid grid={layout.grid} width={columns} compact={layout.compact} />
+            {jobBar}
             <LogPane width={columns} lines={layout.logLines} />
           </>
         ) : null}

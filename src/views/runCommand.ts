@@ -1,6 +1,10 @@
 import type { CockpitState } from '../state/createCockpitStore.js';
 import type { Command } from '../state/keyTable.js';
+import { runningJob } from '../state/runningJob.js';
 import { findLogMatch } from './logSearch.js';
+
+/** What q says while a job runs. */
+export const JOB_RUNNING_NOTICE = 'a job is running: stop it first (Esc in the log, or Ctrl-C), then quit';
 
 /** What a command needs beyond the store: leaving the app, and the screen's geometry. */
 export interface CommandScreen {
@@ -98,6 +102,22 @@ export function runCommand(command: Command, input: string, state: CockpitState,
       return;
     case 'quit':
       screen.quit();
+      return;
+    case 'stopJob': {
+      const job = runningJob(state);
+      if (job) state.askStopJob(job.id);
+      return;
+    }
+    case 'confirmStopJob':
+      if (state.stopJobPrompt !== null) state.requestJobCancel(state.stopJobPrompt);
+      state.dismissStopJob();
+      return;
+    case 'keepJob':
+      state.dismissStopJob();
+      return;
+    case 'quitWhileJobRuns':
+      // Quitting would leave the job's processes running with nobody watching them.
+      state.showNotice(JOB_RUNNING_NOTICE);
       return;
   }
 }

@@ -102,15 +102,16 @@ export interface MainLayout {
 
 /**
  * Rows of log lines under the log's title: a few below the grid, or all the
- * body but the title when the log has the whole screen.
+ * body but the title (and the job bar, `jobRows`) when the log has the whole screen.
  */
-export function logRows(size: TerminalSize, fullScreen: boolean): number {
-  return fullScreen ? bodyHeight(size.rows) - 1 : logLineCount(size.rows);
+export function logRows(size: TerminalSize, fullScreen: boolean, jobRows = 0): number {
+  return fullScreen ? bodyHeight(size.rows) - 1 - jobRows : logLineCount(size.rows);
 }
 
-export function mainLayout(size: TerminalSize, nodeCount: number, selected: number): MainLayout {
+/** `jobRows`: the job bar above the log while a job runs (0 or 1); the grid gives up the row. */
+export function mainLayout(size: TerminalSize, nodeCount: number, selected: number, jobRows = 0): MainLayout {
   const body = bodyHeight(size.rows);
   const logLines = logLineCount(size.rows);
-  const grid = gridWindow(nodeCount, selected, size.columns, body - 1 - logLines);
+  const grid = gridWindow(nodeCount, selected, size.columns, body - 1 - logLines - jobRows);
   return { compact: isCompact(size.columns), body, grid, logLines };
 }

@@ -4,13 +4,15 @@ import { bindingFor, keyContextOf } from '../state/keyTable.js';
 import { useCockpitStore } from '../state/storeContext.js';
 import { runCommand } from './runCommand.js';
 import type { TerminalSize } from './screenLayout.js';
+import { jobBarRows } from './jobBarRows.js';
 import { logRows } from './screenLayout.js';
 import { editedSearchDraft } from './searchDraft.js';
 
 /**
  * The cockpit's one useInput. Each key goes to the first layer of the key
- * table that claims it (an open search input before everything, then an open
- * overlay, then keys that work anywhere, then the main screen, then the focused
+ * table that claims it (the "stop the job?" question before everything, then
+ * an open search input, then an open overlay, then the job keys while a job
+ * runs, then keys that work anywhere, then the main screen, then the focused
  * pane), so no two handlers ever both act on one key. What the search input's
  * bindings do not claim is typed into it. Reads the store at key time: no stale
  * closures.
@@ -20,12 +22,14 @@ export function useKeyRouter({ size, tooSmall }: { size: TerminalSize; tooSmall:
   const store = useCockpitStore();
   const onInput = useCallback<Parameters<typeof useInput>[0]>(
     (input, key) => {
+      // A notice lasts until the next key.
+      if (store.getState().notice !== null) store.getState().clearNotice();
       const state = store.getState();
       const press = { input, ...key };
       const context = keyContextOf(state, tooSmall);
       const binding = bindingFor(press, context);
       if (binding) {
-        runCommand(binding.command, input, state, { quit: () => exit(), logPage: logRows(size, state.logFullScreen) });
+        runCommand(binding.command, input, state, { quit: () => exit(), logPage: logRows(size, state.logFullScreen, jobBarRows(state)) });
         return;
       }
       // The search input's bindings did not claim it: a key typed into the search (below the minimum size the input is hidden).

@@ -9,6 +9,7 @@ import { readOnlyRunner } from '../../src/services/runner/readOnlyRunner.js';
 import { ReadOnlyError } from '../../src/services/runner/runner.js';
 import type { CommandSpec } from '../../src/services/runner/runner.js';
 import type { JobSink } from '../../src/services/runner/runJob.js';
+import { basebackupProgressFraction } from '../../src/services/runner/progress/basebackupProgress.js';
 import { MAX_LOG_LINE, runJob } from '../../src/services/runner/runJob.js';
 import { SecretInArgsError } from '../../src/services/runner/secretInArgsError.js';
 import type { LogLine } from '../../src/state/createCockpitStore.js';
@@ -197,5 +198,62 @@ describe('runJob', () => {
     expect(appendCalls).toBeLessThan(50);
     expect(updates).toBeLessThan(55);
     expect(longestPause).toBeLessThan(500);
+  });
+
+  it('progress read off the output reaches the job record: 0.1 while it runs, then 1', async () => {
+    const store = newStore();
+    const seen: Array<{ progress: number | undefined; status: string }> = [];
+    store.subscribe((state, previous) => {
+      const job = state.jobs[0];
+      if (job && job.progress !== previous.jobs[0]?.progress) seen.push({ progress: job.progress, status: job.status });
+    });
+    const result = await runJob({
+      title: 'pg_basebackup',
+      node: 'pg2',
+      runner,
+      // pg_basebackup on a terminal ends a report with \r; the runner makes each one a line.
+      spec: sh(`printf '10/100 kB (10%%), 0/1 tablespace\r'; sleep 0.3; printf '100/100 kB (100%%), 1/1 tablespace\n'`),
+      sink: store,
+      parseProgress: basebackupProgressFraction,
+    });
+    expect(result.exitCode).toBe(0);
+    expect(seen).toEqual([
+      { progress: 0.1, status: 'running' },
+      { progress: 1, status: 'running' },
+    ]);
+    const { jobs, log } = store.getState();
+    expect(jobs[0]).toMatchObject({ node: 'pg2', progress: 1, status: 'succeeded' });
+    expect(log.map((line) => line.text)).toContain('10/100 kB (10%), 0/1 tablespace');
+  });
+
+  it('progress goes to the store with the output flush, not once a line', async () => {
+    const store = newStore();
+    let progressUpdates = 0;
+    store.subscribe((state, previous) => {
+      if (state.jobs[0]?.progress !== previous.jobs[0]?.progress) progressUpdates++;
+    });
+    const script = 'i=1; while [ $i -le 2000 ]; do echo "$i/2000 kB ($((i * 100 / 2000))%), 0/1 tablespace"; i=$((i+1)); done';
+    await runJob({ title: 'many reports', runner, spec: sh(script), sink: store, parseProgress: basebackupProgressFraction });
+    expect(store.getState().jobs[0]!.progress).toBe(1);
+    expect(progressUpdates).toBeLessThan(20);
+  });
+
+  it('a progress parser that throws costs the progress, not the job, and says so once', async () => {
+    const store = newStore();
+    const result = await runJob({
+      title: 'odd output',
+      runner,
+      spec: sh('echo one; echo two; echo three'),
+      sink: store,
+      parseProgress: () => {
+        throw new Error('parser bug');
+      },
+    });
+    expect(result.exitCode).toBe(0);
+    const { jobs, log } = store.getState();
+    expect(jobs[0]).toMatchObject({ status: 'succeeded' });
+    expect(jobs[0]!.progress).toBeUndefined();
+    expect(log.filter((line) => line.text.includes('progress not shown')).map((line) => line.text)).toEqual(['⚠ progress not shown: reading it failed (parser bug)']);
+    expect(log.at(-1)!.text).toMatch(/^✓ exit 0/);
   });
 });

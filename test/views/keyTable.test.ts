@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Command, KeyContext, KeyPress } from '../../src/state/keyTable.js';
-import { activeBindings, bindingFor, commandFor, KEY_TABLE, keyMatches } from '../../src/state/keyTable.js';
+import { activeBindings, activeLayers, bindingFor, commandFor, KEY_TABLE, keyMatches } from '../../src/state/keyTable.js';
 
 /** Every member of the Command union: the compiler rejects a missing or an extra one. */
 const ALL_COMMANDS: Record<Command, true> = {
@@ -27,6 +27,10 @@ const ALL_COMMANDS: Record<Command, true> = {
   refreshNow: true,
   toggleHelp: true,
   quit: true,
+  stopJob: true,
+  confirmStopJob: true,
+  keepJob: true,
+  quitWhileJobRuns: true,
 };
 
 /** Every screen the router can be on. */
@@ -41,6 +45,16 @@ const CONTEXTS: Record<string, KeyContext> = {
   'detail open': { overlay: 'detail', focus: 'log' },
   'too small': { overlay: 'none', focus: 'nodes', tooSmall: true },
   'too small while typing a search': { overlay: 'none', focus: 'log', tooSmall: true, searching: true },
+  'job running, nodes focused': { overlay: 'none', focus: 'nodes', jobRunning: true },
+  'job running, log focused': { overlay: 'none', focus: 'log', jobRunning: true },
+  'job running, log focused, a search shown': { overlay: 'none', focus: 'log', jobRunning: true, searchShown: true },
+  'job running, log full screen': { overlay: 'none', focus: 'nodes', logFullScreen: true, jobRunning: true },
+  'job running, typing a search': { overlay: 'none', focus: 'log', searching: true, jobRunning: true },
+  'job running, help open': { overlay: 'help', focus: 'log', jobRunning: true },
+  'job running, too small': { overlay: 'none', focus: 'log', tooSmall: true, jobRunning: true },
+  'asked to stop a job': { overlay: 'none', focus: 'log', jobRunning: true, stopPrompt: true },
+  'asked to stop a job, over the help': { overlay: 'help', focus: 'nodes', jobRunning: true, stopPrompt: true },
+  'asked to stop a job, too small': { overlay: 'none', focus: 'log', tooSmall: true, jobRunning: true, stopPrompt: true },
 };
 
 /** The key presses (as ink's useInput reports them) that a key as written in KEY_TABLE stands for. */
@@ -81,9 +95,11 @@ function pressesFor(key: string): KeyPress[] {
 }
 
 describe('KEY_TABLE', () => {
-  it('lists every command exactly once, with keys and a description', () => {
+  it('lists every command, at most once a layer, with keys and a description', () => {
     const commands = KEY_TABLE.map((binding) => binding.command);
-    expect([...commands].sort()).toEqual(Object.keys(ALL_COMMANDS).sort());
+    expect([...new Set(commands)].sort()).toEqual(Object.keys(ALL_COMMANDS).sort());
+    const rows = KEY_TABLE.map((binding) => `${binding.command} ${binding.when}`);
+    expect(new Set(rows).size).toBe(rows.length);
     for (const binding of KEY_TABLE) {
       expect(binding.keys.length, binding.command).toBeGreaterThan(0);
       expect(binding.description.trim(), binding.command).not.toBe('');
@@ -104,12 +120,12 @@ describe('KEY_TABLE', () => {
   });
 
   describe.each(KEY_TABLE.flatMap((binding) => binding.keys.map((key) => [key, binding] as const)))('key %s', (key, binding) => {
-    it(`means ${binding.command} where it works (${binding.when}), elsewhere what the binding active there says or nothing`, () => {
+    it(`means ${binding.command} where it works (${binding.when}) unless a layer before claims it, elsewhere what the binding active there says or nothing`, () => {
       for (const [name, context] of Object.entries(CONTEXTS)) {
-        const active = activeBindings(context);
-        // A key may mean another command on another screen (Enter confirms a search), never an unlisted one.
-        const other = active.find((candidate) => candidate !== binding && candidate.keys.includes(key));
-        const expected = active.includes(binding) ? binding.command : other?.command;
+        // A key may mean another command on another screen (Enter confirms a search), never one the footer does not list for it.
+        const listed = activeBindings(context).find((candidate) => candidate.keys.includes(key));
+        const expected = listed?.command;
+        if (activeLayers(context)[0] === binding.when) expect(expected, `${name}: first layer`).toBe(binding.command);
         for (const press of pressesFor(key)) {
           expect(commandFor(press, context), `${name}: ${JSON.stringify(press)}`).toBe(expected);
         }
@@ -119,10 +135,10 @@ describe('KEY_TABLE', () => {
 });
 
 describe('routing priorities', () => {
-  it('quit, help and poll control work everywhere but in the search input', () => {
+  it('quit, help and poll control work everywhere but in the search input and the stop question', () => {
     for (const [name, context] of Object.entries(CONTEXTS)) {
-      const searching = context.searching && !context.tooSmall;
-      for (const key of ['q', '?', ' ', '+', '-', 'R']) expect(bindingFor({ input: key }, context), `${name}: ${key}`)[searching ? 'toBeUndefined' : 'toBeDefined']();
+      const modal = (context.searching && !context.tooSmall) || context.stopPrompt;
+      for (const key of ['q', '?', ' ', '+', '-', 'R']) expect(bindingFor({ input: key }, context), `${name}: ${key}`)[modal ? 'toBeUndefined' : 'toBeDefined']();
     }
   });
 
@@ -162,6 +178,63 @@ describe('routing priorities', () => {
   it('Esc means nothing without an overlay but in the log (where it clears the search)', () => {
     expect(commandFor({ input: '', escape: true, meta: true })).toBeUndefined();
     expect(commandFor({ input: '', escape: true, meta: true }, CONTEXTS['log focused'])).toBe('clearLogSearch');
+  });
+});
+
+describe('while a job runs', () => {
+  const ESC = { input: '', escape: true, meta: true };
+  const CTRL_C = { input: 'c', ctrl: true };
+  const jobContexts = Object.entries(CONTEXTS).filter(([, context]) => context.jobRunning);
+
+  it('neither q nor Ctrl-C ever quits', () => {
+    for (const [name, context] of jobContexts) {
+      expect(commandFor({ input: 'q' }, context), name).not.toBe('quit');
+      expect(commandFor(CTRL_C, context), name).not.toBe('quit');
+      expect(activeBindings(context).map((binding) => binding.command), name).not.toContain('quit');
+    }
+  });
+
+  it('Ctrl-C asks to stop the job on every screen but the search input (which it closes) and the question (which it answers: keep)', () => {
+    for (const name of ['job running, nodes focused', 'job running, log focused', 'job running, log full screen', 'job running, help open', 'job running, too small']) {
+      expect(commandFor(CTRL_C, CONTEXTS[name]), name).toBe('stopJob');
+    }
+    expect(commandFor(CTRL_C, CONTEXTS['job running, typing a search'])).toBe('cancelLogSearch');
+    expect(commandFor(CTRL_C, CONTEXTS['asked to stop a job'])).toBe('keepJob');
+  });
+
+  it('q says to stop the job first', () => {
+    for (const name of ['job running, nodes focused', 'job running, log focused', 'job running, help open', 'job running, too small']) {
+      expect(commandFor({ input: 'q' }, CONTEXTS[name]), name).toBe('quitWhileJobRuns');
+    }
+  });
+
+  it('Esc asks in the job view only, after a highlighted search is cleared, and never over an overlay', () => {
+    expect(commandFor(ESC, CONTEXTS['job running, log focused'])).toBe('stopJob');
+    expect(commandFor(ESC, CONTEXTS['job running, log full screen'])).toBe('stopJob');
+    expect(commandFor(ESC, CONTEXTS['job running, log focused, a search shown'])).toBe('clearLogSearch');
+    expect(commandFor(ESC, CONTEXTS['job running, nodes focused'])).toBeUndefined();
+    expect(commandFor(ESC, CONTEXTS['job running, help open'])).toBe('closeOverlay');
+  });
+
+  it('the question claims every key: y stops, n, Esc and Ctrl-C keep, nothing else does anything', () => {
+    for (const name of ['asked to stop a job', 'asked to stop a job, over the help', 'asked to stop a job, too small']) {
+      const context = CONTEXTS[name]!;
+      expect(activeBindings(context).map((binding) => binding.command), name).toEqual(['confirmStopJob', 'keepJob']);
+      expect(commandFor({ input: 'y' }, context)).toBe('confirmStopJob');
+      for (const press of [{ input: 'n' }, ESC, CTRL_C]) expect(commandFor(press, context), JSON.stringify(press)).toBe('keepJob');
+      for (const key of ['Y', 'q', 'j', '?', ' ', 'G', 'x']) expect(commandFor({ input: key }, context), key).toBeUndefined();
+    }
+  });
+
+  it('the footer lists each key once, with what it does here: "Esc stop job" in the job view, "Ctrl-C stop job" elsewhere', () => {
+    const jobView = activeBindings(CONTEXTS['job running, log focused']!).filter((binding) => binding.command === 'stopJob');
+    expect(jobView.map((binding) => binding.keys)).toEqual([['Esc', 'Ctrl-C']]);
+    const nodes = activeBindings(CONTEXTS['job running, nodes focused']!).filter((binding) => binding.command === 'stopJob');
+    expect(nodes.map((binding) => binding.keys)).toEqual([['Ctrl-C']]);
+    // A search to clear takes Esc: the job row keeps only Ctrl-C.
+    const searched = activeBindings(CONTEXTS['job running, log focused, a search shown']!);
+    expect(searched.filter((binding) => binding.command === 'stopJob').map((binding) => binding.keys)).toEqual([['Ctrl-C']]);
+    expect(searched.find((binding) => binding.keys.includes('Esc'))?.command).toBe('clearLogSearch');
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gridWindow, isTooSmall, mainLayout, MIN_PANE_HEIGHT, panesPerRow } from '../../src/views/screenLayout.js';
+import { gridWindow, isTooSmall, logRows, mainLayout, MIN_PANE_HEIGHT, panesPerRow } from '../../src/views/screenLayout.js';
 
 describe('panesPerRow', () => {
   it.each([
@@ -54,6 +54,17 @@ describe('mainLayout', () => {
         expect(layout.grid.usedHeight + 1 + layout.logLines, `${rows} rows, ${nodes} nodes`).toBeLessThanOrEqual(layout.body);
       }
     }
+  });
+
+  it('makes room for the job bar: the grid gives up the row under the log, the full-screen log one line', () => {
+    for (let rows = 24; rows <= 80; rows++) {
+      for (const nodes of [1, 3, 9, 20]) {
+        const layout = mainLayout({ columns: 100, rows }, nodes, nodes - 1, 1);
+        expect(layout.grid.usedHeight + 1 + 1 + layout.logLines, `${rows} rows, ${nodes} nodes`).toBeLessThanOrEqual(layout.body);
+      }
+    }
+    expect(logRows({ columns: 120, rows: 40 }, true, 1)).toBe(logRows({ columns: 120, rows: 40 }, true) - 1);
+    expect(logRows({ columns: 120, rows: 40 }, false, 1)).toBe(logRows({ columns: 120, rows: 40 }, false));
   });
 
   it('is compact below 120 columns', () => {

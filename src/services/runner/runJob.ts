@@ -3,6 +3,7 @@ import type { JobRecord, LogLine } from '../../state/createCockpitStore.js';
 import type { CommandOutcome, CommandRecord } from '../audit/auditEntry.js';
 import type { CommandAudit } from '../audit/auditJournal.js';
 import { coalescedLog, LOG_FLUSH_INTERVAL_MS } from './coalescedLog.js';
+import type { JobSignals } from './jobControl.js';
 import { commandOutcome, describeResult, jobStatus } from './jobOutcome.js';
 import type { CommandResult, CommandSpec, OutputLine, Runner } from './runner.js';
 import { ReadOnlyError } from './runner.js';
@@ -14,6 +15,8 @@ export interface JobSink {
   startJob(job: Omit<JobRecord, 'status'>): void;
   finishJob(id: number, outcome: Pick<JobRecord, 'status' | 'endedAt' | 'exitCode' | 'signal'>): void;
   appendLogLines(lines: readonly LogLine[]): void;
+  /** Where the job's progress goes (the store has it; a sink without it gets none). */
+  setJobProgress?(id: number, fraction: number): void;
 }
 
 /** A sink, or a store whose state is one (the object createCockpitStore returns). */
@@ -33,7 +36,16 @@ export interface RunJobOptions {
   secrets?: readonly string[];
   sink: JobSinkSource;
   audit?: CommandAudit;
+  /** The caller's own cancel; job control (below) adds the DBA's. */
   signal?: AbortSignal;
+  /** Job control (createJobControl): lets the DBA stop the job from the cockpit (requestJobCancel). */
+  control?: JobSignals;
+  /**
+   * Reads progress off an output line (basebackupProgressFraction): a fraction
+   * 0..1, or null for a line that says nothing about it. The latest value goes
+   * to the job's record with the next output flush, not once a line.
+   */
+  parseProgress?: (line: string) => number | null;
   /** Default LOG_FLUSH_INTERVAL_MS. */
   flushIntervalMs?: number;
 }
@@ -52,7 +64,7 @@ let lastJobId = 0;
  * saying so in the log and the journal.
  */
 export async function runJob(options: RunJobOptions): Promise<CommandResult> {
-  const { title, node, runner, spec, signal } = options;
+  const { title, node, runner, spec } = options;
   const sink = (): JobSink => ('getState' in options.sink ? options.sink.getState() : options.sink);
   // The operator's own environment reaches the child too, so its passwords are as secret as the job's.
   const masker = createSecretMasker({ secrets: options.secrets, env: { ...process.env, ...spec.env } });
@@ -61,10 +73,18 @@ export async function runJob(options: RunJobOptions): Promise<CommandResult> {
   const clean = (text: string) => truncate(masker.mask(stripVTControlCharacters(text)));
   const logLine = (text: string, stream: LogLine['stream'], at = Date.now()): LogLine => ({ at, text: clean(text), stream, jobId: id });
 
-  sink().startJob({ id, title: clean(title), where: runner.where, startedAt });
+  // Registered before the job shows: a stop asked for as soon as it appears finds its controller.
+  const registration = options.control?.register(id, options.signal);
+  const signal = registration?.signal ?? options.signal;
+  sink().startJob({ id, title: clean(title), ...(node !== undefined ? { node } : {}), where: runner.where, startedAt });
   sink().appendLogLines([logLine(`▶ ${title}${node ? ` on ${node}` : ''} — ${runner.where}`, 'header', startedAt)]);
 
-  const log = coalescedLog((lines) => sink().appendLogLines(lines), options.flushIntervalMs ?? LOG_FLUSH_INTERVAL_MS);
+  const progress = progressTracker(options.parseProgress);
+  const log = coalescedLog((lines) => {
+    const fraction = progress.take();
+    if (fraction !== undefined) sink().setJobProgress?.(id, fraction);
+    sink().appendLogLines(lines);
+  }, options.flushIntervalMs ?? LOG_FLUSH_INTERVAL_MS);
   const record = (outcome: Omit<CommandRecord, keyof ReturnType<typeof describeCommand>>): Promise<string | undefined> =>
     recordSafely(options.audit, { ...describeCommand(options, masker.mask), ...outcome });
 
@@ -73,7 +93,12 @@ export async function runJob(options: RunJobOptions): Promise<CommandResult> {
     refuseSecretsInArgs(spec, masker);
     result = await runner.run(spec, {
       signal,
-      onLine: (line: OutputLine) => log.push(logLine(line.text, line.stream, line.at)),
+      onLine: (line: OutputLine) => {
+        const shown = logLine(line.text, line.stream, line.at);
+        const problem = progress.read(shown.text);
+        log.push(shown);
+        if (problem !== undefined) log.push(logLine(problem, 'info', line.at));
+      },
     });
   } catch (error) {
     const endedAt = Date.now();
@@ -83,6 +108,7 @@ export async function runJob(options: RunJobOptions): Promise<CommandResult> {
     const auditProblem = await record({ startedAt, endedAt, outcome, exitCode: null, signal: null, durationMs: endedAt - startedAt, error: message });
     log.flush([logLine(`✗ ${message}`, 'info', endedAt), ...(auditProblem ? [logLine(auditProblem, 'info')] : [])]);
     sink().finishJob(id, { status: 'failed', endedAt, exitCode: null, signal: null });
+    registration?.release();
     throw error;
   }
 
@@ -97,7 +123,39 @@ export async function runJob(options: RunJobOptions): Promise<CommandResult> {
   });
   log.flush([logLine(describeResult(result), 'info', endedAt), ...(auditProblem ? [logLine(auditProblem, 'info')] : [])]);
   sink().finishJob(id, { status: jobStatus(result), endedAt, exitCode: result.exitCode, signal: result.signal });
+  registration?.release();
   return result;
+}
+
+interface ProgressTracker {
+  /** Reads a line; returns, the first time the parser throws, what to say in the log. */
+  read(text: string): string | undefined;
+  /** The newest fraction a line gave since the last take, if any. */
+  take(): number | undefined;
+}
+
+/** Keeps the newest progress a line gave, for the next flush. A parser that throws is dropped, not the job. */
+function progressTracker(parse: ((line: string) => number | null) | undefined): ProgressTracker {
+  let pending: number | undefined;
+  let failed = false;
+  return {
+    read(text) {
+      if (!parse || failed) return undefined;
+      try {
+        const fraction = parse(text);
+        if (fraction !== null && Number.isFinite(fraction)) pending = Math.min(1, Math.max(0, fraction));
+        return undefined;
+      } catch (error) {
+        failed = true;
+        return `⚠ progress not shown: reading it failed (${error instanceof Error ? error.message : String(error)})`;
+      }
+    },
+    take() {
+      const fraction = pending;
+      pending = undefined;
+      return fraction;
+    },
+  };
 }
 
 /** The parts of the journal entry known before the command runs, secrets masked. */
