@@ -6,6 +6,7 @@ import { stringify } from 'yaml';
 import { withNodeClient } from '../dist/services/postgres/connectNode.js';
 import { pgCtlStop, pgCtlStart } from '../dist/services/postgres/pgCtl.js';
 import { writeOwnedFile } from '../dist/services/os/ownedPath.js';
+import { localRunner } from '../dist/services/runner/localRunner.js';
 import { cpuSeconds, report, sleep } from './support.mjs';
 
 const CLI = path.resolve('dist/cli.js');
@@ -41,7 +42,7 @@ async function fiftyNodeConfig(cluster) {
   for (const node of cluster.config.nodes) {
     await withNodeClient(node, cluster.config, (client) => client.query(`alter system set listen_addresses = '${addresses.join(',')}'`));
     await writeOwnedFile(path.join(node.dataDir, 'pg_hba.conf'), 'host all all 127.0.0.0/8 scram-sha-256\nhost replication replication 127.0.0.0/8 scram-sha-256\n', cluster.osUser);
-    const target = { pgBinDir: cluster.pgBinDir, dataDir: node.dataDir, osUser: cluster.osUser };
+    const target = { pgBinDir: cluster.pgBinDir, dataDir: node.dataDir, runner: localRunner(cluster.osUser) };
     await pgCtlStop(target, 'fast');
     await pgCtlStart(target, cluster.layout.logFile(node.name));
   }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pathExists } from '../../src/services/os/pathExists.js';
 import { pgCtlIsRunning, pgCtlStop } from '../../src/services/postgres/pgCtl.js';
+import { localRunner } from '../../src/services/runner/localRunner.js';
 import { ensureSandbox } from '../../src/services/sandbox/ensureSandbox.js';
 import type { TestCluster } from '../support/testCluster.js';
 import { startTestCluster } from '../support/testCluster.js';
@@ -67,7 +68,7 @@ describe('sandbox cluster (real PostgreSQL)', () => {
   });
 
   it('is reused by ensureSandbox, which starts a stopped node again', async () => {
-    const pg3 = { pgBinDir: cluster.pgBinDir, dataDir: cluster.node('pg3').dataDir ?? '', osUser: cluster.osUser };
+    const pg3 = { pgBinDir: cluster.pgBinDir, dataDir: cluster.node('pg3').dataDir ?? '', runner: localRunner(cluster.osUser) };
     await pgCtlStop(pg3, 'fast');
     const sandbox = await ensureSandbox({ layout: cluster.layout, pgBinDir: cluster.pgBinDir, osUser: cluster.osUser });
     expect(sandbox.created).toBe(false);

@@ -8,9 +8,11 @@ import { freePort } from '../os/freePort.js';
 import type { OsUser } from '../os/osUser.js';
 import { makeOwnedDir, writeOwnedFile } from '../os/ownedPath.js';
 import { firstBlockingAncestor } from '../os/reachableBy.js';
-import { runLocalChecked } from '../os/runLocal.js';
 import { withNodeClient } from '../postgres/connectNode.js';
 import { pgCtlStart } from '../postgres/pgCtl.js';
+import { localRunner } from '../runner/localRunner.js';
+import type { OutputLine } from '../runner/runner.js';
+import { runChecked } from '../runner/runChecked.js';
 import { slotNameFor } from '../postgres/slotName.js';
 import { waitForStreaming } from '../postgres/waitForStreaming.js';
 import { SAMPLE_SCHEMA_SQL } from './sampleData.js';
@@ -23,7 +25,7 @@ export interface SandboxProgress {
   /** A step begins ("initdb pg1", "pg_basebackup pg2 from pg1", ...). */
   onStep?: (message: string) => void;
   /** A line a PostgreSQL tool printed. */
-  onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+  onLine?: (line: OutputLine) => void;
 }
 
 export interface CreateSandboxOptions extends SandboxProgress {
@@ -61,8 +63,10 @@ export async function createSandbox(options: CreateSandboxOptions): Promise<Cock
   const config = configSchema.parse(configInput);
   const nodes = config.nodes;
   const primary = nodes[0]!;
+  // Every PostgreSQL tool runs as the server account: root would leave files the server cannot use.
+  const runner = localRunner(osUser);
   const tool = (program: string, args: string[], env?: Record<string, string>) =>
-    runLocalChecked({ file: path.join(pgBinDir, program), args, osUser, env, onLine: options.onLine });
+    runChecked(runner, { program: path.join(pgBinDir, program), args, env, mutating: true }, options.onLine);
 
   const blocked = await firstBlockingAncestor(layout.root, osUser);
   if (blocked) {
@@ -107,7 +111,7 @@ export async function createSandbox(options: CreateSandboxOptions): Promise<Cock
   await writeOwnedFile(path.join(primaryData, NODE_CONF), nodeSettings(primaryName, primary.port), osUser);
 
   step(`start ${primaryName} on 127.0.0.1:${primary.port}`);
-  await pgCtlStart({ pgBinDir, dataDir: primaryData, osUser, onLine: options.onLine }, layout.logFile(primaryName));
+  await pgCtlStart({ pgBinDir, dataDir: primaryData, runner, onLine: options.onLine }, layout.logFile(primaryName));
 
   step(`replication role, ${standbyNames.length} slot(s) and the sample database on ${primaryName}`);
   await withNodeClient({ ...primary, database: 'postgres' }, config, async (client) => {
@@ -140,7 +144,7 @@ export async function createSandbox(options: CreateSandboxOptions): Promise<Cock
       );
       await writeOwnedFile(path.join(dataDir, NODE_CONF), nodeSettings(standby.name, standby.port), osUser);
       step(`start ${standby.name} on 127.0.0.1:${standby.port}`);
-      await pgCtlStart({ pgBinDir, dataDir, osUser, onLine: options.onLine }, layout.logFile(standby.name));
+      await pgCtlStart({ pgBinDir, dataDir, runner, onLine: options.onLine }, layout.logFile(standby.name));
     }),
   );
 

@@ -3,6 +3,7 @@ import { pathExists } from '../os/pathExists.js';
 import path from 'node:path';
 import type { OsUser } from '../os/osUser.js';
 import { pgCtlIsRunning, pgCtlStop } from '../postgres/pgCtl.js';
+import { localRunner } from '../runner/localRunner.js';
 import type { SandboxLayout } from './sandboxLayout.js';
 
 export interface DestroySandboxOptions {
@@ -28,7 +29,7 @@ export async function destroySandbox(options: DestroySandboxOptions): Promise<vo
   const nodeNames = await readdir(path.join(layout.root, 'nodes')).catch(() => [] as string[]);
   await Promise.all(
     nodeNames.map(async (name) => {
-      const target = { pgBinDir: options.pgBinDir, dataDir: layout.dataDir(name), osUser: options.osUser };
+      const target = { pgBinDir: options.pgBinDir, dataDir: layout.dataDir(name), runner: localRunner(options.osUser) };
       if (await pgCtlIsRunning(target)) {
         options.onStep?.(`stop ${name}`);
         await pgCtlStop(target, options.stopMode ?? 'fast');

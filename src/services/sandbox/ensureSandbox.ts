@@ -4,6 +4,7 @@ import { loadConfig } from '../config/loadConfig.js';
 import type { CockpitConfig } from '../config/schema.js';
 import type { OsUser } from '../os/osUser.js';
 import { pgCtlIsRunning, pgCtlStart } from '../postgres/pgCtl.js';
+import { localRunner } from '../runner/localRunner.js';
 import type { SandboxProgress } from './createSandbox.js';
 import { createSandbox } from './createSandbox.js';
 import type { SandboxLayout } from './sandboxLayout.js';
@@ -42,7 +43,7 @@ export async function ensureSandbox(options: EnsureSandboxOptions): Promise<Sand
       );
     }
     for (const node of config.nodes) {
-      const target = { pgBinDir: node.pgBinDir ?? options.pgBinDir, dataDir: node.dataDir ?? layout.dataDir(node.name), osUser: options.osUser, onLine: options.onLine };
+      const target = { pgBinDir: node.pgBinDir ?? options.pgBinDir, dataDir: node.dataDir ?? layout.dataDir(node.name), runner: localRunner(options.osUser), onLine: options.onLine };
       if (!(await pgCtlIsRunning(target))) {
         options.onStep?.(`start ${node.name} on ${node.host}:${node.port}`);
         await pgCtlStart(target, layout.logFile(node.name));
