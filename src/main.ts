@@ -6,6 +6,7 @@ import { configCheckCommand } from './commands/configCheckCommand.js';
 import { demoCommand } from './commands/demoCommand.js';
 import { demoDownCommand } from './commands/demoDownCommand.js';
 import { logCommand } from './commands/logCommand.js';
+import { promoteCommand } from './commands/promoteCommand.js';
 import { statusCommand } from './commands/statusCommand.js';
 import { EXIT_FAILURE, EXIT_USAGE } from './commands/exitCodes.js';
 import { ConfigError } from './services/config/ConfigError.js';
@@ -102,6 +103,36 @@ program
   .option('--since <time>', 'only entries since an ISO time (2024-05-01T10:00, 2024-05-01) or a duration ago (90s, 15m, 2h, 1d)', sinceTime)
   .option('--json', 'the journal\'s JSON lines, as written')
   .action(async (options: { since?: Date; json?: boolean }) => logCommand({ since: options.since, json: options.json ?? false }));
+
+program
+  .command('promote')
+  .description('failover: promote a standby to primary when the primary is gone (plan first: --dry-run prints it, --yes runs it)')
+  .argument('<node>', 'the standby to promote')
+  .option('-c, --config <file>', 'config file (default: as for pgcockpit)')
+  .option('--dry-run', 'print the checks and the exact steps, change nothing (exit 0, or 2 when refused)')
+  .option('--yes', 'carry the plan out without asking')
+  .option('--resume-replay', 'resume a paused WAL replay on the node first (without it a paused node is refused)')
+  .option('--promote-timeout <seconds>', 'how long the node has to leave recovery (default 60)', seconds)
+  .option('--stream-timeout <seconds>', 'how long each re-pointed standby has to stream from it (default 30)', seconds)
+  .action(
+    async (
+      node: string,
+      options: { config?: string; dryRun?: boolean; yes?: boolean; resumeReplay?: boolean; promoteTimeout?: number; streamTimeout?: number },
+      command: Command,
+    ) => {
+      const globals = command.optsWithGlobals<GlobalOptions>();
+      await promoteCommand({
+        node,
+        config: options.config ?? globals.config,
+        dryRun: options.dryRun ?? false,
+        yes: options.yes ?? false,
+        resumeReplay: options.resumeReplay ?? false,
+        readOnly: globals.readOnly ?? false,
+        promoteTimeout: options.promoteTimeout,
+        streamTimeout: options.streamTimeout,
+      });
+    },
+  );
 
 program.addHelpText('after', () => allSubcommands(program));
 

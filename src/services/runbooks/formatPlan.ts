@@ -1,0 +1,32 @@
+import type { CheckStatus, Plan } from './plan.js';
+
+const MARK: Record<CheckStatus, string> = { ok: '✓', fail: '✗', warn: '!' };
+
+/**
+ * A plan as text, the same for the CLI and the TUI's modal: the checks with
+ * ✓/✗/! and what was observed, then the numbered steps with their exact SQL
+ * or command indented below, then how to go on (or why not).
+ */
+export function formatPlan(plan: Plan, options: { confirmHint?: string } = {}): string {
+  const lines = [plan.title, '', 'pre-flight checks:'];
+  for (const check of plan.checks) {
+    lines.push(`  ${MARK[check.status]} ${check.label}: ${check.observed}`);
+    if (check.fix && check.status !== 'ok') lines.push(`      ${check.status === 'fail' ? 'fix' : 'note'}: ${check.fix}`);
+  }
+  lines.push('');
+  if (plan.blocked) {
+    lines.push(`REFUSED, nothing will be changed: ${plan.blockedReasons.join('; ')}`);
+  } else {
+    lines.push('steps:');
+    plan.steps.forEach((step, index) => {
+      lines.push(`  ${index + 1}/${plan.steps.length} ${step.node}: ${step.description}`);
+      for (const detail of step.detail.split('\n')) lines.push(`        ${detail}`);
+    });
+    if (plan.warnings.length > 0) {
+      lines.push('', 'before you confirm:');
+      for (const warning of plan.warnings) lines.push(`  ! ${warning}`);
+    }
+    if (options.confirmHint) lines.push('', options.confirmHint);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,79 @@
+import type { CockpitConfig } from '../config/schema.js';
+import type { CommandSpec, Runner } from '../runner/runner.js';
+
+/**
+ * A runbook's plan: what was checked (with what was observed), then the
+ * ordered steps with the exact SQL or command each runs. The TUI shows it and
+ * asks for the confirm word; the CLI prints it (--dry-run) or runs it (--yes).
+ */
+export interface Plan {
+  /** "failover: promote pg2 to primary" */
+  title: string;
+  /** The node the runbook is about. */
+  target: string;
+  checks: PreflightCheck[];
+  steps: PlanStep[];
+  /** A check failed: the plan must not run (see blockedReasons). */
+  blocked: boolean;
+  /** The failed checks, one sentence each. */
+  blockedReasons: string[];
+  /** What the operator types to confirm (the target's name). */
+  confirmWord: string;
+  /** Things the operator must know before confirming (an unreachable old primary that may be alive elsewhere, ...). */
+  warnings: string[];
+}
+
+export type CheckStatus = 'ok' | 'fail' | 'warn';
+
+export interface PreflightCheck {
+  /** What is checked: "pg2 is a reachable standby". */
+  label: string;
+  status: CheckStatus;
+  /** What was seen: "standby, timeline 1, PostgreSQL 15.8". */
+  observed: string;
+  /** How to fix a failure or what a warning means for the operator. */
+  fix?: string;
+}
+
+export interface PlanStep {
+  /** The node the step acts on. */
+  node: string;
+  /** "promote pg2". */
+  description: string;
+  /** The exact SQL or argv, one statement or command a line. */
+  detail: string;
+  /** Changes something: refused in read-only mode before the plan starts. */
+  mutating: boolean;
+  /** Runs the step; the returned text (if any) is logged as its result. */
+  run(ctx: StepContext): Promise<string | void>;
+}
+
+/** What a step may use while it runs; built by executePlan. */
+export interface StepContext {
+  config: CockpitConfig;
+  /** One line into the log (the step prefix is added). */
+  log(text: string): void;
+  /** A statement on a node over its session (one per node for the whole plan); mutating statements are refused in read-only mode. */
+  sql<Row extends Record<string, unknown> = Record<string, unknown>>(
+    node: string,
+    text: string,
+    options: { mutating: boolean; params?: unknown[] },
+  ): Promise<Row[]>;
+  /** Forgets a node's session after its server restarted; the next statement reconnects. */
+  resetSession(node: string): Promise<void>;
+  /** A program on a node's host through its Runner (read-only runners refuse mutating ones). */
+  command(node: string, spec: CommandSpec): Promise<void>;
+  signal?: AbortSignal;
+}
+
+/** Runners for nodes' hosts, as createNodeRunners gives them. */
+export interface RunnerSource {
+  forNode(name: string): Runner;
+}
+
+/** A blocked plan's failed checks as sentences. */
+export function failedChecks(checks: readonly PreflightCheck[]): string[] {
+  return checks
+    .filter((check) => check.status === 'fail')
+    .map((check) => `${check.label}: ${check.observed}${check.fix ? ` (${check.fix})` : ''}`);
+}

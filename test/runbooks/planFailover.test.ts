@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import { buildClusterView } from '../../src/services/cluster/buildClusterView.js';
+import type { NodeSnapshot } from '../../src/services/cluster/nodeSnapshot.js';
+import { configSchema, DEFAULT_THRESHOLDS } from '../../src/services/config/schema.js';
+import type { FailoverFacts, NodeExtras } from '../../src/services/runbooks/failover/failoverFacts.js';
+import { planFailover } from '../../src/services/runbooks/failover/planFailover.js';
+import { formatPlan } from '../../src/services/runbooks/formatPlan.js';
+import { down, healthyCluster, hostFor, NOW, withServer } from '../support/snapshots.js';
+
+const config = configSchema.parse({
+  cluster: 'test',
+  nodes: ['pg1', 'pg2', 'pg3'].map((name) => ({ name, host: hostFor(name), dataDir: `/data/${name}` })),
+  replication: { user: 'replication', slotNamePattern: 'slot_{node}' },
+});
+
+const standbyExtras = (upstream: string): NodeExtras => ({
+  primaryConninfo: `user=replication passfile=/home/pg/.pgpass host=${hostFor(upstream)} port=5432 sslmode=prefer`,
+  transactionReadOnly: true,
+  recoveryTargetTimeline: 'latest',
+});
+
+function facts(nodes: NodeSnapshot[], extras: Record<string, NodeExtras> = {}): FailoverFacts {
+  return {
+    view: buildClusterView(nodes, DEFAULT_THRESHOLDS, NOW),
+    extras: {
+      pg2: standbyExtras('pg1'),
+      pg3: standbyExtras('pg1'),
+      ...(nodes.find((n) => n.name === 'pg1')?.status === 'up'
+        ? { pg1: { primaryConninfo: '', transactionReadOnly: false, recoveryTargetTimeline: 'latest' } }
+        : {}),
+      ...extras,
+    },
+  };
+}
+
+/** pg1 dead, pg2 and pg3 standbys that were streaming from it. */
+function primaryDead(): NodeSnapshot[] {
+  const [, pg2, pg3] = healthyCluster();
+  const settings = { max_wal_senders: '10', max_replication_slots: '10' };
+  return [
+    down('pg1'),
+    withServer(pg2, { walReceiver: null, receiveLsn: '0/5000100', replayLsn: '0/5000100', settings }),
+    withServer(pg3, { walReceiver: null, receiveLsn: '0/5000080', replayLsn: '0/5000080', settings }),
+  ];
+}
+
+describe('planFailover', () => {
+  it('plans promote, checkpoint, slots, re-point and rebuild mark for a dead primary, with the exact SQL', () => {
+    const plan = planFailover(config, facts(primaryDead()), 'pg2');
+    expect(plan.blocked).toBe(false);
+    expect(plan.confirmWord).toBe('pg2');
+    expect(plan.oldPrimary).toBe('pg1');
+    expect(plan.targetReceivedLsn).toBe('0/5000100');
+    expect(plan.lastKnownPrimaryLsn).toBe('0/5000100');
+    expect(plan.steps.map((step) => `${step.node}: ${step.description}`)).toEqual([
+      'pg2: promote pg2 and note its new timeline',
+      'pg2: checkpoint on pg2',
+      'pg2: create a physical slot on pg2 for pg1, pg3',
+      'pg3: re-point pg3 to pg2 and wait until it streams',
+      'pg1: mark pg1 as needing a rebuild',
+    ]);
+    expect(plan.steps[0]?.detail).toContain('select pg_promote(wait => false)');
+    expect(plan.steps[1]?.detail).toBe('checkpoint');
+    expect(plan.steps[2]?.detail).toContain("pg_create_physical_replication_slot('slot_pg3')");
+    expect(plan.steps[3]?.detail).toContain(
+      "alter system set primary_conninfo = 'host=10.0.0.2 port=5432 user=replication application_name=pg3 passfile=/home/pg/.pgpass sslmode=prefer'",
+    );
+    expect(plan.steps[3]?.detail).toContain("alter system set primary_slot_name = 'slot_pg3'");
+    expect(plan.steps[3]?.detail).toContain('select pg_reload_conf()');
+    const unreachable = plan.checks.find((check) => check.label.startsWith('no other primary'));
+    expect(unreachable?.status).toBe('warn');
+    expect(unreachable?.observed).toMatch(/pg1 is unreachable from here.*may still be alive/);
+    expect(plan.warnings).toHaveLength(1);
+    const text = formatPlan(plan);
+    expect(text).toContain('✓ pg2 is a reachable standby');
+    expect(text).toContain('! no other primary is writable');
+    expect(text).toContain('1/5 pg2: promote pg2');
+  });
+
+  it('restarts instead of reloading a PostgreSQL 12 standby', () => {
+    const nodes = primaryDead();
+    nodes[2] = withServer(nodes[2]!, { versionNum: 120018, version: '12.18' });
+    const plan = planFailover(config, facts(nodes), 'pg2');
+    const repoint = plan.steps.find((step) => step.node === 'pg3');
+    expect(repoint?.detail).toContain('/data/pg3');
+    expect(repoint?.detail).toContain('restart');
+    expect(repoint?.detail).not.toContain('pg_reload_conf');
+  });
+
+  it('lets the target catch up first from a standby that received more', () => {
+    const nodes = primaryDead();
+    nodes[2] = withServer(nodes[2]!, { receiveLsn: '0/5000200', replayLsn: '0/5000180' });
+    const plan = planFailover(config, facts(nodes), 'pg2');
+    expect(plan.blocked).toBe(false);
+    expect(plan.lastKnownPrimaryLsn).toBe('0/5000200');
+    expect(plan.steps[0]?.description).toBe('let pg2 catch up from pg3 (received up to 0/5000200)');
+    expect(plan.steps[0]?.detail).toContain("alter system set primary_conninfo = 'host=10.0.0.3 port=5432 user=replication application_name=pg2");
+    expect(plan.steps[0]?.detail).toContain("alter system set primary_slot_name = ''");
+    expect(plan.checks.find((check) => check.label === 'pg2 has the most WAL of the standbys')?.status).toBe('warn');
+  });
+
+  it('refuses an unknown node', () => {
+    const plan = planFailover(config, facts(primaryDead()), 'pg9');
+    expect(plan.blocked).toBe(true);
+    expect(plan.steps).toEqual([]);
+    expect(plan.blockedReasons[0]).toContain('no node named "pg9" (nodes: pg1, pg2, pg3)');
+  });
+
+  it('refuses to promote a primary', () => {
+    const plan = planFailover(config, facts(healthyCluster()), 'pg1');
+    expect(plan.blocked).toBe(true);
+    expect(plan.blockedReasons[0]).toMatch(/pg1 is a primary already/);
+  });
+
+  it('refuses a failover while the primary is up and writable, pointing at switchover', () => {
+    const plan = planFailover(config, facts(healthyCluster()), 'pg2');
+    expect(plan.blocked).toBe(true);
+    expect(plan.steps).toEqual([]);
+    expect(plan.blockedReasons.join(' ')).toMatch(/pg1 is up and writable.*use switchover/);
+  });
+
+  it('refuses a paused replay unless resuming is accepted, then resumes first', () => {
+    const nodes = primaryDead();
+    nodes[1] = withServer(nodes[1]!, { replayPaused: true, replayGapBytes: 4096 });
+    const refused = planFailover(config, facts(nodes), 'pg2');
+    expect(refused.blocked).toBe(true);
+    expect(refused.blockedReasons[0]).toMatch(/replay is paused on pg2 with 4\.0 KB|replay is paused on pg2/);
+    expect(refused.blockedReasons[0]).toContain('--resume-replay');
+    const accepted = planFailover(config, facts(nodes), 'pg2', { resumeReplay: true });
+    expect(accepted.blocked).toBe(false);
+    expect(accepted.steps[0]?.detail).toBe('select pg_wal_replay_resume()');
+  });
+
+  it('refuses a down target and one without room for the other standbys', () => {
+    const nodes = primaryDead();
+    expect(planFailover(config, facts([nodes[0]!, down('pg2'), nodes[2]!]), 'pg2').blockedReasons[0]).toMatch(/pg2 is down/);
+    nodes[1] = withServer(nodes[1]!, { settings: { max_wal_senders: '0', max_replication_slots: '1' } });
+    const plan = planFailover(config, facts(nodes), 'pg2');
+    expect(plan.blockedReasons.join('\n')).toMatch(/max_wal_senders on pg2: 0 free of 0, 1 needed/);
+    expect(plan.blockedReasons.join('\n')).toMatch(/max_replication_slots on pg2: 1 free of 1, 2 needed/);
+  });
+
+  it('skips a down standby with a warning and never copies a password into primary_conninfo', () => {
+    const nodes = primaryDead();
+    const withPassword = planFailover(
+      config,
+      facts(nodes, { pg3: { ...standbyExtras('pg1'), primaryConninfo: "host=10.0.0.1 user=replication password='hunter 2'" } }),
+      'pg2',
+    );
+    expect(withPassword.steps.map((step) => step.detail).join('\n')).not.toContain('hunter');
+    expect(withPassword.checks.find((check) => check.label === 'pg3 can follow pg2')?.status).toBe('warn');
+    const pg3Down = planFailover(config, facts([nodes[0]!, nodes[1]!, down('pg3')]), 'pg2');
+    expect(pg3Down.blocked).toBe(false);
+    expect(pg3Down.steps.some((step) => step.node === 'pg3')).toBe(false);
+    expect(pg3Down.checks.find((check) => check.label === 'pg3 can follow pg2')?.observed).toMatch(/pg3 is down/);
+  });
+});
