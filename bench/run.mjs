@@ -2,6 +2,7 @@
 import { benchCpu } from './cpu.mjs';
 import { benchLogStream } from './logStream.mjs';
 import { benchPolling } from './poll.mjs';
+import { benchPromote } from './promote.mjs';
 import { benchRender } from './render.mjs';
 import { startBenchCluster } from './support.mjs';
 
@@ -15,3 +16,5 @@ try {
 } finally {
   await cluster.destroy();
 }
+// Failover timings: a fresh 2-node sandbox per sample, so after the shared cluster is gone.
+await benchPromote();

@@ -8,6 +8,7 @@ import { demoDownCommand } from './commands/demoDownCommand.js';
 import { logCommand } from './commands/logCommand.js';
 import { promoteCommand } from './commands/promoteCommand.js';
 import { statusCommand } from './commands/statusCommand.js';
+import { switchoverCommand } from './commands/switchoverCommand.js';
 import { EXIT_FAILURE, EXIT_USAGE } from './commands/exitCodes.js';
 import { ConfigError } from './services/config/ConfigError.js';
 import { parseSince } from './services/audit/parseSince.js';
@@ -27,6 +28,12 @@ function nodeCount(value: string): number {
 function seconds(value: string): number {
   const parsed = Number(value);
   if (!Number.isFinite(parsed) || parsed < 0.5 || parsed > 3600) throw new InvalidArgumentError('seconds, from 0.5 to 3600');
+  return parsed;
+}
+
+function megabytes(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed < 0 || parsed > 1_000_000) throw new InvalidArgumentError('MiB, from 0 to 1000000');
   return parsed;
 }
 
@@ -129,6 +136,35 @@ program
         resumeReplay: options.resumeReplay ?? false,
         readOnly: globals.readOnly ?? false,
         promoteTimeout: options.promoteTimeout,
+        streamTimeout: options.streamTimeout,
+      });
+    },
+  );
+
+program
+  .command('switchover')
+  .description('switchover: move the primary role to a standby with the primary up, losing nothing; the old primary rejoins as a standby (--dry-run prints the plan, --yes runs it)')
+  .requiredOption('--to <node>', 'the standby that becomes the primary')
+  .option('-c, --config <file>', 'config file (default: as for pgcockpit)')
+  .option('--dry-run', 'print the checks and the exact steps, change nothing (exit 0, or 2 when refused)')
+  .option('--yes', 'carry the plan out without asking')
+  .option('--max-lag <MiB>', 'most lag any standby may have before the switchover starts (default 16)', megabytes)
+  .option('--replay-timeout <seconds>', 'how long the node has to replay the old primary\'s shutdown checkpoint (default 60)', seconds)
+  .option('--stream-timeout <seconds>', 'how long each standby has to stream from the new primary (default 30)', seconds)
+  .action(
+    async (
+      options: { to: string; config?: string; dryRun?: boolean; yes?: boolean; maxLag?: number; replayTimeout?: number; streamTimeout?: number },
+      command: Command,
+    ) => {
+      const globals = command.optsWithGlobals<GlobalOptions>();
+      await switchoverCommand({
+        to: options.to,
+        config: options.config ?? globals.config,
+        dryRun: options.dryRun ?? false,
+        yes: options.yes ?? false,
+        readOnly: globals.readOnly ?? false,
+        maxLagMb: options.maxLag,
+        replayTimeout: options.replayTimeout,
         streamTimeout: options.streamTimeout,
       });
     },

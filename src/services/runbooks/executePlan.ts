@@ -113,13 +113,19 @@ function stepContext(prefix: string, sessions: SqlSessions, options: ExecutePlan
     log: (text) => options.log(`${prefix}   ${text}`),
     sql: (node, text, sqlOptions) => sessions.query(node, text, sqlOptions),
     resetSession: (node) => sessions.reset(node),
-    async command(node, spec) {
+    async command(node, spec, commandOptions) {
       if (!options.runners) throw new Error(`no runner for ${node}: this step runs ${spec.program} on its host`);
+      const stdout: string[] = [];
       const result = await options.runners.forNode(node).run(spec, {
         signal: options.signal,
-        onLine: (line) => options.log(`${prefix}   ${line.stream === 'stderr' ? '! ' : ''}${line.text}`),
+        onLine: (line) => {
+          if (line.stream === 'stdout') stdout.push(line.text);
+          if (line.stream === 'stdout' && commandOptions?.logStdout === false) return;
+          options.log(`${prefix}   ${line.stream === 'stderr' ? '! ' : ''}${line.text}`);
+        },
       });
       if (result.exitCode !== 0 || result.timedOut || result.cancelled) throw new Error(`${spec.program}: ${describeResult(result)}`);
+      return stdout.join('\n');
     },
   };
 }

@@ -61,9 +61,14 @@ export interface StepContext {
   ): Promise<Row[]>;
   /** Forgets a node's session after its server restarted; the next statement reconnects. */
   resetSession(node: string): Promise<void>;
-  /** A program on a node's host through its Runner (read-only runners refuse mutating ones). */
-  command(node: string, spec: CommandSpec): Promise<void>;
+  /** A program on a node's host through its Runner (read-only runners refuse mutating ones); resolves with its stdout. */
+  command(node: string, spec: CommandSpec, options?: CommandLogOptions): Promise<string>;
   signal?: AbortSignal;
+}
+
+export interface CommandLogOptions {
+  /** false: stdout is returned but not logged (pg_controldata's is long and holds the mock authentication nonce). */
+  logStdout?: boolean;
 }
 
 /** Runners for nodes' hosts, as createNodeRunners gives them. */

@@ -73,6 +73,8 @@ export interface PromoteFacts {
   /** The most WAL known to have come from the old primary (the highest any standby received), at plan time. */
   lastKnownPrimaryLsn: string | null;
   timeoutMs: number;
+  /** What the promotion kept, for the log; absent: lostWalSentence (a failover's). */
+  keptSentence?: (run: FailoverRun) => string;
 }
 
 export function promoteStep(target: NodeConfig, facts: PromoteFacts, run: FailoverRun): PlanStep {
@@ -99,7 +101,7 @@ export function promoteStep(target: NodeConfig, facts: PromoteFacts, run: Failov
       run.timeline = Number(after?.timeline);
       run.promotedLsn = after?.lsn;
       run.promotionMs = wait.elapsedMs;
-      ctx.log(lostWalSentence(target.name, facts, run));
+      ctx.log(facts.keptSentence?.(run) ?? lostWalSentence(target.name, facts, run));
       return `${target.name} is a primary on timeline ${run.timeline} after ${formatElapsed(wait.elapsedMs)} (${wait.polls} checks)`;
     },
   };
