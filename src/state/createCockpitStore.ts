@@ -5,6 +5,7 @@ import { unpolledSnapshot } from '../services/cluster/nodeSnapshot.js';
 import type { CockpitConfig } from '../services/config/schema.js';
 import type { NodeSample } from './nodeHistory.js';
 import { appendSamples } from './nodeHistory.js';
+import type { Operation, OperationKind, OperationOutcome, OperationPlan } from './operation.js';
 
 export interface LogLine {
   at: number;
@@ -99,6 +100,12 @@ export interface CockpitState {
   /** A one-line message for the DBA ("a job is running: stop it first"), gone at the next key. */
   notice: string | null;
 
+  // operation (ui slice): a runbook asked for on a node, planned and confirmed through the modal
+  /** The runbook asked for last; null: none (or cancelled). The operations glue plans and runs it. */
+  operation: Operation | null;
+  /** Nodes a runbook left needing a rebuild (the old primary after a failover): their panes say NEEDS REBUILD. */
+  needsRebuild: string[];
+
   applyView(view: ClusterView): void;
   appendLog(text: string, stream?: LogLine['stream']): void;
   /** Many lines in one set(): the job layer coalesces output so a flood renders a few times a second. */
@@ -141,6 +148,19 @@ export interface CockpitState {
   /** No search: no highlights, n/N do nothing. */
   clearLogSearch(): void;
   toggleLogFullScreen(): void;
+  /** Asks for a runbook on a node: the modal opens (planning) and the glue prepares its plan. Refused while one runs. */
+  requestOperation(kind: OperationKind, target: string): void;
+  /** The plan for operation `id` (ignored once that request was cancelled or replaced): the modal shows it. */
+  setOperationPlan(id: number, plan: OperationPlan): void;
+  typeConfirmation(text: string): void;
+  /** Closes the modal before anything ran; ignored once the steps run. */
+  cancelOperation(): void;
+  /** Starts the steps, only when the typed text is the confirm word exactly and the plan is not blocked. */
+  confirmOperation(): void;
+  /** The step executePlan announced last. */
+  setOperationStep(id: number, step: { number: number; total: number }): void;
+  /** Planning failed (the modal shows why) or the steps ended; nodes left needing a rebuild are marked. */
+  operationFinished(id: number, outcome: OperationOutcome): void;
 }
 
 /** The log keeps this many lines; older ones fall off the front. */
@@ -174,6 +194,8 @@ export function createCockpitStore(config: Pick<CockpitConfig, 'cluster' | 'node
     logFullScreen: false,
     stopJobPrompt: null,
     notice: null,
+    operation: null,
+    needsRebuild: [],
 
     // One poll result is one set(): one render per tick.
     applyView: (view) =>
@@ -247,6 +269,41 @@ export function createCockpitStore(config: Pick<CockpitConfig, 'cluster' | 'node
     setLogSearchMatch: (match) => set({ logSearchMatch: match }),
     clearLogSearch: () => set({ logSearchDraft: null, logSearchQuery: '', logSearchMatch: null }),
     toggleLogFullScreen: () => set((state) => ({ logFullScreen: !state.logFullScreen })),
+    requestOperation: (kind, target) =>
+      set((state) => {
+        if (state.operation?.phase === 'running') return { notice: `${state.operation.kind} of ${state.operation.target} is running: one operation at a time` };
+        return { operation: { id: (state.operation?.id ?? 0) + 1, kind, target, phase: 'planning', typed: '' } };
+      }),
+    setOperationPlan: (id, plan) =>
+      set((state) => (state.operation?.id === id && state.operation.phase === 'planning' ? { operation: { ...state.operation, phase: 'confirm', plan } } : state)),
+    typeConfirmation: (text) => set((state) => (state.operation?.phase === 'confirm' ? { operation: { ...state.operation, typed: text } } : state)),
+    cancelOperation: () =>
+      set((state) => {
+        const phase = state.operation?.phase;
+        return phase === 'planning' || phase === 'confirm' || (phase === 'failed' && state.operation?.startedAt === undefined) ? { operation: null } : state;
+      }),
+    confirmOperation: () =>
+      set((state) => {
+        const operation = state.operation;
+        if (operation?.phase !== 'confirm' || !operation.plan || operation.plan.blocked || operation.typed !== operation.plan.confirmWord) return state;
+        return { operation: { ...operation, phase: 'running', startedAt: Date.now() } };
+      }),
+    setOperationStep: (id, step) =>
+      set((state) => (state.operation?.id === id && state.operation.phase === 'running' ? { operation: { ...state.operation, step } } : state)),
+    operationFinished: (id, outcome) =>
+      set((state) => {
+        if (state.operation?.id !== id || state.operation.phase === 'done' || state.operation.phase === 'failed') return state;
+        const marked = (outcome.needsRebuild ?? []).filter((name) => !state.needsRebuild.includes(name));
+        return {
+          operation: {
+            ...state.operation,
+            phase: outcome.succeeded ? 'done' : 'failed',
+            ...(outcome.error !== undefined ? { error: outcome.error } : {}),
+            ...(state.operation.startedAt !== undefined ? { endedAt: Date.now() } : {}),
+          },
+          needsRebuild: marked.length > 0 ? [...state.needsRebuild, ...marked] : state.needsRebuild,
+        };
+      }),
   }));
 }
 

@@ -3,6 +3,7 @@
  * the help overlay all read this one table, so help cannot drift from behaviour.
  */
 import type { CockpitState, Focus, Overlay } from './createCockpitStore.js';
+import { operationModalMode, runningOperation } from './operation.js';
 import { runningJob } from './runningJob.js';
 
 export type Command =
@@ -32,13 +33,23 @@ export type Command =
   | 'stopJob'
   | 'confirmStopJob'
   | 'keepJob'
-  | 'quitWhileJobRuns';
+  | 'quitWhileJobRuns'
+  | 'failover'
+  | 'switchover'
+  | 'confirmOperation'
+  | 'cancelOperation';
 
 /**
  * Where a key works. The router asks the layers in this order and the first
  * match wins, so an open overlay has first claim on a key:
  * - confirm: the "stop the job?" question is open; it alone hears keys, on
  *   every screen (a stray key must not do something behind the question)
+ * - typeConfirm: the operation modal asks for the node's name; what no
+ *   binding claims is typed into it (so q is a letter there, not quit)
+ * - offer: the operation modal shows a failover refused by the split-brain
+ *   guard, which offers a switchover instead
+ * - modal: the operation modal is open (planning, confirming, refused); with
+ *   typeConfirm or offer before it, it alone hears keys
  * - search: the log's search input is open; it alone hears keys, and what no
  *   binding claims is typed into it (so q is a letter there, not quit)
  * - overlay: an overlay (help, node detail) is open
@@ -52,7 +63,7 @@ export type Command =
  * - log: no overlay is open and the log has the focus or the whole screen
  * - nodes: no overlay is open, the node grid shows and has the focus
  */
-export type KeyContextName = 'confirm' | 'search' | 'overlay' | 'job' | 'running' | 'always' | 'main' | 'split' | 'log' | 'nodes';
+export type KeyContextName = 'confirm' | 'typeConfirm' | 'offer' | 'modal' | 'search' | 'overlay' | 'job' | 'running' | 'always' | 'main' | 'split' | 'log' | 'nodes';
 
 /**
  * One row: a command, its keys and where they work. A command may have a row
@@ -75,6 +86,8 @@ export const KEY_TABLE: readonly KeyBinding[] = [
   { command: 'previousNode', keys: ['←', '↑', 'h', 'k'], description: 'select the previous node', when: 'nodes' },
   { command: 'selectNodeByNumber', keys: ['1-9'], description: 'select node N', when: 'nodes', footer: 'node' },
   { command: 'openDetail', keys: ['Enter'], description: "open the selected node's detail", when: 'nodes', footer: 'detail' },
+  { command: 'failover', keys: ['p'], description: 'failover: promote the selected standby (plan, then its name)', when: 'nodes', footer: 'promote' },
+  { command: 'switchover', keys: ['s'], description: 'switchover: make the selected standby the primary (plan first)', when: 'nodes', footer: 'switch over' },
   { command: 'logPageUp', keys: ['PgUp'], description: 'scroll the log a page up (older)', when: 'log', footer: 'older' },
   { command: 'logPageDown', keys: ['PgDn'], description: 'scroll the log a page down (newer)', when: 'log', footer: 'newer' },
   { command: 'logTop', keys: ['g', 'Home'], description: 'go to the oldest line kept', when: 'log', footer: 'top' },
@@ -99,11 +112,17 @@ export const KEY_TABLE: readonly KeyBinding[] = [
   { command: 'quitWhileJobRuns', keys: ['q'], description: 'does not quit while a job runs: says to stop it first', when: 'running' },
   { command: 'confirmStopJob', keys: ['y'], description: 'stop the job: its process tree, or the remote process', when: 'confirm', footer: 'stop it', pinned: true },
   { command: 'keepJob', keys: ['n', 'Esc', 'Ctrl-C'], description: 'keep the job running', when: 'confirm', footer: 'keep it', pinned: true },
+  { command: 'confirmOperation', keys: ['Enter'], description: "run the plan: only once the node's name is typed exactly", when: 'typeConfirm', footer: 'run it', pinned: true },
+  { command: 'switchover', keys: ['s'], description: 'switch over instead of the refused failover', when: 'offer', footer: 'switch over', pinned: true },
+  { command: 'cancelOperation', keys: ['Esc', 'Ctrl-C'], description: 'cancel: close the plan, nothing is changed', when: 'modal', footer: 'cancel', pinned: true },
 ];
 
 /** In words, for the help overlay. */
 export const WHEN_LABEL: Record<KeyContextName, string> = {
   confirm: 'asked to stop a job',
+  typeConfirm: 'confirming a plan',
+  offer: 'failover refused',
+  modal: 'a plan shown',
   search: 'typing a search',
   overlay: 'in an overlay',
   job: 'job running, log',
@@ -151,13 +170,15 @@ export interface KeyContext {
   stopPrompt?: boolean;
   /** A confirmed search is highlighted: Esc in the log clears it before it asks to stop a job. */
   searchShown?: boolean;
+  /** The operation modal is open: typing the confirmation, offering a switchover, or only closing. */
+  operation?: 'typing' | 'offer' | 'info';
 }
 
 export const MAIN_SCREEN: KeyContext = { overlay: 'none', focus: 'nodes' };
 
 /** The context the store describes (the too-small screen is the terminal's business, not the store's). */
 export function keyContextOf(
-  state: Pick<CockpitState, 'overlay' | 'focus' | 'logSearchDraft' | 'logSearchQuery' | 'logFullScreen' | 'jobs' | 'stopJobPrompt'>,
+  state: Pick<CockpitState, 'overlay' | 'focus' | 'logSearchDraft' | 'logSearchQuery' | 'logFullScreen' | 'jobs' | 'stopJobPrompt' | 'operation'>,
   tooSmall = false,
 ): KeyContext {
   return {
@@ -166,9 +187,11 @@ export function keyContextOf(
     tooSmall,
     searching: state.logSearchDraft !== null,
     logFullScreen: state.logFullScreen,
-    jobRunning: runningJob(state) !== undefined,
+    // A running operation is a job too: quitting would leave it half done.
+    jobRunning: runningJob(state) !== undefined || runningOperation(state) !== undefined,
     stopPrompt: state.stopJobPrompt !== null,
     searchShown: state.logSearchQuery !== '',
+    operation: operationModalMode(state.operation),
   };
 }
 
@@ -176,6 +199,12 @@ export function keyContextOf(
 export function activeLayers(context: KeyContext): KeyContextName[] {
   // The question shows on every screen, the too-small one included.
   if (context.stopPrompt) return ['confirm'];
+  // The modal has every key (below the minimum size it is hidden, like the search input, and q quits).
+  if (context.operation && !context.tooSmall) {
+    if (context.operation === 'typing') return ['typeConfirm', 'modal'];
+    if (context.operation === 'offer') return ['offer', 'modal'];
+    return ['modal'];
+  }
   const running: KeyContextName[] = context.jobRunning ? ['running'] : [];
   if (context.overlay !== 'none') return ['overlay', ...running, 'always'];
   // Below the minimum size nothing but the message shows, an open search input included.

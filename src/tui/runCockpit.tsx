@@ -8,6 +8,7 @@ import { App } from '../views/App.js';
 import { themeFor } from '../views/theme.js';
 import { ThemeContext } from '../views/ThemeContext.js';
 import { bindPollerToStore } from './bindPollerToStore.js';
+import { bindOperationsToStore } from './operations.js';
 
 export interface RunCockpitOptions {
   intervalMs?: number;
@@ -18,13 +19,15 @@ export interface RunCockpitOptions {
  * Opens the full-screen cockpit on a cluster and resolves when the DBA quits.
  * The poller writes into the store; the views only read it. Job control holds
  * the running jobs' cancels and stops those the DBA asks to stop (through the
- * store); the jobs themselves take it as runJob's `control`.
+ * store); the jobs themselves take it as runJob's `control`. The operations
+ * glue plans and runs the runbooks the DBA asks for (p: failover).
  */
 export async function runCockpit(config: CockpitConfig, options: RunCockpitOptions = {}): Promise<void> {
   const intervalMs = options.intervalMs ?? 1000;
   const store = createCockpitStore(config, intervalMs, { readOnly: options.readOnly });
   const stopPoller = bindPollerToStore(store, config);
   const jobControl = createJobControl(store);
+  const stopOperations = bindOperationsToStore(store, config);
   const screen = enterFullScreen();
   try {
     const instance = render(
@@ -41,6 +44,7 @@ export async function runCockpit(config: CockpitConfig, options: RunCockpitOptio
     // The keys refuse to quit while a job runs; after a crash, stop what still runs rather than orphan it
     // (on a signal, process exit TERMs the local process groups: trackProcessGroup).
     jobControl.stop();
+    await stopOperations();
     await stopPoller();
   }
 }

@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import { formatElapsed } from '../services/runner/formatElapsed.js';
+import { runningOperation } from '../state/operation.js';
 import { runningJob, runningJobCount } from '../state/runningJob.js';
 import { useCockpit } from '../state/storeContext.js';
 import { progressBarText } from './progressBarText.js';
@@ -43,6 +44,32 @@ export function JobBar({ width }: { width: number }) {
   return <RunningJobLine width={width} />;
 }
 
+/** A runbook's steps running (failover, switchover): its title, the step it is at, how long it has run. */
+function RunningOperationLine({ width }: { width: number }) {
+  const theme = useTheme();
+  const operation = useCockpit((state) => runningOperation(state));
+  const now = useNow(1000);
+  if (!operation) return null;
+  return (
+    <Box width={width} height={1} flexShrink={0} overflow="hidden">
+      <Text wrap="truncate-end">
+        <Text bold inverse>
+          {' '}
+          ▶ {operation.kind.toUpperCase()}{' '}
+        </Text>{' '}
+        <Text bold>{operation.plan?.title ?? `${operation.kind} of ${operation.target}`}</Text>
+        {operation.step ? (
+          <Text bold>
+            {' '}
+            · step {operation.step.number}/{operation.step.total}
+          </Text>
+        ) : null}
+        <Text color={theme.muted}> · {formatElapsed(Math.max(0, now - (operation.startedAt ?? now)))} · steps stream into the log</Text>
+      </Text>
+    </Box>
+  );
+}
+
 function RunningJobLine({ width }: { width: number }) {
   const theme = useTheme();
   const job = useCockpit(runningJob);
@@ -52,7 +79,7 @@ function RunningJobLine({ width }: { width: number }) {
     return running !== undefined && state.cancelRequested.includes(running.id);
   });
   const now = useNow(1000);
-  if (!job) return null;
+  if (!job) return <RunningOperationLine width={width} />;
   return (
     <Box width={width} height={1} flexShrink={0} overflow="hidden">
       <Text wrap="truncate-end">

@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import { activeBindings } from '../state/keyTable.js';
+import { operationModalMode, runningOperation } from '../state/operation.js';
 import { runningJob } from '../state/runningJob.js';
 import { useCockpit } from '../state/storeContext.js';
 import { footerBindings, HINT_GAP } from './footerBindings.js';
@@ -12,10 +13,11 @@ export function KeyFooter({ width }: { width: number }) {
   const focus = useCockpit((state) => state.focus);
   const searching = useCockpit((state) => state.logSearchDraft !== null);
   const logFullScreen = useCockpit((state) => state.logFullScreen);
-  const jobRunning = useCockpit((state) => runningJob(state) !== undefined);
+  const jobRunning = useCockpit((state) => runningJob(state) !== undefined || runningOperation(state) !== undefined);
+  const operation = useCockpit((state) => operationModalMode(state.operation));
   const stopPrompt = useCockpit((state) => state.stopJobPrompt !== null);
   const searchShown = useCockpit((state) => state.logSearchQuery !== '');
-  const hints = footerBindings(activeBindings({ overlay, focus, searching, logFullScreen, jobRunning, stopPrompt, searchShown }), width - 2);
+  const hints = footerBindings(activeBindings({ overlay, focus, searching, logFullScreen, jobRunning, stopPrompt, searchShown, operation }), width - 2);
   return (
     <Box paddingX={1} gap={HINT_GAP} width={width} height={1} flexShrink={0} overflow="hidden">
       {hints.map((binding) => (

@@ -8,6 +8,8 @@ import { KeyFooter } from './KeyFooter.js';
 import { LogPane } from './LogPane.js';
 import { NodeDetailOverlay } from './NodeDetailOverlay.js';
 import { NodeGrid } from './NodeGrid.js';
+import { OperationModal } from './OperationModal.js';
+import { operationModalMode } from '../state/operation.js';
 import type { TerminalSize } from './screenLayout.js';
 import { logRows, mainLayout } from './screenLayout.js';
 
@@ -18,7 +20,9 @@ import { logRows, mainLayout } from './screenLayout.js';
  * the job and the question to stop it are in view on every screen.
  */
 export function MainScreen({ size }: { size: TerminalSize }) {
-  const overlay = useCockpit((state) => state.overlay);
+  // The operation modal covers the body like an overlay, and before any.
+  const modal = useCockpit((state) => operationModalMode(state.operation) !== undefined);
+  const overlay = useCockpit((state) => (modal ? 'modal' : state.overlay));
   const logFullScreen = useCockpit((state) => state.logFullScreen);
   const nodeCount = useCockpit((state) => state.nodes.length);
   const selectedNode = useCockpit((state) => state.selectedNode);
@@ -31,6 +35,7 @@ export function MainScreen({ size }: { size: TerminalSize }) {
     <Box flexDirection="column" width={columns} height={size.rows - 1}>
       <Header width={columns} />
       <Box flexDirection="column" width={columns} height={layout.body} flexShrink={0}>
+        {overlay === 'modal' ? <OperationModal width={columns} height={layout.body - jobRows} /> : null}
         {overlay === 'help' ? <HelpOverlay width={columns} height={layout.body - jobRows} /> : null}
         {overlay === 'detail' ? <NodeDetailOverlay width={columns} height={layout.body - jobRows} /> : null}
         {overlay !== 'none' ? jobBar : null}

@@ -19,6 +19,7 @@ export function NodeGrid({ grid, width, compact }: NodeGridProps) {
   const lastTickAt = useCockpit((state) => state.lastTickAt);
   const selectedNode = useCockpit((state) => state.selectedNode);
   const nodesFocused = useCockpit((state) => state.focus === 'nodes');
+  const needsRebuild = useCockpit((state) => state.needsRebuild);
   return (
     <Box flexDirection="column" width={width} height={grid.usedHeight} flexGrow={1} flexShrink={0}>
       {grid.scrollLine ? (
@@ -39,6 +40,7 @@ export function NodeGrid({ grid, width, compact }: NodeGridProps) {
               index={index}
               selected={index === selectedNode}
               focused={nodesFocused}
+              needsRebuild={needsRebuild.includes(node.name)}
               width={grid.paneWidth}
               height={grid.paneHeight}
               compact={compact}

@@ -22,6 +22,8 @@ export interface NodePaneProps {
   selected: boolean;
   /** The node grid has the keyboard focus (the selected pane's border says so). */
   focused: boolean;
+  /** A runbook left it needing a rebuild (the old primary after a failover): its data forked from the new timeline. */
+  needsRebuild?: boolean;
   width: number;
   height: number;
   /** Narrow terminal: the less important lines go. */
@@ -58,6 +60,11 @@ export const NodePane = memo(function NodePane(props: NodePaneProps) {
             <RoleBadge node={node} />
           </Box>
         </Box>
+        {props.needsRebuild ? (
+          <Text bold inverse color={theme.warning} wrap="truncate-end">
+            {' '}⚠ NEEDS REBUILD{' '}
+          </Text>
+        ) : null}
         <AddressLine node={node} />
         <PaneBody {...props} />
       </Box>

@@ -1,10 +1,17 @@
 import type { CockpitState } from '../state/createCockpitStore.js';
 import type { Command } from '../state/keyTable.js';
+import { operationModalMode, runningOperation } from '../state/operation.js';
 import { runningJob } from '../state/runningJob.js';
 import { findLogMatch } from './logSearch.js';
 
+
 /** What q says while a job runs. */
 export const JOB_RUNNING_NOTICE = 'a job is running: stop it first (Esc in the log, or Ctrl-C), then quit';
+
+/** What q, Esc and Ctrl-C say while a runbook's steps run: stopping one half-way could leave two primaries or none. */
+export function operationRunningNotice(operation: { kind: string; target: string }): string {
+  return `${operation.kind} of ${operation.target} is running: it is not stopped half-way; wait for it to finish (each step has a timeout)`;
+}
 
 /** What a command needs beyond the store: leaving the app, and the screen's geometry. */
 export interface CommandScreen {
@@ -105,7 +112,9 @@ export function runCommand(command: Command, input: string, state: CockpitState,
       return;
     case 'stopJob': {
       const job = runningJob(state);
+      const operation = runningOperation(state);
       if (job) state.askStopJob(job.id);
+      else if (operation) state.showNotice(operationRunningNotice(operation));
       return;
     }
     case 'confirmStopJob':
@@ -117,7 +126,22 @@ export function runCommand(command: Command, input: string, state: CockpitState,
       return;
     case 'quitWhileJobRuns':
       // Quitting would leave the job's processes running with nobody watching them.
-      state.showNotice(JOB_RUNNING_NOTICE);
+      if (!runningJob(state) && runningOperation(state)) state.showNotice(operationRunningNotice(runningOperation(state)!));
+      else state.showNotice(JOB_RUNNING_NOTICE);
+      return;
+    case 'failover':
+    case 'switchover': {
+      // From a refused failover's modal (s: switch over instead), to the node it was about.
+      const target = state.operation && operationModalMode(state.operation) === 'offer' ? state.operation.target : state.nodes[state.selectedNode]?.name;
+      if (target) state.requestOperation(command, target);
+      return;
+    }
+    case 'confirmOperation':
+      // Only an exact match starts it (the store checks again); anything else leaves the modal as it is.
+      state.confirmOperation();
+      return;
+    case 'cancelOperation':
+      state.cancelOperation();
       return;
   }
 }

@@ -11,10 +11,10 @@ import { editedSearchDraft } from './searchDraft.js';
 /**
  * The cockpit's one useInput. Each key goes to the first layer of the key
  * table that claims it (the "stop the job?" question before everything, then
- * an open search input, then an open overlay, then the job keys while a job
+ * the operation modal, then an open search input, then an open overlay, then the job keys while a job
  * runs, then keys that work anywhere, then the main screen, then the focused
- * pane), so no two handlers ever both act on one key. What the search input's
- * bindings do not claim is typed into it. Reads the store at key time: no stale
+ * pane), so no two handlers ever both act on one key. What the modal's and the search
+ * input's bindings do not claim is typed into them. Reads the store at key time: no stale
  * closures.
  */
 export function useKeyRouter({ size, tooSmall }: { size: TerminalSize; tooSmall: boolean }): void {
@@ -30,6 +30,12 @@ export function useKeyRouter({ size, tooSmall }: { size: TerminalSize; tooSmall:
       const binding = bindingFor(press, context);
       if (binding) {
         runCommand(binding.command, input, state, { quit: () => exit(), logPage: logRows(size, state.logFullScreen, jobBarRows(state)) });
+        return;
+      }
+      // The modal's bindings did not claim it: a key typed into the confirmation.
+      if (context.operation === 'typing' && !tooSmall) {
+        const typed = editedSearchDraft(state.operation?.typed ?? '', press);
+        if (typed !== undefined) state.typeConfirmation(typed);
         return;
       }
       // The search input's bindings did not claim it: a key typed into the search (below the minimum size the input is hidden).

@@ -31,6 +31,10 @@ const ALL_COMMANDS: Record<Command, true> = {
   confirmStopJob: true,
   keepJob: true,
   quitWhileJobRuns: true,
+  failover: true,
+  switchover: true,
+  confirmOperation: true,
+  cancelOperation: true,
 };
 
 /** Every screen the router can be on. */
@@ -55,6 +59,12 @@ const CONTEXTS: Record<string, KeyContext> = {
   'asked to stop a job': { overlay: 'none', focus: 'log', jobRunning: true, stopPrompt: true },
   'asked to stop a job, over the help': { overlay: 'help', focus: 'nodes', jobRunning: true, stopPrompt: true },
   'asked to stop a job, too small': { overlay: 'none', focus: 'log', tooSmall: true, jobRunning: true, stopPrompt: true },
+  'plan: typing the name': { overlay: 'none', focus: 'nodes', operation: 'typing' },
+  'plan: failover refused, switchover offered': { overlay: 'none', focus: 'nodes', operation: 'offer' },
+  'plan: planning or refused': { overlay: 'none', focus: 'log', operation: 'info' },
+  'plan: typing the name, a job running': { overlay: 'none', focus: 'log', jobRunning: true, operation: 'typing' },
+  'plan: typing the name, too small': { overlay: 'none', focus: 'nodes', tooSmall: true, operation: 'typing' },
+  'operation running, nodes focused': { overlay: 'none', focus: 'nodes', jobRunning: true },
 };
 
 /** The key presses (as ink's useInput reports them) that a key as written in KEY_TABLE stands for. */
@@ -137,7 +147,7 @@ describe('KEY_TABLE', () => {
 describe('routing priorities', () => {
   it('quit, help and poll control work everywhere but in the search input and the stop question', () => {
     for (const [name, context] of Object.entries(CONTEXTS)) {
-      const modal = (context.searching && !context.tooSmall) || context.stopPrompt;
+      const modal = ((context.searching || context.operation) && !context.tooSmall) || context.stopPrompt;
       for (const key of ['q', '?', ' ', '+', '-', 'R']) expect(bindingFor({ input: key }, context), `${name}: ${key}`)[modal ? 'toBeUndefined' : 'toBeDefined']();
     }
   });
@@ -257,5 +267,44 @@ describe('keyMatches', () => {
   ] as const)('%s → nothing', (_name, press: KeyPress) => {
     expect(commandFor(press)).toBeUndefined();
     expect(KEY_TABLE.some((binding) => binding.keys.some((key) => keyMatches(key, press)))).toBe(false);
+  });
+});
+
+describe('the operation modal', () => {
+  const ESC = { input: '', escape: true, meta: true };
+  const CTRL_C = { input: 'c', ctrl: true };
+  const ENTER = { input: '\r', return: true };
+
+  it('p asks for a failover, s for a switchover, with the node grid focused, not from the log', () => {
+    expect(commandFor({ input: 'p' }, CONTEXTS['nodes focused'])).toBe('failover');
+    expect(commandFor({ input: 'p' }, CONTEXTS['log focused'])).toBeUndefined();
+    expect(commandFor({ input: 's' }, CONTEXTS['nodes focused'])).toBe('switchover');
+    expect(commandFor({ input: 's' }, CONTEXTS['log focused'])).toBeUndefined();
+  });
+
+  it('claims every key while the name is typed: Enter confirms, Esc and Ctrl-C cancel, letters are text (q too)', () => {
+    for (const name of ['plan: typing the name', 'plan: typing the name, a job running']) {
+      const context = CONTEXTS[name]!;
+      expect(activeBindings(context).map((binding) => binding.command), name).toEqual(['confirmOperation', 'cancelOperation']);
+      expect(commandFor(ENTER, context)).toBe('confirmOperation');
+      for (const press of [ESC, CTRL_C]) expect(commandFor(press, context), JSON.stringify(press)).toBe('cancelOperation');
+      for (const key of ['q', 'p', 's', 'g', '?', ' ', 'R', 'L', '2']) expect(commandFor({ input: key }, context), key).toBeUndefined();
+    }
+  });
+
+  it('a refusal by the split-brain guard offers s (switchover); a plain refusal or planning only closes', () => {
+    const offer = CONTEXTS['plan: failover refused, switchover offered']!;
+    expect(activeBindings(offer).map((binding) => binding.command)).toEqual(['switchover', 'cancelOperation']);
+    expect(commandFor({ input: 's' }, offer)).toBe('switchover');
+    expect(commandFor(ENTER, offer)).toBeUndefined();
+    const info = CONTEXTS['plan: planning or refused']!;
+    expect(activeBindings(info).map((binding) => binding.command)).toEqual(['cancelOperation']);
+    expect(commandFor({ input: 's' }, info)).toBeUndefined();
+  });
+
+  it('a running operation counts as a running job: q and Ctrl-C do not quit', () => {
+    const context = CONTEXTS['operation running, nodes focused']!;
+    expect(commandFor({ input: 'q' }, context)).toBe('quitWhileJobRuns');
+    expect(commandFor(CTRL_C, context)).toBe('stopJob');
   });
 });

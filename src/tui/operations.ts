@@ -1,0 +1,131 @@
+import { AuditJournal } from '../services/audit/auditJournal.js';
+import type { CockpitConfig } from '../services/config/schema.js';
+import type { PlanAudit } from '../services/runbooks/executePlan.js';
+import { executePlan, planAuditSteps } from '../services/runbooks/executePlan.js';
+import { prepareFailover } from '../services/runbooks/failover/prepareFailover.js';
+import { prepareSwitchover } from '../services/runbooks/switchover/prepareSwitchover.js';
+import type { Plan } from '../services/runbooks/plan.js';
+import { createNodeRunners } from '../services/runner/nodeRunners.js';
+import type { CockpitStore } from '../state/createCockpitStore.js';
+import type { OperationKind } from '../state/operation.js';
+import { operationPlanOf } from '../state/operation.js';
+
+/** A runbook's plan as its preparer returns it; `run`, if any, is filled in by the steps (failover: run.needsRebuild). */
+export type RunbookPlan = Plan & { run?: unknown };
+
+/** Builds a runbook's plan for a target node: one look at the cluster, no change. */
+export type PreparePlan = (config: CockpitConfig, target: string) => Promise<RunbookPlan>;
+
+export interface OperationsOptions {
+  /** The journal plans are recorded in before they run; default: the operator's (~/.local/state/pgcockpit/audit.jsonl). */
+  audit?: PlanAudit;
+  /** The runbooks by kind; default: failover and switchover. */
+  preparers?: Partial<Record<OperationKind, PreparePlan>>;
+}
+
+export const DEFAULT_PREPARERS: Partial<Record<OperationKind, PreparePlan>> = {
+  failover: (config, target) => prepareFailover(config, target),
+  switchover: (config, target) => prepareSwitchover(config, target),
+};
+
+/** The nodes a finished plan left needing a rebuild (a failover's old primary): its run's needsRebuild, when it keeps one. */
+export function nodesNeedingRebuild(plan: RunbookPlan): string[] {
+  const run = plan.run as { needsRebuild?: unknown } | undefined;
+  return Array.isArray(run?.needsRebuild) ? run.needsRebuild.filter((name): name is string => typeof name === 'string') : [];
+}
+
+/** executePlan's announcement of a step: "step 2/5 on pg2: promote pg2". */
+const STEP_LINE = /^step (\d+)\/(\d+) on /;
+
+/**
+ * The operations glue: when the store asks for an operation (the DBA pressed p
+ * on a node), prepares its plan and puts a render copy into the store for the
+ * modal; when the DBA confirms it (typed the node's name), runs the plan with
+ * executePlan, its progress streaming into the log, over the cluster's node
+ * runners (read-only ones under --read-only) and recorded in the audit
+ * journal; then marks the nodes it left needing a rebuild and polls at once.
+ * Returns the function that stops it, aborting a plan still running.
+ */
+export function bindOperationsToStore(store: CockpitStore, config: CockpitConfig, options: OperationsOptions = {}): () => Promise<void> {
+  const preparers = options.preparers ?? DEFAULT_PREPARERS;
+  let audit = options.audit;
+  const journal = () => (audit ??= new AuditJournal());
+  /** The prepared plans (with their steps' functions), by operation id: the store keeps only what the modal draws. */
+  const plans = new Map<number, RunbookPlan>();
+  const controller = new AbortController();
+  const pending = new Set<Promise<void>>();
+  const track = (work: Promise<void>) => {
+    pending.add(work);
+    void work.finally(() => pending.delete(work));
+  };
+
+  const prepare = async (id: number, kind: OperationKind, target: string) => {
+    const preparer = preparers[kind];
+    try {
+      if (!preparer) throw new Error(`${kind} is not available in this pgcockpit yet`);
+      const plan = await preparer(config, target);
+      if (store.getState().operation?.id !== id) return;
+      plans.set(id, plan);
+      if (plan.blocked) {
+        // A refusal is recorded too, as the CLI does: who asked for what, and why it was refused.
+        await journal().recordPlan(`${plan.title} (refused)`, planAuditSteps(plan), { node: plan.target }).catch(() => undefined);
+      }
+      store.getState().setOperationPlan(id, operationPlanOf(plan));
+    } catch (error) {
+      store.getState().operationFinished(id, { succeeded: false, error: messageOf(error) });
+    }
+  };
+
+  const execute = async (id: number, plan: RunbookPlan) => {
+    const state = store.getState();
+    const runners = createNodeRunners(config, { readOnly: state.readOnly });
+    const log = (text: string) => {
+      store.getState().appendLog(text);
+      const step = STEP_LINE.exec(text);
+      if (step) store.getState().setOperationStep(id, { number: Number(step[1]), total: Number(step[2]) });
+    };
+    try {
+      const outcome = await executePlan(plan, { config, readOnly: state.readOnly, log, audit: journal(), runners, signal: controller.signal });
+      const needsRebuild = nodesNeedingRebuild(plan);
+      if (outcome.succeeded && needsRebuild.length > 0) log(`⚠ needs rebuild: ${needsRebuild.join(', ')} (its data forked from the new timeline)`);
+      store.getState().operationFinished(id, {
+        succeeded: outcome.succeeded,
+        ...(outcome.failedStep ? { error: `step ${outcome.failedStep.number} (${outcome.failedStep.description}) on ${outcome.failedStep.node}: ${outcome.failedStep.error}` } : {}),
+        needsRebuild,
+      });
+    } catch (error) {
+      // Refused before its first step (blocked, or read-only): nothing was changed.
+      log(`✗ ${plan.title}: ${messageOf(error)}`);
+      store.getState().operationFinished(id, { succeeded: false, error: messageOf(error) });
+    } finally {
+      plans.delete(id);
+      await runners.close().catch(() => undefined);
+      store.getState().requestRefresh();
+    }
+  };
+
+  const unsubscribe = store.subscribe((state, previous) => {
+    const operation = state.operation;
+    if (operation === previous.operation) return;
+    // Cancelled or replaced: its plan is not needed any more.
+    if (previous.operation && previous.operation.id !== operation?.id && previous.operation.phase !== 'running') plans.delete(previous.operation.id);
+    if (!operation) return;
+    if (operation.phase === 'planning' && previous.operation?.id !== operation.id) {
+      track(prepare(operation.id, operation.kind, operation.target));
+    } else if (operation.phase === 'running' && previous.operation?.phase !== 'running') {
+      const plan = plans.get(operation.id);
+      if (plan) track(execute(operation.id, plan));
+      else state.operationFinished(operation.id, { succeeded: false, error: 'the plan was lost before it ran; nothing was changed' });
+    }
+  });
+
+  return async () => {
+    unsubscribe();
+    controller.abort();
+    await Promise.allSettled([...pending]);
+  };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

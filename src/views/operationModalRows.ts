@@ -1,0 +1,61 @@
+import type { Operation, OperationPlan } from '../state/operation.js';
+import { operationVerb } from '../state/operation.js';
+
+/** One line of the operation modal, as data: the component draws it, a test can read it. */
+export interface ModalRow {
+  text: string;
+  tone?: 'ok' | 'fail' | 'warn' | 'muted' | 'heading' | 'code';
+}
+
+const CHECK_MARK = { ok: '✓', fail: '✗', warn: '!' } as const;
+
+/** The plan's body: checks with what was observed (and the fix), then the numbered steps with their exact SQL or command. */
+export function planRows(plan: OperationPlan): ModalRow[] {
+  const rows: ModalRow[] = [{ text: 'Pre-flight checks', tone: 'heading' }];
+  for (const check of plan.checks) {
+    rows.push({ text: ` ${CHECK_MARK[check.status]} ${check.label}: ${check.observed}`, tone: check.status });
+    if (check.fix) rows.push({ text: `     → ${check.fix}`, tone: 'muted' });
+  }
+  if (plan.steps.length > 0) {
+    rows.push({ text: `Steps (${plan.steps.length}, in this order)`, tone: 'heading' });
+    plan.steps.forEach((step, index) => {
+      rows.push({ text: ` ${index + 1}. on ${step.node}: ${step.description}` });
+      for (const line of step.detail.split('\n')) rows.push({ text: `      ${line}`, tone: 'code' });
+    });
+  }
+  for (const warning of plan.warnings) rows.push({ text: `⚠ ${warning}`, tone: 'warn' });
+  return rows;
+}
+
+/** The lines under the plan: what happens now and the keys for it. */
+export function promptRows(operation: Operation): ModalRow[] {
+  const plan = operation.plan;
+  if (operation.phase === 'planning') return [{ text: `planning the ${operation.kind} of ${operation.target}: reading every node…  Esc cancels`, tone: 'muted' }];
+  if (operation.phase === 'failed' || !plan) return [{ text: `✗ could not plan the ${operation.kind}: ${operation.error ?? 'unknown error'}`, tone: 'fail' }, { text: 'Esc closes' }];
+  if (plan.blocked) {
+    return [
+      ...plan.blockedReasons.map((reason): ModalRow => ({ text: `✗ refused, nothing was changed: ${reason}`, tone: 'fail' })),
+      ...(plan.offersSwitchover && operation.kind === 'failover' ? [{ text: 'switch over instead: press s', tone: 'heading' } as const] : []),
+      { text: 'Esc closes' },
+    ];
+  }
+  const word = plan.confirmWord;
+  const typed = operation.typed;
+  const state = typed === word ? '  ✓ matches: Enter runs it' : typed !== '' && !word.startsWith(typed) ? `  ✗ does not match ${word}` : '';
+  return [
+    { text: `type ${word} to ${operationVerb(operation.kind)}, Esc to cancel`, tone: 'heading' },
+    { text: `> ${typed}▏${state}`, tone: typed === word ? 'ok' : state ? 'fail' : undefined },
+  ];
+}
+
+/**
+ * The body cut to `height` rows, the last saying how many more there are.
+ * The help overlay's one column holds no more rows, so the modal does not
+ * scroll: the CLI's --dry-run prints the whole plan.
+ */
+export function fitRows(rows: readonly ModalRow[], height: number): ModalRow[] {
+  if (rows.length <= height) return [...rows];
+  if (height <= 1) return rows.slice(0, Math.max(0, height));
+  const shown = rows.slice(0, height - 1);
+  return [...shown, { text: `↓ ${rows.length - shown.length} more lines: a taller terminal shows them (pgcockpit promote NODE --dry-run prints it all)`, tone: 'muted' }];
+}

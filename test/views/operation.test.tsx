@@ -1,0 +1,201 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { OperationPlan } from '../../src/state/operation.js';
+import type { CockpitStore } from '../../src/state/createCockpitStore.js';
+import { noColorTheme } from '../../src/views/theme.js';
+import { cleanupCockpits, renderCockpit, waitForFrame } from '../support/renderCockpit.js';
+import { clusterView } from './fixtures.js';
+import { KEY } from './paneText.js';
+
+afterEach(cleanupCockpits);
+
+/** A failover plan for pg2 as the glue would put it into the store (views never call the runbooks). */
+function failoverPlan(overrides: Partial<OperationPlan> = {}): OperationPlan {
+  return {
+    title: 'failover: promote pg2 to primary',
+    target: 'pg2',
+    checks: [
+      { label: 'pg2 is a reachable standby', status: 'ok', observed: 'standby on timeline 1, PostgreSQL 16.4' },
+      {
+        label: 'no other primary is writable (split-brain guard)',
+        status: 'warn',
+        observed: 'pg1 is unreachable from here (connection refused); it may still be alive and accept writes elsewhere',
+        fix: 'make sure pg1 is stopped (or fenced off) before you confirm',
+      },
+    ],
+    steps: [
+      { node: 'pg2', description: 'checkpoint pg2', detail: 'checkpoint' },
+      { node: 'pg2', description: 'promote pg2', detail: 'select pg_promote(wait => false)' },
+      { node: 'pg3', description: 're-point pg3 to pg2', detail: "alter system set primary_conninfo = 'host=127.0.0.1 port=5433'\nselect pg_reload_conf()" },
+    ],
+    blocked: false,
+    blockedReasons: [],
+    warnings: ['pg1 is unreachable from here (connection refused); it may still be alive and accept writes elsewhere'],
+    confirmWord: 'pg2',
+    offersSwitchover: false,
+    ...overrides,
+  };
+}
+
+const SPLIT_BRAIN: Partial<OperationPlan> = {
+  checks: [
+    { label: 'pg2 is a reachable standby', status: 'ok', observed: 'standby on timeline 1, PostgreSQL 16.4' },
+    {
+      label: 'no other primary is writable (split-brain guard)',
+      status: 'fail',
+      observed: 'pg1 is up and writable (primary at 0/3000148)',
+      fix: 'failover is for a primary that is gone; use switchover',
+    },
+  ],
+  steps: [],
+  blocked: true,
+  blockedReasons: ['no other primary is writable (split-brain guard): pg1 is up and writable (primary at 0/3000148)'],
+  warnings: [],
+  offersSwitchover: true,
+};
+
+/** The cockpit with pg2 selected, p pressed and the plan in the store. */
+async function failoverModal(plan: OperationPlan = failoverPlan()) {
+  const rendered = renderCockpit({ view: clusterView(), theme: noColorTheme });
+  await rendered.press('2', 'p');
+  const operation = rendered.store.getState().operation;
+  expect(operation).toMatchObject({ kind: 'failover', target: 'pg2', phase: 'planning' });
+  await waitForFrame(rendered.plainFrame, (frame) => frame.includes('planning the failover of pg2'));
+  rendered.store.getState().setOperationPlan(operation!.id, plan);
+  await waitForFrame(rendered.plainFrame, (frame) => frame.includes(plan.title));
+  return rendered;
+}
+
+const phase = (store: CockpitStore) => () => String(store.getState().operation?.phase ?? 'none');
+
+describe('the failover modal (p on a standby)', () => {
+  it('shows the checks with what was observed, the numbered steps with their exact SQL, and the typed confirmation', async () => {
+    const { plainFrame } = await failoverModal();
+    const frame = plainFrame();
+    expect(frame).toContain('✓ pg2 is a reachable standby: standby on timeline 1, PostgreSQL 16.4');
+    expect(frame).toContain('! no other primary is writable (split-brain guard): pg1 is unreachable from here');
+    expect(frame).toContain('→ make sure pg1 is stopped (or fenced off) before you confirm');
+    expect(frame).toContain('2. on pg2: promote pg2');
+    expect(frame).toContain('select pg_promote(wait => false)');
+    expect(frame).toContain('select pg_reload_conf()');
+    expect(frame).toContain('⚠ pg1 is unreachable from here');
+    expect(frame).toContain('type pg2 to promote it, Esc to cancel');
+    // The footer says what works here, from the key table.
+    expect(frame.split('\n').at(-1)).toMatch(/Enter\s+run it.*Esc\s+cancel/);
+  });
+
+  it('runs only on the exact name: a wrong name and Enter do nothing, the right one starts it', async () => {
+    const { store, press, plainFrame } = await failoverModal();
+    await press('p', 'g', '3');
+    await waitForFrame(plainFrame, (frame) => frame.includes('> pg3▏  ✗ does not match pg2'));
+    await press(KEY.enter);
+    expect(store.getState().operation).toMatchObject({ phase: 'confirm', typed: 'pg3' });
+    expect(plainFrame()).toContain('type pg2 to promote it');
+
+    await press(KEY.backspace, '2');
+    await waitForFrame(plainFrame, (frame) => frame.includes('> pg2▏  ✓ matches: Enter runs it'));
+    await press(KEY.enter);
+    await waitForFrame(phase(store), (value) => value === 'running');
+    // The modal closes into the job bar and the log.
+    await waitForFrame(plainFrame, (frame) => frame.includes('▶ FAILOVER') && frame.includes('failover: promote pg2 to primary ·') && !frame.includes('type pg2 to promote it'));
+  });
+
+  it('Esc cancels: the modal closes and nothing is confirmed', async () => {
+    const { store, press, plainFrame } = await failoverModal();
+    await press('p', 'g', '2', KEY.escape);
+    await waitForFrame(phase(store), (value) => value === 'none');
+    await waitForFrame(plainFrame, (frame) => !frame.includes('failover: promote pg2'));
+    expect(store.getState().operation).toBeNull();
+  });
+
+  it('Esc cancels while the plan is still being made', async () => {
+    const { store, press, plainFrame } = renderCockpit({ view: clusterView() });
+    await press('2', 'p');
+    await waitForFrame(plainFrame, (frame) => frame.includes('planning the failover of pg2'));
+    await press(KEY.escape);
+    await waitForFrame(phase(store), (value) => value === 'none');
+  });
+
+  it('q typed in the modal is text, not quit; ? and Space are text too', async () => {
+    const { store, press, plainFrame, exited } = await failoverModal();
+    await press('q', '?', ' ');
+    await waitForFrame(plainFrame, (frame) => frame.includes('> q? ▏'));
+    expect(exited()).toBe(false);
+    expect(store.getState()).toMatchObject({ overlay: 'none', paused: false });
+    expect(store.getState().operation?.typed).toBe('q? ');
+  });
+
+  it('a split-brain refusal shows why, has no confirmation input, and offers a switchover', async () => {
+    const { store, press, plainFrame } = await failoverModal(failoverPlan(SPLIT_BRAIN));
+    const frame = plainFrame();
+    expect(frame).toContain('✗ no other primary is writable (split-brain guard): pg1 is up and writable');
+    expect(frame).toContain('✗ refused, nothing was changed: no other primary is writable (split-brain guard)');
+    expect(frame).toContain('switch over instead: press s');
+    expect(frame).not.toContain('type pg2 to');
+    expect(frame.split('\n').at(-1)).toMatch(/s\s+switch over.*Esc\s+cancel/);
+
+    // Letters are not typed, Enter runs nothing.
+    await press('p', 'g', '2', KEY.enter);
+    expect(store.getState().operation).toMatchObject({ phase: 'confirm', typed: '' });
+
+    await press('s');
+    await waitForFrame(() => store.getState().operation?.kind, (kind) => kind === 'switchover');
+    expect(store.getState().operation).toMatchObject({ kind: 'switchover', target: 'pg2', phase: 'planning' });
+    await press(KEY.escape);
+    await waitForFrame(phase(store), (value) => value === 'none');
+  });
+
+  it('a plan that could not be made says why; Esc closes it', async () => {
+    const { store, press, plainFrame } = renderCockpit({ view: clusterView() });
+    await press('2', 'p');
+    store.getState().operationFinished(store.getState().operation!.id, { succeeded: false, error: 'pg2: connection refused' });
+    await waitForFrame(plainFrame, (frame) => frame.includes('✗ could not plan the failover: pg2: connection refused'));
+    await press(KEY.escape);
+    await waitForFrame(phase(store), (value) => value === 'none');
+  });
+
+  it('while the steps run, q does not quit: it says to wait', async () => {
+    const { store, press, plainFrame, exited } = await failoverModal();
+    await press('p', 'g', '2', KEY.enter);
+    await waitForFrame(phase(store), (value) => value === 'running');
+    await press('q');
+    await waitForFrame(plainFrame, (frame) => frame.includes('failover of pg2 is running'));
+    expect(exited()).toBe(false);
+  });
+
+  it('s on a standby asks for a switchover to it, confirmed the same way', async () => {
+    const { store, press, plainFrame } = renderCockpit({ view: clusterView(), theme: noColorTheme });
+    await press('3', 's');
+    const operation = store.getState().operation!;
+    expect(operation).toMatchObject({ kind: 'switchover', target: 'pg3', phase: 'planning' });
+    store.getState().setOperationPlan(
+      operation.id,
+      failoverPlan({ title: 'switchover: make pg3 the primary, pg1 a standby of it', target: 'pg3', confirmWord: 'pg3', warnings: [] }),
+    );
+    await waitForFrame(plainFrame, (frame) => frame.includes('type pg3 to switch over to it, Esc to cancel'));
+    await press('p', 'g', '3', KEY.enter);
+    await waitForFrame(phase(store), (value) => value === 'running');
+  });
+
+  it('a plan taller than the screen says how many lines are cut, the confirmation staying in view', async () => {
+    const { store, press, plainFrame } = renderCockpit({ view: clusterView(), theme: noColorTheme, columns: 80, rows: 24 });
+    await press('2', 'p');
+    const steps = Array.from({ length: 12 }, (_, index) => ({ node: 'pg2', description: `step number ${index + 1}`, detail: `select ${index + 1}` }));
+    store.getState().setOperationPlan(store.getState().operation!.id, failoverPlan({ steps }));
+    const frame = await waitForFrame(plainFrame, (text) => text.includes('type pg2 to promote it, Esc to cancel'));
+    expect(frame).toMatch(/↓ \d+ more lines: a taller terminal shows them/);
+    expect(frame).toContain('Pre-flight checks');
+  });
+
+  it('marks a node left needing a rebuild in its pane, in words', async () => {
+    const { store, plainFrame } = await failoverModal();
+    const id = store.getState().operation!.id;
+    store.getState().typeConfirmation('pg2');
+    store.getState().confirmOperation();
+    store.getState().operationFinished(id, { succeeded: true, needsRebuild: ['pg1'] });
+    await waitForFrame(plainFrame, (frame) => frame.includes('NEEDS REBUILD'));
+    expect(store.getState()).toMatchObject({ needsRebuild: ['pg1'], operation: { phase: 'done' } });
+    // Only in pg1's pane: the first column of the grid.
+    const rebuildLine = plainFrame().split('\n').find((line) => line.includes('NEEDS REBUILD'))!;
+    expect(rebuildLine.indexOf('NEEDS REBUILD')).toBeLessThan(40);
+  });
+});
