@@ -119,12 +119,13 @@ program
   .option('--dry-run', 'print the checks and the exact steps, change nothing (exit 0, or 2 when refused)')
   .option('--yes', 'carry the plan out without asking')
   .option('--resume-replay', 'resume a paused WAL replay on the node first (without it a paused node is refused)')
+  .option('--fence', "stop the old primary's server through its host first when it still runs there but does not answer (so it cannot come back as a second primary)")
   .option('--promote-timeout <seconds>', 'how long the node has to leave recovery (default 60)', seconds)
   .option('--stream-timeout <seconds>', 'how long each re-pointed standby has to stream from it (default 30)', seconds)
   .action(
     async (
       node: string,
-      options: { config?: string; dryRun?: boolean; yes?: boolean; resumeReplay?: boolean; promoteTimeout?: number; streamTimeout?: number },
+      options: { config?: string; dryRun?: boolean; yes?: boolean; resumeReplay?: boolean; fence?: boolean; promoteTimeout?: number; streamTimeout?: number },
       command: Command,
     ) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
@@ -134,6 +135,7 @@ program
         dryRun: options.dryRun ?? false,
         yes: options.yes ?? false,
         resumeReplay: options.resumeReplay ?? false,
+        fence: options.fence ?? false,
         readOnly: globals.readOnly ?? false,
         promoteTimeout: options.promoteTimeout,
         streamTimeout: options.streamTimeout,

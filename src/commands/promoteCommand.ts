@@ -17,6 +17,8 @@ export interface PromoteOptions {
   yes: boolean;
   /** Accept resuming a paused WAL replay on the target first. */
   resumeReplay: boolean;
+  /** Stop the old primary's server through its host first when it still runs there but does not answer here. */
+  fence?: boolean;
   /** pgcockpit --read-only: every step that changes something is refused. */
   readOnly: boolean;
   /** Seconds the target has to leave recovery, and each re-pointed standby to stream. */
@@ -39,6 +41,7 @@ export async function promoteCommand(options: PromoteOptions): Promise<void> {
   const config = await loadConfig(requireConfigPath(options.config));
   const plan = await prepareFailover(config, options.node, {
     resumeReplay: options.resumeReplay,
+    ...(options.fence ? { fence: true } : {}),
     ...(options.promoteTimeout ? { promoteTimeoutMs: options.promoteTimeout * 1000 } : {}),
     ...(options.streamTimeout ? { streamTimeoutMs: options.streamTimeout * 1000 } : {}),
   });

@@ -3,7 +3,7 @@
  * the help overlay all read this one table, so help cannot drift from behaviour.
  */
 import type { CockpitState, Focus, Overlay } from './createCockpitStore.js';
-import { operationModalMode, runningOperation } from './operation.js';
+import { operationModalMode, operationOffersFence, runningOperation } from './operation.js';
 import { runningJob } from './runningJob.js';
 
 export type Command =
@@ -44,6 +44,8 @@ export type Command =
  * match wins, so an open overlay has first claim on a key:
  * - confirm: the "stop the job?" question is open; it alone hears keys, on
  *   every screen (a stray key must not do something behind the question)
+ * - fence: the operation modal asks for the node's name of a failover plan
+ *   that offers to fence the old primary first (MODAL_KEY_TABLE)
  * - typeConfirm: the operation modal asks for the node's name; what no
  *   binding claims is typed into it (so q is a letter there, not quit)
  * - offer: the operation modal shows a failover refused by the split-brain
@@ -63,7 +65,7 @@ export type Command =
  * - log: no overlay is open and the log has the focus or the whole screen
  * - nodes: no overlay is open, the node grid shows and has the focus
  */
-export type KeyContextName = 'confirm' | 'typeConfirm' | 'offer' | 'modal' | 'search' | 'overlay' | 'job' | 'running' | 'always' | 'main' | 'split' | 'log' | 'nodes';
+export type KeyContextName = 'confirm' | 'fence' | 'typeConfirm' | 'offer' | 'modal' | 'search' | 'overlay' | 'job' | 'running' | 'always' | 'main' | 'split' | 'log' | 'nodes';
 
 /**
  * One row: a command, its keys and where they work. A command may have a row
@@ -117,9 +119,26 @@ export const KEY_TABLE: readonly KeyBinding[] = [
   { command: 'cancelOperation', keys: ['Esc', 'Ctrl-C'], description: 'cancel: close the plan, nothing is changed', when: 'modal', footer: 'cancel', pinned: true },
 ];
 
+/**
+ * Bindings that only a plan in the operation modal offers, and that the modal
+ * lists itself, next to what they do (as it lists "switch over instead: press
+ * s"): the help overlay has no room left for rows that work only there. The
+ * router and the footer read them with KEY_TABLE's.
+ * - fence: a failover plan whose old primary's server still runs on its host
+ *   (unreachable from here) offers to stop it first; Ctrl-F plans again with
+ *   the fence step. A control key: letters are the typed confirmation.
+ */
+export const MODAL_KEY_TABLE: readonly KeyBinding[] = [
+  { command: 'failover', keys: ['Ctrl-F'], description: 'fence the old primary first: stop its server, then promote (plans again)', when: 'fence', footer: 'fence first', pinned: true },
+];
+
+/** Every binding the router answers: the help overlay's table, then the modal's own. */
+const ALL_BINDINGS: readonly KeyBinding[] = [...KEY_TABLE, ...MODAL_KEY_TABLE];
+
 /** In words, for the help overlay. */
 export const WHEN_LABEL: Record<KeyContextName, string> = {
   confirm: 'asked to stop a job',
+  fence: 'old primary may run',
   typeConfirm: 'confirming a plan',
   offer: 'failover refused',
   modal: 'a plan shown',
@@ -172,6 +191,8 @@ export interface KeyContext {
   searchShown?: boolean;
   /** The operation modal is open: typing the confirmation, offering a switchover, or only closing. */
   operation?: 'typing' | 'offer' | 'info';
+  /** The confirmation being typed is for a plan that offers to fence the old primary first (Ctrl-F). */
+  fenceOffer?: boolean;
 }
 
 export const MAIN_SCREEN: KeyContext = { overlay: 'none', focus: 'nodes' };
@@ -192,6 +213,7 @@ export function keyContextOf(
     stopPrompt: state.stopJobPrompt !== null,
     searchShown: state.logSearchQuery !== '',
     operation: operationModalMode(state.operation),
+    ...(operationOffersFence(state.operation) ? { fenceOffer: true } : {}),
   };
 }
 
@@ -201,7 +223,7 @@ export function activeLayers(context: KeyContext): KeyContextName[] {
   if (context.stopPrompt) return ['confirm'];
   // The modal has every key (below the minimum size it is hidden, like the search input, and q quits).
   if (context.operation && !context.tooSmall) {
-    if (context.operation === 'typing') return ['typeConfirm', 'modal'];
+    if (context.operation === 'typing') return context.fenceOffer ? ['fence', 'typeConfirm', 'modal'] : ['typeConfirm', 'modal'];
     if (context.operation === 'offer') return ['offer', 'modal'];
     return ['modal'];
   }
@@ -226,11 +248,11 @@ export function activeBindings(context: KeyContext): KeyBinding[] {
   const claimed = new Map<KeyBinding, readonly string[]>();
   const taken = new Set<string>();
   for (const layer of activeLayers(context)) {
-    const bindings = KEY_TABLE.filter((candidate) => candidate.when === layer);
+    const bindings = ALL_BINDINGS.filter((candidate) => candidate.when === layer);
     for (const binding of bindings) claimed.set(binding, binding.keys.filter((key) => !taken.has(key)));
     for (const binding of bindings) for (const key of binding.keys) taken.add(key);
   }
-  return KEY_TABLE.flatMap((binding) => {
+  return ALL_BINDINGS.flatMap((binding) => {
     const keys = claimed.get(binding);
     if (!keys || keys.length === 0) return [];
     return [keys.length === binding.keys.length ? binding : { ...binding, keys }];
@@ -240,7 +262,7 @@ export function activeBindings(context: KeyContext): KeyBinding[] {
 /** Which binding a key press means in this context, if any. */
 export function bindingFor(press: KeyPress, context: KeyContext = MAIN_SCREEN): KeyBinding | undefined {
   for (const layer of activeLayers(context)) {
-    const binding = KEY_TABLE.find((candidate) => candidate.when === layer && candidate.keys.some((key) => keyMatches(key, press)));
+    const binding = ALL_BINDINGS.find((candidate) => candidate.when === layer && candidate.keys.some((key) => keyMatches(key, press)));
     if (binding) return binding;
   }
   return undefined;
@@ -253,6 +275,7 @@ export function commandFor(press: KeyPress, context: KeyContext = MAIN_SCREEN): 
 /** Whether a key as written in KEY_TABLE is this press. Modified keys (Ctrl, Alt) never match a plain key. */
 export function keyMatches(key: string, press: KeyPress): boolean {
   if (key === 'Ctrl-C') return Boolean(press.ctrl) && press.input === 'c';
+  if (key === 'Ctrl-F') return Boolean(press.ctrl) && press.input === 'f';
   // Escape arrives with meta set (ink reports a lone ESC as meta+escape).
   if (key === 'Esc') return Boolean(press.escape) && !press.ctrl;
   if (press.ctrl || press.meta) return false;

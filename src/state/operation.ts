@@ -17,6 +17,12 @@ export interface OperationPlan {
   confirmWord: string;
   /** Refused by the split-brain guard: another primary is up and writable, so a switchover is the way. */
   offersSwitchover: boolean;
+  /**
+   * Nodes (the old primary) whose server still runs on its host but does not
+   * answer here: the plan offers to stop them first (Ctrl-F plans it again
+   * with the fence). Absent or empty: no offer (or the plan fences already).
+   */
+  fenceOffer?: string[];
 }
 
 /** A runbook the DBA asked for on a node, from planning to its end. */
@@ -46,7 +52,7 @@ export interface OperationOutcome {
 }
 
 /** The render-friendly copy of a runbook's plan the store keeps. */
-export function operationPlanOf(plan: Plan): OperationPlan {
+export function operationPlanOf(plan: Plan & { fenceOffer?: readonly string[] }): OperationPlan {
   return {
     title: plan.title,
     target: plan.target,
@@ -57,6 +63,7 @@ export function operationPlanOf(plan: Plan): OperationPlan {
     warnings: [...plan.warnings],
     confirmWord: plan.confirmWord,
     offersSwitchover: plan.checks.some((check) => check.status === 'fail' && check.label.includes('split-brain')),
+    ...(plan.fenceOffer && plan.fenceOffer.length > 0 ? { fenceOffer: [...plan.fenceOffer] } : {}),
   };
 }
 
@@ -75,6 +82,20 @@ export function operationModalMode(operation: Operation | null): 'typing' | 'off
   if (operation.phase === 'planning') return 'info';
   if (operation.phase === 'failed' && operation.startedAt === undefined) return 'info';
   return undefined;
+}
+
+/**
+ * The nodes a failover plan being confirmed offers to fence first (stop
+ * their server through their host's runner); empty: no offer. Ctrl-F (the
+ * modal's fence binding) asks for the same failover again, planned with the fence.
+ */
+export function fenceOfferOf(operation: Operation | null): string[] {
+  if (!operation || operation.kind !== 'failover' || operation.phase !== 'confirm' || !operation.plan || operation.plan.blocked) return [];
+  return operation.plan.fenceOffer ?? [];
+}
+
+export function operationOffersFence(operation: Operation | null): boolean {
+  return fenceOfferOf(operation).length > 0;
 }
 
 /** The operation whose steps run now, if any. */

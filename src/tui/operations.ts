@@ -8,13 +8,18 @@ import type { Plan } from '../services/runbooks/plan.js';
 import { createNodeRunners } from '../services/runner/nodeRunners.js';
 import type { CockpitStore } from '../state/createCockpitStore.js';
 import type { OperationKind } from '../state/operation.js';
-import { operationPlanOf } from '../state/operation.js';
+import { operationOffersFence, operationPlanOf } from '../state/operation.js';
 
 /** A runbook's plan as its preparer returns it; `run`, if any, is filled in by the steps (failover: run.needsRebuild). */
 export type RunbookPlan = Plan & { run?: unknown };
 
+/** What the DBA accepted in the modal before the plan was made again: fence (Ctrl-F) stops a still-running old primary first. */
+export interface PrepareChoices {
+  fence?: boolean;
+}
+
 /** Builds a runbook's plan for a target node: one look at the cluster, no change. */
-export type PreparePlan = (config: CockpitConfig, target: string) => Promise<RunbookPlan>;
+export type PreparePlan = (config: CockpitConfig, target: string, choices?: PrepareChoices) => Promise<RunbookPlan>;
 
 export interface OperationsOptions {
   /** The journal plans are recorded in before they run; default: the operator's (~/.local/state/pgcockpit/audit.jsonl). */
@@ -24,7 +29,7 @@ export interface OperationsOptions {
 }
 
 export const DEFAULT_PREPARERS: Partial<Record<OperationKind, PreparePlan>> = {
-  failover: (config, target) => prepareFailover(config, target),
+  failover: (config, target, choices) => prepareFailover(config, target, choices?.fence ? { fence: true } : {}),
   switchover: (config, target) => prepareSwitchover(config, target),
 };
 
@@ -59,11 +64,11 @@ export function bindOperationsToStore(store: CockpitStore, config: CockpitConfig
     void work.finally(() => pending.delete(work));
   };
 
-  const prepare = async (id: number, kind: OperationKind, target: string) => {
+  const prepare = async (id: number, kind: OperationKind, target: string, choices: PrepareChoices) => {
     const preparer = preparers[kind];
     try {
       if (!preparer) throw new Error(`${kind} is not available in this pgcockpit yet`);
-      const plan = await preparer(config, target);
+      const plan = await preparer(config, target, choices);
       if (store.getState().operation?.id !== id) return;
       plans.set(id, plan);
       if (plan.blocked) {
@@ -111,7 +116,10 @@ export function bindOperationsToStore(store: CockpitStore, config: CockpitConfig
     if (previous.operation && previous.operation.id !== operation?.id && previous.operation.phase !== 'running') plans.delete(previous.operation.id);
     if (!operation) return;
     if (operation.phase === 'planning' && previous.operation?.id !== operation.id) {
-      track(prepare(operation.id, operation.kind, operation.target));
+      // The same failover asked again straight from a plan that offered to fence its old primary:
+      // only the modal's fence key (Ctrl-F) does that (p does not reach the grid while the modal is open).
+      const fence = operation.kind === 'failover' && previous.operation?.target === operation.target && operationOffersFence(previous.operation);
+      track(prepare(operation.id, operation.kind, operation.target, fence ? { fence: true } : {}));
     } else if (operation.phase === 'running' && previous.operation?.phase !== 'running') {
       const plan = plans.get(operation.id);
       if (plan) track(execute(operation.id, plan));

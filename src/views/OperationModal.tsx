@@ -20,7 +20,9 @@ export function OperationModal({ width, height }: { width: number; height: numbe
   if (!operation) return null;
   const title = operation.plan?.title ?? `${operation.kind}: ${operation.target}`;
   const prompt = promptRows(operation);
-  const body = fitRows(operation.plan ? planRows(operation.plan) : [], height - CHROME_ROWS - prompt.length - 1);
+  // The CLI command that prints the same plan whole, for when the terminal is too short.
+  const dryRun = operation.kind === 'switchover' ? `pgcockpit switchover --to ${operation.target} --dry-run` : `pgcockpit promote ${operation.target} --dry-run`;
+  const body = fitRows(operation.plan ? planRows(operation.plan) : [], height - CHROME_ROWS - prompt.length - 1, dryRun);
   return (
     <Box flexDirection="column" width={width} height={height} borderStyle="double" borderColor={theme.selectedBorder} paddingX={1} overflow="hidden" flexShrink={0}>
       <Box justifyContent="space-between">

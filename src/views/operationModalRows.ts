@@ -1,5 +1,5 @@
 import type { Operation, OperationPlan } from '../state/operation.js';
-import { operationVerb } from '../state/operation.js';
+import { fenceOfferOf, operationVerb } from '../state/operation.js';
 
 /** One line of the operation modal, as data: the component draws it, a test can read it. */
 export interface ModalRow {
@@ -42,7 +42,9 @@ export function promptRows(operation: Operation): ModalRow[] {
   const word = plan.confirmWord;
   const typed = operation.typed;
   const state = typed === word ? '  ✓ matches: Enter runs it' : typed !== '' && !word.startsWith(typed) ? `  ✗ does not match ${word}` : '';
+  const fence = fenceOfferOf(operation);
   return [
+    ...(fence.length > 0 ? [{ text: `fence ${fence.join(', ')} first (stop its server on its host, then promote): press Ctrl-F`, tone: 'heading' } as const] : []),
     { text: `type ${word} to ${operationVerb(operation.kind)}, Esc to cancel`, tone: 'heading' },
     { text: `> ${typed}▏${state}`, tone: typed === word ? 'ok' : state ? 'fail' : undefined },
   ];
@@ -53,9 +55,9 @@ export function promptRows(operation: Operation): ModalRow[] {
  * The help overlay's one column holds no more rows, so the modal does not
  * scroll: the CLI's --dry-run prints the whole plan.
  */
-export function fitRows(rows: readonly ModalRow[], height: number): ModalRow[] {
+export function fitRows(rows: readonly ModalRow[], height: number, dryRunCommand = 'pgcockpit promote NODE --dry-run'): ModalRow[] {
   if (rows.length <= height) return [...rows];
   if (height <= 1) return rows.slice(0, Math.max(0, height));
   const shown = rows.slice(0, height - 1);
-  return [...shown, { text: `↓ ${rows.length - shown.length} more lines: a taller terminal shows them (pgcockpit promote NODE --dry-run prints it all)`, tone: 'muted' }];
+  return [...shown, { text: `↓ ${rows.length - shown.length} more lines: ${dryRunCommand} prints all`, tone: 'muted' }];
 }

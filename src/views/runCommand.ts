@@ -1,6 +1,6 @@
 import type { CockpitState } from '../state/createCockpitStore.js';
 import type { Command } from '../state/keyTable.js';
-import { operationModalMode, runningOperation } from '../state/operation.js';
+import { operationModalMode, operationOffersFence, runningOperation } from '../state/operation.js';
 import { runningJob } from '../state/runningJob.js';
 import { findLogMatch } from './logSearch.js';
 
@@ -131,8 +131,11 @@ export function runCommand(command: Command, input: string, state: CockpitState,
       return;
     case 'failover':
     case 'switchover': {
-      // From a refused failover's modal (s: switch over instead), to the node it was about.
-      const target = state.operation && operationModalMode(state.operation) === 'offer' ? state.operation.target : state.nodes[state.selectedNode]?.name;
+      // From a refused failover's modal (s: switch over instead), or a failover plan that offers to
+      // fence its old primary (Ctrl-F: the same failover, planned again with the fence; the glue
+      // sees it come from the offer), to the node it was about.
+      const fromModal = state.operation && (operationModalMode(state.operation) === 'offer' || operationOffersFence(state.operation));
+      const target = fromModal ? state.operation!.target : state.nodes[state.selectedNode]?.name;
       if (target) state.requestOperation(command, target);
       return;
     }

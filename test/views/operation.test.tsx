@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OperationPlan } from '../../src/state/operation.js';
+import { operationOffersFence } from '../../src/state/operation.js';
+import { createCockpitStore } from '../../src/state/createCockpitStore.js';
+import { bindOperationsToStore } from '../../src/tui/operations.js';
 import type { CockpitStore } from '../../src/state/createCockpitStore.js';
 import { noColorTheme } from '../../src/views/theme.js';
 import { cleanupCockpits, renderCockpit, waitForFrame } from '../support/renderCockpit.js';
@@ -182,7 +185,7 @@ describe('the failover modal (p on a standby)', () => {
     const steps = Array.from({ length: 12 }, (_, index) => ({ node: 'pg2', description: `step number ${index + 1}`, detail: `select ${index + 1}` }));
     store.getState().setOperationPlan(store.getState().operation!.id, failoverPlan({ steps }));
     const frame = await waitForFrame(plainFrame, (text) => text.includes('type pg2 to promote it, Esc to cancel'));
-    expect(frame).toMatch(/↓ \d+ more lines: a taller terminal shows them/);
+    expect(frame).toMatch(/↓ \d+ more lines: pgcockpit promote pg2 --dry-run prints all/);
     expect(frame).toContain('Pre-flight checks');
   });
 
@@ -197,5 +200,70 @@ describe('the failover modal (p on a standby)', () => {
     // Only in pg1's pane: the first column of the grid.
     const rebuildLine = plainFrame().split('\n').find((line) => line.includes('NEEDS REBUILD'))!;
     expect(rebuildLine.indexOf('NEEDS REBUILD')).toBeLessThan(40);
+  });
+});
+
+describe('the fence offer (the old primary still runs on its host but does not answer here)', () => {
+  const FENCE_OFFER: Partial<OperationPlan> = {
+    warnings: ["pg1's server still runs on its host but does not answer here: it could come back as a second primary; fence it (--fence) before promoting"],
+    fenceOffer: ['pg1'],
+  };
+
+  it('shows the offer with its key in the modal; letters stay text; Ctrl-F plans the same failover again, and the glue plans it with the fence', async () => {
+    const { store, press, plainFrame } = await failoverModal(failoverPlan(FENCE_OFFER));
+    const frame = plainFrame();
+    expect(frame).toContain("⚠ pg1's server still runs on its host but does not answer here");
+    expect(frame).toContain('fence pg1 first (stop its server on its host, then promote): press Ctrl-F');
+    expect(frame).toContain('type pg2 to promote it, Esc to cancel');
+    expect(frame.split('\n').at(-1)).toMatch(/Enter\s+run it.*Esc\s+cancel/);
+    // f is a letter of the confirmation, not the fence.
+    await press('f');
+    await waitForFrame(plainFrame, (text) => text.includes('> f▏'));
+    expect(store.getState().operation).toMatchObject({ phase: 'confirm', typed: 'f' });
+    await press(KEY.backspace);
+
+    const before = store.getState().operation!.id;
+    const previous = store.getState().operation!;
+    await press('\x06');
+    await waitForFrame(() => String(store.getState().operation?.id), (id) => id === String(before + 1));
+    expect(store.getState().operation).toMatchObject({ kind: 'failover', target: 'pg2', phase: 'planning' });
+    await waitForFrame(plainFrame, (text) => text.includes('planning the failover of pg2'));
+    // What the glue reads from that transition: the previous operation offered the fence.
+    expect(operationOffersFence(previous)).toBe(true);
+  });
+
+  it('the glue plans again with fence only when the request comes from the offer', async () => {
+    const store = createCockpitStore({ cluster: 'test', nodes: [] });
+    const asked: Array<{ target: string; fence: boolean }> = [];
+    const stop = bindOperationsToStore(store, { cluster: 'test', nodes: [] } as never, {
+      audit: { recordPlan: async () => undefined } as never,
+      preparers: {
+        failover: async (_config, target, choices) => {
+          asked.push({ target, fence: choices?.fence === true });
+          return { ...failoverPlan(choices?.fence ? { fenceOffer: [] } : FENCE_OFFER), steps: [] };
+        },
+      },
+    });
+    try {
+      store.getState().requestOperation('failover', 'pg2');
+      await waitForFrame(() => store.getState().operation?.phase, (value) => value === 'confirm');
+      expect(store.getState().operation?.plan?.fenceOffer).toEqual(['pg1']);
+      // Ctrl-F in the modal: the same failover asked again from the offer.
+      store.getState().requestOperation('failover', 'pg2');
+      await waitForFrame(() => String(asked.length), (count) => count === '2');
+      await waitForFrame(() => store.getState().operation?.phase, (value) => value === 'confirm');
+      expect(store.getState().operation?.plan?.fenceOffer).toBeUndefined();
+      expect(asked).toEqual([
+        { target: 'pg2', fence: false },
+        { target: 'pg2', fence: true },
+      ]);
+      // Cancelled and asked afresh (p on the grid): no fence.
+      store.getState().cancelOperation();
+      store.getState().requestOperation('failover', 'pg2');
+      await waitForFrame(() => String(asked.length), (count) => count === '3');
+      expect(asked[2]).toEqual({ target: 'pg2', fence: false });
+    } finally {
+      await stop();
+    }
   });
 });

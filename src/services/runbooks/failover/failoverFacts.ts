@@ -2,6 +2,8 @@ import { collectClusterView } from '../../cluster/collectClusterView.js';
 import type { ClusterView } from '../../cluster/clusterView.js';
 import type { CockpitConfig } from '../../config/schema.js';
 import { withNodeClient } from '../../postgres/connectNode.js';
+import type { RunnerSource } from '../plan.js';
+import { serviceCommand } from '../serviceControl.js';
 
 /** What the live view's snapshot does not carry and a failover plan needs, per reachable node. */
 export interface NodeExtras {
@@ -13,9 +15,26 @@ export interface NodeExtras {
   recoveryTargetTimeline: string;
 }
 
+/**
+ * What a down node's host says about its server, asked through the node's
+ * runner (pg_ctl status -D dataDir, or its service status command):
+ * - running: the host answers and the server process is there (it only does
+ *   not answer here: it could come back as a second primary)
+ * - stopped: the host answers and no server runs
+ * - noAnswer: the host does not answer (runner error, ssh refused, timeout)
+ * - unknown: the host answers but the status command could not tell (exit 4: no data directory, ...)
+ */
+export interface HostServerState {
+  state: 'running' | 'stopped' | 'noAnswer' | 'unknown';
+  /** What was seen, for the check line: "pg_ctl: server is running (PID: 1234)", "connect ECONNREFUSED". */
+  detail: string;
+}
+
 export interface FailoverFacts {
   view: ClusterView;
   extras: Record<string, NodeExtras>;
+  /** Down nodes' hosts asked whether their server still runs; absent: not asked. */
+  hosts?: Record<string, HostServerState>;
 }
 
 const EXTRAS_SQL = `select
@@ -49,4 +68,31 @@ export async function gatherFailoverFacts(config: CockpitConfig, timeoutMs = 500
       }),
   );
   return { view, extras };
+}
+
+/**
+ * Asks each configured node the view shows down whether its server process
+ * is still there, through its host's runner: `pg_ctl status -D dataDir` (or
+ * its service status command), which changes nothing. Exit 0: running, 3: not
+ * running; a runner that fails (ssh refused, timeout): the host does not answer.
+ */
+export async function probeDownHosts(config: CockpitConfig, view: ClusterView, runners: RunnerSource, timeoutMs = 10_000): Promise<Record<string, HostServerState>> {
+  const down = config.nodes.filter((node) => view.nodes.find((snapshot) => snapshot.name === node.name)?.status !== 'up');
+  const entries = await Promise.all(down.map(async (node) => [node.name, await probeHost(node, runners, timeoutMs)] as const));
+  return Object.fromEntries(entries);
+}
+
+async function probeHost(node: CockpitConfig['nodes'][number], runners: RunnerSource, timeoutMs: number): Promise<HostServerState> {
+  const spec = { ...serviceCommand(node, 'status'), timeoutMs };
+  const lines: string[] = [];
+  try {
+    const result = await runners.forNode(node.name).run(spec, { onLine: (line) => lines.push(line.text.trim()) });
+    const said = lines.find((line) => line !== '') ?? '';
+    if (result.timedOut) return { state: 'noAnswer', detail: `${spec.program} status timed out after ${timeoutMs / 1000} s` };
+    if (result.exitCode === 0) return { state: 'running', detail: said || 'server is running' };
+    if (result.exitCode === 3) return { state: 'stopped', detail: said || 'no server running' };
+    return { state: 'unknown', detail: `${said || 'status'} (exit ${result.exitCode ?? result.signal ?? '?'})` };
+  } catch (error) {
+    return { state: 'noAnswer', detail: error instanceof Error ? error.message : String(error) };
+  }
 }

@@ -3,6 +3,7 @@ import type { NodeConfig } from '../../config/schema.js';
 import { lsnDiffBytes, parseLsn } from '../../postgres/lsn.js';
 import { formatElapsed } from '../../runner/formatElapsed.js';
 import type { PlanStep } from '../plan.js';
+import { formatCommand, serviceCommand } from '../serviceControl.js';
 import { RELOADS_PRIMARY_CONNINFO, repointStatements, sqlLiteral, waitForStandbyStreaming } from './repointStandby.js';
 import { waitForPromotion } from './waitForPromotion.js';
 
@@ -209,4 +210,24 @@ export function lsnAfter(a: string | null | undefined, b: string | null | undefi
   if (!a) return false;
   if (!b) return true;
   return parseLsn(a) > parseLsn(b);
+}
+
+/**
+ * Fencing: stops the old primary's server through its host's runner (its
+ * service stop command, or pg_ctl stop -m fast), before anything is promoted,
+ * so that it cannot come back as a second primary. Used when its server
+ * still runs on its host but does not answer here.
+ */
+export function fenceStep(oldPrimary: NodeConfig): PlanStep {
+  const spec = serviceCommand(oldPrimary, 'stop');
+  return {
+    node: oldPrimary.name,
+    description: `stop ${oldPrimary.name}'s server (fence)`,
+    detail: formatCommand(spec),
+    mutating: true,
+    async run(ctx) {
+      await ctx.command(oldPrimary.name, spec);
+      return `${oldPrimary.name}'s server is stopped: it cannot come back as a second primary`;
+    },
+  };
 }

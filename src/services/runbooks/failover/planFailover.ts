@@ -12,6 +12,7 @@ import {
   catchUpStep,
   checkpointStep,
   createSlotsStep,
+  fenceStep,
   lsnAfter,
   markRebuildStep,
   promoteStep,
@@ -26,6 +27,8 @@ export interface FailoverOptions {
   /** How long each re-pointed standby has to stream from the new primary. */
   streamTimeoutMs?: number;
   catchUpTimeoutMs?: number;
+  /** --fence: when the old primary's server still runs on its host but does not answer here, stop it first (through its runner). */
+  fence?: boolean;
 }
 
 export interface FailoverPlan extends Plan {
@@ -36,6 +39,8 @@ export interface FailoverPlan extends Plan {
   lastKnownPrimaryLsn: string | null;
   /** The target's receive LSN at plan time. */
   targetReceivedLsn: string | null;
+  /** Nodes whose server still runs on their host but does not answer here, not fenced by this plan: planning again with fence stops them first. */
+  fenceOffer: string[];
 }
 
 /**
@@ -51,11 +56,12 @@ export function planFailover(config: CockpitConfig, facts: FailoverFacts, target
   const run: FailoverRun = { needsRebuild: [] };
   const checks: PreflightCheck[] = [];
   const warnings: string[] = [];
+  const fenceOffer: string[] = [];
   const base = { title: `failover: promote ${targetName} to primary`, target: targetName, confirmWord: targetName, run };
   const finish = (steps: PlanStep[], extra: Pick<FailoverPlan, 'oldPrimary' | 'lastKnownPrimaryLsn' | 'targetReceivedLsn'>): FailoverPlan => {
     const blockedReasons = failedChecks(checks);
     const blocked = blockedReasons.length > 0;
-    return { ...base, checks, steps: blocked ? [] : steps, blocked, blockedReasons, warnings, ...extra };
+    return { ...base, checks, steps: blocked ? [] : steps, blocked, blockedReasons, warnings, fenceOffer: blocked ? [] : fenceOffer, ...extra };
   };
   const none = { oldPrimary: null, lastKnownPrimaryLsn: null, targetReceivedLsn: null };
 
@@ -100,6 +106,8 @@ export function planFailover(config: CockpitConfig, facts: FailoverFacts, target
 
   // 2. Replay not paused: promotion would wait for it forever.
   const steps: PlanStep[] = [];
+  /** Stopping old primaries that still run (fence): before everything else. */
+  const fenceSteps: PlanStep[] = [];
   if (server.replayPaused) {
     if (options.resumeReplay) {
       checks.push({ label: 'WAL replay is not paused', status: 'warn', observed: 'paused; it is resumed first (--resume-replay)' });
@@ -165,6 +173,44 @@ export function planFailover(config: CockpitConfig, facts: FailoverFacts, target
     warnings.push(observed);
   } else {
     checks.push({ label: 'no other primary is writable (split-brain guard)', status: 'warn', observed: 'no primary is reachable, and the old one is unknown' });
+  }
+
+  // 4b. The old primary's host, asked through its runner: a server that still runs but does not answer here could come back.
+  const downOthers = others.filter((node) => snapshots.get(node.name)?.status !== 'up');
+  const hostCandidates = oldPrimary ? downOthers.filter((node) => node.name === oldPrimary.name) : livePrimaries.length > 0 ? [] : downOthers;
+  for (const node of hostCandidates) {
+    const host = facts.hosts?.[node.name];
+    if (!host) continue;
+    const label = `${node.name}'s server is not running on its host (fence)`;
+    if (host.state === 'stopped') {
+      checks.push({ label, status: 'ok', observed: `${node.name}'s host answers: ${host.detail}${options.fence ? '; nothing to fence' : ''}` });
+    } else if (host.state === 'running') {
+      if (options.fence) {
+        checks.push({ label, status: 'ok', observed: `${node.name} will be stopped first (its host says: ${host.detail})` });
+        fenceSteps.push(fenceStep(node));
+      } else {
+        const sentence = `${node.name}'s server still runs on its host but does not answer here: it could come back as a second primary; fence it (--fence) before promoting`;
+        checks.push({ label, status: 'warn', observed: `${node.name}'s server still runs on its host (${host.detail}) but does not answer here`, fix: `it could come back as a second primary; fence it (--fence) before promoting` });
+        warnings.push(sentence);
+        fenceOffer.push(node.name);
+      }
+    } else if (host.state === 'noAnswer') {
+      const sentence = `${node.name}'s host does not answer: if it is alive elsewhere it may still accept writes`;
+      if (options.fence) {
+        checks.push({ label, status: 'fail', observed: `${sentence} (${host.detail}); it cannot be stopped from here`, fix: `fence ${node.name} another way (power, network), then plan again without --fence` });
+      } else {
+        checks.push({ label, status: 'warn', observed: `${sentence} (${host.detail})`, fix: `make sure ${node.name} is stopped or cut off before you confirm` });
+        warnings.push(sentence);
+      }
+    } else {
+      const sentence = `${node.name}'s host answers but cannot tell whether its server runs (${host.detail})`;
+      if (options.fence) {
+        checks.push({ label, status: 'fail', observed: `${sentence}: it cannot be fenced from here`, fix: `stop ${node.name} by hand, then plan again without --fence` });
+      } else {
+        checks.push({ label, status: 'warn', observed: sentence, fix: `make sure ${node.name} is stopped before you confirm` });
+        warnings.push(sentence);
+      }
+    }
   }
 
   // 5. Room on the target for the others' walsenders and slots.
@@ -245,7 +291,7 @@ export function planFailover(config: CockpitConfig, facts: FailoverFacts, target
   if (newSlots.length > 0) steps.push(createSlotsStep(target, newSlots));
   steps.push(...repoints);
   if (oldPrimary) steps.push(markRebuildStep(oldPrimary.name, target.name, run));
-  return finish(steps, { oldPrimary: oldPrimary?.name ?? null, lastKnownPrimaryLsn, targetReceivedLsn: targetHas });
+  return finish([...fenceSteps, ...steps], { oldPrimary: oldPrimary?.name ?? null, lastKnownPrimaryLsn, targetReceivedLsn: targetHas });
 }
 
 function capacityCheck(label: string, setting: string | undefined, used: number, needed: number, what: string): PreflightCheck {
