@@ -1,0 +1,102 @@
+import { createInterface } from 'node:readline/promises';
+import { AuditJournal } from '../services/audit/auditJournal.js';
+import type { CockpitConfig } from '../services/config/schema.js';
+import { executePlan, planAuditSteps } from '../services/runbooks/executePlan.js';
+import { formatPlan } from '../services/runbooks/formatPlan.js';
+import type { Plan } from '../services/runbooks/plan.js';
+import { createNodeRunners } from '../services/runner/nodeRunners.js';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './exitCodes.js';
+
+export interface PlanCommandFlags {
+  /** Print the plan and change nothing: exit 0, or 2 when the plan is refused. */
+  dryRun: boolean;
+  /** Carry the plan out without asking. */
+  yes: boolean;
+  /** pgcockpit --read-only: every step that changes something is refused. */
+  readOnly: boolean;
+}
+
+/** --dry-run and --yes together are a usage error (exit 2), said before anything is planned. */
+export function conflictingPlanFlags(command: string, flags: PlanCommandFlags): boolean {
+  if (!(flags.dryRun && flags.yes)) return false;
+  process.stderr.write(`pgcockpit: ${command} takes --dry-run or --yes, not both\n`);
+  process.exitCode = EXIT_USAGE;
+  return true;
+}
+
+export interface RunPlanCommand<P extends Plan> {
+  /** The subcommand, for messages: "promote", "switchover". */
+  command: string;
+  /** What typing the confirmation word does: "promote it", "switch over to it". */
+  confirmVerb: string;
+  flags: PlanCommandFlags;
+  config: CockpitConfig;
+  plan: P;
+  /** The last line after every step succeeded. */
+  succeeded: (plan: P) => string;
+}
+
+/**
+ * The CLI side of every runbook: print the plan (checks with what was
+ * observed, steps with their exact SQL and commands); a refused plan exits 2
+ * and changes nothing; --dry-run stops after the plan; --yes, or the node's
+ * name typed on a terminal, carries it out, streaming each step. Every plan
+ * shown, refused or run lands in the audit journal.
+ */
+export async function runPlanCommand<P extends Plan>(run: RunPlanCommand<P>): Promise<void> {
+  const { flags, plan } = run;
+  const audit = new AuditJournal();
+  const willRun = flags.yes || (!flags.dryRun && process.stdin.isTTY === true);
+  process.stdout.write(formatPlan(plan, { confirmHint: flags.dryRun ? 'dry run: nothing was changed' : undefined }));
+  if (plan.blocked) {
+    await audit.recordPlan(`${plan.title} (refused)`, planAuditSteps(plan), { node: plan.target }).catch(() => undefined);
+    process.stderr.write(`pgcockpit: ${plan.title} refused, nothing was changed: ${plan.blockedReasons.join('; ')}\n`);
+    process.exitCode = EXIT_USAGE;
+    return;
+  }
+  if (!willRun) {
+    await audit.recordPlan(`${plan.title} (${flags.dryRun ? 'dry run' : 'shown'})`, planAuditSteps(plan), { node: plan.target }).catch(() => undefined);
+    if (flags.dryRun) {
+      process.exitCode = EXIT_OK;
+    } else {
+      process.stderr.write('pgcockpit: this was the plan only; run again with --yes to carry it out\n');
+      process.exitCode = EXIT_USAGE;
+    }
+    return;
+  }
+  if (!flags.yes && !(await typedConfirmation(plan.confirmWord, run.confirmVerb))) {
+    process.stderr.write('pgcockpit: not confirmed; nothing was changed\n');
+    process.exitCode = EXIT_FAILURE;
+    return;
+  }
+  const runners = createNodeRunners(run.config, { readOnly: flags.readOnly });
+  try {
+    const outcome = await executePlan(plan, {
+      config: run.config,
+      readOnly: flags.readOnly,
+      log: (text) => process.stdout.write(`${text}\n`),
+      audit,
+      runners,
+    });
+    if (!outcome.succeeded) {
+      const failed = outcome.failedStep;
+      process.stderr.write(
+        `pgcockpit: ${run.command} stopped at step ${failed?.number}/${plan.steps.length} (${failed?.description}) on ${failed?.node}: ${failed?.error}\n`,
+      );
+      process.exitCode = EXIT_FAILURE;
+      return;
+    }
+    process.stdout.write(`${run.succeeded(plan)}\n`);
+  } finally {
+    await runners.close();
+  }
+}
+
+async function typedConfirmation(word: string, verb: string): Promise<boolean> {
+  const prompt = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return (await prompt.question(`type ${word} to ${verb} (anything else cancels): `)).trim() === word;
+  } finally {
+    prompt.close();
+  }
+}
