@@ -5,7 +5,7 @@ import { unpolledSnapshot } from '../services/cluster/nodeSnapshot.js';
 import type { CockpitConfig } from '../services/config/schema.js';
 import type { NodeSample } from './nodeHistory.js';
 import { appendSamples } from './nodeHistory.js';
-import type { Operation, OperationKind, OperationOutcome, OperationPlan } from './operation.js';
+import type { Operation, OperationChoices, OperationKind, OperationOutcome, OperationPlan } from './operation.js';
 
 export interface LogLine {
   at: number;
@@ -150,6 +150,13 @@ export interface CockpitState {
   toggleLogFullScreen(): void;
   /** Asks for a runbook on a node: the modal opens (planning) and the glue prepares its plan. Refused while one runs. */
   requestOperation(kind: OperationKind, target: string): void;
+  /**
+   * The operation asked again with these choices merged into its own (the
+   * modal's Ctrl-F: fence, Ctrl-R: resume replay): same kind and target, back
+   * to planning under a new id (a late plan for the old one is dropped), the
+   * typed text cleared. Only from a plan being shown (phase confirm).
+   */
+  replanOperation(choices: OperationChoices): void;
   /** The plan for operation `id` (ignored once that request was cancelled or replaced): the modal shows it. */
   setOperationPlan(id: number, plan: OperationPlan): void;
   typeConfirmation(text: string): void;
@@ -272,7 +279,13 @@ export function createCockpitStore(config: Pick<CockpitConfig, 'cluster' | 'node
     requestOperation: (kind, target) =>
       set((state) => {
         if (state.operation?.phase === 'running') return { notice: `${state.operation.kind} of ${state.operation.target} is running: one operation at a time` };
-        return { operation: { id: (state.operation?.id ?? 0) + 1, kind, target, phase: 'planning', typed: '' } };
+        return { operation: { id: (state.operation?.id ?? 0) + 1, kind, target, choices: {}, phase: 'planning', typed: '' } };
+      }),
+    replanOperation: (choices) =>
+      set((state) => {
+        const operation = state.operation;
+        if (operation?.phase !== 'confirm') return state;
+        return { operation: { id: operation.id + 1, kind: operation.kind, target: operation.target, choices: { ...operation.choices, ...choices }, phase: 'planning', typed: '' } };
       }),
     setOperationPlan: (id, plan) =>
       set((state) => (state.operation?.id === id && state.operation.phase === 'planning' ? { operation: { ...state.operation, phase: 'confirm', plan } } : state)),

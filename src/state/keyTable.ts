@@ -3,7 +3,7 @@
  * the help overlay all read this one table, so help cannot drift from behaviour.
  */
 import type { CockpitState, Focus, Overlay } from './createCockpitStore.js';
-import { operationModalMode, operationOffersFence, runningOperation } from './operation.js';
+import { operationModalMode, operationOffersFence, operationOffersResumeReplay, runningOperation } from './operation.js';
 import { runningJob } from './runningJob.js';
 
 export type Command =
@@ -37,6 +37,8 @@ export type Command =
   | 'failover'
   | 'switchover'
   | 'confirmOperation'
+  | 'fenceFirst'
+  | 'resumeReplayFirst'
   | 'cancelOperation';
 
 /**
@@ -46,6 +48,8 @@ export type Command =
  *   every screen (a stray key must not do something behind the question)
  * - fence: the operation modal asks for the node's name of a failover plan
  *   that offers to fence the old primary first (MODAL_KEY_TABLE)
+ * - resume: the operation modal shows a failover refused only because WAL
+ *   replay is paused on the target, which offers to resume it first (MODAL_KEY_TABLE)
  * - typeConfirm: the operation modal asks for the node's name; what no
  *   binding claims is typed into it (so q is a letter there, not quit)
  * - offer: the operation modal shows a failover refused by the split-brain
@@ -65,7 +69,7 @@ export type Command =
  * - log: no overlay is open and the log has the focus or the whole screen
  * - nodes: no overlay is open, the node grid shows and has the focus
  */
-export type KeyContextName = 'confirm' | 'fence' | 'typeConfirm' | 'offer' | 'modal' | 'search' | 'overlay' | 'job' | 'running' | 'always' | 'main' | 'split' | 'log' | 'nodes';
+export type KeyContextName = 'confirm' | 'fence' | 'resume' | 'typeConfirm' | 'offer' | 'modal' | 'search' | 'overlay' | 'job' | 'running' | 'always' | 'main' | 'split' | 'log' | 'nodes';
 
 /**
  * One row: a command, its keys and where they work. A command may have a row
@@ -127,9 +131,12 @@ export const KEY_TABLE: readonly KeyBinding[] = [
  * - fence: a failover plan whose old primary's server still runs on its host
  *   (unreachable from here) offers to stop it first; Ctrl-F plans again with
  *   the fence step. A control key: letters are the typed confirmation.
+ * - resume: a failover refused only because WAL replay is paused on the
+ *   target offers to resume it first; Ctrl-R plans again with the resume step.
  */
 export const MODAL_KEY_TABLE: readonly KeyBinding[] = [
-  { command: 'failover', keys: ['Ctrl-F'], description: 'fence the old primary first: stop its server, then promote (plans again)', when: 'fence', footer: 'fence first', pinned: true },
+  { command: 'fenceFirst', keys: ['Ctrl-F'], description: 'fence the old primary first: stop its server, then promote (plans again)', when: 'fence', footer: 'fence first', pinned: true },
+  { command: 'resumeReplayFirst', keys: ['Ctrl-R'], description: "resume the target's paused WAL replay first, then promote (plans again)", when: 'resume', footer: 'resume replay', pinned: true },
 ];
 
 /** Every binding the router answers: the help overlay's table, then the modal's own. */
@@ -139,6 +146,7 @@ const ALL_BINDINGS: readonly KeyBinding[] = [...KEY_TABLE, ...MODAL_KEY_TABLE];
 export const WHEN_LABEL: Record<KeyContextName, string> = {
   confirm: 'asked to stop a job',
   fence: 'old primary may run',
+  resume: 'replay paused',
   typeConfirm: 'confirming a plan',
   offer: 'failover refused',
   modal: 'a plan shown',
@@ -193,6 +201,8 @@ export interface KeyContext {
   operation?: 'typing' | 'offer' | 'info';
   /** The confirmation being typed is for a plan that offers to fence the old primary first (Ctrl-F). */
   fenceOffer?: boolean;
+  /** The modal shows a failover refused only because WAL replay is paused on the target (Ctrl-R resumes it first). */
+  resumeReplayOffer?: boolean;
 }
 
 export const MAIN_SCREEN: KeyContext = { overlay: 'none', focus: 'nodes' };
@@ -214,6 +224,7 @@ export function keyContextOf(
     searchShown: state.logSearchQuery !== '',
     operation: operationModalMode(state.operation),
     ...(operationOffersFence(state.operation) ? { fenceOffer: true } : {}),
+    ...(operationOffersResumeReplay(state.operation) ? { resumeReplayOffer: true } : {}),
   };
 }
 
@@ -224,8 +235,9 @@ export function activeLayers(context: KeyContext): KeyContextName[] {
   // The modal has every key (below the minimum size it is hidden, like the search input, and q quits).
   if (context.operation && !context.tooSmall) {
     if (context.operation === 'typing') return context.fenceOffer ? ['fence', 'typeConfirm', 'modal'] : ['typeConfirm', 'modal'];
-    if (context.operation === 'offer') return ['offer', 'modal'];
-    return ['modal'];
+    const resume: KeyContextName[] = context.resumeReplayOffer ? ['resume'] : [];
+    if (context.operation === 'offer') return [...resume, 'offer', 'modal'];
+    return [...resume, 'modal'];
   }
   const running: KeyContextName[] = context.jobRunning ? ['running'] : [];
   if (context.overlay !== 'none') return ['overlay', ...running, 'always'];
@@ -276,6 +288,7 @@ export function commandFor(press: KeyPress, context: KeyContext = MAIN_SCREEN): 
 export function keyMatches(key: string, press: KeyPress): boolean {
   if (key === 'Ctrl-C') return Boolean(press.ctrl) && press.input === 'c';
   if (key === 'Ctrl-F') return Boolean(press.ctrl) && press.input === 'f';
+  if (key === 'Ctrl-R') return Boolean(press.ctrl) && press.input === 'r';
   // Escape arrives with meta set (ink reports a lone ESC as meta+escape).
   if (key === 'Esc') return Boolean(press.escape) && !press.ctrl;
   if (press.ctrl || press.meta) return false;

@@ -23,6 +23,19 @@ export interface OperationPlan {
    * with the fence). Absent or empty: no offer (or the plan fences already).
    */
   fenceOffer?: string[];
+  /**
+   * Refused only because WAL replay is paused on the target (and resuming it
+   * was not chosen): Ctrl-R plans it again with the resume step first.
+   */
+  resumeReplayOffer: boolean;
+}
+
+/** What the DBA accepted in the modal before the plan was made again. */
+export interface OperationChoices {
+  /** Ctrl-F: stop a still-running old primary first (failover --fence). */
+  fence?: boolean;
+  /** Ctrl-R: resume a paused WAL replay on the target first (failover --resume-replay). */
+  resumeReplay?: boolean;
 }
 
 /** A runbook the DBA asked for on a node, from planning to its end. */
@@ -31,6 +44,8 @@ export interface Operation {
   id: number;
   kind: OperationKind;
   target: string;
+  /** What the DBA chose in the modal (fence, resume replay); the plan is made with them. Empty when asked from the grid. */
+  choices: OperationChoices;
   phase: OperationPhase;
   plan?: OperationPlan;
   /** What the DBA typed into the confirmation so far. */
@@ -52,7 +67,7 @@ export interface OperationOutcome {
 }
 
 /** The render-friendly copy of a runbook's plan the store keeps. */
-export function operationPlanOf(plan: Plan & { fenceOffer?: readonly string[] }): OperationPlan {
+export function operationPlanOf(plan: Plan & { fenceOffer?: readonly string[]; resumeReplayOffer?: boolean }): OperationPlan {
   return {
     title: plan.title,
     target: plan.target,
@@ -64,6 +79,7 @@ export function operationPlanOf(plan: Plan & { fenceOffer?: readonly string[] })
     confirmWord: plan.confirmWord,
     offersSwitchover: plan.checks.some((check) => check.status === 'fail' && check.label.includes('split-brain')),
     ...(plan.fenceOffer && plan.fenceOffer.length > 0 ? { fenceOffer: [...plan.fenceOffer] } : {}),
+    resumeReplayOffer: plan.resumeReplayOffer === true,
   };
 }
 
@@ -87,7 +103,7 @@ export function operationModalMode(operation: Operation | null): 'typing' | 'off
 /**
  * The nodes a failover plan being confirmed offers to fence first (stop
  * their server through their host's runner); empty: no offer. Ctrl-F (the
- * modal's fence binding) asks for the same failover again, planned with the fence.
+ * modal's fence binding) plans the same failover again with the fence chosen.
  */
 export function fenceOfferOf(operation: Operation | null): string[] {
   if (!operation || operation.kind !== 'failover' || operation.phase !== 'confirm' || !operation.plan || operation.plan.blocked) return [];
@@ -96,6 +112,14 @@ export function fenceOfferOf(operation: Operation | null): string[] {
 
 export function operationOffersFence(operation: Operation | null): boolean {
   return fenceOfferOf(operation).length > 0;
+}
+
+/**
+ * A refused failover that offers to resume the target's paused WAL replay
+ * first: Ctrl-R (the modal's resume binding) plans it again with resumeReplay chosen.
+ */
+export function operationOffersResumeReplay(operation: Operation | null): boolean {
+  return Boolean(operation && operation.kind === 'failover' && operation.phase === 'confirm' && operation.plan?.blocked && operation.plan.resumeReplayOffer && !operation.choices.resumeReplay);
 }
 
 /** The operation whose steps run now, if any. */

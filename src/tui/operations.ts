@@ -7,16 +7,18 @@ import { prepareSwitchover } from '../services/runbooks/switchover/prepareSwitch
 import type { Plan } from '../services/runbooks/plan.js';
 import { createNodeRunners } from '../services/runner/nodeRunners.js';
 import type { CockpitStore } from '../state/createCockpitStore.js';
-import type { OperationKind } from '../state/operation.js';
-import { operationOffersFence, operationPlanOf } from '../state/operation.js';
+import type { OperationChoices, OperationKind } from '../state/operation.js';
+import { operationPlanOf } from '../state/operation.js';
 
 /** A runbook's plan as its preparer returns it; `run`, if any, is filled in by the steps (failover: run.needsRebuild). */
 export type RunbookPlan = Plan & { run?: unknown };
 
-/** What the DBA accepted in the modal before the plan was made again: fence (Ctrl-F) stops a still-running old primary first. */
-export interface PrepareChoices {
-  fence?: boolean;
-}
+/**
+ * What the DBA accepted in the modal before the plan was made again (the
+ * operation's choices): fence (Ctrl-F) stops a still-running old primary
+ * first, resumeReplay (Ctrl-R) resumes the target's paused WAL replay first.
+ */
+export type PrepareChoices = OperationChoices;
 
 /** Builds a runbook's plan for a target node: one look at the cluster, no change. */
 export type PreparePlan = (config: CockpitConfig, target: string, choices?: PrepareChoices) => Promise<RunbookPlan>;
@@ -29,7 +31,8 @@ export interface OperationsOptions {
 }
 
 export const DEFAULT_PREPARERS: Partial<Record<OperationKind, PreparePlan>> = {
-  failover: (config, target, choices) => prepareFailover(config, target, choices?.fence ? { fence: true } : {}),
+  failover: (config, target, choices) =>
+    prepareFailover(config, target, { ...(choices?.fence ? { fence: true } : {}), ...(choices?.resumeReplay ? { resumeReplay: true } : {}) }),
   switchover: (config, target) => prepareSwitchover(config, target),
 };
 
@@ -116,10 +119,8 @@ export function bindOperationsToStore(store: CockpitStore, config: CockpitConfig
     if (previous.operation && previous.operation.id !== operation?.id && previous.operation.phase !== 'running') plans.delete(previous.operation.id);
     if (!operation) return;
     if (operation.phase === 'planning' && previous.operation?.id !== operation.id) {
-      // The same failover asked again straight from a plan that offered to fence its old primary:
-      // only the modal's fence key (Ctrl-F) does that (p does not reach the grid while the modal is open).
-      const fence = operation.kind === 'failover' && previous.operation?.target === operation.target && operationOffersFence(previous.operation);
-      track(prepare(operation.id, operation.kind, operation.target, fence ? { fence: true } : {}));
+      // Planned with what the DBA chose in the modal (Ctrl-F: fence, Ctrl-R: resume replay); none from the grid.
+      track(prepare(operation.id, operation.kind, operation.target, { ...operation.choices }));
     } else if (operation.phase === 'running' && previous.operation?.phase !== 'running') {
       const plan = plans.get(operation.id);
       if (plan) track(execute(operation.id, plan));

@@ -1,5 +1,5 @@
 import type { Operation, OperationPlan } from '../state/operation.js';
-import { fenceOfferOf, operationVerb } from '../state/operation.js';
+import { fenceOfferOf, operationOffersResumeReplay, operationVerb } from '../state/operation.js';
 
 /** One line of the operation modal, as data: the component draws it, a test can read it. */
 export interface ModalRow {
@@ -36,6 +36,7 @@ export function promptRows(operation: Operation): ModalRow[] {
     return [
       ...plan.blockedReasons.map((reason): ModalRow => ({ text: `✗ refused, nothing was changed: ${reason}`, tone: 'fail' })),
       ...(plan.offersSwitchover && operation.kind === 'failover' ? [{ text: 'switch over instead: press s', tone: 'heading' } as const] : []),
+      ...(operationOffersResumeReplay(operation) ? [{ text: `replay is paused on ${operation.target}: press Ctrl-R to resume it first (plans again)`, tone: 'heading' } as const] : []),
       { text: 'Esc closes' },
     ];
   }

@@ -1,6 +1,6 @@
 import type { CockpitState } from '../state/createCockpitStore.js';
 import type { Command } from '../state/keyTable.js';
-import { operationModalMode, operationOffersFence, runningOperation } from '../state/operation.js';
+import { operationModalMode, operationOffersFence, operationOffersResumeReplay, runningOperation } from '../state/operation.js';
 import { runningJob } from '../state/runningJob.js';
 import { findLogMatch } from './logSearch.js';
 
@@ -131,14 +131,20 @@ export function runCommand(command: Command, input: string, state: CockpitState,
       return;
     case 'failover':
     case 'switchover': {
-      // From a refused failover's modal (s: switch over instead), or a failover plan that offers to
-      // fence its old primary (Ctrl-F: the same failover, planned again with the fence; the glue
-      // sees it come from the offer), to the node it was about.
-      const fromModal = state.operation && (operationModalMode(state.operation) === 'offer' || operationOffersFence(state.operation));
+      // From a refused failover's modal (s: switch over instead), to the node it was about.
+      const fromModal = state.operation && operationModalMode(state.operation) === 'offer';
       const target = fromModal ? state.operation!.target : state.nodes[state.selectedNode]?.name;
       if (target) state.requestOperation(command, target);
       return;
     }
+    case 'fenceFirst':
+      // The same failover planned again with the fence chosen (the plan offered it).
+      if (operationOffersFence(state.operation)) state.replanOperation({ fence: true });
+      return;
+    case 'resumeReplayFirst':
+      // The same failover planned again with resuming the paused replay chosen (the refusal offered it).
+      if (operationOffersResumeReplay(state.operation)) state.replanOperation({ resumeReplay: true });
+      return;
     case 'confirmOperation':
       // Only an exact match starts it (the store checks again); anything else leaves the modal as it is.
       state.confirmOperation();

@@ -131,6 +131,27 @@ describe('planFailover', () => {
     expect(accepted.steps[0]?.detail).toBe('select pg_wal_replay_resume()');
   });
 
+  it('offers to resume a paused replay only when that is the one refusal and resuming was not chosen', () => {
+    const nodes = primaryDead();
+    nodes[1] = withServer(nodes[1]!, { replayPaused: true, replayGapBytes: 4096 });
+    const refused = planFailover(config, facts(nodes), 'pg2');
+    expect(refused).toMatchObject({ blocked: true, resumeReplayOffer: true });
+    expect(refused.checks.filter((check) => check.status === 'fail').map((check) => check.label)).toEqual(['WAL replay is not paused']);
+    // Chosen: planned with the resume step, nothing left to offer.
+    expect(planFailover(config, facts(nodes), 'pg2', { resumeReplay: true })).toMatchObject({ blocked: false, resumeReplayOffer: false });
+    // Not paused, or refused for something else as well: no offer (resuming would not make it plannable).
+    expect(planFailover(config, facts(primaryDead()), 'pg2').resumeReplayOffer).toBe(false);
+    const crowded = [...nodes];
+    crowded[1] = withServer(crowded[1]!, { settings: { max_wal_senders: '0', max_replication_slots: '1' } });
+    const twice = planFailover(config, facts(crowded), 'pg2');
+    expect(twice.blocked).toBe(true);
+    expect(twice.blockedReasons.join('\n')).toMatch(/replay is paused on pg2/);
+    expect(twice.resumeReplayOffer).toBe(false);
+    // Refused before replay is looked at (split brain, unknown node): no offer.
+    expect(planFailover(config, facts(healthyCluster()), 'pg2').resumeReplayOffer).toBe(false);
+    expect(planFailover(config, facts(nodes), 'pg9').resumeReplayOffer).toBe(false);
+  });
+
   it('refuses a down target and one without room for the other standbys', () => {
     const nodes = primaryDead();
     expect(planFailover(config, facts([nodes[0]!, down('pg2'), nodes[2]!]), 'pg2').blockedReasons[0]).toMatch(/pg2 is down/);

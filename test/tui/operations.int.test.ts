@@ -67,3 +67,64 @@ describe('the operations glue on a real cluster', () => {
     expect(await readFile(journalFile, 'utf8')).toContain('failover: promote pg2 to primary');
   });
 });
+
+describe('the operations glue on a real cluster: a paused replay on the target', () => {
+  let cluster: TestCluster;
+  let stopGlue: (() => Promise<void>) | undefined;
+
+  beforeAll(async () => {
+    cluster = await startTestCluster(2);
+  });
+  afterAll(async () => {
+    await stopGlue?.();
+    await cluster?.destroy();
+  });
+
+  it('refuses the failover with the offer to resume it; planned again with resumeReplay chosen, it resumes replay first and promotes pg2', async () => {
+    await cluster.query('pg2', 'select pg_wal_replay_pause()');
+    await waitFor(async () => (await cluster.query('pg2', 'select pg_is_wal_replay_paused() as p'))[0]?.p === true, 'replay paused on pg2');
+    await pgCtlStop({ pgBinDir: cluster.pgBinDir, dataDir: cluster.node('pg1').dataDir ?? '', runner: localRunner(cluster.osUser) }, 'fast');
+    await waitFor(
+      async () => (await cluster.query('pg2', "select 1 from pg_stat_wal_receiver where status = 'streaming'")).length === 0,
+      'pg2 no longer streaming from the stopped pg1',
+    );
+
+    const store = createCockpitStore(cluster.config);
+    const journalFile = path.join(await mkdtemp(path.join(os.tmpdir(), 'pgcockpit-audit-')), 'audit.jsonl');
+    stopGlue = bindOperationsToStore(store, cluster.config, { audit: new AuditJournal({ file: journalFile }) });
+
+    store.getState().requestOperation('failover', 'pg2');
+    await waitFor(() => store.getState().operation?.phase !== 'planning', 'the failover plan', 30_000);
+    const refused = store.getState().operation!;
+    expect(refused.phase, refused.error).toBe('confirm');
+    expect(refused.choices).toEqual({});
+    expect(refused.plan).toMatchObject({ blocked: true, resumeReplayOffer: true, offersSwitchover: false, steps: [] });
+    expect(refused.plan!.checks.find((check) => check.label === 'WAL replay is not paused')).toMatchObject({ status: 'fail' });
+    // Refused: the name confirms nothing.
+    store.getState().typeConfirmation('pg2');
+    store.getState().confirmOperation();
+    expect(store.getState().operation?.phase).toBe('confirm');
+
+    // Ctrl-R in the modal.
+    store.getState().replanOperation({ resumeReplay: true });
+    expect(store.getState().operation).toMatchObject({ id: refused.id + 1, phase: 'planning', typed: '', choices: { resumeReplay: true } });
+    await waitFor(() => store.getState().operation?.phase !== 'planning', 'the failover plan with the resume', 30_000);
+    const planned = store.getState().operation!;
+    expect(planned.phase, planned.error).toBe('confirm');
+    expect(planned.plan).toMatchObject({ blocked: false, resumeReplayOffer: false, confirmWord: 'pg2' });
+    expect(planned.plan!.checks.find((check) => check.label === 'WAL replay is not paused')).toMatchObject({ status: 'warn' });
+    expect(planned.plan!.steps[0]?.detail).toBe('select pg_wal_replay_resume()');
+
+    store.getState().typeConfirmation('pg2');
+    store.getState().confirmOperation();
+    expect(store.getState().operation?.phase).toBe('running');
+    await waitFor(() => ['done', 'failed'].includes(store.getState().operation?.phase ?? ''), 'the failover to end', 90_000, 50);
+
+    const log = store.getState().log.map((line) => line.text).join('\n');
+    expect(store.getState().operation, log).toMatchObject({ phase: 'done' });
+    expect((await cluster.query('pg2', 'select pg_is_in_recovery() as r'))[0]?.r).toBe(false);
+    const journal = await readFile(journalFile, 'utf8');
+    expect(journal).toContain('failover: promote pg2 to primary (refused)');
+    expect(journal).toContain('pg_wal_replay_resume()');
+  });
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Command, KeyContext, KeyPress } from '../../src/state/keyTable.js';
-import { activeBindings, activeLayers, bindingFor, commandFor, KEY_TABLE, keyMatches } from '../../src/state/keyTable.js';
+import { activeBindings, activeLayers, bindingFor, commandFor, KEY_TABLE, keyMatches, MODAL_KEY_TABLE } from '../../src/state/keyTable.js';
 
 /** Every member of the Command union: the compiler rejects a missing or an extra one. */
 const ALL_COMMANDS: Record<Command, true> = {
@@ -34,6 +34,8 @@ const ALL_COMMANDS: Record<Command, true> = {
   failover: true,
   switchover: true,
   confirmOperation: true,
+  fenceFirst: true,
+  resumeReplayFirst: true,
   cancelOperation: true,
 };
 
@@ -62,6 +64,8 @@ const CONTEXTS: Record<string, KeyContext> = {
   'plan: typing the name': { overlay: 'none', focus: 'nodes', operation: 'typing' },
   'plan: failover refused, switchover offered': { overlay: 'none', focus: 'nodes', operation: 'offer' },
   'plan: planning or refused': { overlay: 'none', focus: 'log', operation: 'info' },
+  'plan: typing the name, fence offered': { overlay: 'none', focus: 'nodes', operation: 'typing', fenceOffer: true },
+  'plan: failover refused, resuming the paused replay offered': { overlay: 'none', focus: 'nodes', operation: 'info', resumeReplayOffer: true },
   'plan: typing the name, a job running': { overlay: 'none', focus: 'log', jobRunning: true, operation: 'typing' },
   'plan: typing the name, too small': { overlay: 'none', focus: 'nodes', tooSmall: true, operation: 'typing' },
   'operation running, nodes focused': { overlay: 'none', focus: 'nodes', jobRunning: true },
@@ -105,12 +109,13 @@ function pressesFor(key: string): KeyPress[] {
 }
 
 describe('KEY_TABLE', () => {
-  it('lists every command, at most once a layer, with keys and a description', () => {
-    const commands = KEY_TABLE.map((binding) => binding.command);
+  it("lists every command (with the modal's own), at most once a layer, with keys and a description", () => {
+    const table = [...KEY_TABLE, ...MODAL_KEY_TABLE];
+    const commands = table.map((binding) => binding.command);
     expect([...new Set(commands)].sort()).toEqual(Object.keys(ALL_COMMANDS).sort());
-    const rows = KEY_TABLE.map((binding) => `${binding.command} ${binding.when}`);
+    const rows = table.map((binding) => `${binding.command} ${binding.when}`);
     expect(new Set(rows).size).toBe(rows.length);
-    for (const binding of KEY_TABLE) {
+    for (const binding of table) {
       expect(binding.keys.length, binding.command).toBeGreaterThan(0);
       expect(binding.description.trim(), binding.command).not.toBe('');
     }
@@ -300,6 +305,26 @@ describe('the operation modal', () => {
     const info = CONTEXTS['plan: planning or refused']!;
     expect(activeBindings(info).map((binding) => binding.command)).toEqual(['cancelOperation']);
     expect(commandFor({ input: 's' }, info)).toBeUndefined();
+  });
+
+  it('the modal offers: Ctrl-F fences first while the name is typed, Ctrl-R resumes the paused replay of a refused failover; each only where offered', () => {
+    const CTRL_F: KeyPress = { input: 'f', ctrl: true };
+    const CTRL_R: KeyPress = { input: 'r', ctrl: true };
+    const fence = CONTEXTS['plan: typing the name, fence offered']!;
+    expect(activeBindings(fence).map((binding) => binding.command)).toEqual(['confirmOperation', 'cancelOperation', 'fenceFirst']);
+    expect(commandFor(CTRL_F, fence)).toBe('fenceFirst');
+    expect(commandFor({ input: 'f' }, fence)).toBeUndefined();
+    expect(commandFor(CTRL_R, fence)).toBeUndefined();
+    const resume = CONTEXTS['plan: failover refused, resuming the paused replay offered']!;
+    expect(activeBindings(resume).map((binding) => binding.command)).toEqual(['cancelOperation', 'resumeReplayFirst']);
+    expect(commandFor(CTRL_R, resume)).toBe('resumeReplayFirst');
+    expect(commandFor({ input: 'r' }, resume)).toBeUndefined();
+    expect(commandFor({ input: 'R' }, resume)).toBeUndefined();
+    expect(commandFor(CTRL_F, resume)).toBeUndefined();
+    for (const name of ['plan: typing the name', 'plan: planning or refused', 'plan: failover refused, switchover offered', 'nodes focused']) {
+      expect(commandFor(CTRL_R, CONTEXTS[name]!), name).toBeUndefined();
+      expect(commandFor(CTRL_F, CONTEXTS[name]!), name).toBeUndefined();
+    }
   });
 
   it('a running operation counts as a running job: q and Ctrl-C do not quit', () => {

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OperationPlan } from '../../src/state/operation.js';
-import { operationOffersFence } from '../../src/state/operation.js';
 import { createCockpitStore } from '../../src/state/createCockpitStore.js';
 import { bindOperationsToStore } from '../../src/tui/operations.js';
 import type { CockpitStore } from '../../src/state/createCockpitStore.js';
@@ -35,6 +34,7 @@ function failoverPlan(overrides: Partial<OperationPlan> = {}): OperationPlan {
     warnings: ['pg1 is unreachable from here (connection refused); it may still be alive and accept writes elsewhere'],
     confirmWord: 'pg2',
     offersSwitchover: false,
+    resumeReplayOffer: false,
     ...overrides,
   };
 }
@@ -209,7 +209,7 @@ describe('the fence offer (the old primary still runs on its host but does not a
     fenceOffer: ['pg1'],
   };
 
-  it('shows the offer with its key in the modal; letters stay text; Ctrl-F plans the same failover again, and the glue plans it with the fence', async () => {
+  it('shows the offer with its key in the modal; letters stay text; Ctrl-F plans the same failover again with the fence chosen', async () => {
     const { store, press, plainFrame } = await failoverModal(failoverPlan(FENCE_OFFER));
     const frame = plainFrame();
     expect(frame).toContain("⚠ pg1's server still runs on its host but does not answer here");
@@ -223,16 +223,18 @@ describe('the fence offer (the old primary still runs on its host but does not a
     await press(KEY.backspace);
 
     const before = store.getState().operation!.id;
-    const previous = store.getState().operation!;
     await press('\x06');
     await waitForFrame(() => String(store.getState().operation?.id), (id) => id === String(before + 1));
-    expect(store.getState().operation).toMatchObject({ kind: 'failover', target: 'pg2', phase: 'planning' });
+    expect(store.getState().operation).toMatchObject({ kind: 'failover', target: 'pg2', phase: 'planning', typed: '', choices: { fence: true } });
+    expect(store.getState().operation?.choices.resumeReplay).toBeUndefined();
+    expect(store.getState().operation?.plan).toBeUndefined();
     await waitForFrame(plainFrame, (text) => text.includes('planning the failover of pg2'));
-    // What the glue reads from that transition: the previous operation offered the fence.
-    expect(operationOffersFence(previous)).toBe(true);
+    // A late plan for the old request is dropped.
+    store.getState().setOperationPlan(before, failoverPlan(FENCE_OFFER));
+    expect(store.getState().operation).toMatchObject({ id: before + 1, phase: 'planning' });
   });
 
-  it('the glue plans again with fence only when the request comes from the offer', async () => {
+  it('the glue plans with the operation\'s choices: fence only once it was chosen', async () => {
     const store = createCockpitStore({ cluster: 'test', nodes: [] });
     const asked: Array<{ target: string; fence: boolean }> = [];
     const stop = bindOperationsToStore(store, { cluster: 'test', nodes: [] } as never, {
@@ -248,8 +250,9 @@ describe('the fence offer (the old primary still runs on its host but does not a
       store.getState().requestOperation('failover', 'pg2');
       await waitForFrame(() => store.getState().operation?.phase, (value) => value === 'confirm');
       expect(store.getState().operation?.plan?.fenceOffer).toEqual(['pg1']);
-      // Ctrl-F in the modal: the same failover asked again from the offer.
-      store.getState().requestOperation('failover', 'pg2');
+      // Ctrl-F in the modal: the same failover planned again with the fence chosen.
+      store.getState().replanOperation({ fence: true });
+      expect(store.getState().operation?.choices).toEqual({ fence: true });
       await waitForFrame(() => String(asked.length), (count) => count === '2');
       await waitForFrame(() => store.getState().operation?.phase, (value) => value === 'confirm');
       expect(store.getState().operation?.plan?.fenceOffer).toBeUndefined();
@@ -260,8 +263,99 @@ describe('the fence offer (the old primary still runs on its host but does not a
       // Cancelled and asked afresh (p on the grid): no fence.
       store.getState().cancelOperation();
       store.getState().requestOperation('failover', 'pg2');
+      expect(store.getState().operation?.choices).toEqual({});
       await waitForFrame(() => String(asked.length), (count) => count === '3');
       expect(asked[2]).toEqual({ target: 'pg2', fence: false });
+      // The same target asked again straight from a plan that offered the fence, without Ctrl-F: no fence (no implicit choice).
+      await waitForFrame(() => store.getState().operation?.phase, (value) => value === 'confirm');
+      expect(store.getState().operation?.plan?.fenceOffer).toEqual(['pg1']);
+      store.getState().requestOperation('failover', 'pg2');
+      await waitForFrame(() => String(asked.length), (count) => count === '4');
+      expect(asked[3]).toEqual({ target: 'pg2', fence: false });
+    } finally {
+      await stop();
+    }
+  });
+});
+
+describe('the resume-replay offer (a failover refused only because WAL replay is paused on the target)', () => {
+  const PAUSED: Partial<OperationPlan> = {
+    checks: [
+      { label: 'pg2 is a reachable standby', status: 'ok', observed: 'standby on timeline 1, PostgreSQL 16.4' },
+      {
+        label: 'WAL replay is not paused',
+        status: 'fail',
+        observed: 'replay is paused on pg2 with 0 B received but not applied',
+        fix: 'resume it first: pass --resume-replay (select pg_wal_replay_resume())',
+      },
+    ],
+    steps: [],
+    blocked: true,
+    blockedReasons: ['WAL replay is not paused: replay is paused on pg2 with 0 B received but not applied'],
+    warnings: [],
+    resumeReplayOffer: true,
+  };
+
+  it('shows the refusal with the offer and its key; letters and Enter do nothing; Ctrl-R plans the same failover again with resumeReplay chosen', async () => {
+    const { store, press, plainFrame } = await failoverModal(failoverPlan(PAUSED));
+    const frame = plainFrame();
+    expect(frame).toContain('✗ refused, nothing was changed: WAL replay is not paused: replay is paused on pg2');
+    expect(frame).toContain('replay is paused on pg2: press Ctrl-R to resume it first (plans again)');
+    expect(frame).not.toContain('type pg2 to');
+    expect(frame).not.toContain('switch over instead');
+    expect(frame.split('\n').at(-1)).toMatch(/Esc\s+cancel/);
+
+    await press('r', 'R', 'p', 'g', '2', KEY.enter, '\x06');
+    expect(store.getState().operation).toMatchObject({ phase: 'confirm', typed: '', choices: {} });
+
+    const before = store.getState().operation!.id;
+    await press('\x12');
+    await waitForFrame(() => String(store.getState().operation?.id), (id) => id === String(before + 1));
+    expect(store.getState().operation).toMatchObject({ kind: 'failover', target: 'pg2', phase: 'planning', typed: '', choices: { resumeReplay: true } });
+    expect(store.getState().operation?.choices.fence).toBeUndefined();
+    expect(store.getState().operation?.plan).toBeUndefined();
+    await waitForFrame(plainFrame, (text) => text.includes('planning the failover of pg2'));
+    // A late plan for the old request is dropped.
+    store.getState().setOperationPlan(before, failoverPlan(PAUSED));
+    expect(store.getState().operation).toMatchObject({ id: before + 1, phase: 'planning' });
+  });
+
+  it('a refusal without the offer (another check failed too, or a switchover) does not take Ctrl-R', async () => {
+    const { store, press, plainFrame } = await failoverModal(failoverPlan({ ...PAUSED, resumeReplayOffer: false }));
+    expect(plainFrame()).not.toContain('press Ctrl-R');
+    const before = store.getState().operation!.id;
+    await press('\x12');
+    expect(store.getState().operation).toMatchObject({ id: before, phase: 'confirm', choices: {} });
+  });
+
+  it('Ctrl-R after Ctrl-F keeps the fence: the choices merge, and the glue plans with both', async () => {
+    const store = createCockpitStore({ cluster: 'test', nodes: [] });
+    const asked: Array<{ fence: boolean; resumeReplay: boolean }> = [];
+    const stop = bindOperationsToStore(store, { cluster: 'test', nodes: [] } as never, {
+      audit: { recordPlan: async () => undefined } as never,
+      preparers: {
+        failover: async (_config, _target, choices) => {
+          asked.push({ fence: choices?.fence === true, resumeReplay: choices?.resumeReplay === true });
+          return { ...failoverPlan(choices?.resumeReplay ? { fenceOffer: ['pg1'] } : PAUSED), steps: [] };
+        },
+      },
+    });
+    try {
+      store.getState().requestOperation('failover', 'pg2');
+      await waitForFrame(() => store.getState().operation?.phase, (value) => value === 'confirm');
+      expect(store.getState().operation?.plan?.resumeReplayOffer).toBe(true);
+      store.getState().replanOperation({ resumeReplay: true });
+      await waitForFrame(() => String(asked.length), (count) => count === '2');
+      await waitForFrame(() => store.getState().operation?.phase, (value) => value === 'confirm');
+      expect(store.getState().operation?.plan).toMatchObject({ blocked: false, resumeReplayOffer: false, fenceOffer: ['pg1'] });
+      store.getState().replanOperation({ fence: true });
+      expect(store.getState().operation?.choices).toEqual({ resumeReplay: true, fence: true });
+      await waitForFrame(() => String(asked.length), (count) => count === '3');
+      expect(asked).toEqual([
+        { fence: false, resumeReplay: false },
+        { fence: false, resumeReplay: true },
+        { fence: true, resumeReplay: true },
+      ]);
     } finally {
       await stop();
     }

@@ -41,6 +41,8 @@ export interface FailoverPlan extends Plan {
   targetReceivedLsn: string | null;
   /** Nodes whose server still runs on their host but does not answer here, not fenced by this plan: planning again with fence stops them first. */
   fenceOffer: string[];
+  /** Refused only because WAL replay is paused on the target and resumeReplay was not chosen: planning again with resumeReplay resumes it first. */
+  resumeReplayOffer: boolean;
 }
 
 /**
@@ -57,11 +59,14 @@ export function planFailover(config: CockpitConfig, facts: FailoverFacts, target
   const checks: PreflightCheck[] = [];
   const warnings: string[] = [];
   const fenceOffer: string[] = [];
+  /** The refusal a paused replay makes (resumeReplay not chosen): the only one, and the plan offers to resume it. */
+  let pausedRefusal: PreflightCheck | undefined;
   const base = { title: `failover: promote ${targetName} to primary`, target: targetName, confirmWord: targetName, run };
   const finish = (steps: PlanStep[], extra: Pick<FailoverPlan, 'oldPrimary' | 'lastKnownPrimaryLsn' | 'targetReceivedLsn'>): FailoverPlan => {
     const blockedReasons = failedChecks(checks);
     const blocked = blockedReasons.length > 0;
-    return { ...base, checks, steps: blocked ? [] : steps, blocked, blockedReasons, warnings, fenceOffer: blocked ? [] : fenceOffer, ...extra };
+    const resumeReplayOffer = blocked && pausedRefusal !== undefined && checks.every((check) => check.status !== 'fail' || check === pausedRefusal);
+    return { ...base, checks, steps: blocked ? [] : steps, blocked, blockedReasons, warnings, fenceOffer: blocked ? [] : fenceOffer, resumeReplayOffer, ...extra };
   };
   const none = { oldPrimary: null, lastKnownPrimaryLsn: null, targetReceivedLsn: null };
 
@@ -113,12 +118,13 @@ export function planFailover(config: CockpitConfig, facts: FailoverFacts, target
       checks.push({ label: 'WAL replay is not paused', status: 'warn', observed: 'paused; it is resumed first (--resume-replay)' });
       steps.push(resumeReplayStep(target));
     } else {
-      checks.push({
+      pausedRefusal = {
         label: 'WAL replay is not paused',
         status: 'fail',
         observed: `replay is paused on ${target.name} with ${formatBytes(server.replayGapBytes ?? 0)} received but not applied`,
         fix: 'resume it first: pass --resume-replay (select pg_wal_replay_resume())',
-      });
+      };
+      checks.push(pausedRefusal);
     }
   } else {
     checks.push({ label: 'WAL replay is not paused', status: 'ok', observed: 'replaying' });
