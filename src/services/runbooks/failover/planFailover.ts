@@ -8,6 +8,7 @@ import type { Plan, PlanStep, PreflightCheck } from '../plan.js';
 import { failedChecks } from '../plan.js';
 import type { FailoverFacts } from './failoverFacts.js';
 import type { FailoverRun } from './failoverSteps.js';
+import { unknownNodeCheck } from '../unknownNodeCheck.js';
 import {
   catchUpStep,
   checkpointStep,
@@ -72,12 +73,7 @@ export function planFailover(config: CockpitConfig, facts: FailoverFacts, target
 
   const target = config.nodes.find((node) => node.name === targetName);
   if (!target) {
-    checks.push({
-      label: `${targetName} is a configured node`,
-      status: 'fail',
-      observed: `no node named "${targetName}" (nodes: ${config.nodes.map((node) => node.name).join(', ')})`,
-      fix: 'name one of the configured nodes',
-    });
+    checks.push(unknownNodeCheck(config, targetName));
     return finish([], none);
   }
   const snapshots = new Map(facts.view.nodes.map((node) => [node.name, node]));

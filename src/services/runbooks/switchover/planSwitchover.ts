@@ -11,6 +11,7 @@ import { failedChecks } from '../plan.js';
 import { formatCommand, serviceCommand } from '../serviceControl.js';
 import type { SwitchoverRun } from './switchoverSteps.js';
 import { dropStaleSlotsStep, readShutdownCheckpointStep, rejoinOldPrimaryStep, stopStep, waitForReplayStep } from './switchoverSteps.js';
+import { unknownNodeCheck } from '../unknownNodeCheck.js';
 
 export interface SwitchoverOptions {
   /** Most WAL (bytes) any standby may lag behind the primary at plan time (default 16 MiB). */
@@ -73,12 +74,7 @@ export function planSwitchover(config: CockpitConfig, facts: FailoverFacts, targ
 
   const target = config.nodes.find((node) => node.name === targetName);
   if (!target) {
-    checks.push({
-      label: `${targetName} is a configured node`,
-      status: 'fail',
-      observed: `no node named "${targetName}" (nodes: ${config.nodes.map((node) => node.name).join(', ')})`,
-      fix: 'name one of the configured nodes',
-    });
+    checks.push(unknownNodeCheck(config, targetName));
     return finish([], null);
   }
   const snap = snapshots.get(target.name);
