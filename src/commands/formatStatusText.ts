@@ -1,14 +1,12 @@
 import type { ClusterView, StandbyLink } from '../services/cluster/clusterView.js';
 import { formatBytes } from '../services/cluster/formatBytes.js';
 import { formatDuration } from '../services/cluster/formatDuration.js';
-import { healthExitCode } from '../services/cluster/healthExitCode.js';
+import { healthExitCode, healthWord } from '../services/cluster/healthExitCode.js';
 import type { NodeSnapshot } from '../services/cluster/nodeSnapshot.js';
-
-const HEALTH = ['OK', 'WARNING', 'CRITICAL', 'UNKNOWN'] as const;
 
 /** `pgcockpit status` for a person: one line per node, then the alerts. */
 export function formatStatusText(cluster: string, view: ClusterView): string {
-  const health = HEALTH[healthExitCode(view)] ?? 'UNKNOWN';
+  const health = healthWord(healthExitCode(view)).toUpperCase();
   const rows = view.nodes.map((node) => {
     const link = view.links.find((candidate) => candidate.standby === node.name);
     return [node.name, roleWord(node), `${node.host}:${node.port}`, timeline(node), lsn(node), lag(link), notes(node, link)];

@@ -1,7 +1,5 @@
 import type { ClusterView } from '../services/cluster/clusterView.js';
-import { healthExitCode } from '../services/cluster/healthExitCode.js';
-
-const HEALTH = ['ok', 'warning', 'critical', 'unknown'] as const;
+import { healthExitCode, healthWord } from '../services/cluster/healthExitCode.js';
 
 /** The machine-readable status: the same numbers the panes show, with a health word and exit code. */
 export function statusJson(cluster: string, view: ClusterView) {
@@ -9,7 +7,7 @@ export function statusJson(cluster: string, view: ClusterView) {
   return {
     cluster,
     at: new Date(view.at).toISOString(),
-    health: HEALTH[exitCode] ?? 'unknown',
+    health: healthWord(exitCode),
     exitCode,
     nodes: view.nodes,
     links: view.links,

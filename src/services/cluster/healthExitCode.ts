@@ -18,3 +18,10 @@ export function healthExitCode(view: ClusterView): HealthExitCode {
   if (view.alerts.some((alert) => alert.severity === 'warning')) return HEALTH_WARNING;
   return HEALTH_OK;
 }
+
+const HEALTH_WORDS = ['ok', 'warning', 'critical', 'unknown'] as const;
+
+/** The exit code as a word ("ok", "warning", "critical", "unknown"), as status output prints it. */
+export function healthWord(code: HealthExitCode): (typeof HEALTH_WORDS)[number] {
+  return HEALTH_WORDS[code];
+}

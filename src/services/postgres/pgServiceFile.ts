@@ -1,6 +1,7 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { pathExists } from '../os/pathExists.js';
 
 /** One `[name]` section of a libpq connection service file (pg_service.conf). */
 export interface PgServiceSection {
@@ -106,12 +107,13 @@ export type PgServiceLookup =
 export async function pgServiceFiles(options: PgServiceLookupOptions = {}): Promise<SearchedServiceFile[]> {
   const env = options.env ?? process.env;
   const userFile = nonEmpty(env['PGSERVICEFILE']) ?? path.join(options.home ?? os.homedir(), '.pg_service.conf');
-  const files: SearchedServiceFile[] = [{ file: userFile, exists: await exists(userFile) }];
+  // As libpq: anything at the path counts as the file, and reading it must then succeed.
+  const files: SearchedServiceFile[] = [{ file: userFile, exists: await pathExists(userFile) }];
   const sysconfDir = nonEmpty(env['PGSYSCONFDIR']);
   const systemFiles = (sysconfDir === undefined ? (options.systemDirs ?? DEFAULT_SYSTEM_DIRS) : [sysconfDir]).map((dir) =>
     path.join(dir, 'pg_service.conf'),
   );
-  const systemChecks = await Promise.all(systemFiles.map(async (file) => ({ file, exists: await exists(file) })));
+  const systemChecks = await Promise.all(systemFiles.map(async (file) => ({ file, exists: await pathExists(file) })));
   const systemFile = systemChecks.find((candidate) => candidate.exists);
   // None there: all of them were looked at, and a message should name them all.
   files.push(...(systemFile === undefined ? systemChecks : [systemFile]));
@@ -177,14 +179,6 @@ function readFailure(error: Error): string {
   if (code === 'EACCES') return 'permission denied';
   if (code === 'EISDIR') return 'is a directory';
   return error.message;
-}
-
-async function exists(file: string): Promise<boolean> {
-  // libpq stat()s the file: anything there counts, and reading it must then succeed.
-  return stat(file).then(
-    () => true,
-    () => false,
-  );
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
