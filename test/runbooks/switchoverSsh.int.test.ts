@@ -51,8 +51,13 @@ describe('switchover with the old primary reached over ssh and its own service c
       expect(planText).toContain(`${cluster.pgBinDir}/pg_ctl --pgdata=${cluster.layout.dataDir('pg1')} --mode=fast --wait stop`);
 
       const lines: string[] = [];
+      const before = sshActivity(sshd.log());
       const outcome = await executePlan(plan, { config, readOnly: false, log: (text) => lines.push(text), runners });
       expect(outcome.succeeded, lines.join('\n')).toBe(true);
+      // The old primary's steps went through this sshd: it saw root log in and run commands during the switchover.
+      const after = sshActivity(sshd.log());
+      expect(after.logins, sshd.log()).toBeGreaterThan(before.logins);
+      expect(after.commands, sshd.log()).toBeGreaterThan(before.commands);
       expect(plan.run.promotion.timeline).toBe(2);
       expect((await cluster.query('pg2', 'select count(*)::int as n from marks'))[0]?.n).toBe(50);
       const [receiver] = await cluster.query<{ status: string; sender_port: number }>('pg1', 'select status, sender_port from pg_stat_wal_receiver');
@@ -66,3 +71,11 @@ describe('switchover with the old primary reached over ssh and its own service c
     }
   }, 120_000);
 });
+
+/** Logins and commands sshd logged so far (LogLevel VERBOSE: one "Accepted publickey" per login, one "Starting session: command" per command). */
+function sshActivity(log: string): { logins: number; commands: number } {
+  return {
+    logins: log.match(/Accepted publickey for root from 127\.0\.0\.1/g)?.length ?? 0,
+    commands: log.match(/Starting session: command for root from 127\.0\.0\.1/g)?.length ?? 0,
+  };
+}
