@@ -35,13 +35,38 @@ export function isSecretEnvKey(key: string): boolean {
   return SECRET_ENV_KEY.test(key);
 }
 
-const SPELLED_OUT: readonly [RegExp, string][] = [
+type Replacement = string | ((match: string, ...groups: (string | undefined)[]) => string);
+
+/**
+ * A conninfo `keyword=value` pair whose keyword names a password
+ * (password, sslpassword, PGPASSWORD=...). libpq allows spaces around "=",
+ * and a value either bare (up to the next space, `\` escaping the next
+ * character) or single-quoted (`\'` and `\\` inside). pgcockpit meets that
+ * value inside more layers of quoting: an SQL literal (`alter system set
+ * primary_conninfo = '... password=''it\''s'' ...'`), postgresql.auto.conf
+ * (the same, backslashes doubled), a shell-quoted argument (`'\''`). So the
+ * mask errs on the side of hiding: a bare value runs up to the next space
+ * (the outer layer's closing quotes stay); a quoted one runs up to the next
+ * `keyword=` or the end of the line, and of the quotes that close it only
+ * those the outer layers opened are put back.
+ */
+const CONNINFO_PASSWORD =
+  /(?<![\w?&])(\w*(?:password|passwd|secret)\s*=\s*)(?:(['"\\][^\n]*?)(['"\\]*)(?=(\s+[\w.-]+\s*=)|[;,)]*\s*(?:\n|$))|(?:\\.|\S)*?(?=(?:['"]|\\(?=['"\\]))*(?:\s|$)))/gi;
+
+function maskConninfoPassword(_match: string, keyword = '', quoted?: string, closing = '', nextKeyword?: string): string {
+  if (quoted === undefined) return `${keyword}${MASK}`;
+  if (nextKeyword !== undefined) return `${keyword}${MASK}`;
+  // At the end of the text: quotes beyond the value's own opening ones close an outer layer (the SQL literal).
+  const opening = /^['"\\]*/.exec(quoted)?.[0].length ?? 0;
+  return `${keyword}${MASK}${closing.slice(Math.min(opening, closing.length))}`;
+}
+
+const SPELLED_OUT: readonly [RegExp, Replacement][] = [
   // postgresql://user:secret@host
   [/(\bpostgres(?:ql)?:\/\/[^\s:@/?#]*:)[^\s@/?#]*(?=@)/gi, `$1${MASK}`],
   // ?password=secret&sslmode=require: in a URI an unescaped "&" ends the value
   [/([?&]\w*(?:password|passwd|secret)=)[^&\s#'"]*/gi, `$1${MASK}`],
-  // conninfo keyword/value (libpq allows spaces around "=" and single-quoted values), PGPASSWORD=x
-  [/(?<![\w?&])(\w*(?:password|passwd|secret)\s*=\s*)(?:'(?:[^'\\]|\\.)*'?|(?:\\.|[^\s'\\])+)/gi, `$1${MASK}`],
+  [CONNINFO_PASSWORD, maskConninfoPassword],
   // CREATE ROLE r PASSWORD 'secret' (a doubled '' is a quote inside the literal)
   [/(\bpassword\s+)'(?:[^']|'')*'?/gi, `$1'${MASK}'`],
 ];
@@ -60,7 +85,7 @@ export function createSecretMasker(known: KnownSecrets = {}): SecretMasker {
 
   const mask = (text: string): string => {
     let masked = knownPattern ? text.replace(knownPattern, MASK) : text;
-    for (const [pattern, replacement] of SPELLED_OUT) masked = masked.replace(pattern, replacement);
+    for (const [pattern, replacement] of SPELLED_OUT) masked = masked.replace(pattern, replacement as (match: string, ...groups: string[]) => string);
     return masked;
   };
   return {
@@ -68,4 +93,27 @@ export function createSecretMasker(known: KnownSecrets = {}): SecretMasker {
     reveals: (text) => mask(text) !== text,
     knownCount: sorted.length,
   };
+}
+
+const spelledOutOnly = createSecretMasker();
+
+/**
+ * The one mask for what pgcockpit prints or records (plans, step logs, the
+ * audit journal, status --json): passwords spelled out in the text
+ * (`password=...` in a conninfo, quoted or not, URIs, SQL PASSWORD '...')
+ * become `********`. Applied when text is shown or written, never to the
+ * statements a step runs: those keep the real password.
+ */
+export function maskSecrets(text: string): string {
+  return spelledOutOnly.mask(text);
+}
+
+/** Every string in a JSON-like value, masked (objects and arrays copied; other values as they are). */
+export function maskSecretsDeep<T>(value: T, masker: Pick<SecretMasker, 'mask'> = spelledOutOnly): T {
+  if (typeof value === 'string') return masker.mask(value) as T;
+  if (Array.isArray(value)) return value.map((item: unknown) => maskSecretsDeep(item, masker)) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, maskSecretsDeep(item, masker)])) as T;
+  }
+  return value;
 }
