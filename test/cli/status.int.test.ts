@@ -11,7 +11,7 @@ interface StatusJson {
   health: string;
   exitCode: number;
   nodes: Array<{ name: string; status: string; role: string; server?: { timeline: number; currentLsn: string | null; replayLsn: string | null; slots: Array<{ name: string; active: boolean }>; replicas: Array<{ applicationName: string; state: string }>; archiver: { archivedCount: number; enabled: boolean } } }>;
-  alerts: Array<{ code: string; severity: string }>;
+  alerts: Array<{ code: string; severity: string; node?: string }>;
 }
 
 describe('pgcockpit status', () => {
@@ -69,14 +69,17 @@ describe('pgcockpit status', () => {
     expect(stdout).toMatch(/pg2\s+STANDBY.*caught up/);
   });
 
-  it('exits non-zero with a down standby, naming it', async () => {
+  it('exits 1 (Nagios WARNING) with a down standby while the primary is up, naming it', async () => {
     await execa(path.join(cluster.pgBinDir, 'pg_ctl'), ['-D', cluster.node('pg3').dataDir ?? '', '-m', 'fast', '-w', 'stop'], {
       uid: cluster.osUser.uid, gid: cluster.osUser.gid, cwd: '/',
     });
     const { exitCode, json } = await status('--json');
     expect(json?.nodes.find((n) => n.name === 'pg3')?.status).toBe('down');
-    expect(json?.alerts.length).toBeGreaterThan(0);
-    expect(exitCode).toBeGreaterThanOrEqual(1);
+    // One standby down with the primary serving is a warning, not critical: README's Nagios codes, 1 = warning.
+    expect(json?.alerts).toEqual([expect.objectContaining({ code: 'node-down', severity: 'warning', node: 'pg3' })]);
+    expect(json?.health).toBe('warning');
+    expect(json?.exitCode).toBe(1);
+    expect(exitCode).toBe(1);
     const text = await status();
     expect(text.stdout).toMatch(/pg3\s+✗ DOWN.*refused/);
   });
