@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { CockpitConfig, NodeConfig } from '../config/schema.js';
-import { lookupPassword, passfilePath } from './passfile.js';
+import { describeLogin, NoPasswordError, nodePassword } from './nodePassword.js';
 
 export interface ConnectOptions {
   connectTimeoutMs?: number;
@@ -12,9 +12,10 @@ export interface ConnectOptions {
 }
 
 /**
- * Opens a connection to a node with libpq's password conventions:
- * $PGPASSWORD first, then the node's or cluster's passfile, $PGPASSFILE or
- * ~/.pgpass. The password is looked up at connect time and never stored.
+ * Opens a connection to a node. The password (see nodePassword: the
+ * config's passfile, then $PGPASSWORD, then $PGPASSFILE or ~/.pgpass) is
+ * looked up only when the server asks for one, and never stored; when there
+ * is none, the error names the passfile looked at and why it gave nothing.
  */
 export async function connectNode(
   node: NodeConfig,
@@ -26,15 +27,11 @@ export async function connectNode(
     port: node.port,
     user: node.user,
     database: node.database,
-    password: async () =>
-      process.env.PGPASSWORD ??
-      (await lookupPassword(passfilePath(node.passfile ?? config.passfile), {
-        host: node.host,
-        port: node.port,
-        database: node.database,
-        user: node.user,
-      })) ??
-      '',
+    password: async () => {
+      const lookup = await nodePassword(node, config.passfile);
+      if (!lookup.found) throw new NoPasswordError(describeLogin(node), lookup.reasons);
+      return lookup.password;
+    },
     connectionTimeoutMillis: options.connectTimeoutMs ?? 3000,
     statement_timeout: options.statementTimeoutMs ?? 5000,
     query_timeout: options.queryTimeoutMs,

@@ -2,6 +2,7 @@ import { execa } from 'execa';
 import { StringDecoder } from 'node:string_decoder';
 import type { OsUser } from '../os/osUser.js';
 import { currentOsUser, lookupOsUser } from '../os/osUser.js';
+import { childEnvironment } from './childEnvironment.js';
 import { createLineSplitter } from './lineSplitter.js';
 import { LocalUserError } from './localUserError.js';
 import { processGroupExists, terminateProcessGroup, trackProcessGroup } from './processGroup.js';
@@ -28,6 +29,9 @@ export const DEFAULT_OUTPUT_DRAIN_MS = 2000;
  * child that account's uid and gid (PostgreSQL refuses to run as root, and
  * files root writes into a data directory keep the server from starting);
  * anyone else can only run programs as themselves.
+ *
+ * A child's environment is built, never inherited (childEnvironment): the
+ * locale, PATH, the account's HOME/USER/LOGNAME and the command's own env.
  *
  * Every child leads its own process group, so a timeout or a cancel stops
  * all it started: SIGTERM to the group, SIGKILL after a grace period.
@@ -65,7 +69,9 @@ export class LocalRunner implements Runner {
       uid: target?.uid,
       gid: target?.gid,
       cwd,
-      env: { ...(target ? { HOME: target.home, USER: target.name, LOGNAME: target.name } : {}), ...spec.env },
+      // Never pgcockpit's own environment: a PGPASSWORD in the DBA's shell would live on in every server pg_ctl starts.
+      env: childEnvironment(target ?? this.self, spec.env),
+      extendEnv: false,
       detached: true,
       reject: false,
       stdin: 'ignore',
