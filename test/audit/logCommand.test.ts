@@ -82,12 +82,71 @@ describe('pgcockpit log', () => {
   it('prints one readable line per entry: when, who and from where, what', async () => {
     const file = await journal();
     const { lines, stderr } = await run({ json: false, file });
-    expect(lines).toHaveLength(4);
+    expect(lines).toHaveLength(5);
     expect(lines[0]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d {2}root \(sudo alice, ssh 10\.0\.0\.5\) {2}PLAN rebuild pg3 on pg3: 3 steps$/);
     expect(lines[1]).toMatch(/ {2}✗ exit 1 after 2 s {2}pg3, local as postgres: pg_basebackup -D '\/data\/pg 3' -R$/);
     expect(lines[2]).toMatch(/ {2}postgres {2}PLAN promote pg2: 1 step$/);
     expect(lines[3]).toMatch(/ {2}⊘ REFUSED \(read-only mode: refused to run pg_ctl\) {2}pg2, local as postgres: pg_ctl promote$/);
-    expect(stderr).toBe(`${file}: skipped unreadable line 5\n`);
+    expect(lines[4]).toBe('? line 5 is not a journal entry (cut short?): {"cut short by a cra');
+    expect(stderr).toBe(`${file}: unreadable line 5\n`);
+  });
+
+  it('never crashes on an entry it does not know or one with missing fields: prints it as best it can', async () => {
+    const file = path.join(await tempDir(), 'audit.jsonl');
+    const lines = [
+      { kind: 'plan', at: ago(HOUR), title: 'no operator here', steps: [] },
+      { kind: 'command', at: ago(HOUR), operator: 'not an object', program: 'pg_ctl' },
+      { kind: 'rebuild-progress', at: ago(HOUR), operator, percent: 40 },
+      { at: 'not a time' },
+      { kind: 'step', phase: 'later', at: ago(HOUR), operator },
+      { kind: 'outcome', at: ago(HOUR), operator, outcome: 'exploded', plan: 'x' },
+      [1, 2],
+      'a string',
+      { kind: 'plan', at: ago(HOUR), operator, title: 'escape \u001b[31mred\u001b[0m and host=h password=leaked', steps: {} },
+    ];
+    await appendFile(file, lines.map((line) => `${JSON.stringify(line)}\n`).join(''));
+    const { lines: out, stderr } = await run({ json: false, file });
+    expect(out).toHaveLength(9);
+    expect(out[0]).toMatch(/ {2}\? {2}PLAN no operator here: 0 steps$/);
+    expect(out[1]).toMatch(/ {2}\? {2}\? \? {2}\?: pg_ctl$/);
+    expect(out[2]).toMatch(/root \(sudo alice, ssh 10\.0\.0\.5\) {2}\? rebuild-progress pgcockpit does not know: \{"kind":"rebuild-progress",.*"percent":40\}$/);
+    expect(out[3]).toMatch(/^\?{4}-\?\?-\?\? \?\?:\?\?:\?\? {2}\? {2}\? entry pgcockpit does not know/);
+    expect(out[4]).toMatch(/\? step \?\/\? on \?: \?$/);
+    expect(out[5]).toMatch(/\? x: ended exploded$/);
+    expect(out[6]).toContain('? line 7 is not a journal entry');
+    expect(out[7]).toContain('? line 8 is not a journal entry');
+    expect(out[8]).toMatch(/PLAN escape red and host=h password=\*{8}: \? steps$/);
+    expect(out.join('\n')).not.toContain('\u001b');
+    expect(stderr).toBe(`${file}: unreadable lines 7, 8\n`);
+  });
+
+  it('shows steps with their SQL and commands, statements, and the outcome: succeeded, failed at step N, interrupted after step N', async () => {
+    const file = path.join(await tempDir(), 'audit.jsonl');
+    const plan = 'switchover: make pg2 the primary, pg1 a standby of it';
+    const base = { at: ago(HOUR), operator: { user: 'root' }, plan };
+    const entries = [
+      { kind: 'step', ...base, step: 2, total: 10, node: 'pg1', description: 'stop pg1 cleanly', phase: 'started', detail: 'pg_ctl -D /d -m fast -w stop\nwait' },
+      { kind: 'step', ...base, step: 2, total: 10, node: 'pg1', description: 'stop pg1 cleanly', phase: 'succeeded', result: 'pg1 stopped', durationMs: 1200 },
+      { kind: 'sql', ...base, step: 8, node: 'pg3', sql: "alter system set primary_conninfo = 'host=h password=x'", outcome: 'succeeded', durationMs: 3 },
+      { kind: 'step', ...base, step: 4, total: 10, node: 'pg2', description: 'wait', phase: 'failed', error: 'timed out', durationMs: 60_000 },
+      { kind: 'outcome', ...base, node: 'pg2', outcome: 'succeeded', total: 10, completedSteps: 10, elapsedMs: 12_000 },
+      { kind: 'outcome', ...base, node: 'pg2', outcome: 'failed', step: 4, total: 10, completedSteps: 3, error: 'timed out', elapsedMs: 61_000 },
+      { kind: 'outcome', ...base, node: 'pg2', outcome: 'interrupted', step: 2, total: 10, completedSteps: 2, signal: 'SIGINT', advice: 'pg1 is left stopped; start it: pg_ctl start', elapsedMs: 2000 },
+    ];
+    await appendFile(file, entries.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
+    const { stdout } = await run({ json: false, file });
+    const out = stdout.trimEnd().split('\n').map((line) => line.replace(/^\S+ \S+ {2}root {2}/, ''));
+    expect(out).toEqual([
+      '▶ step 2/10 on pg1: stop pg1 cleanly',
+      '      pg_ctl -D /d -m fast -w stop',
+      '      wait',
+      '✓ step 2/10 on pg1 after 1.2 s: pg1 stopped',
+      "  SQL ✓ step 8 on pg3 after 3 ms: alter system set primary_conninfo = 'host=h password=********'",
+      '✗ step 4/10 on pg2 failed after 1 min: timed out',
+      `✓ SUCCEEDED ${plan}: all 10 steps done in 12 s`,
+      `✗ FAILED ${plan} at step 4/10 in 1 min 1 s: timed out`,
+      `■ INTERRUPTED ${plan} after step 2/10 (SIGINT) in 2 s; pg1 is left stopped; start it: pg_ctl start`,
+    ]);
   });
 
   it('--since a duration or an ISO time keeps only the entries since then', async () => {

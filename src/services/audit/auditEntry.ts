@@ -59,7 +59,61 @@ export interface CommandEntry extends EntryBase, Omit<CommandRecord, 'startedAt'
   envKeys: string[];
 }
 
-export type AuditEntry = PlanEntry | CommandEntry;
+/** A plan's step as it ran: one entry when it starts (with its exact SQL or commands), one when it ends. */
+export interface StepEntry extends EntryBase {
+  kind: 'step';
+  /** The plan's title: "switchover: make pg2 the primary, pg1 a standby of it". */
+  plan: string;
+  step: number;
+  total: number;
+  node: string;
+  description: string;
+  phase: 'started' | 'succeeded' | 'failed';
+  /** started: the step's SQL and commands, one a line, as the plan showed them. */
+  detail?: string;
+  /** succeeded: what it reported. */
+  result?: string;
+  /** failed: why. */
+  error?: string;
+  durationMs?: number;
+}
+
+/** A statement a step sent that changes something (read-only polls are not recorded: a wait loop sends thousands), or one that failed. */
+export interface StatementEntry extends EntryBase {
+  kind: 'sql';
+  plan: string;
+  step: number;
+  node: string;
+  sql: string;
+  outcome: 'succeeded' | 'failed';
+  error?: string;
+  durationMs: number;
+}
+
+export type PlanOutcomeWord = 'succeeded' | 'failed' | 'interrupted';
+
+/** How a plan that ran ended: every step done, failed at step N, or interrupted (a signal) after step N. */
+export interface OutcomeEntry extends EntryBase {
+  kind: 'outcome';
+  plan: string;
+  node?: string;
+  outcome: PlanOutcomeWord;
+  total: number;
+  completedSteps: number;
+  /** failed: the step that failed; interrupted: the last step that finished (0: none). */
+  step?: number;
+  error?: string;
+  /** interrupted: the signal that asked for the stop (SIGINT, SIGTERM). */
+  signal?: string;
+  /** The state the cluster was left in and the command that completes or reverses it. */
+  advice?: string;
+  elapsedMs: number;
+}
+
+export type AuditEntry = PlanEntry | CommandEntry | StepEntry | StatementEntry | OutcomeEntry;
+
+/** What an entry holds before the journal stamps it with the time and the operator. */
+export type AuditEntryInput<E extends AuditEntry> = Omit<E, 'at' | 'operator' | 'kind'>;
 
 export function currentOperator(env: NodeJS.ProcessEnv = process.env): Operator {
   const operator: Operator = { user: os.userInfo().username };

@@ -1,8 +1,8 @@
 import { appendFile, chmod, mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { SecretMasker } from '../runner/secretMasker.js';
-import { createSecretMasker } from '../runner/secretMasker.js';
-import type { AuditEntry, AuditStep, CommandRecord, Operator } from './auditEntry.js';
+import { createSecretMasker, maskSecretsDeep } from '../runner/secretMasker.js';
+import type { AuditEntry, AuditEntryInput, AuditStep, CommandRecord, Operator, OutcomeEntry, StatementEntry, StepEntry } from './auditEntry.js';
 import { currentOperator } from './auditEntry.js';
 import { defaultAuditPath } from './defaultAuditPath.js';
 
@@ -48,8 +48,23 @@ export class AuditJournal implements CommandAudit {
       operator: this.operator,
       title: masker.mask(title),
       ...(details.node !== undefined ? { node: details.node } : {}),
-      steps: steps.map((step) => maskDeep(step, masker) as AuditStep),
+      steps: steps.map((step) => maskSecretsDeep(step, masker)),
     });
+  }
+
+  /** A plan's step starting (with its SQL and commands) or ending (with its result or error). */
+  recordStep(step: AuditEntryInput<StepEntry>): Promise<void> {
+    return this.append({ kind: 'step', at: new Date().toISOString(), operator: this.operator, ...step });
+  }
+
+  /** A statement a step sent that changes something, or that failed. */
+  recordStatement(statement: AuditEntryInput<StatementEntry>): Promise<void> {
+    return this.append({ kind: 'sql', at: new Date().toISOString(), operator: this.operator, ...statement });
+  }
+
+  /** How a plan that ran ended: succeeded, failed at step N, interrupted after step N. */
+  recordOutcome(outcome: AuditEntryInput<OutcomeEntry>): Promise<void> {
+    return this.append({ kind: 'outcome', at: new Date().toISOString(), operator: this.operator, ...outcome });
   }
 
   recordCommand(record: CommandRecord): Promise<void> {
@@ -68,7 +83,7 @@ export class AuditJournal implements CommandAudit {
   }
 
   private append(entry: AuditEntry): Promise<void> {
-    const line = `${JSON.stringify(maskDeep(entry, this.masker))}\n`;
+    const line = `${JSON.stringify(maskSecretsDeep(entry, this.masker))}\n`;
     const write = this.queue.then(() => this.write(line));
     this.queue = write.catch(() => undefined);
     return write;
@@ -84,14 +99,4 @@ export class AuditJournal implements CommandAudit {
       this.checkedMode = true;
     }
   }
-}
-
-/** Every string in a JSON-like value, masked. */
-function maskDeep(value: unknown, masker: SecretMasker): unknown {
-  if (typeof value === 'string') return masker.mask(value);
-  if (Array.isArray(value)) return value.map((item) => maskDeep(item, masker));
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, maskDeep(item, masker)]));
-  }
-  return value;
 }

@@ -1,17 +1,25 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { AuditEntry } from './auditEntry.js';
+import type { JournalRecord } from './formatAuditEntry.js';
 
 export interface AuditJournalContents {
-  /** Each entry with its raw line, oldest first. */
-  entries: { entry: AuditEntry; line: string }[];
-  /** Line numbers that were not an entry (a write cut short by a crash). */
-  unreadable: number[];
+  /**
+   * Each JSON object with its raw line, oldest first: the kinds this
+   * pgcockpit writes, and any other (an older or newer pgcockpit's, a line
+   * edited by hand), which the formatter prints as best it can.
+   */
+  entries: { entry: JournalRecord; line: string; number: number }[];
+  /** Lines that are not a JSON object (a write cut short by a crash), with their number. */
+  unreadable: { number: number; line: string }[];
   /** False when there is no journal yet. */
   exists: boolean;
 }
 
-/** Reads the journal line by line, keeping entries written at or after `since`. */
+/**
+ * Reads the journal line by line, keeping entries written at or after
+ * `since`. An entry without a readable time is kept unless `since` is given
+ * (it cannot be placed).
+ */
 export async function readAuditJournal(file: string, since?: Date): Promise<AuditJournalContents> {
   const contents: AuditJournalContents = { entries: [], unreadable: [], exists: true };
   const stream = createReadStream(file, { encoding: 'utf8' });
@@ -25,20 +33,22 @@ export async function readAuditJournal(file: string, since?: Date): Promise<Audi
     number++;
     if (line.trim() === '') continue;
     const entry = parseEntry(line);
-    if (!entry) contents.unreadable.push(number);
-    else if (!since || Date.parse(entry.at) >= since.getTime()) contents.entries.push({ entry, line });
+    if (!entry) {
+      if (!since) contents.unreadable.push({ number, line });
+      continue;
+    }
+    const at = typeof entry.at === 'string' ? Date.parse(entry.at) : Number.NaN;
+    if (!since || (!Number.isNaN(at) && at >= since.getTime())) contents.entries.push({ entry, line, number });
   }
   return contents;
 }
 
-function parseEntry(line: string): AuditEntry | undefined {
+function parseEntry(line: string): JournalRecord | undefined {
   try {
-    const value = JSON.parse(line) as Partial<AuditEntry> | null;
-    if (value && typeof value === 'object' && typeof value.at === 'string' && (value.kind === 'plan' || value.kind === 'command')) {
-      return value as AuditEntry;
-    }
+    const value: unknown = JSON.parse(line);
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value as JournalRecord;
   } catch {
-    // not JSON: reported by line number
+    // not JSON: listed by line number
   }
   return undefined;
 }
