@@ -46,6 +46,16 @@ export interface PlanStep {
   mutating: boolean;
   /** Runs the step; the returned text (if any) is logged as its result. */
   run(ctx: StepContext): Promise<string | void>;
+  /**
+   * When the plan stops right after this step (a Ctrl-C, SIGTERM, or the
+   * next step failing): the state the cluster is left in and the exact
+   * command that completes or reverses the operation. Called at that moment,
+   * so it may use what the steps learnt (the new timeline). Absent: the
+   * remaining steps are listed as what is left to do.
+   */
+  ifStoppedAfter?: () => string;
+  /** How long the step may take at most, for "finishing step 2/10, up to 5 min 30 s" when a second Ctrl-C comes. */
+  mayTakeMs?: number;
 }
 
 /** What a step may use while it runs; built by executePlan. */
