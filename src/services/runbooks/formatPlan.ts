@@ -1,3 +1,4 @@
+import { maskSecrets } from '../runner/secretMasker.js';
 import type { CheckStatus, Plan } from './plan.js';
 
 const MARK: Record<CheckStatus, string> = { ok: '✓', fail: '✗', warn: '!' };
@@ -5,7 +6,9 @@ const MARK: Record<CheckStatus, string> = { ok: '✓', fail: '✗', warn: '!' };
 /**
  * A plan as text, the same for the CLI and the TUI's modal: the checks with
  * ✓/✗/! and what was observed, then the numbered steps with their exact SQL
- * or command indented below, then how to go on (or why not).
+ * or command indented below, then how to go on (or why not). Passwords in
+ * it (a primary_conninfo's password=...) read `password=********`: the
+ * steps still run the real statements.
  */
 export function formatPlan(plan: Plan, options: { confirmHint?: string } = {}): string {
   const lines = [plan.title, '', 'pre-flight checks:'];
@@ -28,5 +31,5 @@ export function formatPlan(plan: Plan, options: { confirmHint?: string } = {}): 
     }
     if (options.confirmHint) lines.push('', options.confirmHint);
   }
-  return `${lines.join('\n')}\n`;
+  return `${maskSecrets(lines.join('\n'))}\n`;
 }
