@@ -7,7 +7,11 @@ describe('buildClusterView', () => {
   it('keeps the nodes and the time, and derives links and alerts from them', () => {
     const nodes = healthyCluster();
     const view = buildClusterView(nodes, DEFAULT_THRESHOLDS, NOW);
-    expect(view.nodes).toBe(nodes);
+    // Standbys keep their objects (panes are memoised); the primary's walsender rows get their standby's name.
+    expect(view.nodes[1]).toBe(nodes[1]);
+    expect(view.nodes[2]).toBe(nodes[2]);
+    expect(view.nodes[0]?.server?.replicas.map((row) => row.standby)).toEqual(['pg2', 'pg3']);
+    expect({ ...view.nodes[0], server: { ...view.nodes[0]?.server, replicas: [] } }).toEqual({ ...nodes[0], server: { ...nodes[0].server, replicas: [] } });
     expect(view.at).toBe(NOW);
     expect(view.links.map((link) => [link.standby, link.upstream, link.caughtUp])).toEqual([
       ['pg2', 'pg1', true],

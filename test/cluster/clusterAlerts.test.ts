@@ -30,6 +30,13 @@ function primaryWith(overrides: Parameters<typeof withServer>[1]): NodeSnapshot[
   return [withServer(pg1, overrides), pg2, pg3];
 }
 
+
+/** pg2 and pg3 after their primary pg1 went away: their WAL receivers no longer stream. */
+function standbysOfAGonePrimary() {
+  const [, pg2, pg3] = healthyCluster();
+  return [withServer(pg2, { walReceiver: null }), withServer(pg3, { walReceiver: null })] as const;
+}
+
 describe('clusterAlerts: a healthy cluster', () => {
   it('raises nothing for a primary and two caught-up standbys on an idle primary', () => {
     expect(alertsFor(healthyCluster())).toEqual([]);
@@ -61,7 +68,7 @@ describe('clusterAlerts: a healthy cluster', () => {
 
 describe('clusterAlerts: who is primary', () => {
   it('no-primary: critical when nodes are up and none accepts writes', () => {
-    const [, pg2, pg3] = healthyCluster();
+    const [pg2, pg3] = standbysOfAGonePrimary();
     const alerts = alertsFor([down('pg1'), pg2, pg3]);
     expect(only(alerts, 'no-primary')).toEqual([
       {
@@ -105,7 +112,7 @@ describe('clusterAlerts: node-down', () => {
   });
 
   it('is critical when no primary is up: the down node may be the primary', () => {
-    const [, pg2, pg3] = healthyCluster();
+    const [pg2, pg3] = standbysOfAGonePrimary();
     const [alert] = only(alertsFor([down('pg1'), pg2, pg3]), 'node-down');
     expect(alert).toMatchObject({ severity: 'critical', node: 'pg1' });
     expect(alert?.message).toContain('connection refused (server not running?)');
@@ -163,7 +170,7 @@ describe('clusterAlerts: link-unreconciled', () => {
         severity: 'warning',
         code: 'link-unreconciled',
         node: 'pg2',
-        message: `pg2 says it streams from pg1, but pg1 has no walsender for it: check that application_name in pg2's primary_conninfo is "pg2"`,
+        message: `pg2 says it streams from pg1, but no walsender on pg1 is paired with it (by slot, address or application_name): check primary_slot_name on pg2, or set application_name=pg2 in its primary_conninfo`,
       },
     ]);
   });

@@ -32,8 +32,8 @@ describe('deriveLinks: which standbys', () => {
 
   it('reads a healthy, idle cluster as caught up: 0 bytes, 0 s, both ends seen', () => {
     expect(deriveLinks(healthyCluster(), NOW)).toEqual([
-      { standby: 'pg2', upstream: 'pg1', receiverStreaming: true, senderSeen: true, lagBytes: 0, lagSeconds: 0, caughtUp: true, replayPaused: false },
-      { standby: 'pg3', upstream: 'pg1', receiverStreaming: true, senderSeen: true, lagBytes: 0, lagSeconds: 0, caughtUp: true, replayPaused: false },
+      { standby: 'pg2', upstream: 'pg1', receiverStreaming: true, senderSeen: true, walsenderPid: 4002, pairedBy: 'address', lagBytes: 0, lagSeconds: 0, caughtUp: true, replayPaused: false },
+      { standby: 'pg3', upstream: 'pg1', receiverStreaming: true, senderSeen: true, walsenderPid: 4003, pairedBy: 'address', lagBytes: 0, lagSeconds: 0, caughtUp: true, replayPaused: false },
     ]);
   });
 });
@@ -93,7 +93,8 @@ describe('deriveLinks: the upstream', () => {
   it('falls back to the only primary up when no receiver runs', () => {
     const [pg1, pg2] = healthyCluster();
     const link = linkOf([pg1, withServer(pg2, { walReceiver: null }), down('pg3')], 'pg2');
-    expect(link).toMatchObject({ upstream: 'pg1', receiverStreaming: false, senderSeen: true });
+    // No receiver, no connection: pg1's row named pg2 cannot be its walsender (clusterAlerts reports that row).
+    expect(link).toMatchObject({ upstream: 'pg1', receiverStreaming: false, senderSeen: false });
   });
 
   it('guesses no upstream without a receiver when two primaries, or none, are up', () => {

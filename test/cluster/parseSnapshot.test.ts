@@ -21,8 +21,9 @@ const ARCHIVER = {
   oldestReadyAt: POLLED_AT - 2000,
 };
 
-function replica(name: string, lag: number) {
+function replica(name: string, lag: number, pid = 7000 + lag) {
   return {
+    pid,
     applicationName: name,
     clientAddr: '127.0.0.1',
     state: 'streaming',
@@ -57,11 +58,12 @@ function primaryPayload() {
     walReceiver: null,
     replicas: [replica('pg2', 0), replica('pg3', 4192)],
     slots: [
-      { name: 'slot_pg2', type: 'physical', active: true, restartLsn: '0/2A000060', retainedBytes: 0, walStatus: 'reserved', safeWalSizeBytes: null },
-      { name: 'slot_pg3', type: 'physical', active: true, restartLsn: '0/29000000', retainedBytes: 16777312, walStatus: 'extended', safeWalSizeBytes: 1073741824 },
+      { name: 'slot_pg2', type: 'physical', active: true, activePid: 7000, restartLsn: '0/2A000060', retainedBytes: 0, walStatus: 'reserved', safeWalSizeBytes: null },
+      { name: 'slot_pg3', type: 'physical', active: true, activePid: 11192, restartLsn: '0/29000000', retainedBytes: 16777312, walStatus: 'extended', safeWalSizeBytes: 1073741824 },
     ],
     archiver: ARCHIVER,
     settings: { wal_level: 'replica', archive_mode: 'on', archive_timeout: '1min', max_slot_wal_keep_size: '-1' },
+    monitoringLogin: { user: 'postgres', readAllStats: true, pgMonitor: true },
   };
 }
 
@@ -90,6 +92,7 @@ function standbyPayload() {
     slots: [],
     archiver: { ...ARCHIVER, archivedCount: 0, lastArchivedWal: null, lastArchivedAt: null, readyCount: 0, oldestReadyAt: null },
     settings: { primary_conninfo: 'user=replication password=**** host=127.0.0.1 port=5432', primary_slot_name: 'slot_pg3', hot_standby: 'on' },
+    monitoringLogin: { user: 'postgres', readAllStats: true, pgMonitor: true },
   };
 }
 
@@ -113,10 +116,11 @@ describe('parseSnapshot', () => {
     });
     expect(server.replicas).toEqual([replica('pg2', 0), replica('pg3', 4192)]);
     expect(server.replicas[1]?.replayLagSeconds).toBe(1.5);
-    expect(server.slots.map((slot) => [slot.name, slot.active, slot.retainedBytes, slot.walStatus, slot.safeWalSizeBytes])).toEqual([
-      ['slot_pg2', true, 0, 'reserved', null],
-      ['slot_pg3', true, 16777312, 'extended', 1073741824],
+    expect(server.slots.map((slot) => [slot.name, slot.active, slot.activePid, slot.retainedBytes, slot.walStatus, slot.safeWalSizeBytes])).toEqual([
+      ['slot_pg2', true, 7000, 0, 'reserved', null],
+      ['slot_pg3', true, 11192, 16777312, 'extended', 1073741824],
     ]);
+    expect(server.monitoringLogin).toEqual({ user: 'postgres', readAllStats: true, pgMonitor: true });
     expect(server.archiver).toEqual(ARCHIVER);
     expect(server.settings).toEqual({ wal_level: 'replica', archive_mode: 'on', archive_timeout: '1min', max_slot_wal_keep_size: '-1' });
   });
@@ -149,7 +153,7 @@ describe('parseSnapshot', () => {
     const server = parseSnapshot(payload, PG1, POLLED_AT).server!;
     expect(server.versionNum).toBe(120020);
     expect(server.slots).toEqual([
-      { name: 'slot_pg2', type: 'physical', active: false, restartLsn: '0/1000000', retainedBytes: 687865952, walStatus: null, safeWalSizeBytes: null },
+      { name: 'slot_pg2', type: 'physical', active: false, activePid: null, restartLsn: '0/1000000', retainedBytes: 687865952, walStatus: null, safeWalSizeBytes: null },
     ]);
     expect(server.settings).toEqual({ wal_keep_segments: '0' });
   });
@@ -159,13 +163,15 @@ describe('parseSnapshot', () => {
       ...standbyPayload(),
       archiver: { ...ARCHIVER, canReadStatusDir: false, readyCount: null, oldestReadyAt: null },
       walReceiver: { status: null, senderHost: null, senderPort: null, slotName: null, receivedTimeline: null, lastMessageAt: null },
-      replicas: [{ applicationName: 'pg4', clientAddr: null, state: null, syncState: null, sentLsn: null }],
+      replicas: [{ pid: 4711, applicationName: 'walreceiver', clientAddr: null, state: null, syncState: null, sentLsn: null }],
       settings: { wal_level: 'replica' },
+      monitoringLogin: { user: 'monitor', readAllStats: false, pgMonitor: false },
     };
     const server = parseSnapshot(payload, PG3, POLLED_AT).server!;
     expect(server.archiver).toMatchObject({ canReadStatusDir: false, readyCount: null, oldestReadyAt: null, archivedCount: 41 });
     expect(server.walReceiver).toEqual({ status: 'unknown', senderHost: null, senderPort: null, slotName: null, receivedTimeline: null, lastMessageAt: null });
-    expect(server.replicas[0]).toMatchObject({ applicationName: 'pg4', state: 'unknown', syncState: 'unknown', sentLsn: null, replayLagBytes: null, replayLagSeconds: null });
+    expect(server.monitoringLogin).toEqual({ user: 'monitor', readAllStats: false, pgMonitor: false });
+    expect(server.replicas[0]).toMatchObject({ pid: 4711, applicationName: 'walreceiver', state: 'unknown', syncState: 'unknown', sentLsn: null, replayLagBytes: null, replayLagSeconds: null });
     expect(server.settings).toEqual({ wal_level: 'replica' });
   });
 

@@ -68,6 +68,7 @@ export function serverFacts(overrides: FactsOverrides = {}): ServerFacts {
     replicas: [],
     slots: [],
     settings: {},
+    monitoringLogin: { user: 'postgres', readAllStats: true, pgMonitor: true },
     archiver: archiver(archiverOverrides),
     ...rest,
   };
@@ -118,8 +119,14 @@ export function receiver(upstream: Pick<NodeSnapshot, 'host' | 'port' | 'server'
 }
 
 /** A walsender row for a caught-up standby on an idle upstream: zero bytes, NULL replay_lag. */
+/** The walsender pid the fixtures give the standby named `name` (pg2 → 4002): its row's pid and its slot's active_pid. */
+export function walsenderPidFor(name: string): number {
+  return 4000 + Number(/(\d+)$/.exec(name)?.[1] ?? '0');
+}
+
 export function replicaRow(standbyName: string, overrides: Partial<ReplicaLink> = {}): ReplicaLink {
   return {
+    pid: walsenderPidFor(standbyName),
     applicationName: standbyName,
     clientAddr: hostFor(standbyName),
     state: 'streaming',
@@ -139,11 +146,14 @@ export function replicaRow(standbyName: string, overrides: Partial<ReplicaLink> 
   };
 }
 
+/** An active slot's active_pid is the walsender pid of the node its name ends with (slot_pg2 → 4002). */
 export function slot(name: string, overrides: Partial<ReplicationSlot> = {}): ReplicationSlot {
+  const active = overrides.active ?? true;
   return {
     name,
     type: 'physical',
-    active: true,
+    active,
+    activePid: active ? walsenderPidFor(name) : null,
     restartLsn: PRIMARY_LSN,
     retainedBytes: 0,
     walStatus: 'reserved',

@@ -101,6 +101,8 @@ export function standbyLink(overrides: Partial<StandbyLink> = {}): StandbyLink {
     upstream: 'pg1',
     receiverStreaming: true,
     senderSeen: true,
+    walsenderPid: 4002,
+    pairedBy: 'slot',
     lagBytes: 0,
     lagSeconds: 0,
     caughtUp: true,

@@ -1,6 +1,6 @@
 import type { Thresholds } from '../config/schema.js';
 import { clusterAlerts } from './clusterAlerts.js';
-import type { ClusterView } from './clusterView.js';
+import type { ClusterView, StandbyLink } from './clusterView.js';
 import { deriveLinks } from './deriveLinks.js';
 import type { NodeSnapshot } from './nodeSnapshot.js';
 
@@ -12,5 +12,23 @@ export function buildClusterView(
   forecasts?: ReadonlyMap<string, number>,
 ): ClusterView {
   const links = deriveLinks(nodes, now);
-  return { nodes, links, alerts: clusterAlerts(nodes, links, thresholds, now, forecasts), at: now };
+  return { nodes: nameWalsenders(nodes, links), links, alerts: clusterAlerts(nodes, links, thresholds, now, forecasts), at: now };
+}
+
+/**
+ * Each walsender row paired with a standby gets that standby's name, so a
+ * pane lists "pg3" rather than the "walreceiver" pg_basebackup -R leaves as
+ * application_name. Nodes with nothing to name keep their object (panes are memoised).
+ */
+function nameWalsenders(nodes: NodeSnapshot[], links: StandbyLink[]): NodeSnapshot[] {
+  return nodes.map((node) => {
+    const server = node.server;
+    const served = links.filter((link) => link.upstream === node.name && link.walsenderPid !== null);
+    if (!server || served.length === 0) return node;
+    const replicas = server.replicas.map((row) => {
+      const link = served.find((candidate) => candidate.walsenderPid === row.pid);
+      return link ? { ...row, standby: link.standby } : row;
+    });
+    return { ...node, server: { ...server, replicas } };
+  });
 }

@@ -2,6 +2,9 @@ import type { Thresholds } from '../config/schema.js';
 import type { Alert, AlertSeverity, StandbyLink } from './clusterView.js';
 import { formatBytes } from './formatBytes.js';
 import { formatDuration } from './formatDuration.js';
+import { listNames } from './listNames.js';
+import { loginRefusal } from './loginRefusal.js';
+import { cannotSeeReplication, monitoringLoginAlerts } from './monitoringLoginAlerts.js';
 import type { NodeSnapshot, ServerFacts } from './nodeSnapshot.js';
 
 /**
@@ -18,7 +21,8 @@ export function clusterAlerts(
   forecasts?: ReadonlyMap<string, number>,
 ): Alert[] {
   const alerts = [
-    ...roleAlerts(nodes),
+    ...roleAlerts(nodes, links),
+    ...monitoringLoginAlerts(nodes),
     ...links.flatMap((link) => linkAlerts(link, nodes, thresholds)),
     ...orphanWalsenderAlerts(nodes, links),
     ...nodes.flatMap((node) => (node.status === 'up' && node.server ? serverAlerts(node.name, node.server, thresholds, now) : [])),
@@ -27,12 +31,23 @@ export function clusterAlerts(
   return alerts.sort(bySeverityThenNode);
 }
 
-/** Who accepts writes, and who is not answering. */
-function roleAlerts(nodes: NodeSnapshot[]): Alert[] {
+/**
+ * Who accepts writes, and who is not answering. A node pgcockpit cannot log
+ * in to is not gone when its server answered the login (too many
+ * connections, password failed, ...) or a standby's WAL receiver still
+ * streams from it: with no primary in sight it is most likely the primary,
+ * still accepting writes, and promoting a standby would split the brain, so
+ * no alert then advises a promotion.
+ */
+function roleAlerts(nodes: NodeSnapshot[], links: StandbyLink[]): Alert[] {
   const alerts: Alert[] = [];
   const up = nodes.filter((node) => node.status === 'up');
   const primaries = up.filter((node) => node.role === 'primary');
-  if (up.length > 0 && primaries.length === 0) {
+  const down = nodes.filter((candidate) => candidate.status === 'down');
+  const streamersOf = (node: NodeSnapshot) =>
+    links.filter((link) => link.upstream === node.name && link.receiverStreaming).map((link) => link.standby);
+  const alive = down.filter((node) => node.serverAnswered === true || streamersOf(node).length > 0);
+  if (up.length > 0 && primaries.length === 0 && alive.length === 0) {
     alerts.push({
       severity: 'critical',
       code: 'no-primary',
@@ -47,14 +62,26 @@ function roleAlerts(nodes: NodeSnapshot[]): Alert[] {
       message: `${listNames(names)} ${primaries.length === 2 ? 'both' : 'all'} accept writes (split brain): fence ${primaries.length === 2 ? 'one' : 'all but one'} before writes diverge further`,
     });
   }
-  for (const node of nodes.filter((candidate) => candidate.status === 'down')) {
+  for (const node of down) {
     // A down node may be the primary: with no primary up, assume the worst.
-    alerts.push({
-      severity: primaries.length === 0 ? 'critical' : 'warning',
-      code: 'node-down',
-      node: node.name,
-      message: `${node.name} (${node.host}:${node.port}) is down: ${node.downReason ?? 'it did not answer'}`,
-    });
+    const severity = primaries.length === 0 ? 'critical' : 'warning';
+    const address = `${node.name} (${node.host}:${node.port})`;
+    const streamers = streamersOf(node);
+    const streaming = streamers.length === 0 ? '' : `; ${listNames(streamers)} still stream${streamers.length === 1 ? 's' : ''} from it`;
+    const mayBePrimary = primaries.length === 0 ? ', it is most likely the primary and still accepts writes, so do not fail over to a standby' : '';
+    if (node.serverAnswered) {
+      const { why, fix } = loginRefusal(node.downReason);
+      alerts.push({ severity, code: 'login-refused', node: node.name, message: `${address} is up but refuses pgcockpit's login: ${why}${streaming}${mayBePrimary}: ${fix}` });
+    } else if (streamers.length > 0) {
+      alerts.push({
+        severity,
+        code: 'node-unreachable',
+        node: node.name,
+        message: `${address} does not answer pgcockpit (${node.downReason ?? 'no answer'}) but is up${streaming}${mayBePrimary}: check the network and firewall between pgcockpit and ${node.name}`,
+      });
+    } else {
+      alerts.push({ severity, code: 'node-down', node: node.name, message: `${address} is down: ${node.downReason ?? 'it did not answer'}` });
+    }
   }
   return alerts;
 }
@@ -69,7 +96,9 @@ function linkAlerts(link: StandbyLink, nodes: NodeSnapshot[], thresholds: Thresh
 
   const ownTimeline = server?.timeline ?? null;
   const upstreamTimeline = upstream?.status === 'up' ? (upstream.server?.timeline ?? null) : null;
-  if (upstream && ownTimeline !== null && upstreamTimeline !== null && ownTimeline !== upstreamTimeline) {
+  // A login without pg_read_all_stats reads no received_tli, so the standby's own timeline may be stale.
+  const blind = cannotSeeReplication(standby) || cannotSeeReplication(upstream);
+  if (!blind && upstream && ownTimeline !== null && upstreamTimeline !== null && ownTimeline !== upstreamTimeline) {
     alerts.push({
       severity: 'critical',
       code: 'timeline-mismatch',
@@ -78,7 +107,9 @@ function linkAlerts(link: StandbyLink, nodes: NodeSnapshot[], thresholds: Thresh
     });
   }
 
-  if (!link.receiverStreaming) {
+  if (blind && (server?.walReceiver || link.receiverStreaming)) {
+    // The receiver runs but its status, sender and slot are hidden: monitoringLoginAlerts says why.
+  } else if (!link.receiverStreaming) {
     const receiver = server?.walReceiver;
     const why = receiver ? `its WAL receiver is ${receiver.status}` : 'no WAL receiver is running';
     alerts.push({
@@ -100,7 +131,7 @@ function linkAlerts(link: StandbyLink, nodes: NodeSnapshot[], thresholds: Thresh
       severity: 'warning',
       code: 'link-unreconciled',
       node: name,
-      message: `${name} says it streams from ${upstream.name}, but ${upstream.name} has no walsender for it: check that application_name in ${name}'s primary_conninfo is "${name}"`,
+      message: `${name} says it streams from ${upstream.name}, but no walsender on ${upstream.name} is paired with it (by slot, address or application_name): check primary_slot_name on ${name}, or set application_name=${name} in its primary_conninfo`,
     });
   }
 
@@ -152,8 +183,10 @@ function orphanWalsenderAlerts(nodes: NodeSnapshot[], links: StandbyLink[]): Ale
   for (const sender of nodes) {
     if (sender.status !== 'up' || !sender.server) continue;
     for (const replica of sender.server.replicas) {
+      // A walsender paired with a standby (by slot, address or name) is accounted for.
+      if (links.some((link) => link.upstream === sender.name && link.walsenderPid !== null && link.walsenderPid === replica.pid)) continue;
       const named = nodes.find((node) => node.name === replica.applicationName && node !== sender);
-      if (!named) continue;
+      if (!named || cannotSeeReplication(named) || cannotSeeReplication(sender)) continue;
       const link = links.find((candidate) => candidate.standby === named.name);
       let why: string | undefined;
       if (named.status === 'down') why = `${named.name} is down from here`;
@@ -249,12 +282,6 @@ function overThreshold(value: number | null, warning: number, critical: number):
   if (value > critical) return 'critical';
   if (value > warning) return 'warning';
   return undefined;
-}
-
-/** "pg1", "pg1 and pg2", "pg1, pg2 and pg3". */
-function listNames(names: string[]): string {
-  if (names.length <= 1) return names.join('');
-  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }
 
 const SEVERITY_RANK: Record<AlertSeverity, number> = { critical: 0, warning: 1, info: 2 };

@@ -9,6 +9,10 @@ export interface StandbyLink {
   receiverStreaming: boolean;
   /** A walsender row for it exists on the upstream. */
   senderSeen: boolean;
+  /** That walsender's pid on the upstream (its pg_stat_replication row), when seen. */
+  walsenderPid: number | null;
+  /** What paired the two ends (see deriveLinks); null when no walsender row was found. */
+  pairedBy: LinkPairing | null;
   /** Bytes of WAL the upstream has that the standby has not replayed. */
   lagBytes: number | null;
   /** Seconds behind, idle-safe: 0 when caught up, null when unknown. */
@@ -17,6 +21,13 @@ export interface StandbyLink {
   caughtUp: boolean;
   replayPaused: boolean;
 }
+
+/**
+ * slot: the standby's receiver slot is the upstream slot whose active_pid is
+ * the walsender's pid; address: the one walsender from the standby's host;
+ * application_name: the walsender named after the standby.
+ */
+export type LinkPairing = 'slot' | 'address' | 'application_name';
 
 export type AlertSeverity = 'critical' | 'warning' | 'info';
 

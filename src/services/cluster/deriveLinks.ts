@@ -1,22 +1,30 @@
 import { lsnDiffBytes } from '../postgres/lsn.js';
 import type { StandbyLink } from './clusterView.js';
 import type { NodeSnapshot, ReplicaLink } from './nodeSnapshot.js';
+import type { WalsenderPairing } from './pairWalsenders.js';
+import { pairWalsenders } from './pairWalsenders.js';
+import { sameHost } from './sameHost.js';
 
 /**
  * One link per standby that answered its poll, reconciling both ends: the
  * standby's WAL receiver (whom it streams from) and the upstream's walsender
- * rows (pg_stat_replication: whom it streams to).
+ * rows (pg_stat_replication: whom it streams to), paired by pairWalsenders.
  */
 export function deriveLinks(nodes: NodeSnapshot[], now: number): StandbyLink[] {
-  return nodes
-    .filter((node) => node.status === 'up' && node.role === 'standby')
-    .map((standby) => deriveLink(standby, nodes, now));
+  const standbys = nodes.filter((node) => node.status === 'up' && node.role === 'standby');
+  const upstreams = new Map(standbys.map((standby) => [standby, findUpstream(standby, nodes)]));
+  const pairings = new Map<NodeSnapshot, WalsenderPairing>();
+  for (const upstream of new Set(upstreams.values())) {
+    if (!upstream) continue;
+    const downstream = standbys.filter((standby) => upstreams.get(standby) === upstream);
+    for (const [standby, pairing] of pairWalsenders(upstream, downstream, nodes)) pairings.set(standby, pairing);
+  }
+  return standbys.map((standby) => deriveLink(standby, upstreams.get(standby), pairings.get(standby), now));
 }
 
-function deriveLink(standby: NodeSnapshot, nodes: NodeSnapshot[], now: number): StandbyLink {
+function deriveLink(standby: NodeSnapshot, upstream: NodeSnapshot | undefined, pairing: WalsenderPairing | undefined, now: number): StandbyLink {
   const server = standby.server;
-  const upstream = findUpstream(standby, nodes);
-  const row = upstream ? findReplicaRow(upstream, standby, nodes) : undefined;
+  const row = pairing?.row;
   const lagBytes = clampToZero(row?.replayLagBytes ?? upstreamLsnGap(upstream, standby));
   const replayGapBytes = server?.replayGapBytes ?? null;
   const caughtUp = lagBytes === 0 && (replayGapBytes === null || replayGapBytes === 0);
@@ -25,6 +33,8 @@ function deriveLink(standby: NodeSnapshot, nodes: NodeSnapshot[], now: number): 
     upstream: upstream?.name ?? null,
     receiverStreaming: server?.walReceiver?.status === 'streaming',
     senderSeen: row !== undefined,
+    walsenderPid: row?.pid ?? null,
+    pairedBy: pairing?.pairedBy ?? null,
     // Replay paused: the byte lag stays as measured; it is what shows the stall.
     lagBytes,
     lagSeconds: lagSecondsIdleSafe(caughtUp, lagBytes, replayGapBytes, row, server?.lastReplayedXactAt ?? null, now),
@@ -49,27 +59,6 @@ function findUpstream(standby: NodeSnapshot, nodes: NodeSnapshot[]): NodeSnapsho
   }
   const primaries = nodes.filter((node) => node.status === 'up' && node.role === 'primary');
   return primaries.length === 1 ? primaries[0] : undefined;
-}
-
-/**
- * The upstream's walsender row for this standby: by application_name (its
- * cluster_name), else the one row from its address. That fallback skips rows
- * named after another configured node and base backups, which also connect
- * over replication and would otherwise pass for the standby.
- */
-function findReplicaRow(upstream: NodeSnapshot, standby: NodeSnapshot, nodes: NodeSnapshot[]): ReplicaLink | undefined {
-  const replicas = upstream.server?.replicas ?? [];
-  const byName = replicas.find((replica) => replica.applicationName === standby.name);
-  if (byName) return byName;
-  const otherNames = new Set(nodes.filter((node) => node !== standby).map((node) => node.name));
-  const fromItsAddress = replicas.filter(
-    (replica) =>
-      replica.clientAddr !== null &&
-      replica.state !== 'backup' &&
-      !otherNames.has(replica.applicationName) &&
-      sameHost(replica.clientAddr, standby.host),
-  );
-  return fromItsAddress.length === 1 ? fromItsAddress[0] : undefined;
 }
 
 /**
@@ -114,17 +103,4 @@ function lagSecondsIdleSafe(
 function clampToZero(bytes: number | null): number | null {
   // A standby that reports a position past its upstream's (polls are not atomic) is not behind.
   return bytes === null ? null : Math.max(0, bytes);
-}
-
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1']);
-
-/** Host names as written in the config and as PostgreSQL reports addresses: loopback spellings are one host. */
-function sameHost(a: string, b: string): boolean {
-  return canonicalHost(a) === canonicalHost(b);
-}
-
-function canonicalHost(host: string): string {
-  // inet values print with a mask ("10.0.0.12/32"); IPv6 may come in brackets.
-  const bare = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1').replace(/\/(32|128)$/, '');
-  return LOOPBACK.has(bare) ? 'loopback' : bare;
 }

@@ -15,6 +15,12 @@ export interface NodeSnapshot {
   role: NodeRole;
   /** Why the node is down, in words a DBA can act on ("connection refused", "timeout", ...). */
   downReason?: string;
+  /**
+   * Down, but the server answered with an error (password failed, too many
+   * connections, no pg_hba.conf entry, starting up): it runs, only pgcockpit
+   * cannot log in. Such a primary is alive and must never be treated as gone.
+   */
+  serverAnswered?: boolean;
   /** When this snapshot was taken. */
   polledAt?: number;
   /** Down: when the node last answered, if it ever did since the cockpit started. */
@@ -34,9 +40,17 @@ export interface ServerFacts {
   /**
    * Primary: from the current WAL file name (right after a promotion, before
    * the first checkpoint, pg_control_checkpoint() still shows the old one).
-   * Standby: the WAL receiver's received_tli, else the last checkpoint's.
+   * Standby: the WAL receiver's received_tli, else the newer of the last
+   * restartpoint's and the minimum recovery point's (both lag behind a
+   * timeline switch the standby already replayed), else see timelineLastSeen.
    */
   timeline: number | null;
+  /**
+   * Standby without a WAL receiver: `timeline` is the one its receiver last
+   * reported (kept by NodeConnection across polls), because what the server
+   * falls back to is older; a timeline never goes backwards in the view.
+   */
+  timelineLastSeen?: boolean;
   /** Primary: pg_current_wal_lsn(). Null on a standby. */
   currentLsn: string | null;
   /** Standby: pg_last_wal_receive_lsn() / pg_last_wal_replay_lsn(). Null on a primary. */
@@ -57,6 +71,24 @@ export interface ServerFacts {
   archiver: ArchiverStats;
   /** Settings that matter for replication, by name (pg_settings.setting, with unit applied where useful). */
   settings: Record<string, string>;
+  /** The role pgcockpit logged in as, and whether it may read what the snapshot needs. */
+  monitoringLogin: MonitoringLogin;
+}
+
+/**
+ * Without pg_read_all_stats (part of pg_monitor; superusers have it),
+ * pg_stat_wal_receiver and pg_stat_replication show only that the process
+ * exists: status, LSNs, sender and slot read as NULL, which would look like
+ * a standby that does not stream. Without pg_monitor the archive_status
+ * listing is refused too.
+ */
+export interface MonitoringLogin {
+  /** current_user. */
+  user: string;
+  /** pg_has_role(current_user, 'pg_read_all_stats', 'usage'). */
+  readAllStats: boolean;
+  /** pg_has_role(current_user, 'pg_monitor', 'usage'). */
+  pgMonitor: boolean;
 }
 
 export interface WalReceiver {
@@ -70,8 +102,15 @@ export interface WalReceiver {
 }
 
 export interface ReplicaLink {
-  /** The standby's application_name (its cluster_name, for nodes pgcockpit set up). */
+  /** The walsender's process id: what the upstream's slot names as its active_pid. */
+  pid: number | null;
+  /**
+   * The standby's application_name: its cluster_name for nodes pgcockpit set
+   * up, "walreceiver" for one cloned with pg_basebackup -R and left as is.
+   */
   applicationName: string;
+  /** The configured node this walsender serves, as deriveLinks paired them (set by buildClusterView). */
+  standby?: string;
   clientAddr: string | null;
   /** startup, catchup, streaming, backup, stopping. */
   state: string;
@@ -96,6 +135,8 @@ export interface ReplicationSlot {
   name: string;
   type: 'physical' | 'logical';
   active: boolean;
+  /** The process streaming through it (a walsender's pid), null when inactive. */
+  activePid: number | null;
   restartLsn: string | null;
   /** WAL this slot keeps from being recycled: current (or received) LSN minus restart_lsn. */
   retainedBytes: number | null;

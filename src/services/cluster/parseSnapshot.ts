@@ -1,5 +1,5 @@
 import { parseLsn } from '../postgres/lsn.js';
-import type { ArchiverStats, NodeSnapshot, ReplicaLink, ReplicationSlot, ServerFacts, WalReceiver } from './nodeSnapshot.js';
+import type { ArchiverStats, MonitoringLogin, NodeSnapshot, ReplicaLink, ReplicationSlot, ServerFacts, WalReceiver } from './nodeSnapshot.js';
 
 /**
  * Turns the json of snapshotSql's one row into a NodeSnapshot. Pure.
@@ -33,6 +33,7 @@ export function parseSnapshot(json: unknown, node: { name: string; host: string;
     slots: listAt(root, 'slots', 'snapshot').map((item, i) => parseSlot(objectAt(item, `snapshot.slots[${i}]`), `snapshot.slots[${i}]`)),
     archiver: parseArchiver(objectAt(root.archiver, 'snapshot.archiver')),
     settings: parseSettings(root.settings),
+    monitoringLogin: parseMonitoringLogin(root.monitoringLogin),
   };
   return {
     name: node.name,
@@ -61,6 +62,7 @@ function parseWalReceiver(o: JsonObject): WalReceiver {
 
 function parseReplica(o: JsonObject, at: string): ReplicaLink {
   return {
+    pid: optNumber(o, 'pid', at),
     applicationName: requireValue(optString(o, 'applicationName', at), `${at}.applicationName`),
     clientAddr: optString(o, 'clientAddr', at),
     state: optString(o, 'state', at) ?? 'unknown',
@@ -86,6 +88,7 @@ function parseSlot(o: JsonObject, at: string): ReplicationSlot {
     name: requireValue(optString(o, 'name', at), `${at}.name`),
     type,
     active: requireValue(optBoolean(o, 'active', at), `${at}.active`),
+    activePid: optNumber(o, 'activePid', at),
     restartLsn: optLsn(o, 'restartLsn', at),
     retainedBytes: optNumber(o, 'retainedBytes', at),
     walStatus: optString(o, 'walStatus', at),
@@ -109,6 +112,16 @@ function parseArchiver(o: JsonObject): ArchiverStats {
     canReadStatusDir,
     readyCount: canReadStatusDir ? optNumber(o, 'readyCount', at) : null,
     oldestReadyAt: canReadStatusDir ? optNumber(o, 'oldestReadyAt', at) : null,
+  };
+}
+
+function parseMonitoringLogin(value: unknown): MonitoringLogin {
+  const at = 'snapshot.monitoringLogin';
+  const o = objectAt(value, at);
+  return {
+    user: requireValue(optString(o, 'user', at), `${at}.user`),
+    readAllStats: requireValue(optBoolean(o, 'readAllStats', at), `${at}.readAllStats`),
+    pgMonitor: requireValue(optBoolean(o, 'pgMonitor', at), `${at}.pgMonitor`),
   };
 }
 

@@ -113,7 +113,12 @@ select json_build_object(
   -- A primary's timeline is in its current WAL file name (pg_control_checkpoint()
   -- keeps the old one after a promotion until the first checkpoint).
   'timeline', case when lsn.in_recovery
-    then coalesce((select received_tli from receiver)::bigint, (select timeline_id from pg_control_checkpoint())::bigint)
+    -- Without a receiver the restartpoint's timeline can be older than what was
+    -- replayed (no restartpoint yet on the new timeline); the minimum recovery
+    -- point's moves with every buffer flushed, so the newer of the two is used.
+    then coalesce((select received_tli from receiver)::bigint, greatest(
+      (select timeline_id from pg_control_checkpoint())::bigint,
+      (select nullif(min_recovery_end_timeline, 0) from pg_control_recovery())::bigint))
     else ('x' || substr(pg_walfile_name(lsn.current_lsn), 1, 8))::bit(32)::bigint
   end,
   'currentLsn', lsn.current_lsn::text,
@@ -134,6 +139,7 @@ select json_build_object(
   ),
   'replicas', (
     select coalesce(json_agg(json_build_object(
+      'pid', s.pid,
       'applicationName', s.application_name,
       'clientAddr', host(s.client_addr),
       'state', s.state,
@@ -157,6 +163,7 @@ select json_build_object(
       'name', sl.slot_name,
       'type', sl.slot_type,
       'active', sl.active,
+      'activePid', sl.active_pid,
       'restartLsn', sl.restart_lsn::text,
       'retainedBytes', ${lsnDiff('ref.lsn', 'sl.restart_lsn')},
       'walStatus', ${pg13 ? 'sl.wal_status' : 'null::text'},
@@ -184,6 +191,13 @@ select json_build_object(
       'readyCount', substring(ready.xml from '<n>([0-9]+)</n>')::bigint,
       'oldestReadyAt', substring(ready.xml from '<oldest>(-?[0-9]+)</oldest>')::float8
     ) from pg_stat_archiver a
+  ),
+  -- Superusers pass pg_has_role for every role. Without pg_read_all_stats the
+  -- receiver's and walsenders' details read as NULL (see the header).
+  'monitoringLogin', json_build_object(
+    'user', current_user,
+    'readAllStats', pg_has_role('pg_read_all_stats', 'usage'),
+    'pgMonitor', pg_has_role('pg_monitor', 'usage')
   ),
   'settings', (
     -- current_setting() gives the SHOW form (units applied: "1min", "-1"); it is
