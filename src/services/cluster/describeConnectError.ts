@@ -24,7 +24,8 @@ export function describeConnectError(error: unknown): string {
     case '57P03':
       return 'server is starting up or shutting down';
     case '3D000':
-      return 'database does not exist';
+      // The server names it (database "app" does not exist): say which, the config may name another per node.
+      return /^database ".*" does not exist$/.test(message) ? message : 'database does not exist';
   }
   if (/timeout/i.test(message)) return 'timeout';
   if (/terminated/i.test(message)) return 'connection lost';
