@@ -21,6 +21,10 @@ describe('describeConnectError', () => {
     expect(describeConnectError(pgError(code))).toBe(reason);
   });
 
+  it('names the database that does not exist, as the server did', () => {
+    expect(describeConnectError(pgError('3D000', 'database "app" does not exist'))).toBe('database "app" does not exist');
+  });
+
   it('maps by code even when the message says something else', () => {
     expect(describeConnectError(pgError('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:5433'))).toBe('connection refused (server not running?)');
     expect(describeConnectError(pgError('28P01', 'password authentication failed for user "postgres"'))).toBe('password authentication failed');
