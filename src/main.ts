@@ -57,7 +57,26 @@ const program = new Command()
   // Options after a subcommand belong to it: `demo down --dir X` must reach `down`, not `demo`.
   .enablePositionalOptions()
   // Global options precede a subcommand (`pgcockpit --read-only demo`); a subcommand reads them with optsWithGlobals().
-  .action(async (options: GlobalOptions) => cockpitCommand(options));
+  // A word that is no subcommand reaches the root as an argument: name it, instead of commander's "too many arguments".
+  .allowExcessArguments()
+  .action(async (options: GlobalOptions, command: Command) => {
+    const [unknown] = command.args;
+    if (unknown !== undefined) {
+      const known = command.commands.map((sub) => sub.name());
+      const guess = known.find((name) => sameLetters(name, unknown));
+      command.error(`error: unknown command '${unknown}'${guess ? ` (did you mean ${guess}?)` : ''}; the commands are: ${known.join(', ')}`, {
+        code: 'commander.unknownCommand',
+        exitCode: EXIT_USAGE,
+      });
+    }
+    await cockpitCommand(options);
+  });
+
+/** A typo of `name`: the same letters, or one letter more or less (stauts, statsu, statu). */
+function sameLetters(name: string, typo: string): boolean {
+  const sorted = (word: string) => [...word.toLowerCase()].sort().join('');
+  return sorted(name) === sorted(typo) || (Math.abs(name.length - typo.length) === 1 && (name.startsWith(typo) || typo.startsWith(name)));
+}
 
 const demo = program
   .command('demo')
@@ -119,13 +138,14 @@ program
   .option('--dry-run', 'print the checks and the exact steps, change nothing (exit 0, or 2 when refused)')
   .option('--yes', 'carry the plan out without asking')
   .option('--resume-replay', 'resume a paused WAL replay on the node first (without it a paused node is refused)')
-  .option('--fence', "stop the old primary's server through its host first when it still runs there but does not answer (so it cannot come back as a second primary)")
+  .option('--fence', "stop the old primary's server through its host first when it still runs there but does not let pgcockpit in (so it cannot stay a second primary)")
+  .option('--allow-two-primaries', 'DANGER: promote although the old primary is alive (it answers, runs, or feeds a standby) and is not fenced; you then type "two primaries" (even with --yes, on a terminal)')
   .option('--promote-timeout <seconds>', 'how long the node has to leave recovery (default 60)', seconds)
   .option('--stream-timeout <seconds>', 'how long each re-pointed standby has to stream from it (default 30)', seconds)
   .action(
     async (
       node: string,
-      options: { config?: string; dryRun?: boolean; yes?: boolean; resumeReplay?: boolean; fence?: boolean; promoteTimeout?: number; streamTimeout?: number },
+      options: { config?: string; dryRun?: boolean; yes?: boolean; resumeReplay?: boolean; fence?: boolean; allowTwoPrimaries?: boolean; promoteTimeout?: number; streamTimeout?: number },
       command: Command,
     ) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
@@ -136,6 +156,7 @@ program
         yes: options.yes ?? false,
         resumeReplay: options.resumeReplay ?? false,
         fence: options.fence ?? false,
+        allowTwoPrimaries: options.allowTwoPrimaries ?? false,
         readOnly: globals.readOnly ?? false,
         promoteTimeout: options.promoteTimeout,
         streamTimeout: options.streamTimeout,
@@ -153,9 +174,10 @@ program
   .option('--max-lag <MiB>', 'most lag any standby may have before the switchover starts (default 16)', megabytes)
   .option('--replay-timeout <seconds>', 'how long the node has to replay the old primary\'s shutdown checkpoint (default 60)', seconds)
   .option('--stream-timeout <seconds>', 'how long each standby has to stream from the new primary (default 30)', seconds)
+  .option('--copy-slots', "create the old primary's other physical slots (pg_receivewal's, a backup tool's) on the new primary and drop them from the old one")
   .action(
     async (
-      options: { to: string; config?: string; dryRun?: boolean; yes?: boolean; maxLag?: number; replayTimeout?: number; streamTimeout?: number },
+      options: { to: string; config?: string; dryRun?: boolean; yes?: boolean; maxLag?: number; replayTimeout?: number; streamTimeout?: number; copySlots?: boolean },
       command: Command,
     ) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
@@ -168,6 +190,7 @@ program
         maxLagMb: options.maxLag,
         replayTimeout: options.replayTimeout,
         streamTimeout: options.streamTimeout,
+        copySlots: options.copySlots ?? false,
       });
     },
   );

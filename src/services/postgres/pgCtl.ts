@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { OutputLine, Runner } from '../runner/runner.js';
 import { runChecked, runCollected } from '../runner/runChecked.js';
+import { assertPgCtlPath } from './pgCtlPath.js';
 
 /** A data directory and the runner (this machine or ssh, as its OS user) that reaches it. */
 export interface PgCtlTarget {
@@ -10,12 +11,16 @@ export interface PgCtlTarget {
   onLine?: (line: OutputLine) => void;
 }
 
+/** pg_ctl hands the binary's directory, the data directory and the log file to a shell (see pgCtlPath). */
 function pgCtlSpec(target: PgCtlTarget, args: string[], mutating: boolean) {
+  assertPgCtlPath('PostgreSQL binary directory', target.pgBinDir);
+  assertPgCtlPath('data directory', target.dataDir);
   return { program: path.join(target.pgBinDir, 'pg_ctl'), args: ['-D', target.dataDir, ...args], mutating };
 }
 
 /** Starts the server and waits until it accepts connections (pg_ctl -w). */
 export async function pgCtlStart(target: PgCtlTarget, logFile: string, timeoutSeconds = 60): Promise<void> {
+  assertPgCtlPath('server log file', logFile);
   await runChecked(target.runner, pgCtlSpec(target, ['-l', logFile, '-w', '-t', String(timeoutSeconds), 'start'], true), target.onLine);
 }
 

@@ -10,6 +10,7 @@ import { makeOwnedDir, writeOwnedFile } from '../os/ownedPath.js';
 import { firstBlockingAncestor } from '../os/reachableBy.js';
 import { withNodeClient } from '../postgres/connectNode.js';
 import { pgCtlStart } from '../postgres/pgCtl.js';
+import { assertPgCtlPath } from '../postgres/pgCtlPath.js';
 import { localRunner } from '../runner/localRunner.js';
 import type { OutputLine } from '../runner/runner.js';
 import { runChecked } from '../runner/runChecked.js';
@@ -47,6 +48,8 @@ const SLOT_PATTERN = 'slot_{node}';
  */
 export async function createSandbox(options: CreateSandboxOptions): Promise<CockpitConfig> {
   const { layout, osUser, pgBinDir } = options;
+  assertPgCtlPath('sandbox directory', layout.root);
+  assertPgCtlPath('PostgreSQL binary directory', pgBinDir);
   const step = options.onStep ?? (() => undefined);
   const names = sandboxNodeNames(options.nodeCount);
   const [primaryName, ...standbyNames] = names;

@@ -4,6 +4,7 @@ import { loadConfig } from '../config/loadConfig.js';
 import type { CockpitConfig } from '../config/schema.js';
 import type { OsUser } from '../os/osUser.js';
 import { pgCtlIsRunning, pgCtlStart } from '../postgres/pgCtl.js';
+import { assertPgCtlPath } from '../postgres/pgCtlPath.js';
 import { localRunner } from '../runner/localRunner.js';
 import type { SandboxProgress } from './createSandbox.js';
 import { createSandbox } from './createSandbox.js';
@@ -32,6 +33,9 @@ export const DEFAULT_SANDBOX_NODES = 3;
  */
 export async function ensureSandbox(options: EnsureSandboxOptions): Promise<Sandbox> {
   const { layout } = options;
+  // Before anything is created: the sandbox's paths all reach pg_ctl's shell.
+  assertPgCtlPath('sandbox directory (--dir)', layout.root);
+  assertPgCtlPath('PostgreSQL binary directory (--pg-bin)', options.pgBinDir);
   const hasMarker = await pathExists(layout.marker);
   const hasConfig = await pathExists(layout.configFile);
   if (hasMarker && hasConfig) {
