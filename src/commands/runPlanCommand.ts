@@ -5,6 +5,8 @@ import { executePlan, planAuditSteps } from '../services/runbooks/executePlan.js
 import { formatPlan } from '../services/runbooks/formatPlan.js';
 import type { Plan } from '../services/runbooks/plan.js';
 import { createNodeRunners } from '../services/runner/nodeRunners.js';
+import { maskSecrets } from '../services/runner/secretMasker.js';
+import { watchPlanSignals } from './planSignals.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './exitCodes.js';
 
 export interface PlanCommandFlags {
@@ -50,7 +52,7 @@ export async function runPlanCommand<P extends Plan>(run: RunPlanCommand<P>): Pr
   process.stdout.write(formatPlan(plan, { confirmHint: flags.dryRun ? 'dry run: nothing was changed' : undefined }));
   if (plan.blocked) {
     await audit.recordPlan(`${plan.title} (refused)`, planAuditSteps(plan), { node: plan.target }).catch(() => undefined);
-    process.stderr.write(`pgcockpit: ${plan.title} refused, nothing was changed: ${plan.blockedReasons.join('; ')}\n`);
+    process.stderr.write(maskSecrets(`pgcockpit: ${plan.title} refused, nothing was changed: ${plan.blockedReasons.join('; ')}\n`));
     process.exitCode = EXIT_USAGE;
     return;
   }
@@ -64,12 +66,19 @@ export async function runPlanCommand<P extends Plan>(run: RunPlanCommand<P>): Pr
     }
     return;
   }
-  if (!flags.yes && !(await typedConfirmation(plan.confirmWord, run.confirmVerb))) {
+  if (plan.mustType && !flags.dryRun && process.stdin.isTTY !== true) {
+    await audit.recordPlan(`${plan.title} (refused: not typed)`, planAuditSteps(plan), { node: plan.target }).catch(() => undefined);
+    process.stderr.write(`pgcockpit: this plan must be confirmed by typing "${plan.confirmWord}" on a terminal; --yes is not enough. Nothing was changed\n`);
+    process.exitCode = EXIT_FAILURE;
+    return;
+  }
+  if ((!flags.yes || plan.mustType) && !(await typedConfirmation(plan.confirmWord, run.confirmVerb))) {
     process.stderr.write('pgcockpit: not confirmed; nothing was changed\n');
     process.exitCode = EXIT_FAILURE;
     return;
   }
   const runners = createNodeRunners(run.config, { readOnly: flags.readOnly });
+  const signals = watchPlanSignals(run.command);
   try {
     const outcome = await executePlan(plan, {
       config: run.config,
@@ -77,17 +86,32 @@ export async function runPlanCommand<P extends Plan>(run: RunPlanCommand<P>): Pr
       log: (text) => process.stdout.write(`${text}\n`),
       audit,
       runners,
+      interruption: signals.interruption,
+      onStep: signals.onStep,
     });
+    if (outcome.interrupted) {
+      const after = outcome.interrupted.afterStep;
+      const last = plan.steps[after - 1];
+      process.stderr.write(
+        maskSecrets(
+          `pgcockpit: ${run.command} interrupted${outcome.interrupted.signal ? ` by ${outcome.interrupted.signal}` : ''} after step ${after}/${plan.steps.length}` +
+            `${last ? ` (${last.description})` : ''}: ${outcome.advice ?? 'see the lines above'}\n`,
+        ),
+      );
+      process.exitCode = EXIT_FAILURE;
+      return;
+    }
     if (!outcome.succeeded) {
       const failed = outcome.failedStep;
       process.stderr.write(
-        `pgcockpit: ${run.command} stopped at step ${failed?.number}/${plan.steps.length} (${failed?.description}) on ${failed?.node}: ${failed?.error}\n`,
+        maskSecrets(`pgcockpit: ${run.command} stopped at step ${failed?.number}/${plan.steps.length} (${failed?.description}) on ${failed?.node}: ${failed?.error}\n`),
       );
       process.exitCode = EXIT_FAILURE;
       return;
     }
     process.stdout.write(`${run.succeeded(plan)}\n`);
   } finally {
+    signals.stop();
     await runners.close();
   }
 }
