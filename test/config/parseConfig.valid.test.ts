@@ -32,7 +32,7 @@ describe('parseConfig accepts a valid file', () => {
             port: 5433
             user: dba
             database: app
-            dataDir: ~/16/main
+            dataDir: /var/lib/postgresql/16/main
             osUser: postgres
             pgBinDir: /usr/lib/postgresql/16/bin
             ssh:
@@ -82,8 +82,8 @@ describe('parseConfig accepts a valid file', () => {
           port: 5433,
           user: 'dba',
           database: 'app',
-          // On db2, ~ is the remote user's home: only the remote side can expand it.
-          dataDir: '~/16/main',
+          // On db2 nothing expands ~ (pg_ctl takes it literally): only an absolute path is accepted there.
+          dataDir: '/var/lib/postgresql/16/main',
           osUser: 'postgres',
           pgBinDir: '/usr/lib/postgresql/16/bin',
           // The identity file is read by ssh on this machine.

@@ -274,6 +274,8 @@ describe('parseConfig with pgService', () => {
       user: 'dba',
       database: 'app',
       passfile: '/home/dba/.pgpass-prod',
+      // Honoured, not ignored: pgcockpit's own connections to pg1 then use TLS as psql's would.
+      sslmode: 'require',
       dataDir: '/srv/pg1',
       osUser: 'postgres',
     });
@@ -451,7 +453,7 @@ describe('parseConfig with pgService', () => {
     ).toEqual([
       `${FILE}:4:16: nodes[0].pgService: port=54x2 of service "badport" (${SERVICE_FILE}:14) is not a port number`,
       `${FILE}:7:16: nodes[1].pgService: expected a string, got the number 42 (quote it: "42")`,
-      `${FILE}:12:5: nodes[2].prot: unknown key "prot", did you mean "port"? (allowed: name, host, port, user, database, pgService, passfile, dataDir, osUser, pgBinDir, ssh, service)`,
+      `${FILE}:12:5: nodes[2].prot: unknown key "prot", did you mean "port"? (allowed: name, host, port, user, database, pgService, passfile, sslmode, sslrootcert, dataDir, osUser, pgBinDir, ssh, service)`,
     ]);
   });
 

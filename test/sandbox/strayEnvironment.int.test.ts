@@ -93,6 +93,13 @@ describe('a sandbox built while the DBA\'s shell holds PGPASSWORD and other libp
     }
   });
 
+  it('a node\'s sslmode=require (its own or its pg_service.conf\'s) is honoured: a server without TLS is refused, never used in plaintext', async () => {
+    const node = { ...config.nodes[0]!, sslmode: 'require' as const };
+    await expect(withNodeClient(node, config, async () => undefined)).rejects.toThrow('The server does not support SSL connections');
+    const plain = { ...config.nodes[0]!, sslmode: 'disable' as const };
+    await expect(withNodeClient(plain, config, async (client) => (await client.query('select 1 as one')).rows)).resolves.toEqual([{ one: 1 }]);
+  });
+
   it('a passfile others may read is not used, as libpq refuses it', async () => {
     const open = path.join(layout.root, 'open.pgpass');
     await copyFile(layout.passfile, open);

@@ -20,6 +20,7 @@ export function expandConfigPaths(config: CockpitConfig, home: string): CockpitC
   if (copy.passfile !== undefined) copy.passfile = expandHome(copy.passfile, home);
   for (const node of copy.nodes) {
     if (node.passfile !== undefined) node.passfile = expandHome(node.passfile, home);
+    if (node.sslrootcert !== undefined) node.sslrootcert = expandHome(node.sslrootcert, home);
     if (node.ssh?.identityFile !== undefined) node.ssh.identityFile = expandHome(node.ssh.identityFile, home);
     if (node.ssh === undefined) {
       if (node.dataDir !== undefined) node.dataDir = expandHome(node.dataDir, home);

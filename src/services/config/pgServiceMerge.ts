@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { PgServiceLookup } from '../postgres/pgServiceFile.js';
 import { serviceNotFoundMessage } from '../postgres/pgServiceFile.js';
+import { SSL_MODES } from '../postgres/sslOptions.js';
 
 /** Node keys a libpq service can supply, and the service-file keyword each is read from. */
 const FROM_SERVICE = [
@@ -9,7 +10,16 @@ const FROM_SERVICE = [
   ['user', 'user'],
   ['database', 'dbname'],
   ['passfile', 'passfile'],
+  ['sslmode', 'sslmode'],
+  ['sslrootcert', 'sslrootcert'],
 ] as const;
+
+/**
+ * TLS keys of a service that pgcockpit's connections cannot honour (client
+ * certificates, CRLs, ...). Ignoring them would connect differently from
+ * psql, so they are refused out loud.
+ */
+const UNSUPPORTED_SSL = /^(ssl(?!mode$|rootcert$)\w*|requiressl|sslnegotiation)$/;
 
 /** Where a node's value came from when the YAML did not write it. */
 export interface ServiceOrigin {
@@ -43,7 +53,7 @@ export function pgServiceNames(data: unknown): string[] {
 }
 
 /**
- * Fills each node's host, port, user, database and passfile from its
+ * Fills each node's host, port, user, database, passfile, sslmode and sslrootcert from its
  * pgService where the YAML does not write them: values in the YAML win, as
  * explicit parameters win over a service in libpq. Runs on the raw YAML data,
  * before validation, so the schema's defaults still apply to what neither
@@ -63,6 +73,14 @@ export function mergePgServices(data: unknown, services: ReadonlyMap<string, PgS
       return;
     }
     const { params, lines } = lookup.section;
+    for (const keyword of Object.keys(params).filter((key) => UNSUPPORTED_SSL.test(key))) {
+      const where = `${lookup.file}:${lines[keyword] ?? lookup.section.line}`;
+      merge.problems.push({
+        path,
+        at: path,
+        message: `${keyword}=${params[keyword]} of service "${name}" (${where}) is not supported by pgcockpit (of the TLS settings only sslmode and sslrootcert are); remove it or connect without the service`,
+      });
+    }
     for (const [key, keyword] of FROM_SERVICE) {
       const value = params[keyword];
       if (key in node || value === undefined || value === '') continue;
@@ -87,6 +105,7 @@ function serviceValueProblem(key: string, value: string): string | undefined {
     const port = Number(value);
     if (port < 1 || port > 65535) return 'is not a port number: must be between 1 and 65535';
   }
+  if (key === 'sslmode' && !(SSL_MODES as readonly string[]).includes(value)) return `is not an sslmode: must be one of ${SSL_MODES.join(', ')}`;
   // libpq allows a list of hosts to try in turn; a pgcockpit node is one server.
   if (key === 'host' && value.includes(',')) return 'lists several hosts: a node is one server; write its host in the YAML';
   return undefined;

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { pgCtlPathProblem } from '../postgres/pgCtlPath.js';
 import { slotNameFor } from '../postgres/slotName.js';
+import { SSL_MODES } from '../postgres/sslOptions.js';
 
 /**
  * The shape of pgcockpit.yaml. Objects are strict: an unknown key is a typo the
@@ -54,6 +56,10 @@ export const nodeSchema = z.strictObject({
   pgService: z.string().min(1).optional(),
   /** libpq passfile for this node; defaults to the cluster's passfile, then libpq's own lookup. */
   passfile: z.string().min(1).optional(),
+  /** libpq's sslmode for pgcockpit's own connections; absent: $PGSSLMODE, else plaintext. */
+  sslmode: z.enum(SSL_MODES, { error: `must be one of ${SSL_MODES.join(', ')} (libpq's sslmode values)` }).optional(),
+  /** The CA file for sslmode verify-ca / verify-full (default ~/.postgresql/root.crt), or "system". */
+  sslrootcert: z.string().min(1).optional(),
   dataDir: z.string().min(1).optional(),
   osUser: z.string().min(1).default('postgres'),
   pgBinDir: z.string().min(1).optional(),
@@ -144,7 +150,25 @@ export const configSchema = z
           message: 'is required for a local node (one without ssh): pgcockpit must know where its data lives',
         });
       }
+      for (const key of ['dataDir', 'pgBinDir'] as const) {
+        const value = node[key];
+        const problem = value === undefined ? undefined : serverPathProblem(value, node.ssh?.host);
+        if (problem !== undefined) ctx.addIssue({ code: 'custom', path: ['nodes', index, key], message: problem });
+      }
     });
+    for (const [kind, warning, critical] of [
+      ['bytes', 'lagBytesWarning', 'lagBytesCritical'],
+      ['seconds', 'lagSecondsWarning', 'lagSecondsCritical'],
+    ] as const) {
+      const { [warning]: warn, [critical]: crit } = config.thresholds;
+      if (warn > crit) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['thresholds', warning],
+          message: `is above ${critical} (${warn} > ${crit} ${kind}): the warning must come before the critical alert; lower it or raise ${critical}`,
+        });
+      }
+    }
     // Each standby needs a slot of its own, within PostgreSQL's 63-byte name limit.
     const slotOwners = new Map<string, string>();
     for (const [index, node] of config.nodes.entries()) {
@@ -175,6 +199,24 @@ export const configSchema = z
       });
     }
   });
+
+/**
+ * Why a data or binary directory cannot be used, if it cannot. pg_ctl and
+ * pg_controldata take a relative path from their working directory (the OS
+ * user's home, or wherever pgcockpit was started), never from this file;
+ * `~/` is expanded for a node on this machine only (on an ssh host nobody
+ * expands it). pg_ctl hands both directories to a shell (see pgCtlPath).
+ */
+function serverPathProblem(dir: string, sshHost: string | undefined): string | undefined {
+  const shell = pgCtlPathProblem(dir);
+  if (shell !== undefined) return shell;
+  if (dir.startsWith('/')) return undefined;
+  if (sshHost === undefined) {
+    if (dir === '~' || dir.startsWith('~/')) return undefined;
+    return `must be an absolute path (or start with ~/), got ${JSON.stringify(dir)}: pg_ctl would read it relative to its working directory, not to this file`;
+  }
+  return `must be an absolute path on ${sshHost}, got ${JSON.stringify(dir)}: neither "~" nor a relative path is expanded there`;
+}
 
 export type SshConfig = z.infer<typeof sshSchema>;
 export type ServiceConfig = z.infer<typeof serviceSchema>;

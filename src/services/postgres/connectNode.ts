@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { CockpitConfig, NodeConfig } from '../config/schema.js';
+import { sslOptions } from './sslOptions.js';
 import { describeLogin, NoPasswordError, nodePassword } from './nodePassword.js';
 
 export interface ConnectOptions {
@@ -36,6 +37,8 @@ export async function connectNode(
     statement_timeout: options.statementTimeoutMs ?? 5000,
     query_timeout: options.queryTimeoutMs,
     application_name: options.applicationName ?? 'pgcockpit',
+    // The node's sslmode (its own or its pgService's), as libpq would use it; absent: $PGSSLMODE.
+    ssl: sslOptions(node),
   });
   try {
     await client.connect();
