@@ -11,6 +11,8 @@ export interface PromoteOptions extends PlanCommandFlags {
   resumeReplay: boolean;
   /** Stop the old primary's server through its host first when it still runs there but does not answer here. */
   fence?: boolean;
+  /** Promote although the old primary is alive and not fenced: the plan then asks for "two primaries" typed. */
+  allowTwoPrimaries?: boolean;
   /** Seconds the target has to leave recovery, and each re-pointed standby to stream. */
   promoteTimeout?: number;
   streamTimeout?: number;
@@ -28,6 +30,7 @@ export async function promoteCommand(options: PromoteOptions): Promise<void> {
   const plan = await prepareFailover(config, options.node, {
     resumeReplay: options.resumeReplay,
     ...(options.fence ? { fence: true } : {}),
+    ...(options.allowTwoPrimaries ? { allowTwoPrimaries: true } : {}),
     ...(options.promoteTimeout ? { promoteTimeoutMs: options.promoteTimeout * 1000 } : {}),
     ...(options.streamTimeout ? { streamTimeoutMs: options.streamTimeout * 1000 } : {}),
   });

@@ -13,6 +13,8 @@ export interface SwitchoverCommandOptions extends PlanCommandFlags {
   /** Seconds the target has to replay the old primary's shutdown checkpoint, and each standby to stream. */
   replayTimeout?: number;
   streamTimeout?: number;
+  /** Create the old primary's other physical slots on the new primary (and drop them from the old one). */
+  copySlots?: boolean;
 }
 
 /**
@@ -28,6 +30,7 @@ export async function switchoverCommand(options: SwitchoverCommandOptions): Prom
     ...(options.maxLagMb !== undefined ? { maxLagBytes: options.maxLagMb * 1024 * 1024 } : {}),
     ...(options.replayTimeout ? { replayTimeoutMs: options.replayTimeout * 1000 } : {}),
     ...(options.streamTimeout ? { streamTimeoutMs: options.streamTimeout * 1000 } : {}),
+    ...(options.copySlots ? { copySlots: true } : {}),
   });
   await runPlanCommand({
     command: 'switchover',

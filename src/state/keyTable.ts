@@ -235,9 +235,9 @@ export function activeLayers(context: KeyContext): KeyContextName[] {
   // The modal has every key (below the minimum size it is hidden, like the search input, and q quits).
   if (context.operation && !context.tooSmall) {
     if (context.operation === 'typing') return context.fenceOffer ? ['fence', 'typeConfirm', 'modal'] : ['typeConfirm', 'modal'];
-    const resume: KeyContextName[] = context.resumeReplayOffer ? ['resume'] : [];
-    if (context.operation === 'offer') return [...resume, 'offer', 'modal'];
-    return [...resume, 'modal'];
+    const offers: KeyContextName[] = [...(context.fenceOffer ? (['fence'] as const) : []), ...(context.resumeReplayOffer ? (['resume'] as const) : [])];
+    if (context.operation === 'offer') return [...offers, 'offer', 'modal'];
+    return [...offers, 'modal'];
   }
   const running: KeyContextName[] = context.jobRunning ? ['running'] : [];
   if (context.overlay !== 'none') return ['overlay', ...running, 'always'];

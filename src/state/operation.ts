@@ -106,7 +106,8 @@ export function operationModalMode(operation: Operation | null): 'typing' | 'off
  * modal's fence binding) plans the same failover again with the fence chosen.
  */
 export function fenceOfferOf(operation: Operation | null): string[] {
-  if (!operation || operation.kind !== 'failover' || operation.phase !== 'confirm' || !operation.plan || operation.plan.blocked) return [];
+  // A refused plan keeps the offer when fencing is what it needs (the old primary is alive on its host).
+  if (!operation || operation.kind !== 'failover' || operation.phase !== 'confirm' || !operation.plan || operation.choices.fence) return [];
   return operation.plan.fenceOffer ?? [];
 }
 

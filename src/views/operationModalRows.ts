@@ -36,7 +36,10 @@ export function promptRows(operation: Operation): ModalRow[] {
     return [
       ...plan.blockedReasons.map((reason): ModalRow => ({ text: `✗ refused, nothing was changed: ${reason}`, tone: 'fail' })),
       ...(plan.offersSwitchover && operation.kind === 'failover' ? [{ text: 'switch over instead: press s', tone: 'heading' } as const] : []),
-      ...(operationOffersResumeReplay(operation) ? [{ text: `replay is paused on ${operation.target}: press Ctrl-R to resume it first (plans again)`, tone: 'heading' } as const] : []),
+      ...(operationOffersResumeReplay(operation) ? [{ text: `WAL replay is paused (see above): press Ctrl-R to resume it first (plans again)`, tone: 'heading' } as const] : []),
+      ...(fenceOfferOf(operation).length > 0
+        ? [{ text: `fence ${fenceOfferOf(operation).join(', ')} first (stop its server on its host, then promote): press Ctrl-F (plans again)`, tone: 'heading' } as const]
+        : []),
       { text: 'Esc closes' },
     ];
   }

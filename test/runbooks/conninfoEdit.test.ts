@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { conninfoEndpoint, formatConninfo, parseConninfo, repointConninfo } from '../../src/services/runbooks/conninfoEdit.js';
+import { conninfoEndpoint, formatConninfo, parseConninfo, rejoinConninfo, repointConninfo } from '../../src/services/runbooks/conninfoEdit.js';
 
 const target = { host: '127.0.0.1', port: 5434, user: 'replication', applicationName: 'pg3' };
 
@@ -49,26 +49,51 @@ describe('parseConninfo', () => {
 });
 
 describe('repointConninfo', () => {
-  it('replaces host and port, sets user and application_name, keeps passfile and the rest', () => {
-    const { conninfo, droppedPassword } = repointConninfo(
+  it('replaces host and port, keeps user, passfile and the rest; sets application_name only when asked', () => {
+    const { conninfo, hasPassword } = repointConninfo(
       "user=replication passfile='/srv/my sandbox/.pgpass' channel_binding=prefer host=127.0.0.1 port=5432 sslmode=prefer",
-      target,
+      { host: '127.0.0.1', port: 5434, user: 'replication' },
     );
-    expect(droppedPassword).toBe(false);
-    expect(conninfo).toBe(
-      "host=127.0.0.1 port=5434 user=replication application_name=pg3 passfile='/srv/my sandbox/.pgpass' channel_binding=prefer sslmode=prefer",
-    );
+    expect(hasPassword).toBe(false);
+    expect(conninfo).toBe("host=127.0.0.1 port=5434 user=replication passfile='/srv/my sandbox/.pgpass' channel_binding=prefer sslmode=prefer");
+    expect(repointConninfo('user=r application_name=old', target).conninfo).toBe('host=127.0.0.1 port=5434 application_name=pg3 user=r');
   });
 
-  it('drops hostaddr and service (they would still point at the old primary) and never keeps a password', () => {
-    const { conninfo, droppedPassword } = repointConninfo("hostaddr=10.0.0.1 host=db1 password='s3 cret' service=old sslmode=require", target);
-    expect(droppedPassword).toBe(true);
-    expect(conninfo).toBe('host=127.0.0.1 port=5434 user=replication application_name=pg3 sslmode=require');
-    expect(conninfo).not.toContain('s3');
+  it('keeps the password pg_basebackup -R wrote (the standby cannot log in without it), and drops hostaddr and service', () => {
+    const { conninfo, hasPassword } = repointConninfo("hostaddr=10.0.0.1 host=db1 user=repl password='s3 cret' service=old sslmode=require", {
+      host: '127.0.0.1',
+      port: 5434,
+      user: 'replication',
+    });
+    expect(hasPassword).toBe(true);
+    expect(conninfo).toBe("host=127.0.0.1 port=5434 user=repl password='s3 cret' sslmode=require");
   });
 
   it('builds one from the config when the standby has none', () => {
     expect(repointConninfo('', target).conninfo).toBe('host=127.0.0.1 port=5434 user=replication application_name=pg3');
+  });
+});
+
+describe('rejoinConninfo', () => {
+  const base = { host: '127.0.0.1', port: 5434, user: 'replication', nodeName: 'pg1' };
+  it("takes the old primary's own credentials first", () => {
+    const result = rejoinConninfo({ ...base, own: 'host=x port=1 user=me password=mine', target: 'host=y user=replication password=theirs sslmode=require' });
+    expect(result.credentialsFrom).toBe('own');
+    expect(result.conninfo).toBe('host=127.0.0.1 port=5434 user=me password=mine sslmode=require');
+  });
+
+  it("else the target's, with application_name renamed when it was the target's own name", () => {
+    const result = rejoinConninfo({ ...base, own: '', target: "user=replication password=theirs application_name=pg2 passfile='/p q'" });
+    expect(result).toMatchObject({ credentialsFrom: 'target', hasPassword: true });
+    expect(result.conninfo).toBe("host=127.0.0.1 port=5434 user=replication password=theirs passfile='/p q' application_name=pg1");
+  });
+
+  it("else the config's replication user", () => {
+    expect(rejoinConninfo({ ...base, own: '', target: 'host=db1 sslmode=verify-full' })).toMatchObject({
+      credentialsFrom: 'config',
+      hasPassword: false,
+      conninfo: 'host=127.0.0.1 port=5434 user=replication sslmode=verify-full',
+    });
   });
 });
 

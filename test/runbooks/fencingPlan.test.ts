@@ -17,6 +17,8 @@ const standbyExtras = (upstream: string): NodeExtras => ({
   primaryConninfo: `user=replication passfile=/home/pg/.pgpass host=${hostFor(upstream)} port=5432 sslmode=prefer`,
   transactionReadOnly: true,
   recoveryTargetTimeline: 'latest',
+  primarySlotName: '',
+  systemIdentifier: '7000000000000000001',
 });
 
 /** pg1 unreachable from here, pg2 and pg3 standbys pointing at it; pg1's host says `pg1`. */
@@ -32,34 +34,32 @@ function facts(pg1: HostServerState | undefined): FailoverFacts {
     view: buildClusterView(nodes, DEFAULT_THRESHOLDS, NOW),
     extras: { pg2: standbyExtras('pg1'), pg3: standbyExtras('pg1') },
     ...(pg1 ? { hosts: { pg1 } } : {}),
+    tcpOpen: { pg1: false },
+    dataDirs: { pg1: { port: 5432, portSource: 'its configuration', systemIdentifier: '7000000000000000001' } },
   };
 }
 
 const RUNNING: HostServerState = { state: 'running', detail: 'pg_ctl: server is running (PID: 4242)' };
 const STOPPED: HostServerState = { state: 'stopped', detail: 'pg_ctl: no server running' };
 const NO_ANSWER: HostServerState = { state: 'noAnswer', detail: 'ssh db1:22: connect ECONNREFUSED' };
-const FENCE_LABEL = "pg1's server is not running on its host (fence)";
+const FENCE_LABEL = 'pg1 is gone (it must not stay a primary beside the new one)';
 const fenceCheck = (plan: ReturnType<typeof planFailover>) => plan.checks.find((check) => check.label === FENCE_LABEL);
 
 describe('planFailover: fencing the old primary', () => {
-  it('server still running on its host: warns, offers the fence, and is not refused', () => {
+  it('server still running on its host: alive, so refused, offering the fence', () => {
     const plan = planFailover(config, facts(RUNNING), 'pg2');
-    expect(plan.blocked, formatPlan(plan)).toBe(false);
-    expect(fenceCheck(plan)).toMatchObject({ status: 'warn', observed: expect.stringContaining('server is running (PID: 4242)') });
-    expect(fenceCheck(plan)?.fix).toContain('it could come back as a second primary; fence it (--fence) before promoting');
-    expect(plan.warnings).toContain(
-      "pg1's server still runs on its host but does not answer here: it could come back as a second primary; fence it (--fence) before promoting",
-    );
+    expect(plan.blocked, formatPlan(plan)).toBe(true);
+    expect(fenceCheck(plan)).toMatchObject({ status: 'fail', observed: expect.stringContaining('its host says its server runs (pg_ctl: server is running (PID: 4242))') });
+    expect(fenceCheck(plan)?.fix).toContain('--fence (Ctrl-F in the cockpit) stops its server on its host');
     expect(plan.fenceOffer).toEqual(['pg1']);
-    expect(plan.steps[0]?.description).toBe('promote pg2 and note its new timeline');
-    expect(plan.steps.some((step) => step.description.includes('fence'))).toBe(false);
+    expect(plan.steps).toEqual([]);
   });
 
   it('server still running, with fence: stops it first through its runner, and the warning turns into an ok line', () => {
     const plan = planFailover(config, facts(RUNNING), 'pg2', { fence: true });
     expect(plan.blocked).toBe(false);
-    expect(fenceCheck(plan)).toMatchObject({ status: 'ok', observed: expect.stringContaining('pg1 will be stopped first') });
-    expect(plan.warnings.join('\n')).not.toContain('fence it');
+    expect(fenceCheck(plan)).toMatchObject({ status: 'ok', observed: expect.stringContaining('it will be stopped first on its host (fence)') });
+    expect(plan.checks.find((check) => check.label.includes('data directory'))).toMatchObject({ status: 'ok' });
     expect(plan.fenceOffer).toEqual([]);
     expect(plan.steps[0]).toMatchObject({
       node: 'pg1',
@@ -96,9 +96,9 @@ describe('planFailover: fencing the old primary', () => {
     expect(fenced.blockedReasons[0]).toMatch(/pg1's host does not answer.*cannot be stopped from here/);
   });
 
-  it('without a host look (facts not gathered), no fence line', () => {
+  it('without a host look (facts not gathered): a warning that it may still run, no fence offer', () => {
     const plan = planFailover(config, facts(undefined), 'pg2');
-    expect(fenceCheck(plan)).toBeUndefined();
+    expect(fenceCheck(plan)).toMatchObject({ status: 'warn', observed: expect.stringContaining('its host was not asked') });
     expect(plan.fenceOffer).toEqual([]);
   });
 });

@@ -17,6 +17,8 @@ const standbyExtras = (upstream: string): NodeExtras => ({
   primaryConninfo: `user=replication passfile=/home/pg/.pgpass host=${hostFor(upstream)} port=5432 sslmode=prefer`,
   transactionReadOnly: true,
   recoveryTargetTimeline: 'latest',
+  primarySlotName: '',
+  systemIdentifier: '7000000000000000001',
 });
 
 function facts(nodes: NodeSnapshot[], extras: Record<string, NodeExtras> = {}): FailoverFacts {
@@ -26,7 +28,7 @@ function facts(nodes: NodeSnapshot[], extras: Record<string, NodeExtras> = {}): 
       pg2: standbyExtras('pg1'),
       pg3: standbyExtras('pg1'),
       ...(nodes.find((n) => n.name === 'pg1')?.status === 'up'
-        ? { pg1: { primaryConninfo: '', transactionReadOnly: false, recoveryTargetTimeline: 'latest' } }
+        ? { pg1: { primaryConninfo: '', transactionReadOnly: false, recoveryTargetTimeline: 'latest', primarySlotName: '', systemIdentifier: '7000000000000000001' } }
         : {}),
       ...extras,
     },
@@ -46,7 +48,7 @@ function primaryDead(): NodeSnapshot[] {
 
 describe('planFailover', () => {
   it('plans promote, checkpoint, slots, re-point and rebuild mark for a dead primary, with the exact SQL', () => {
-    const plan = planFailover(config, facts(primaryDead()), 'pg2');
+    const plan = planFailover(config, { ...facts(primaryDead()), tcpOpen: { pg1: false } }, 'pg2');
     expect(plan.blocked).toBe(false);
     expect(plan.confirmWord).toBe('pg2');
     expect(plan.oldPrimary).toBe('pg1');
@@ -55,7 +57,7 @@ describe('planFailover', () => {
     expect(plan.steps.map((step) => `${step.node}: ${step.description}`)).toEqual([
       'pg2: promote pg2 and note its new timeline',
       'pg2: checkpoint on pg2',
-      'pg2: create a physical slot on pg2 for pg1, pg3',
+      'pg2: create a physical slot on pg2 for pg3',
       'pg3: re-point pg3 to pg2 and wait until it streams',
       'pg1: mark pg1 as needing a rebuild',
     ]);
@@ -63,17 +65,18 @@ describe('planFailover', () => {
     expect(plan.steps[1]?.detail).toBe('checkpoint');
     expect(plan.steps[2]?.detail).toContain("pg_create_physical_replication_slot('slot_pg3')");
     expect(plan.steps[3]?.detail).toContain(
-      "alter system set primary_conninfo = 'host=10.0.0.2 port=5432 user=replication application_name=pg3 passfile=/home/pg/.pgpass sslmode=prefer'",
+      "alter system set primary_conninfo = 'host=10.0.0.2 port=5432 user=replication passfile=/home/pg/.pgpass sslmode=prefer'",
     );
     expect(plan.steps[3]?.detail).toContain("alter system set primary_slot_name = 'slot_pg3'");
     expect(plan.steps[3]?.detail).toContain('select pg_reload_conf()');
-    const unreachable = plan.checks.find((check) => check.label.startsWith('no other primary'));
+    expect(plan.steps[4]?.detail).toMatch(/No slot is made for it on pg2/);
+    const unreachable = plan.checks.find((check) => check.label.startsWith('pg1 is gone'));
     expect(unreachable?.status).toBe('warn');
-    expect(unreachable?.observed).toMatch(/pg1 is unreachable from here.*may still be alive/);
+    expect(unreachable?.observed).toMatch(/pg1 is unreachable from here.*nothing accepts connections/);
     expect(plan.warnings).toHaveLength(1);
     const text = formatPlan(plan);
     expect(text).toContain('✓ pg2 is a reachable standby');
-    expect(text).toContain('! no other primary is writable');
+    expect(text).toContain('! pg1 is gone');
     expect(text).toContain('1/5 pg2: promote pg2');
   });
 
@@ -94,7 +97,7 @@ describe('planFailover', () => {
     expect(plan.blocked).toBe(false);
     expect(plan.lastKnownPrimaryLsn).toBe('0/5000200');
     expect(plan.steps[0]?.description).toBe('let pg2 catch up from pg3 (received up to 0/5000200)');
-    expect(plan.steps[0]?.detail).toContain("alter system set primary_conninfo = 'host=10.0.0.3 port=5432 user=replication application_name=pg2");
+    expect(plan.steps[0]?.detail).toContain("alter system set primary_conninfo = 'host=10.0.0.3 port=5432 user=replication passfile=/home/pg/.pgpass");
     expect(plan.steps[0]?.detail).toContain("alter system set primary_slot_name = ''");
     expect(plan.checks.find((check) => check.label === 'pg2 has the most WAL of the standbys')?.status).toBe('warn');
   });
@@ -158,21 +161,134 @@ describe('planFailover', () => {
     nodes[1] = withServer(nodes[1]!, { settings: { max_wal_senders: '0', max_replication_slots: '1' } });
     const plan = planFailover(config, facts(nodes), 'pg2');
     expect(plan.blockedReasons.join('\n')).toMatch(/max_wal_senders on pg2: 0 free of 0, 1 needed/);
-    expect(plan.blockedReasons.join('\n')).toMatch(/max_replication_slots on pg2: 1 free of 1, 2 needed/);
+    nodes[1] = withServer(nodes[1]!, { settings: { max_wal_senders: '1', max_replication_slots: '0' } });
+    expect(planFailover(config, facts(nodes), 'pg2').blockedReasons.join('\n')).toMatch(/max_replication_slots on pg2: 0 free of 0, 1 needed/);
   });
 
-  it('skips a down standby with a warning and never copies a password into primary_conninfo', () => {
+  it("keeps the password a standby's primary_conninfo holds (its own auto.conf) and skips a down standby", () => {
     const nodes = primaryDead();
     const withPassword = planFailover(
       config,
-      facts(nodes, { pg3: { ...standbyExtras('pg1'), primaryConninfo: "host=10.0.0.1 user=replication password='hunter 2'" } }),
+      facts(nodes, { pg3: { ...standbyExtras('pg1'), primaryConninfo: "host=10.0.0.1 user=replication password='hunter 2'", primarySlotName: 'repl_slot_01' } }),
       'pg2',
     );
-    expect(withPassword.steps.map((step) => step.detail).join('\n')).not.toContain('hunter');
-    expect(withPassword.checks.find((check) => check.label === 'pg3 can follow pg2')?.status).toBe('warn');
+    const repoint = withPassword.steps.find((step) => step.node === 'pg3' && step.description.startsWith('re-point'));
+    expect(repoint?.detail).toContain("alter system set primary_conninfo = 'host=10.0.0.2 port=5432 user=replication password=''hunter 2'''");
+    // Its own slot name is kept, and that slot is what is made on pg2.
+    expect(repoint?.detail).toContain("alter system set primary_slot_name = 'repl_slot_01'");
+    expect(withPassword.steps.map((step) => step.detail).join('\n')).toContain("pg_create_physical_replication_slot('repl_slot_01')");
+    expect(withPassword.checks.find((check) => check.label === 'pg3 can follow pg2')?.observed).toMatch(/the password in its primary_conninfo stays there/);
+    expect(withPassword.followerLogins).toEqual([expect.objectContaining({ upstream: 'pg2', conninfo: expect.stringContaining('password=') })]);
     const pg3Down = planFailover(config, facts([nodes[0]!, nodes[1]!, down('pg3')]), 'pg2');
     expect(pg3Down.blocked).toBe(false);
     expect(pg3Down.steps.some((step) => step.node === 'pg3')).toBe(false);
     expect(pg3Down.checks.find((check) => check.label === 'pg3 can follow pg2')?.observed).toMatch(/pg3 is down/);
+  });
+
+  describe('the old primary is alive although pgcockpit cannot log in', () => {
+    const refusing = (reason: string): NodeSnapshot[] => {
+      const nodes = primaryDead();
+      nodes[0] = { ...down('pg1', reason), serverAnswered: true };
+      return nodes;
+    };
+
+    it('refuses when its server answered the login (too many connections, password failed), offering the fence', () => {
+      for (const reason of ['too many connections', 'password authentication failed']) {
+        const plan = planFailover(config, { ...facts(refusing(reason)), hosts: { pg1: { state: 'running', detail: 'pg_ctl: server is running (PID: 7)' } } }, 'pg2');
+        expect(plan.blocked, formatPlan(plan)).toBe(true);
+        expect(plan.steps).toEqual([]);
+        expect(plan.blockedReasons.join('\n')).toContain(`pg1 is alive: its server answered pgcockpit's login with "${reason}"`);
+        expect(plan.blockedReasons.join('\n')).toContain('--fence');
+        expect(plan.fenceOffer).toEqual(['pg1']);
+        // Not a split brain between two writable primaries: no switchover offer.
+        expect(plan.checks.some((check) => check.status === 'fail' && check.label.includes('split-brain'))).toBe(false);
+      }
+    });
+
+    it('refuses when something accepts TCP on its address, or a standby still streams from it', () => {
+      const timedOut = primaryDead();
+      timedOut[0] = down('pg1', 'timeout');
+      const tcp = planFailover(config, { ...facts(timedOut), tcpOpen: { pg1: true } }, 'pg2');
+      expect(tcp.blockedReasons.join('\n')).toMatch(/pg1 is alive: it accepts TCP connections on 10\.0\.0\.1:5432/);
+      const feeding = primaryDead();
+      feeding[2] = withServer(healthyCluster()[2]!, {});
+      const streaming = planFailover(config, { ...facts(feeding), tcpOpen: { pg1: false } }, 'pg2');
+      expect(streaming.blockedReasons.join('\n')).toMatch(/pg3 still streams WAL from it/);
+    });
+
+    it('with --fence and a proven data directory: stops it first', () => {
+      const plan = planFailover(
+        config,
+        {
+          ...facts(refusing('too many connections')),
+          hosts: { pg1: { state: 'running', detail: 'server is running' } },
+          dataDirs: { pg1: { port: 5432, portSource: 'postmaster.pid', systemIdentifier: '7000000000000000001' } },
+        },
+        'pg2',
+        { fence: true },
+      );
+      expect(plan.blocked, formatPlan(plan)).toBe(false);
+      expect(plan.steps[0]?.description).toBe("stop pg1's server (fence)");
+    });
+
+    it("with --fence but a data directory that is another server's: refused, nothing stopped", () => {
+      const plan = planFailover(
+        config,
+        {
+          ...facts(refusing('too many connections')),
+          hosts: { pg1: { state: 'running', detail: 'server is running' } },
+          dataDirs: { pg1: { port: 5433, portSource: 'postmaster.pid', systemIdentifier: '7000000000000000001' } },
+        },
+        'pg2',
+        { fence: true },
+      );
+      expect(plan.blocked).toBe(true);
+      expect(plan.blockedReasons.join('\n')).toMatch(/its port is 5433 \(postmaster\.pid\), pg1 listens on 5432/);
+    });
+
+    it('--allow-two-primaries plans it, loudly, and asks for "two primaries" typed', () => {
+      const plan = planFailover(config, facts(refusing('too many connections')), 'pg2', { allowTwoPrimaries: true });
+      expect(plan.blocked).toBe(false);
+      expect(plan).toMatchObject({ confirmWord: 'two primaries', mustType: true });
+      expect(plan.warnings.join('\n')).toMatch(/TWO PRIMARIES/);
+    });
+  });
+
+  it('leaves a cascaded standby alone: it already follows the target, keeps its slot, no new slot is made for it', () => {
+    const [, pg2, pg3] = healthyCluster();
+    const settings = { max_wal_senders: '10', max_replication_slots: '10' };
+    const nodes = [
+      down('pg1'),
+      withServer(pg2!, { walReceiver: null, settings, slots: [{ name: 'slot_pg3', type: 'physical', active: true, restartLsn: '0/5000000', retainedBytes: 0, walStatus: 'reserved', safeWalSizeBytes: null }] }),
+      withServer(pg3!, { walReceiver: { status: 'streaming', senderHost: hostFor('pg2'), senderPort: 5432, slotName: 'slot_pg3', receivedTimeline: 1, lastMessageAt: NOW } }),
+    ];
+    const plan = planFailover(config, { ...facts(nodes, { pg3: standbyExtras('pg2') }), tcpOpen: { pg1: false } }, 'pg2');
+    expect(plan.blocked, formatPlan(plan)).toBe(false);
+    expect(plan.steps.map((step) => step.description)).toEqual(['promote pg2 and note its new timeline', 'checkpoint on pg2', 'mark pg1 as needing a rebuild']);
+    expect(plan.checks.find((check) => check.label === 'pg3 can follow pg2')?.observed).toMatch(/streams from pg2 already \(a cascade\): left alone/);
+  });
+
+  it('a follower with paused replay: refused with the resume offer, or resumed before its re-point', () => {
+    const nodes = primaryDead();
+    nodes[2] = withServer(nodes[2]!, { replayPaused: true, replayGapBytes: 8192 });
+    const refused = planFailover(config, { ...facts(nodes), tcpOpen: { pg1: false } }, 'pg2');
+    expect(refused).toMatchObject({ blocked: true, resumeReplayOffer: true });
+    expect(refused.blockedReasons.join('\n')).toMatch(/replay is paused on pg3.*cannot switch to the new timeline/);
+    const resumed = planFailover(config, { ...facts(nodes), tcpOpen: { pg1: false } }, 'pg2', { resumeReplay: true });
+    expect(resumed.blocked).toBe(false);
+    const pg3Steps = resumed.steps.filter((step) => step.node === 'pg3').map((step) => step.detail.split('\n')[0]);
+    expect(pg3Steps[0]).toBe('select pg_wal_replay_resume()');
+  });
+
+  it("a follower whose replication login failed: the promotion goes on, the plan says it will not follow and why", () => {
+    const plan = planFailover(
+      config,
+      { ...facts(primaryDead()), tcpOpen: { pg1: false }, logins: { pg3: { ok: false, detail: 'FATAL:  no pg_hba.conf entry for replication connection from host "10.0.0.3"' } } },
+      'pg2',
+    );
+    expect(plan.blocked).toBe(false);
+    const login = plan.checks.find((check) => check.label.startsWith('pg3 can log in to pg2 for replication'));
+    expect(login).toMatchObject({ status: 'warn', observed: expect.stringContaining('no pg_hba.conf entry') });
+    expect(plan.warnings.join('\n')).toMatch(/pg3 will not follow pg2: FATAL: +no pg_hba.conf entry/);
   });
 });

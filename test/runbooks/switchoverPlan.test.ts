@@ -20,13 +20,15 @@ const standbyExtras = (upstream: string): NodeExtras => ({
   primaryConninfo: `user=replication passfile=/home/pg/.pgpass host=${hostFor(upstream)} port=5432 application_name=pg9 sslmode=prefer`,
   transactionReadOnly: true,
   recoveryTargetTimeline: 'latest',
+  primarySlotName: '',
+  systemIdentifier: '7711654492489296641',
 });
 
 function facts(nodes: NodeSnapshot[], extras: Record<string, NodeExtras> = {}): FailoverFacts {
   return {
     view: buildClusterView(nodes, DEFAULT_THRESHOLDS, NOW),
     extras: {
-      pg1: { primaryConninfo: '', transactionReadOnly: false, recoveryTargetTimeline: 'latest' },
+      pg1: { primaryConninfo: '', transactionReadOnly: false, recoveryTargetTimeline: 'latest', primarySlotName: '', systemIdentifier: '7711654492489296641' },
       pg2: standbyExtras('pg1'),
       pg3: standbyExtras('pg1'),
       ...extras,
@@ -100,7 +102,7 @@ describe('planSwitchover', () => {
       "pg2: wait until pg2 has received and replayed pg1's shutdown checkpoint (no loss allowed)",
       'pg2: promote pg2 and note its new timeline',
       'pg2: checkpoint on pg2',
-      'pg2: create a physical slot on pg2 for pg1, pg3',
+      'pg2: create a physical slot on pg2 for pg3, pg1',
       'pg3: re-point pg3 to pg2 and wait until it streams',
       'pg1: make pg1 a standby of pg2, start it and wait until it streams',
       "pg1: drop pg1's old slots for the standbys (they would retain WAL there)",
@@ -111,15 +113,41 @@ describe('planSwitchover', () => {
     expect(text).toContain('LC_ALL=C /usr/lib/postgresql/16/bin/pg_controldata -D /data/pg1');
     expect(text).toContain('touch /data/pg1/standby.signal');
     // The old primary's conninfo is the target's, pointed at the target, named for pg1, passfile kept.
-    expect(text).toContain('primary_conninfo = host=10.0.0.2 port=5432 user=replication application_name=pg1 passfile=/home/pg/.pgpass sslmode=prefer');
+    expect(text).toContain('primary_conninfo = host=10.0.0.2 port=5432 user=replication passfile=/home/pg/.pgpass application_name=pg1 sslmode=prefer');
+    expect(plan.followerLogins.map((login) => `${login.node.name}->${login.upstream}`)).toEqual(['pg3->pg2', 'pg1->pg2']);
+    expect(plan.dataDirNodes).toEqual(['pg1']);
   });
 
-  it('never writes a password into the old primary, and says so', () => {
+  it("the old primary rejoins with the target's credentials (password included) when it has none of its own; shown masked", () => {
     const withPassword = { ...standbyExtras('pg1'), primaryConninfo: 'host=10.0.0.1 user=replication password=s3cret passfile=/p' };
     const plan = planSwitchover(config, facts(healthy(), { pg2: withPassword }), 'pg2');
     expect(plan.blocked).toBe(false);
+    const rejoin = plan.steps.find((step) => step.description.startsWith('make pg1 a standby'));
+    expect(rejoin?.detail).toContain("primary_conninfo = 'host=10.0.0.2 port=5432 user=replication password=s3cret passfile=/p'");
     expect(formatPlan(plan)).not.toContain('s3cret');
-    expect(plan.checks.find((check) => check.label === 'pg1 can stream from pg2')).toMatchObject({ status: 'warn' });
+    expect(plan.checks.find((check) => check.label === 'pg1 can stream from pg2')).toMatchObject({ status: 'ok', observed: expect.stringContaining("credentials from pg2's primary_conninfo") });
+  });
+
+  it('blocks on a failed replication login, a data directory that is not the old primary\'s, and lists other slots', () => {
+    const [pg1, pg2, pg3] = healthy();
+    const nodes = [withServer(pg1!, { slots: [...pg1!.server!.slots, { name: 'barman', type: 'physical', active: true, restartLsn: '0/5000000', retainedBytes: 0, walStatus: 'reserved', safeWalSizeBytes: null }] }), pg2!, pg3!];
+    const plan = planSwitchover(
+      config,
+      {
+        ...facts(nodes),
+        logins: { pg1: { ok: false, detail: 'FATAL:  password authentication failed for user "replication"' }, pg3: { ok: true, detail: 'IDENTIFY_SYSTEM answered' } },
+        dataDirs: { pg1: { port: 5433, portSource: 'postmaster.pid', systemIdentifier: '7711654492489296641' } },
+      },
+      'pg2',
+    );
+    expect(plan.blocked).toBe(true);
+    const reasons = plan.blockedReasons.join('\n');
+    expect(reasons).toMatch(/pg1 can log in to pg2 for replication .*password authentication failed/);
+    expect(reasons).toMatch(/its port is 5433 \(postmaster\.pid\), pg1 listens on 5432: it belongs to another server/);
+    expect(plan.checks.find((check) => check.label.startsWith("pg1's slot barman"))).toMatchObject({ status: 'warn', fix: expect.stringContaining('--copy-slots') });
+    const copied = planSwitchover(config, facts(nodes), 'pg2', { copySlots: true });
+    expect(copied.steps.map((step) => step.detail).join('\n')).toContain("pg_create_physical_replication_slot('barman')");
+    expect(copied.steps.at(-1)?.detail).toContain("'barman'");
   });
 
   it('refuses a paused target, a lagging standby, an archive backlog and a failing archiver, with no steps', () => {
@@ -147,8 +175,11 @@ describe('planSwitchover', () => {
     const noPrimary = planSwitchover(config, facts([{ ...pg1!, status: 'down', server: undefined, downReason: 'connection refused' }, pg2!, pg3!]), 'pg2');
     expect(noPrimary.blocked).toBe(true);
     expect(noPrimary.blockedReasons.join(';')).toContain('use promote pg2 (failover)');
-    expect(rejoinSettings({ conninfo: "host=a application_name='x y'", slot: 'slot_pg1' })).toEqual([
-      `primary_conninfo = 'host=a application_name=''x y'''`,
+    const refusing = planSwitchover(config, facts([{ ...pg1!, status: 'down', server: undefined, downReason: 'too many connections', serverAnswered: true }, pg2!, pg3!]), 'pg2');
+    expect(refusing.blockedReasons.join(';')).toMatch(/pg1 is up but refuses pgcockpit's login: too many connections.*do not promote/);
+    // Config-file quoting: the conninfo's own backslash escape survives the config parser (quotes and backslashes doubled).
+    expect(rejoinSettings({ conninfo: String.raw`host=a passfile='/var/lib/o\'brien/.pgpass'`, slot: 'slot_pg1' })).toEqual([
+      String.raw`primary_conninfo = 'host=a passfile=''/var/lib/o\\''brien/.pgpass'''`,
       "primary_slot_name = 'slot_pg1'",
     ]);
   });

@@ -300,7 +300,7 @@ describe('the resume-replay offer (a failover refused only because WAL replay is
     const { store, press, plainFrame } = await failoverModal(failoverPlan(PAUSED));
     const frame = plainFrame();
     expect(frame).toContain('✗ refused, nothing was changed: WAL replay is not paused: replay is paused on pg2');
-    expect(frame).toContain('replay is paused on pg2: press Ctrl-R to resume it first (plans again)');
+    expect(frame).toContain('WAL replay is paused (see above): press Ctrl-R to resume it first (plans again)');
     expect(frame).not.toContain('type pg2 to');
     expect(frame).not.toContain('switch over instead');
     expect(frame.split('\n').at(-1)).toMatch(/Esc\s+cancel/);

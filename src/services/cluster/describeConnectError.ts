@@ -31,3 +31,18 @@ export function describeConnectError(error: unknown): string {
   if (/terminated/i.test(message)) return 'connection lost';
   return message;
 }
+
+/**
+ * The server itself answered the connection attempt, with an error after the
+ * TCP handshake: a SQLSTATE (password authentication failed 28P01, too many
+ * connections 53300, no pg_hba.conf entry 28000, starting up 57P03, ...) or a
+ * client-side failure in the middle of the server's authentication exchange
+ * (node-postgres' "SASL: ..." when no password was found). Such a server is
+ * alive: it may still accept other sessions' writes, so it is never "gone".
+ */
+export function serverAnswered(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return true;
+  const message = error instanceof Error ? error.message : String(error);
+  return /^SASL:|client password must be a string/.test(message);
+}

@@ -86,41 +86,85 @@ export function formatConninfo(entries: readonly ConninfoEntry[]): string {
 export interface RepointTarget {
   host: string;
   port: number;
-  /** The replication role (config.replication.user). */
+  /** The replication role (config.replication.user): used only when the conninfo names no user of its own. */
   user: string;
-  /** The standby's own name: what its upstream's pg_stat_replication shows. */
-  applicationName: string;
+  /** Set application_name to this; absent: keep the standby's own (or none, so its cluster_name or "walreceiver" stays). */
+  applicationName?: string;
 }
 
 export interface RepointedConninfo {
   conninfo: string;
-  /** The old string held a password; it was left out (it belongs in the passfile). */
-  droppedPassword: boolean;
+  /** The conninfo carries a password (kept where it was: the standby's own postgresql.auto.conf); mask it wherever it is shown. */
+  hasPassword: boolean;
 }
 
 /** Keys that say where to connect: replaced as a whole, since hostaddr overrides host and a service may name another server. */
 const WHERE_KEYS = new Set(['host', 'hostaddr', 'port', 'service']);
-const SECRET_KEYS = new Set(['password']);
-const SET_KEYS = new Set(['user', 'application_name']);
+/** What a node logs in with: it keeps its own, wherever it stood. */
+const CREDENTIAL_KEYS = new Set(['user', 'password', 'passfile']);
 
 /**
  * A standby's primary_conninfo pointed at another upstream: host and port
- * replaced, user and application_name set, every other setting the standby
- * had (passfile, sslmode, connect_timeout, ...) kept in its place. A password
- * is never written: it is dropped and reported.
+ * replaced, everything else the standby had (its user, password and passfile,
+ * sslmode, application_name, ...) kept in its place. A password stays: it is
+ * what pg_basebackup -R wrote when the DBA typed it, and the standby cannot
+ * log in without it. A user is added only when the string names none.
  */
 export function repointConninfo(existing: string, target: RepointTarget): RepointedConninfo {
   const entries = existing.trim() === '' ? [] : parseConninfo(existing);
-  const droppedPassword = entries.some(([key]) => SECRET_KEYS.has(key));
-  const kept = entries.filter(([key]) => !WHERE_KEYS.has(key) && !SECRET_KEYS.has(key) && !SET_KEYS.has(key));
+  const kept = entries.filter(([key]) => !WHERE_KEYS.has(key) && !(target.applicationName !== undefined && key === 'application_name'));
   const result: ConninfoEntry[] = [
     ['host', target.host],
     ['port', String(target.port)],
-    ['user', target.user],
-    ['application_name', target.applicationName],
+    ...(kept.some(([key]) => key === 'user') ? [] : [['user', target.user] as const]),
+    ...(target.applicationName !== undefined ? [['application_name', target.applicationName] as const] : []),
     ...kept,
   ];
-  return { conninfo: formatConninfo(result), droppedPassword };
+  return { conninfo: formatConninfo(result), hasPassword: result.some(([key]) => key === 'password') };
+}
+
+export interface RejoinConninfoInput {
+  /** The old primary's own primary_conninfo, if it kept one (from when it was a standby): its credentials come first. */
+  own: string;
+  /** The new primary's (the switchover target's) primary_conninfo: its options, and its credentials when the old primary has none. */
+  target: string;
+  host: string;
+  port: number;
+  /** config.replication.user: the login when neither string names one. */
+  user: string;
+  /** The old primary's name, for application_name when the target's string set one (its own name, which is not ours). */
+  nodeName: string;
+}
+
+/**
+ * The conninfo an old primary rejoins with: the target's options (sslmode,
+ * ...) pointed at the target, with credentials taken from the old primary's
+ * own previous conninfo, else from the target's, else the config's
+ * replication user (whose password must then be in a passfile the server's
+ * OS user can read: the replication-login check proves it).
+ */
+export function rejoinConninfo(input: RejoinConninfoInput): RepointedConninfo & { credentialsFrom: 'own' | 'target' | 'config' } {
+  const parse = (text: string) => (text.trim() === '' ? [] : parseConninfo(text));
+  const own = parse(input.own);
+  const target = parse(input.target);
+  const ownCredentials = own.filter(([key]) => CREDENTIAL_KEYS.has(key));
+  const targetCredentials = target.filter(([key]) => CREDENTIAL_KEYS.has(key));
+  const credentialsFrom = ownCredentials.some(([key]) => key !== 'user') ? 'own' : targetCredentials.length > 0 ? 'target' : ownCredentials.length > 0 ? 'own' : 'config';
+  const credentials = credentialsFrom === 'own' ? ownCredentials : credentialsFrom === 'target' ? targetCredentials : [['user', input.user] as const];
+  const ownName = own.find(([key]) => key === 'application_name')?.[1];
+  const targetName = target.find(([key]) => key === 'application_name')?.[1];
+  // The target's application_name named the target (or stood for it): the old primary goes by its own name.
+  const applicationName = ownName ?? (targetName !== undefined ? input.nodeName : undefined);
+  const options = target.filter(([key]) => !WHERE_KEYS.has(key) && !CREDENTIAL_KEYS.has(key) && key !== 'application_name');
+  const result: ConninfoEntry[] = [
+    ['host', input.host],
+    ['port', String(input.port)],
+    ...credentials,
+    ...(applicationName !== undefined ? [['application_name', applicationName] as const] : []),
+    ...options,
+  ];
+  if (!result.some(([key]) => key === 'user')) result.splice(2, 0, ['user', input.user]);
+  return { conninfo: formatConninfo(result), hasPassword: result.some(([key]) => key === 'password'), credentialsFrom };
 }
 
 /** host and port a connection string points at (libpq defaults: port 5432), for matching it to a configured node. */

@@ -19,6 +19,8 @@ export interface Plan {
   blockedReasons: string[];
   /** What the operator types to confirm (the target's name). */
   confirmWord: string;
+  /** The confirmation must be typed on a terminal even with --yes (a failover beside a live primary: "two primaries"). */
+  mustType?: boolean;
   /** Things the operator must know before confirming (an unreachable old primary that may be alive elsewhere, ...). */
   warnings: string[];
 }

@@ -3,6 +3,10 @@ import type { ClusterView } from '../../cluster/clusterView.js';
 import type { CockpitConfig } from '../../config/schema.js';
 import { withNodeClient } from '../../postgres/connectNode.js';
 import type { RunnerSource } from '../plan.js';
+import { tcpAnswers } from '../../os/tcpAnswers.js';
+import type { DataDirFacts } from '../preflight/dataDirProof.js';
+import { readDataDirFacts } from '../preflight/dataDirProof.js';
+import type { ReplicationLoginResult } from '../preflight/replicationLogin.js';
 import { serviceCommand } from '../serviceControl.js';
 
 /** What the live view's snapshot does not carry and a failover plan needs, per reachable node. */
@@ -13,6 +17,10 @@ export interface NodeExtras {
   transactionReadOnly: boolean;
   /** recovery_target_timeline: a standby follows a promotion only with "latest". */
   recoveryTargetTimeline: string;
+  /** primary_slot_name ('' when none): a re-pointed standby keeps its slot's name. */
+  primarySlotName: string;
+  /** pg_control_system().system_identifier: the same on every node of one cluster. */
+  systemIdentifier: string;
 }
 
 /**
@@ -35,12 +43,20 @@ export interface FailoverFacts {
   extras: Record<string, NodeExtras>;
   /** Down nodes' hosts asked whether their server still runs; absent: not asked. */
   hosts?: Record<string, HostServerState>;
+  /** Down nodes whose server did not answer: whether something still accepts TCP on their address. */
+  tcpOpen?: Record<string, boolean>;
+  /** Nodes pgcockpit may act on through their host: what their data directory says (port, system identifier). */
+  dataDirs?: Record<string, DataDirFacts>;
+  /** Each follower's replication login, tried with the conninfo the plan gives it (by follower name). */
+  logins?: Record<string, ReplicationLoginResult>;
 }
 
 const EXTRAS_SQL = `select
   coalesce((select setting from pg_settings where name = 'primary_conninfo'), '') as primary_conninfo,
   current_setting('transaction_read_only') = 'on' as transaction_read_only,
-  current_setting('recovery_target_timeline') as recovery_target_timeline`;
+  current_setting('recovery_target_timeline') as recovery_target_timeline,
+  coalesce((select setting from pg_settings where name = 'primary_slot_name'), '') as primary_slot_name,
+  (select system_identifier::text from pg_control_system()) as system_identifier`;
 
 /** One look at the cluster (the live view's snapshot) plus each reachable node's extras. */
 export async function gatherFailoverFacts(config: CockpitConfig, timeoutMs = 5000): Promise<FailoverFacts> {
@@ -61,6 +77,8 @@ export async function gatherFailoverFacts(config: CockpitConfig, timeoutMs = 500
             primaryConninfo: String(row?.primary_conninfo ?? ''),
             transactionReadOnly: row?.transaction_read_only === true,
             recoveryTargetTimeline: String(row?.recovery_target_timeline ?? ''),
+            primarySlotName: String(row?.primary_slot_name ?? ''),
+            systemIdentifier: String(row?.system_identifier ?? ''),
           };
         } catch {
           // Gone since the snapshot: the plan treats a node without extras with care.
@@ -95,4 +113,34 @@ async function probeHost(node: CockpitConfig['nodes'][number], runners: RunnerSo
   } catch (error) {
     return { state: 'noAnswer', detail: error instanceof Error ? error.message : String(error) };
   }
+}
+
+/** The cluster's system identifier, as any node that answered reports it. */
+export function clusterSystemIdentifier(facts: Pick<FailoverFacts, 'extras'>): string | undefined {
+  return Object.values(facts.extras).find((extras) => extras.systemIdentifier !== '')?.systemIdentifier;
+}
+
+/** For each down node whose server did not answer a login: does anything accept TCP on its address? */
+export async function probeDownTcp(config: CockpitConfig, view: ClusterView, timeoutMs = 2000): Promise<Record<string, boolean>> {
+  const silent = config.nodes.filter((node) => {
+    const snapshot = view.nodes.find((candidate) => candidate.name === node.name);
+    return snapshot?.status !== 'up' && !snapshot?.serverAnswered;
+  });
+  const entries = await Promise.all(silent.map(async (node) => [node.name, await tcpAnswers(node.host, node.port, timeoutMs)] as const));
+  return Object.fromEntries(entries);
+}
+
+/** What the data directories of `names` say, read through their hosts' runners (nothing changes). */
+export async function probeDataDirs(config: CockpitConfig, names: readonly string[], runners: RunnerSource): Promise<Record<string, DataDirFacts>> {
+  const nodes = config.nodes.filter((node) => names.includes(node.name));
+  const entries = await Promise.all(
+    nodes.map(async (node) => {
+      try {
+        return [node.name, await readDataDirFacts(node, runners.forNode(node.name))] as const;
+      } catch (error) {
+        return [node.name, { problem: error instanceof Error ? error.message : String(error) }] as const;
+      }
+    }),
+  );
+  return Object.fromEntries(entries);
 }

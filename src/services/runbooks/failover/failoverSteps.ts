@@ -4,7 +4,7 @@ import { lsnDiffBytes, parseLsn } from '../../postgres/lsn.js';
 import { formatElapsed } from '../../runner/formatElapsed.js';
 import type { PlanStep } from '../plan.js';
 import { formatCommand, serviceCommand } from '../serviceControl.js';
-import { RELOADS_PRIMARY_CONNINFO, repointStatements, sqlLiteral, waitForStandbyStreaming } from './repointStandby.js';
+import { RECEIVER_SQL, RELOADS_PRIMARY_CONNINFO, receiverPid, repointStatements, sqlLiteral, waitForStandbyStreaming } from './repointStandby.js';
 import { waitForPromotion } from './waitForPromotion.js';
 
 /** What the steps of one failover learn and hand on while they run. */
@@ -157,19 +157,35 @@ export interface RepointFacts {
   slot: string;
   versionNum: number;
   timeoutMs: number;
+  /**
+   * false: its replication login failed the pre-flight, so it is re-pointed
+   * (it follows once the login is fixed) but not waited for: a failover does
+   * not stop after the promotion for one standby.
+   */
+  expectStreaming?: boolean;
 }
+
+/** How long a standby whose login failed the pre-flight is given before the step says it does not follow yet. */
+const UNEXPECTED_STREAM_WAIT_MS = 5_000;
 
 export function repointStep(standby: NodeConfig, newPrimary: NodeConfig, facts: RepointFacts): PlanStep {
   const statements = repointStatements(facts.conninfo, facts.slot);
   const reloads = facts.versionNum >= RELOADS_PRIMARY_CONNINFO;
-  const restart = restartSpec(standby);
-  const apply = reloads ? 'select pg_reload_conf()' : [restart.program, ...restart.args].join(' ');
+  const restart = serviceCommand(standby, 'restart');
+  const apply = reloads ? 'select pg_reload_conf()' : formatCommand(restart);
+  const expect = facts.expectStreaming !== false;
   return {
     node: standby.name,
     description: `re-point ${standby.name} to ${newPrimary.name} and wait until it streams`,
-    detail: [...statements, apply, `wait up to ${facts.timeoutMs / 1000} s: pg_stat_wal_receiver on ${standby.name} streaming from port ${newPrimary.port}, pg_stat_replication on ${newPrimary.name} showing ${standby.name}`].join('\n'),
+    detail: [
+      RECEIVER_SQL + '  -- the WAL receiver before the change',
+      ...statements,
+      apply,
+      `wait up to ${(expect ? facts.timeoutMs : UNEXPECTED_STREAM_WAIT_MS) / 1000} s: a new WAL receiver on ${standby.name} streaming from port ${newPrimary.port} through slot ${facts.slot}, that slot active on ${newPrimary.name} with a streaming walsender`,
+    ].join('\n'),
     mutating: true,
     async run(ctx) {
+      const previousReceiverPid = await receiverPid(ctx, standby);
       for (const statement of statements) await ctx.sql(standby.name, statement, { mutating: true });
       if (reloads) {
         await ctx.sql(standby.name, 'select pg_reload_conf()', { mutating: true });
@@ -177,26 +193,27 @@ export function repointStep(standby: NodeConfig, newPrimary: NodeConfig, facts: 
         await ctx.command(standby.name, restart);
         await ctx.resetSession(standby.name);
       }
-      const { elapsedMs } = await waitForStandbyStreaming(ctx, standby, newPrimary, facts.timeoutMs);
-      return `${standby.name} streams from ${newPrimary.name} through ${facts.slot} (${formatElapsed(elapsedMs)} after ${reloads ? 'the reload' : 'the restart'})`;
+      const how = reloads ? 'the reload' : 'the restart';
+      if (!expect) {
+        try {
+          await waitForStandbyStreaming(ctx, standby, newPrimary, { timeoutMs: UNEXPECTED_STREAM_WAIT_MS, slot: facts.slot, previousReceiverPid });
+        } catch (error) {
+          return `${standby.name} is re-pointed to ${newPrimary.name} but does not stream (its replication login failed the pre-flight): ${error instanceof Error ? error.message : String(error)}`;
+        }
+      }
+      const { elapsedMs } = await waitForStandbyStreaming(ctx, standby, newPrimary, { timeoutMs: facts.timeoutMs, slot: facts.slot, previousReceiverPid });
+      return `${standby.name} streams from ${newPrimary.name} through ${facts.slot} (${formatElapsed(elapsedMs)} after ${how})`;
     },
   };
-}
-
-/** The node's configured restart command, or pg_ctl's; placeholders filled. */
-function restartSpec(node: NodeConfig) {
-  const fill = (arg: string) =>
-    arg.replaceAll('{dataDir}', node.dataDir ?? '').replaceAll('{pgBinDir}', node.pgBinDir ?? '').replaceAll('{node}', node.name);
-  const argv = node.service?.restart ?? [node.pgBinDir ? `${node.pgBinDir}/pg_ctl` : 'pg_ctl', '-D', '{dataDir}', '-m', 'fast', '-w', 'restart'];
-  const [program = 'pg_ctl', ...args] = argv.map(fill);
-  return { program, args, mutating: true, timeoutMs: 120_000 };
 }
 
 export function markRebuildStep(oldPrimary: string, newPrimary: string, run: FailoverRun): PlanStep {
   return {
     node: oldPrimary,
     description: `mark ${oldPrimary} as needing a rebuild`,
-    detail: `nothing runs on ${oldPrimary}: it is still on the old timeline and must be rebuilt from ${newPrimary} (pg_basebackup, or pg_rewind) before it rejoins; do not start it as it is`,
+    detail:
+      `nothing runs on ${oldPrimary}: it is still on the old timeline and must be rebuilt from ${newPrimary} (pg_basebackup, or pg_rewind) before it rejoins; do not start it as it is. ` +
+      `No slot is made for it on ${newPrimary}: a slot for a node that is down would retain WAL there until it is rebuilt; its rebuild makes one`,
     mutating: false,
     async run() {
       if (!run.needsRebuild.includes(oldPrimary)) run.needsRebuild.push(oldPrimary);

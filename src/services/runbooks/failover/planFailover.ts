@@ -6,9 +6,15 @@ import { slotNameFor } from '../../postgres/slotName.js';
 import { conninfoEndpoint, repointConninfo } from '../conninfoEdit.js';
 import type { Plan, PlanStep, PreflightCheck } from '../plan.js';
 import { failedChecks } from '../plan.js';
+import { dataDirCheck } from '../preflight/dataDirProof.js';
+import type { FollowerLogin } from '../preflight/replicationLogin.js';
+import { replicationLoginCheck } from '../preflight/replicationLogin.js';
 import type { FailoverFacts } from './failoverFacts.js';
+import { clusterSystemIdentifier } from './failoverFacts.js';
 import type { FailoverRun } from './failoverSteps.js';
 import { unknownNodeCheck } from '../unknownNodeCheck.js';
+import { aliveEvidence } from './primaryAlive.js';
+import { adviseFailoverStops } from './failoverStopAdvice.js';
 import {
   catchUpStep,
   checkpointStep,
@@ -22,15 +28,20 @@ import {
 } from './failoverSteps.js';
 
 export interface FailoverOptions {
-  /** --resume-replay: accept the offer to resume a paused replay first. */
+  /** --resume-replay: accept the offer to resume a paused replay first (on the target and on every standby that will follow it). */
   resumeReplay?: boolean;
   promoteTimeoutMs?: number;
   /** How long each re-pointed standby has to stream from the new primary. */
   streamTimeoutMs?: number;
   catchUpTimeoutMs?: number;
-  /** --fence: when the old primary's server still runs on its host but does not answer here, stop it first (through its runner). */
+  /** --fence: when the old primary's server still runs on its host, stop it first (through its runner). */
   fence?: boolean;
+  /** --allow-two-primaries: promote although the old primary is alive; the operator then types "two primaries". */
+  allowTwoPrimaries?: boolean;
 }
+
+/** What the operator types to promote beside a live primary: the words say what it does. */
+export const TWO_PRIMARIES_WORD = 'two primaries';
 
 export interface FailoverPlan extends Plan {
   /** Filled in by the steps as they run: received LSN, new timeline, nodes needing a rebuild. */
@@ -40,18 +51,24 @@ export interface FailoverPlan extends Plan {
   lastKnownPrimaryLsn: string | null;
   /** The target's receive LSN at plan time. */
   targetReceivedLsn: string | null;
-  /** Nodes whose server still runs on their host but does not answer here, not fenced by this plan: planning again with fence stops them first. */
+  /** Nodes whose server still runs on their host, not fenced by this plan: planning again with fence stops them first. */
   fenceOffer: string[];
-  /** Refused only because WAL replay is paused on the target and resumeReplay was not chosen: planning again with resumeReplay resumes it first. */
+  /** Refused only because WAL replay is paused (target or a follower) and resumeReplay was not chosen: planning again with it resumes it first. */
   resumeReplayOffer: boolean;
+  /** The replication logins the followers will make: prepareFailover tries them and plans again with the results. */
+  followerLogins: FollowerLogin[];
+  /** Nodes whose data directory must be proven theirs (facts.dataDirs) before a service action or a host answer is trusted. */
+  dataDirNodes: string[];
 }
 
 /**
  * The failover plan for promoting `targetName`, from one look at the cluster
  * (pure: no I/O). Refusals are failed checks and leave no steps: the target is
  * not configured, not reachable, not a standby; another primary is up and
- * writable (split brain: that is a switchover); replay is paused and resuming
- * was not accepted; the target lacks walsenders or slots for the others.
+ * writable (split brain: that is a switchover); the old primary is alive
+ * (answers, runs on its host, or still feeds a standby) and is neither
+ * fenced nor overridden; replay is paused and resuming was not accepted; the
+ * target lacks walsenders or slots for the others.
  */
 export function planFailover(config: CockpitConfig, facts: FailoverFacts, targetName: string, options: FailoverOptions = {}): FailoverPlan {
   const promoteTimeoutMs = options.promoteTimeoutMs ?? 60_000;
@@ -60,14 +77,35 @@ export function planFailover(config: CockpitConfig, facts: FailoverFacts, target
   const checks: PreflightCheck[] = [];
   const warnings: string[] = [];
   const fenceOffer: string[] = [];
-  /** The refusal a paused replay makes (resumeReplay not chosen): the only one, and the plan offers to resume it. */
-  let pausedRefusal: PreflightCheck | undefined;
-  const base = { title: `failover: promote ${targetName} to primary`, target: targetName, confirmWord: targetName, run };
+  const followerLogins: FollowerLogin[] = [];
+  const dataDirNodes: string[] = [];
+  /** Refusals that an offer answers (resume replay, fence): the plan keeps the offer when they are the only ones. */
+  const pausedRefusals: PreflightCheck[] = [];
+  const fenceRefusals: PreflightCheck[] = [];
+  let mustType = false;
+  const base = { title: `failover: promote ${targetName} to primary`, target: targetName, run };
   const finish = (steps: PlanStep[], extra: Pick<FailoverPlan, 'oldPrimary' | 'lastKnownPrimaryLsn' | 'targetReceivedLsn'>): FailoverPlan => {
     const blockedReasons = failedChecks(checks);
     const blocked = blockedReasons.length > 0;
-    const resumeReplayOffer = blocked && pausedRefusal !== undefined && checks.every((check) => check.status !== 'fail' || check === pausedRefusal);
-    return { ...base, checks, steps: blocked ? [] : steps, blocked, blockedReasons, warnings, fenceOffer: blocked ? [] : fenceOffer, resumeReplayOffer, ...extra };
+    const failed = checks.filter((check) => check.status === 'fail');
+    const onlyOffered = (offered: PreflightCheck[]) => failed.every((check) => offered.includes(check));
+    const resumeReplayOffer = blocked && pausedRefusals.length > 0 && onlyOffered([...pausedRefusals, ...fenceRefusals]);
+    const fenceKept = blocked ? (fenceRefusals.length > 0 && onlyOffered([...pausedRefusals, ...fenceRefusals]) ? fenceOffer : []) : fenceOffer;
+    return {
+      ...base,
+      confirmWord: mustType ? TWO_PRIMARIES_WORD : targetName,
+      ...(mustType ? { mustType: true } : {}),
+      checks,
+      steps: blocked ? [] : steps,
+      blocked,
+      blockedReasons,
+      warnings,
+      fenceOffer: fenceKept,
+      resumeReplayOffer,
+      followerLogins,
+      dataDirNodes,
+      ...extra,
+    };
   };
   const none = { oldPrimary: null, lastKnownPrimaryLsn: null, targetReceivedLsn: null };
 
@@ -114,13 +152,14 @@ export function planFailover(config: CockpitConfig, facts: FailoverFacts, target
       checks.push({ label: 'WAL replay is not paused', status: 'warn', observed: 'paused; it is resumed first (--resume-replay)' });
       steps.push(resumeReplayStep(target));
     } else {
-      pausedRefusal = {
+      const refusal: PreflightCheck = {
         label: 'WAL replay is not paused',
         status: 'fail',
         observed: `replay is paused on ${target.name} with ${formatBytes(server.replayGapBytes ?? 0)} received but not applied`,
         fix: 'resume it first: pass --resume-replay (select pg_wal_replay_resume())',
       };
-      checks.push(pausedRefusal);
+      pausedRefusals.push(refusal);
+      checks.push(refusal);
     }
   } else {
     checks.push({ label: 'WAL replay is not paused', status: 'ok', observed: 'replaying' });
@@ -163,76 +202,38 @@ export function planFailover(config: CockpitConfig, facts: FailoverFacts, target
       fix: 'it still holds the primary role: stop it before confirming',
     });
     warnings.push(`${livePrimaries.map((node) => node.name).join(', ')} is still up as a read-only primary`);
-  } else if (oldPrimary) {
-    const old = snapshots.get(oldPrimary.name);
-    const observed = `${oldPrimary.name} is unreachable from here (${old?.downReason ?? 'not polled'}); it may still be alive and accept writes elsewhere`;
-    checks.push({
-      label: 'no other primary is writable (split-brain guard)',
-      status: 'warn',
-      observed,
-      fix: `make sure ${oldPrimary.name} is stopped (or fenced off) before you confirm: two primaries split the data`,
-    });
-    warnings.push(observed);
-  } else {
+  }
+
+  // 4b. A down old primary (or, unknown, every down node): gone, or alive where pgcockpit cannot log in?
+  const clusterSystemId = clusterSystemIdentifier(facts);
+  const downOthers = others.filter((node) => snapshots.get(node.name)?.status !== 'up');
+  const candidates = oldPrimary ? downOthers.filter((node) => node.name === oldPrimary.name) : livePrimaries.length > 0 ? [] : downOthers;
+  if (candidates.length === 0 && livePrimaries.length === 0) {
     checks.push({ label: 'no other primary is writable (split-brain guard)', status: 'warn', observed: 'no primary is reachable, and the old one is unknown' });
   }
-
-  // 4b. The old primary's host, asked through its runner: a server that still runs but does not answer here could come back.
-  const downOthers = others.filter((node) => snapshots.get(node.name)?.status !== 'up');
-  const hostCandidates = oldPrimary ? downOthers.filter((node) => node.name === oldPrimary.name) : livePrimaries.length > 0 ? [] : downOthers;
-  for (const node of hostCandidates) {
-    const host = facts.hosts?.[node.name];
-    if (!host) continue;
-    const label = `${node.name}'s server is not running on its host (fence)`;
-    if (host.state === 'stopped') {
-      checks.push({ label, status: 'ok', observed: `${node.name}'s host answers: ${host.detail}${options.fence ? '; nothing to fence' : ''}` });
-    } else if (host.state === 'running') {
-      if (options.fence) {
-        checks.push({ label, status: 'ok', observed: `${node.name} will be stopped first (its host says: ${host.detail})` });
-        fenceSteps.push(fenceStep(node));
-      } else {
-        const sentence = `${node.name}'s server still runs on its host but does not answer here: it could come back as a second primary; fence it (--fence) before promoting`;
-        checks.push({ label, status: 'warn', observed: `${node.name}'s server still runs on its host (${host.detail}) but does not answer here`, fix: `it could come back as a second primary; fence it (--fence) before promoting` });
-        warnings.push(sentence);
-        fenceOffer.push(node.name);
-      }
-    } else if (host.state === 'noAnswer') {
-      const sentence = `${node.name}'s host does not answer: if it is alive elsewhere it may still accept writes`;
-      if (options.fence) {
-        checks.push({ label, status: 'fail', observed: `${sentence} (${host.detail}); it cannot be stopped from here`, fix: `fence ${node.name} another way (power, network), then plan again without --fence` });
-      } else {
-        checks.push({ label, status: 'warn', observed: `${sentence} (${host.detail})`, fix: `make sure ${node.name} is stopped or cut off before you confirm` });
-        warnings.push(sentence);
-      }
-    } else {
-      const sentence = `${node.name}'s host answers but cannot tell whether its server runs (${host.detail})`;
-      if (options.fence) {
-        checks.push({ label, status: 'fail', observed: `${sentence}: it cannot be fenced from here`, fix: `stop ${node.name} by hand, then plan again without --fence` });
-      } else {
-        checks.push({ label, status: 'warn', observed: sentence, fix: `make sure ${node.name} is stopped before you confirm` });
-        warnings.push(sentence);
-      }
-    }
+  for (const node of candidates) {
+    dataDirNodes.push(node.name);
+    const result = oldPrimaryCheck(node, facts, clusterSystemId, options, fenceStep);
+    checks.push(...result.checks);
+    warnings.push(...result.warnings);
+    fenceSteps.push(...result.fenceSteps);
+    fenceOffer.push(...result.fenceOffer);
+    fenceRefusals.push(...result.fenceRefusals);
+    if (result.twoPrimaries) mustType = true;
   }
 
-  // 5. Room on the target for the others' walsenders and slots.
+  // 5. Each other standby: left alone when it already follows the target (or another standby), else re-pointed.
   const siblings = others.filter((node) => node.name !== oldPrimary?.name);
-  const liveSiblings = siblings.filter((node) => snapshots.get(node.name)?.status === 'up' && snapshots.get(node.name)?.role === 'standby');
-  const slotsFor = others.map((node) => ({ node: node.name, slot: slotNameFor(config.replication.slotNamePattern, node.name) }));
-  const existingSlots = new Set(server.slots.map((slot) => slot.name));
-  const newSlots = slotsFor.filter((entry) => !existingSlots.has(entry.slot));
-  checks.push(capacityCheck(`free max_wal_senders on ${target.name}`, server.settings.max_wal_senders, server.replicas.length, liveSiblings.length, 'walsender'));
-  checks.push(capacityCheck(`free max_replication_slots on ${target.name}`, server.settings.max_replication_slots, server.slots.length, newSlots.length, 'slot'));
-
-  // 6. Each other standby: re-pointable, and not ahead of the target.
   let catchUpFrom: { node: NodeConfig; lsn: string } | undefined;
   const repoints: PlanStep[] = [];
+  const newSlots: Array<{ node: string; slot: string }> = [];
+  const existingSlots = new Set(server.slots.map((slot) => slot.name));
   for (const sibling of siblings) {
     const sibSnap = snapshots.get(sibling.name);
     const label = `${sibling.name} can follow ${target.name}`;
     if (sibSnap?.status !== 'up' || sibSnap.role !== 'standby') {
       const observed = sibSnap?.status === 'up' ? `${sibling.name} is a ${sibSnap.role}` : `${sibling.name} is down (${sibSnap?.downReason ?? 'not polled'})`;
-      checks.push({ label, status: 'warn', observed, fix: `it is not re-pointed: re-point or rebuild it when it is back` });
+      checks.push({ label, status: 'warn', observed, fix: `it is not re-pointed (and no slot is made for it): re-point or rebuild it when it is back` });
       continue;
     }
     const extras = facts.extras[sibling.name];
@@ -253,22 +254,64 @@ export function planFailover(config: CockpitConfig, facts: FailoverFacts, target
     if (lsnAfter(sibHas, targetHas) && sibHas) {
       if (!catchUpFrom || lsnAfter(sibHas, catchUpFrom.lsn)) catchUpFrom = { node: sibling, lsn: sibHas };
     }
-    const edited = repointConninfo(extras.primaryConninfo, { host: target.host, port: target.port, user: config.replication.user, applicationName: sibling.name });
+    // A paused replay never reaches the timeline switch: the re-point would wait for nothing.
+    const sibPaused = sibSnap.server?.replayPaused === true;
+    if (sibPaused && !options.resumeReplay) {
+      const refusal: PreflightCheck = {
+        label,
+        status: 'fail',
+        observed: `replay is paused on ${sibling.name} (${formatBytes(sibSnap.server?.replayGapBytes ?? 0)} received but not applied): it cannot switch to the new timeline`,
+        fix: 'resume it first: pass --resume-replay (Ctrl-R in the cockpit), or select pg_wal_replay_resume() on it and plan again',
+      };
+      pausedRefusals.push(refusal);
+      checks.push(refusal);
+      continue;
+    }
+    const upstreamName = currentUpstream(sibling, facts, config);
+    if (upstreamName && upstreamName !== oldPrimary?.name) {
+      // A cascade: it streams from the target (or another standby), which carries it onto the new timeline.
+      checks.push({
+        label,
+        status: 'ok',
+        observed: `it streams from ${upstreamName}${upstreamName === target.name ? ` already (a cascade)` : `, a standby`}: left alone, it follows the new timeline through ${upstreamName}`,
+      });
+      continue;
+    }
+    const edited = repointConninfo(extras.primaryConninfo, { host: target.host, port: target.port, user: config.replication.user });
+    const slot = extras.primarySlotName || slotNameFor(config.replication.slotNamePattern, sibling.name);
+    if (!existingSlots.has(slot) && !newSlots.some((entry) => entry.slot === slot)) newSlots.push({ node: sibling.name, slot });
+    const login: FollowerLogin = { node: sibling, upstream: target.name, conninfo: edited.conninfo };
+    followerLogins.push(login);
+    const loginResult = facts.logins?.[sibling.name];
+    const loginOk = loginResult?.ok !== false;
     checks.push({
       label,
-      status: edited.droppedPassword ? 'warn' : 'ok',
-      observed: `standby${sibSnap.server?.walReceiver ? `, WAL receiver ${sibSnap.server.walReceiver.status}` : ', not streaming'}, received ${sibHas ?? '?'}`,
-      ...(edited.droppedPassword ? { fix: `its primary_conninfo holds a password, which is not copied: put it in ${sibling.name}'s passfile` } : {}),
+      status: sibPaused ? 'warn' : 'ok',
+      observed:
+        `standby${sibSnap.server?.walReceiver ? `, WAL receiver ${sibSnap.server.walReceiver.status}` : ', not streaming'}, received ${sibHas ?? '?'}; ` +
+        `re-pointed keeping its own credentials${edited.hasPassword ? ' (the password in its primary_conninfo stays there)' : ''}, slot ${slot}` +
+        (sibPaused ? '; its paused replay is resumed first (--resume-replay)' : ''),
     });
+    if (facts.logins) checks.push(replicationLoginCheck(login, loginResult, 'warn'));
+    if (!loginOk) warnings.push(`${sibling.name} will not follow ${target.name}: ${loginResult?.detail ?? 'its replication login fails'}`);
+    if (sibPaused) repoints.push(resumeReplayStep(sibling));
     repoints.push(
       repointStep(sibling, target, {
         conninfo: edited.conninfo,
-        slot: slotNameFor(config.replication.slotNamePattern, sibling.name),
+        slot,
         versionNum: sibSnap.server?.versionNum ?? 0,
         timeoutMs: streamTimeoutMs,
+        expectStreaming: loginOk,
       }),
     );
+    if (sibSnap.server && sibSnap.server.versionNum < 130000) dataDirNodes.push(sibling.name);
   }
+
+  // 6. Room on the target for the re-pointed standbys' walsenders and slots.
+  const repointed = followerLogins.length;
+  checks.push(capacityCheck(`free max_wal_senders on ${target.name}`, server.settings.max_wal_senders, server.replicas.length, repointed));
+  checks.push(capacityCheck(`free max_replication_slots on ${target.name}`, server.settings.max_replication_slots, server.slots.length, newSlots.length));
+
   if (catchUpFrom) {
     const ahead = lsnDiffBytes(catchUpFrom.lsn, targetHas) ?? 0;
     checks.push({
@@ -281,7 +324,6 @@ export function planFailover(config: CockpitConfig, facts: FailoverFacts, target
       host: catchUpFrom.node.host,
       port: catchUpFrom.node.port,
       user: config.replication.user,
-      applicationName: target.name,
     }).conninfo;
     steps.push(catchUpStep(target, catchUpFrom.node, catchUpFrom.lsn, sourceConninfo, options.catchUpTimeoutMs ?? streamTimeoutMs));
   } else {
@@ -293,10 +335,106 @@ export function planFailover(config: CockpitConfig, facts: FailoverFacts, target
   if (newSlots.length > 0) steps.push(createSlotsStep(target, newSlots));
   steps.push(...repoints);
   if (oldPrimary) steps.push(markRebuildStep(oldPrimary.name, target.name, run));
-  return finish([...fenceSteps, ...steps], { oldPrimary: oldPrimary?.name ?? null, lastKnownPrimaryLsn, targetReceivedLsn: targetHas });
+  const advised = adviseFailoverStops([...fenceSteps, ...steps], { target: target.name, oldPrimary: oldPrimary?.name ?? null, run });
+  return finish(advised, { oldPrimary: oldPrimary?.name ?? null, lastKnownPrimaryLsn, targetReceivedLsn: targetHas });
 }
 
-function capacityCheck(label: string, setting: string | undefined, used: number, needed: number, what: string): PreflightCheck {
+interface OldPrimaryVerdict {
+  checks: PreflightCheck[];
+  warnings: string[];
+  fenceSteps: PlanStep[];
+  fenceOffer: string[];
+  fenceRefusals: PreflightCheck[];
+  twoPrimaries: boolean;
+}
+
+/**
+ * A down old primary: gone, or alive where pgcockpit cannot log in? Alive
+ * (see aliveEvidence) refuses the failover unless it is fenced (stopped on
+ * its host first, once its data directory is proven its own) or the
+ * operator overrides with --allow-two-primaries. Not alive: what its host
+ * says is reported, and a host that does not answer is a warning (it may
+ * still run elsewhere).
+ */
+function oldPrimaryCheck(
+  node: NodeConfig,
+  facts: FailoverFacts,
+  clusterSystemId: string | undefined,
+  options: FailoverOptions,
+  fence: (node: NodeConfig) => PlanStep,
+): OldPrimaryVerdict {
+  const verdict: OldPrimaryVerdict = { checks: [], warnings: [], fenceSteps: [], fenceOffer: [], fenceRefusals: [], twoPrimaries: false };
+  const snapshot = facts.view.nodes.find((candidate) => candidate.name === node.name);
+  const host = facts.hosts?.[node.name];
+  const evidence = aliveEvidence(node, facts.view, host, facts.tcpOpen?.[node.name]);
+  const dataDirFacts = facts.dataDirs?.[node.name];
+  const proof = facts.dataDirs ? dataDirCheck(node, dataDirFacts, clusterSystemId) : undefined;
+  // Read and wrong (another server's port or another cluster's identifier): the host's answer is about someone else.
+  const provenWrong = proof?.status === 'fail' && dataDirFacts?.port !== undefined && dataDirFacts.systemIdentifier !== undefined;
+  const label = `${node.name} is gone (it must not stay a primary beside the new one)`;
+  const why = snapshot?.downReason ?? 'not polled';
+
+  if (provenWrong && proof) verdict.checks.push(proof);
+  if (evidence.length > 0) {
+    const observed = `${node.name} is alive: ${evidence.join('; ')}; pgcockpit cannot log in to it (${why})`;
+    if (options.fence && host?.state === 'running' && proof?.status === 'ok') {
+      verdict.checks.push(proof, { label, status: 'ok', observed: `${observed}; it will be stopped first on its host (fence)` });
+      verdict.fenceSteps.push(fence(node));
+    } else if (options.allowTwoPrimaries) {
+      verdict.twoPrimaries = true;
+      const sentence = `TWO PRIMARIES: ${node.name} stays up and may go on accepting writes beside the new primary; what either writes is lost to the other (--allow-two-primaries)`;
+      verdict.checks.push({ label, status: 'warn', observed, fix: sentence });
+      verdict.warnings.push(sentence);
+    } else {
+      const canFence = host?.state === 'running' && !provenWrong;
+      const refusal: PreflightCheck = {
+        label,
+        status: 'fail',
+        observed,
+        fix: canFence
+          ? `fence it first: --fence (Ctrl-F in the cockpit) stops its server on its host, then promotes; or stop it yourself and plan again`
+          : options.fence
+            ? `it cannot be fenced from here (${host ? `its host says: ${host.detail}` : 'its host was not asked'}${provenWrong ? '; its dataDir is not its own' : ''}): stop it by hand (or cut it off), then plan again`
+            : `stop it (or cut it off) and plan again; its host says: ${host?.detail ?? 'not asked'}`,
+      };
+      verdict.checks.push(refusal);
+      if (canFence && !options.fence) {
+        verdict.fenceOffer.push(node.name);
+        verdict.fenceRefusals.push(refusal);
+      }
+      if (proof && proof.status !== 'ok' && !provenWrong && canFence) verdict.checks.push({ ...proof, status: 'warn' });
+    }
+    return verdict;
+  }
+
+  // No sign of life here. Its host's word, when it answered.
+  const unreachable = `${node.name} is unreachable from here (${why}) and nothing accepts connections on ${node.host}:${node.port}`;
+  if (!host) {
+    verdict.checks.push({ label, status: 'warn', observed: `${unreachable}; its host was not asked`, fix: `make sure ${node.name} is stopped (or fenced off) before you confirm: two primaries split the data` });
+    verdict.warnings.push(`${unreachable}: make sure it is stopped before you confirm`);
+  } else if (host.state === 'stopped' && !provenWrong) {
+    verdict.checks.push({ label, status: 'ok', observed: `${unreachable}; its host answers: ${host.detail}${options.fence ? '; nothing to fence' : ''}` });
+  } else if (host.state === 'noAnswer') {
+    const sentence = `${node.name}'s host does not answer: if it is alive elsewhere it may still accept writes`;
+    if (options.fence) {
+      verdict.checks.push({ label, status: 'fail', observed: `${sentence} (${host.detail}); it cannot be stopped from here`, fix: `fence ${node.name} another way (power, network), then plan again without --fence` });
+    } else {
+      verdict.checks.push({ label, status: 'warn', observed: `${unreachable}; ${sentence} (${host.detail})`, fix: `make sure ${node.name} is stopped or cut off before you confirm` });
+      verdict.warnings.push(sentence);
+    }
+  } else {
+    const sentence = `${node.name}'s host answers but cannot tell whether its server runs (${host.detail}${provenWrong ? '; its dataDir is not its own' : ''})`;
+    if (options.fence) {
+      verdict.checks.push({ label, status: 'fail', observed: `${sentence}: it cannot be fenced from here`, fix: `stop ${node.name} by hand, then plan again without --fence` });
+    } else {
+      verdict.checks.push({ label, status: 'warn', observed: `${unreachable}; ${sentence}`, fix: `make sure ${node.name} is stopped before you confirm` });
+      verdict.warnings.push(sentence);
+    }
+  }
+  return verdict;
+}
+
+function capacityCheck(label: string, setting: string | undefined, used: number, needed: number): PreflightCheck {
   const max = Number(setting);
   if (setting === undefined || !Number.isFinite(max)) {
     return { label, status: 'warn', observed: 'setting not visible to this role' };
@@ -313,16 +451,32 @@ function greatestLsn(a: string | null | undefined, b: string | null | undefined)
   return lsnAfter(b, a) ? (b ?? null) : a;
 }
 
-/** The node the target's primary_conninfo points at, if it is a configured one. */
-function upstreamOf(target: NodeConfig, facts: FailoverFacts, config: CockpitConfig): NodeConfig | undefined {
-  const text = facts.extras[target.name]?.primaryConninfo;
+/** The configured node a standby's primary_conninfo points at. */
+function conninfoUpstream(node: NodeConfig, facts: FailoverFacts, config: CockpitConfig): NodeConfig | undefined {
+  const text = facts.extras[node.name]?.primaryConninfo;
   if (!text) return undefined;
   try {
     const { host, port } = conninfoEndpoint(text);
-    return config.nodes.find((node) => node !== target && node.port === port && (host === undefined || host === node.host || host.startsWith('/')));
+    return config.nodes.find((candidate) => candidate !== node && candidate.port === port && (host === undefined || host === candidate.host || host.startsWith('/') || isLoopback(host) === isLoopback(candidate.host) && isLoopback(host)));
   } catch {
     return undefined;
   }
+}
+
+/** Whom a standby streams from now: its link's upstream, else what its primary_conninfo names. */
+function currentUpstream(node: NodeConfig, facts: FailoverFacts, config: CockpitConfig): string | undefined {
+  const link = facts.view.links.find((candidate) => candidate.standby === node.name);
+  if (link?.receiverStreaming && link.upstream) return link.upstream;
+  return conninfoUpstream(node, facts, config)?.name ?? link?.upstream ?? undefined;
+}
+
+/** The node the target's primary_conninfo points at, if it is a configured one. */
+function upstreamOf(target: NodeConfig, facts: FailoverFacts, config: CockpitConfig): NodeConfig | undefined {
+  return conninfoUpstream(target, facts, config);
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host.startsWith('127.') || host === '::1';
 }
 
 function soleDownNode(nodes: NodeConfig[], snapshots: Map<string, NodeSnapshot>): NodeConfig | undefined {

@@ -1,19 +1,23 @@
 import type { CockpitConfig } from '../../config/schema.js';
 import { createNodeRunners } from '../../runner/nodeRunners.js';
 import type { RunnerSource } from '../plan.js';
-import { gatherFailoverFacts, probeDownHosts } from './failoverFacts.js';
+import { probeReplicationLogins } from '../preflight/replicationLogin.js';
+import { gatherFailoverFacts, probeDataDirs, probeDownHosts, probeDownTcp } from './failoverFacts.js';
 import type { FailoverOptions, FailoverPlan } from './planFailover.js';
 import { planFailover } from './planFailover.js';
 
 export interface PrepareFailoverOptions {
-  /** The runners that ask down nodes' hosts whether their server still runs; default: read-only ones made (and closed) here. */
+  /** The runners that ask nodes' hosts (server status, data directory, replication logins); default: read-only ones made (and closed) here. */
   runners?: RunnerSource;
 }
 
 /**
- * One look at the cluster (plus, for each node that is down, its host asked
- * through its runner whether its server still runs), then the failover plan
- * for `target`: what the TUI modal and the CLI both start from.
+ * One look at the cluster, plus what only the hosts can tell, all without
+ * changing anything: for each node that is down, whether its host says its
+ * server still runs, whether anything accepts TCP on its address, and what
+ * its data directory says; then the plan, and then each standby that will
+ * follow the target tries the replication login it will make, and the plan
+ * is made again with the answers. What the TUI modal and the CLI both start from.
  */
 export async function prepareFailover(
   config: CockpitConfig,
@@ -22,11 +26,17 @@ export async function prepareFailover(
   prepare: PrepareFailoverOptions = {},
 ): Promise<FailoverPlan> {
   const facts = await gatherFailoverFacts(config);
-  // Asking for a status changes nothing: read-only runners are enough.
+  // Asking changes nothing: read-only runners are enough.
   const own = prepare.runners ? undefined : createNodeRunners(config, { readOnly: true });
+  const runners = prepare.runners ?? own!;
   try {
-    const hosts = await probeDownHosts(config, facts.view, prepare.runners ?? own!);
-    return planFailover(config, { ...facts, hosts }, target, options);
+    const [hosts, tcpOpen] = await Promise.all([probeDownHosts(config, facts.view, runners), probeDownTcp(config, facts.view)]);
+    const first = planFailover(config, { ...facts, hosts, tcpOpen }, target, options);
+    const [dataDirs, logins] = await Promise.all([
+      probeDataDirs(config, first.dataDirNodes, runners),
+      probeReplicationLogins(first.followerLogins, runners),
+    ]);
+    return planFailover(config, { ...facts, hosts, tcpOpen, dataDirs, logins }, target, options);
   } finally {
     await own?.close().catch(() => undefined);
   }

@@ -2,7 +2,12 @@ import { formatBytes } from '../../cluster/formatBytes.js';
 import type { NodeSnapshot } from '../../cluster/nodeSnapshot.js';
 import type { CockpitConfig, NodeConfig } from '../../config/schema.js';
 import { slotNameFor } from '../../postgres/slotName.js';
-import { repointConninfo } from '../conninfoEdit.js';
+import path from 'node:path';
+import { rejoinConninfo, repointConninfo } from '../conninfoEdit.js';
+import { clusterSystemIdentifier } from '../failover/failoverFacts.js';
+import { dataDirCheck } from '../preflight/dataDirProof.js';
+import type { FollowerLogin } from '../preflight/replicationLogin.js';
+import { replicationLoginCheck } from '../preflight/replicationLogin.js';
 import type { FailoverFacts } from '../failover/failoverFacts.js';
 import type { PromoteFacts } from '../failover/failoverSteps.js';
 import { checkpointStep, createSlotsStep, promoteStep, repointStep } from '../failover/failoverSteps.js';
@@ -12,6 +17,7 @@ import { formatCommand, serviceCommand } from '../serviceControl.js';
 import type { SwitchoverRun } from './switchoverSteps.js';
 import { dropStaleSlotsStep, readShutdownCheckpointStep, rejoinOldPrimaryStep, stopStep, waitForReplayStep } from './switchoverSteps.js';
 import { unknownNodeCheck } from '../unknownNodeCheck.js';
+import { adviseSwitchoverStops } from './switchoverStopAdvice.js';
 
 export interface SwitchoverOptions {
   /** Most WAL (bytes) any standby may lag behind the primary at plan time (default 16 MiB). */
@@ -23,6 +29,8 @@ export interface SwitchoverOptions {
   promoteTimeoutMs?: number;
   /** How long each standby (the old primary too) has to stream from the new primary (default 30 s). */
   streamTimeoutMs?: number;
+  /** --copy-slots: create the old primary's other physical slots (pg_receivewal's, a backup tool's) on the new primary, and drop them from the old one. */
+  copySlots?: boolean;
 }
 
 export const DEFAULT_SWITCHOVER_MAX_LAG_BYTES = 16 * 1024 * 1024;
@@ -34,6 +42,10 @@ export interface SwitchoverPlan extends Plan {
   oldPrimary: string | null;
   /** Standbys streaming at plan time: the cluster ends with as many. */
   streamingStandbys: number;
+  /** The replication logins the followers will make: prepareSwitchover tries them and plans again with the results. */
+  followerLogins: FollowerLogin[];
+  /** Nodes whose data directory must be proven theirs before a service action: the old primary. */
+  dataDirNodes: string[];
 }
 
 /**
@@ -52,6 +64,8 @@ export function planSwitchover(config: CockpitConfig, facts: FailoverFacts, targ
   const checks: PreflightCheck[] = [];
   const warnings: string[] = [];
   const run: SwitchoverRun = { promotion: { needsRebuild: [] } };
+  const followerLogins: FollowerLogin[] = [];
+  const dataDirNodes: string[] = [];
   const snapshots = new Map(facts.view.nodes.map((node) => [node.name, node]));
   const streamingStandbys = facts.view.links.filter((link) => link.receiverStreaming).length;
   const finish = (steps: PlanStep[], oldPrimary: string | null): SwitchoverPlan => {
@@ -69,6 +83,8 @@ export function planSwitchover(config: CockpitConfig, facts: FailoverFacts, targ
       run,
       oldPrimary,
       streamingStandbys,
+      followerLogins,
+      dataDirNodes,
     };
   };
 
@@ -96,6 +112,16 @@ export function planSwitchover(config: CockpitConfig, facts: FailoverFacts, targ
   const primaries = facts.view.nodes.filter((node) => node.status === 'up' && node.role === 'primary');
   const primarySnap = primaries[0];
   const oldPrimary = primarySnap ? config.nodes.find((node) => node.name === primarySnap.name) : undefined;
+  const refusing = facts.view.nodes.filter((node) => node.status !== 'up' && node.serverAnswered);
+  if (primaries.length === 0 && refusing.length > 0) {
+    checks.push({
+      label: 'one primary is up',
+      status: 'fail',
+      observed: refusing.map((node) => `${node.name} is up but refuses pgcockpit's login: ${node.downReason ?? 'an error'}`).join('; '),
+      fix: 'a switchover needs pgcockpit logged in to the primary: fix the login (passfile, pg_hba.conf, max_connections) and plan again; do not promote while it runs',
+    });
+    return finish([], null);
+  }
   if (primaries.length !== 1 || !oldPrimary || !primarySnap?.server) {
     checks.push({
       label: 'one primary is up',
@@ -112,13 +138,10 @@ export function planSwitchover(config: CockpitConfig, facts: FailoverFacts, targ
     status: readOnly ? 'warn' : 'ok',
     observed: `${oldPrimary.name} on timeline ${primaryServer.timeline ?? '?'}, at ${primaryServer.currentLsn ?? '?'}${readOnly ? ' (transaction_read_only = on)' : ''}`,
   });
-  if (!oldPrimary.dataDir) {
-    checks.push({
-      label: `${oldPrimary.name}'s data directory is configured`,
-      status: 'fail',
-      observed: 'no dataDir in its config: pg_controldata and standby.signal need it',
-      fix: `set nodes[${oldPrimary.name}].dataDir`,
-    });
+  // Stop, pg_controldata, standby.signal and start all act on its data directory: prove it is pg1's.
+  dataDirNodes.push(oldPrimary.name);
+  if (facts.dataDirs || !oldPrimary.dataDir || !path.isAbsolute(oldPrimary.dataDir)) {
+    checks.push(dataDirCheck(oldPrimary, facts.dataDirs?.[oldPrimary.name], clusterSystemIdentifier(facts)));
   }
 
   // 3. Replay not paused on the target: it would never reach the shutdown checkpoint.
@@ -133,7 +156,7 @@ export function planSwitchover(config: CockpitConfig, facts: FailoverFacts, targ
       : { label: 'WAL replay is not paused', status: 'ok', observed: 'replaying' },
   );
 
-  // 4. Every standby connected to the primary and caught up within the threshold.
+  // 4. Every standby streaming (from the primary, or in a cascade from a standby that does) and caught up.
   const standbys = config.nodes.filter((node) => node !== oldPrimary);
   for (const standby of standbys) {
     checks.push(standbyCheck(standby, snapshots.get(standby.name), facts, oldPrimary, maxLagBytes, standby === target));
@@ -155,15 +178,8 @@ export function planSwitchover(config: CockpitConfig, facts: FailoverFacts, targ
     }
   }
 
-  // 7. Room on the target for every other node's walsender and slot.
-  const followers = config.nodes.filter((node) => node !== target);
-  const slotsFor = followers.map((node) => ({ node: node.name, slot: slotNameFor(config.replication.slotNamePattern, node.name) }));
-  const existingSlots = new Set(server.slots.map((slot) => slot.name));
-  const newSlots = slotsFor.filter((entry) => !existingSlots.has(entry.slot));
-  checks.push(capacityCheck(`free max_wal_senders on ${target.name}`, server.settings.max_wal_senders, server.replicas.length, followers.length, 'walsender'));
-  checks.push(capacityCheck(`free max_replication_slots on ${target.name}`, server.settings.max_replication_slots, server.slots.length, newSlots.length, 'slot'));
-
-  // 8. The old primary's conninfo: the target's, pointed at the target, so its passfile and options carry over.
+  // 7. Who follows whom afterwards: standbys of the old primary are re-pointed (keeping their own
+  // credentials and slot names); cascaded ones stay behind their upstream; the old primary rejoins.
   const targetConninfo = facts.extras[target.name]?.primaryConninfo;
   if (targetConninfo === undefined) {
     checks.push({
@@ -174,14 +190,88 @@ export function planSwitchover(config: CockpitConfig, facts: FailoverFacts, targ
     });
     return finish([], oldPrimary.name);
   }
-  const repoint = (node: NodeConfig) => repointConninfo(facts.extras[node.name]?.primaryConninfo ?? targetConninfo, { host: target.host, port: target.port, user: config.replication.user, applicationName: node.name });
-  const oldPrimaryConninfo = repointConninfo(targetConninfo, { host: target.host, port: target.port, user: config.replication.user, applicationName: oldPrimary.name });
-  checks.push({
-    label: `${oldPrimary.name} can stream from ${target.name}`,
-    status: oldPrimaryConninfo.droppedPassword ? 'warn' : 'ok',
-    observed: `primary_conninfo = ${oldPrimaryConninfo.conninfo}`,
-    ...(oldPrimaryConninfo.droppedPassword ? { fix: `${target.name}'s primary_conninfo holds a password, which is not copied: put it in ${oldPrimary.name}'s passfile` } : {}),
+  const siblings = standbys.filter((node) => node !== target);
+  const slotOf = (node: NodeConfig) => facts.extras[node.name]?.primarySlotName || slotNameFor(config.replication.slotNamePattern, node.name);
+  const existingSlots = new Set(server.slots.map((slot) => slot.name));
+  const newSlots: Array<{ node: string; slot: string }> = [];
+  const needSlot = (node: NodeConfig, slot: string) => {
+    if (!existingSlots.has(slot) && !newSlots.some((entry) => entry.slot === slot)) newSlots.push({ node: node.name, slot });
+  };
+  const repoints: PlanStep[] = [];
+  /** Slots on the old primary that its direct standbys used: stale once they stream from the target. */
+  const staleOnOld = new Set([slotOf(target), slotNameFor(config.replication.slotNamePattern, target.name)]);
+  for (const sibling of siblings) {
+    const upstream = facts.view.links.find((link) => link.standby === sibling.name)?.upstream;
+    if (upstream && upstream !== oldPrimary.name) {
+      checks.push({ label: `${sibling.name} follows the new primary`, status: 'ok', observed: `it streams from ${upstream} (a cascade): left alone, it follows the new timeline through ${upstream}` });
+      continue;
+    }
+    const edited = repointConninfo(facts.extras[sibling.name]?.primaryConninfo ?? targetConninfo, { host: target.host, port: target.port, user: config.replication.user });
+    const slot = slotOf(sibling);
+    needSlot(sibling, slot);
+    staleOnOld.add(slot).add(slotNameFor(config.replication.slotNamePattern, sibling.name));
+    const login: FollowerLogin = { node: sibling, upstream: target.name, conninfo: edited.conninfo };
+    followerLogins.push(login);
+    if (facts.logins) checks.push(replicationLoginCheck(login, facts.logins[sibling.name], 'fail'));
+    repoints.push(
+      repointStep(sibling, target, {
+        conninfo: edited.conninfo,
+        slot,
+        versionNum: snapshots.get(sibling.name)?.server?.versionNum ?? 0,
+        timeoutMs: streamTimeoutMs,
+      }),
+    );
+  }
+  const oldPrimaryConninfo = rejoinConninfo({
+    own: facts.extras[oldPrimary.name]?.primaryConninfo ?? '',
+    target: targetConninfo,
+    host: target.host,
+    port: target.port,
+    user: config.replication.user,
+    nodeName: oldPrimary.name,
   });
+  const credentialsFrom =
+    oldPrimaryConninfo.credentialsFrom === 'own'
+      ? `${oldPrimary.name}'s own earlier primary_conninfo`
+      : oldPrimaryConninfo.credentialsFrom === 'target'
+        ? `${target.name}'s primary_conninfo`
+        : `the config (replication.user ${config.replication.user}; its password must be in a passfile ${oldPrimary.osUser} can read)`;
+  checks.push({ label: `${oldPrimary.name} can stream from ${target.name}`, status: 'ok', observed: `primary_conninfo = ${oldPrimaryConninfo.conninfo} (credentials from ${credentialsFrom})` });
+  const oldPrimaryLogin: FollowerLogin = { node: oldPrimary, upstream: target.name, conninfo: oldPrimaryConninfo.conninfo };
+  followerLogins.push(oldPrimaryLogin);
+  if (facts.logins) checks.push(replicationLoginCheck(oldPrimaryLogin, facts.logins[oldPrimary.name], 'fail'));
+  const oldPrimarySlot = slotNameFor(config.replication.slotNamePattern, oldPrimary.name);
+  needSlot(oldPrimary, oldPrimarySlot);
+
+  // 8. Slots on the old primary that belong to no standby (pg_receivewal, a backup tool, logical decoding).
+  const otherSlots = primaryServer.slots.filter((slot) => !staleOnOld.has(slot.name));
+  const copied = options.copySlots ? otherSlots.filter((slot) => slot.type === 'physical') : [];
+  for (const slot of otherSlots) {
+    const label = `${oldPrimary.name}'s slot ${slot.name} (${slot.type}, ${slot.active ? 'active' : 'inactive'})`;
+    if (slot.type === 'logical') {
+      checks.push({
+        label,
+        status: 'warn',
+        observed: `a logical slot stays on ${oldPrimary.name}: it cannot be moved with its position`,
+        fix: `its consumer must create a new slot on ${target.name} and resynchronise; drop it on ${oldPrimary.name} (select pg_drop_replication_slot('${slot.name}')) once it is not needed, since it retains WAL there`,
+      });
+    } else if (options.copySlots) {
+      checks.push({ label, status: 'ok', observed: `created on ${target.name} and dropped from ${oldPrimary.name} (--copy-slots); its client must reconnect to ${target.name}` });
+    } else {
+      checks.push({
+        label,
+        status: 'warn',
+        observed: `not a standby's slot (pg_receivewal, a backup tool?): it is not created on ${target.name}, and on ${oldPrimary.name} (a standby afterwards) it would retain WAL`,
+        fix: `--copy-slots creates it on ${target.name} and drops it from ${oldPrimary.name}`,
+      });
+    }
+  }
+  for (const slot of copied) needSlot(oldPrimary, slot.name);
+
+  // 9. Room on the target for every walsender and slot it will serve.
+  const direct = repoints.length + 1;
+  checks.push(capacityCheck(`free max_wal_senders on ${target.name}`, server.settings.max_wal_senders, server.replicas.length, direct, 'walsender'));
+  checks.push(capacityCheck(`free max_replication_slots on ${target.name}`, server.settings.max_replication_slots, server.slots.length, newSlots.length, 'slot'));
 
   const promoteFacts: PromoteFacts = {
     oldPrimary: oldPrimary.name,
@@ -191,7 +281,6 @@ export function planSwitchover(config: CockpitConfig, facts: FailoverFacts, targ
       `${target.name} had received WAL up to ${promotion.receivedLsn ?? '?'} (replayed up to ${promotion.replayedLsn ?? '?'}), ` +
       `past ${oldPrimary.name}'s shutdown checkpoint ${run.shutdownCheckpointLsn ?? '?'}, its last record: nothing ${oldPrimary.name} committed is lost`,
   };
-  const siblings = standbys.filter((node) => node !== target);
   const steps: PlanStep[] = [
     checkpointStep(oldPrimary),
     stopStep(oldPrimary),
@@ -201,31 +290,14 @@ export function planSwitchover(config: CockpitConfig, facts: FailoverFacts, targ
     checkpointStep(target),
   ];
   if (newSlots.length > 0) steps.push(createSlotsStep(target, newSlots));
-  for (const sibling of siblings) {
-    const edited = repoint(sibling);
-    if (edited.droppedPassword) warnings.push(`${sibling.name}'s primary_conninfo holds a password, which is not copied: put it in its passfile`);
-    steps.push(
-      repointStep(sibling, target, {
-        conninfo: edited.conninfo,
-        slot: slotNameFor(config.replication.slotNamePattern, sibling.name),
-        versionNum: snapshots.get(sibling.name)?.server?.versionNum ?? 0,
-        timeoutMs: streamTimeoutMs,
-      }),
-    );
-  }
-  steps.push(
-    rejoinOldPrimaryStep(oldPrimary, target, {
-      conninfo: oldPrimaryConninfo.conninfo,
-      slot: slotNameFor(config.replication.slotNamePattern, oldPrimary.name),
-      timeoutMs: streamTimeoutMs,
-    }),
-  );
-  const staleSlots = primaryServer.slots.map((slot) => slot.name).filter((name) => slotsFor.some((entry) => entry.slot === name) || name === slotNameFor(config.replication.slotNamePattern, target.name));
+  steps.push(...repoints);
+  steps.push(rejoinOldPrimaryStep(oldPrimary, target, { conninfo: oldPrimaryConninfo.conninfo, slot: oldPrimarySlot, timeoutMs: streamTimeoutMs }));
+  const staleSlots = primaryServer.slots.map((slot) => slot.name).filter((name) => staleOnOld.has(name) || copied.some((slot) => slot.name === name));
   if (staleSlots.length > 0) steps.push(dropStaleSlotsStep(oldPrimary, staleSlots));
   warnings.push(
     `${oldPrimary.name} stops accepting writes at step 2; if ${target.name} cannot replay its last WAL the switchover stops before the promotion and ${oldPrimary.name} stays stopped (start it again with ${formatCommand(serviceCommand(oldPrimary, 'start'))})`,
   );
-  return finish(steps, oldPrimary.name);
+  return finish(adviseSwitchoverStops(steps, { oldPrimary, target, run }), oldPrimary.name);
 }
 
 function standbyCheck(
@@ -242,7 +314,9 @@ function standbyCheck(
   }
   if (snap.role !== 'standby') return { label, status: 'fail', observed: `${standby.name} is a ${snap.role}` };
   const link = facts.view.links.find((candidate) => candidate.standby === standby.name);
-  if (!link?.receiverStreaming || link.upstream !== primary.name) {
+  // A cascade (primary -> pg2 -> pg3) is fine for a sibling; the target itself must stream from the primary.
+  const cascadeOk = !isTarget && link?.upstream != null && link.upstream !== primary.name && facts.view.links.some((candidate) => candidate.standby === link.upstream && candidate.receiverStreaming);
+  if (!link?.receiverStreaming || (link.upstream !== primary.name && !cascadeOk)) {
     const receiver = snap.server.walReceiver;
     return {
       label,
@@ -252,7 +326,7 @@ function standbyCheck(
     };
   }
   const lag = link.lagBytes;
-  const observed = `streaming, ${lag === null ? 'lag unknown' : `${formatBytes(lag)} behind`} (at most ${formatBytes(maxLagBytes)})`;
+  const observed = `streaming${cascadeOk ? ` from ${link.upstream} (a cascade)` : ''}, ${lag === null ? 'lag unknown' : `${formatBytes(lag)} behind`} (at most ${formatBytes(maxLagBytes)})`;
   if (lag !== null && lag > maxLagBytes) {
     return { label, status: 'fail', observed, fix: `wait until ${standby.name} catches up (or lighten the write load) and plan again` };
   }

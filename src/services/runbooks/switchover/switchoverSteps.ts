@@ -1,6 +1,8 @@
 import type { NodeConfig } from '../../config/schema.js';
 import { parseLsn } from '../../postgres/lsn.js';
 import { formatElapsed } from '../../runner/formatElapsed.js';
+import { confString } from '../../postgres/confValue.js';
+import type { CommandSpec } from '../../runner/runner.js';
 import type { PlanStep } from '../plan.js';
 import { controlDataCommand, formatCommand, serviceCommand } from '../serviceControl.js';
 import { sqlLiteral, waitForStandbyStreaming } from '../failover/repointStandby.js';
@@ -95,15 +97,37 @@ export function waitForReplayStep(target: NodeConfig, oldPrimary: NodeConfig, ru
 }
 
 export interface RejoinFacts {
-  /** primary_conninfo pointing at the new primary, without a password. */
+  /** primary_conninfo pointing at the new primary, with the credentials it keeps (a password stays in its own postgresql.auto.conf). */
   conninfo: string;
   slot: string;
   timeoutMs: number;
 }
 
-/** The lines appended to postgresql.auto.conf, as PostgreSQL's own pg_basebackup -R / pg_rewind -R write them. */
+/**
+ * The lines appended to postgresql.auto.conf, as PostgreSQL's own
+ * pg_basebackup -R / pg_rewind -R write them: quoted for the config file
+ * (confString: quotes doubled and backslashes too, since the config parser
+ * reads backslash escapes), not for SQL.
+ */
 export function rejoinSettings(facts: Pick<RejoinFacts, 'conninfo' | 'slot'>): string[] {
-  return [`primary_conninfo = ${sqlLiteral(facts.conninfo)}`, `primary_slot_name = ${sqlLiteral(facts.slot)}`];
+  return [`primary_conninfo = ${confString(facts.conninfo)}`, `primary_slot_name = ${confString(facts.slot)}`];
+}
+
+/**
+ * Appends the settings to postgresql.auto.conf through sh only for the >>
+ * redirection. The lines travel in the environment (PGCOCKPIT_SETTING_1..n),
+ * never as arguments: a primary_conninfo may hold a password, and argv is
+ * what ps shows every user of the host.
+ */
+export function appendSettingsCommand(file: string, settings: readonly string[]): CommandSpec {
+  const names = settings.map((_, index) => `PGCOCKPIT_SETTING_${index + 1}`);
+  return {
+    program: 'sh',
+    args: ['-c', `printf '%s\\n' '# added by pgcockpit switchover' ${names.map((name) => `"$${name}"`).join(' ')} >> "$1"`, 'sh', file],
+    env: Object.fromEntries(names.map((name, index) => [name, settings[index] ?? ''])),
+    mutating: true,
+    timeoutMs: 30_000,
+  };
 }
 
 /**
@@ -120,22 +144,18 @@ export function rejoinSettings(facts: Pick<RejoinFacts, 'conninfo' | 'slot'>): s
 export function rejoinOldPrimaryStep(oldPrimary: NodeConfig, newPrimary: NodeConfig, facts: RejoinFacts): PlanStep {
   const dataDir = oldPrimary.dataDir ?? '';
   const touch = { program: 'touch', args: [`${dataDir}/standby.signal`], mutating: true, timeoutMs: 30_000 };
-  // printf through sh only for the >> redirection; the settings arrive as arguments, never parsed by the shell.
-  const append = {
-    program: 'sh',
-    args: ['-c', 'f="$1"; shift; printf "%s\\n" "# added by pgcockpit switchover" "$@" >> "$f"', 'sh', `${dataDir}/postgresql.auto.conf`, ...rejoinSettings(facts)],
-    mutating: true,
-    timeoutMs: 30_000,
-  };
+  const settings = rejoinSettings(facts);
+  const append = appendSettingsCommand(`${dataDir}/postgresql.auto.conf`, settings);
   const start = serviceCommand(oldPrimary, 'start');
   return {
     node: oldPrimary.name,
     description: `make ${oldPrimary.name} a standby of ${newPrimary.name}, start it and wait until it streams`,
     detail: [
       formatCommand(touch),
-      formatCommand(append),
+      `append to ${dataDir}/postgresql.auto.conf:`,
+      ...settings.map((line) => `  ${line}`),
       formatCommand(start),
-      `wait up to ${facts.timeoutMs / 1000} s: pg_stat_wal_receiver on ${oldPrimary.name} streaming from port ${newPrimary.port}, pg_stat_replication on ${newPrimary.name} showing ${oldPrimary.name}`,
+      `wait up to ${facts.timeoutMs / 1000} s: a WAL receiver on ${oldPrimary.name} streaming from port ${newPrimary.port} through slot ${facts.slot}, that slot active on ${newPrimary.name} with a streaming walsender`,
     ].join('\n'),
     mutating: true,
     async run(ctx) {
@@ -143,7 +163,7 @@ export function rejoinOldPrimaryStep(oldPrimary: NodeConfig, newPrimary: NodeCon
       await ctx.command(oldPrimary.name, append);
       await ctx.command(oldPrimary.name, start);
       await ctx.resetSession(oldPrimary.name);
-      const { elapsedMs } = await waitForStandbyStreaming(ctx, oldPrimary, newPrimary, facts.timeoutMs);
+      const { elapsedMs } = await waitForStandbyStreaming(ctx, oldPrimary, newPrimary, { timeoutMs: facts.timeoutMs, slot: facts.slot });
       return `${oldPrimary.name} streams from ${newPrimary.name} through ${facts.slot} (${formatElapsed(elapsedMs)} after the start)`;
     },
   };
