@@ -5,7 +5,7 @@ import { configSchema, DEFAULT_THRESHOLDS } from '../../src/services/config/sche
 import type { FailoverFacts, NodeExtras } from '../../src/services/runbooks/failover/failoverFacts.js';
 import { planFailover } from '../../src/services/runbooks/failover/planFailover.js';
 import { formatPlan } from '../../src/services/runbooks/formatPlan.js';
-import { down, healthyCluster, hostFor, NOW, withServer } from '../support/snapshots.js';
+import { down, healthyCluster, hostFor, NOW, slot, withServer } from '../support/snapshots.js';
 
 const config = configSchema.parse({
   cluster: 'test',
@@ -259,7 +259,7 @@ describe('planFailover', () => {
     const settings = { max_wal_senders: '10', max_replication_slots: '10' };
     const nodes = [
       down('pg1'),
-      withServer(pg2!, { walReceiver: null, settings, slots: [{ name: 'slot_pg3', type: 'physical', active: true, restartLsn: '0/5000000', retainedBytes: 0, walStatus: 'reserved', safeWalSizeBytes: null }] }),
+      withServer(pg2!, { walReceiver: null, settings, slots: [slot('slot_pg3')] }),
       withServer(pg3!, { walReceiver: { status: 'streaming', senderHost: hostFor('pg2'), senderPort: 5432, slotName: 'slot_pg3', receivedTimeline: 1, lastMessageAt: NOW } }),
     ];
     const plan = planFailover(config, { ...facts(nodes, { pg3: standbyExtras('pg2') }), tcpOpen: { pg1: false } }, 'pg2');

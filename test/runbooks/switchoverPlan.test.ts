@@ -8,7 +8,7 @@ import { controlDataCommand, formatCommand, serviceCommand } from '../../src/ser
 import { parseControlData } from '../../src/services/runbooks/switchover/controlData.js';
 import { planSwitchover } from '../../src/services/runbooks/switchover/planSwitchover.js';
 import { rejoinSettings } from '../../src/services/runbooks/switchover/switchoverSteps.js';
-import { healthyCluster, hostFor, MiB, NOW, replicaRow, withServer } from '../support/snapshots.js';
+import { healthyCluster, hostFor, MiB, NOW, replicaRow, slot, withServer } from '../support/snapshots.js';
 
 const config = configSchema.parse({
   cluster: 'test',
@@ -130,7 +130,7 @@ describe('planSwitchover', () => {
 
   it('blocks on a failed replication login, a data directory that is not the old primary\'s, and lists other slots', () => {
     const [pg1, pg2, pg3] = healthy();
-    const nodes = [withServer(pg1!, { slots: [...pg1!.server!.slots, { name: 'barman', type: 'physical', active: true, restartLsn: '0/5000000', retainedBytes: 0, walStatus: 'reserved', safeWalSizeBytes: null }] }), pg2!, pg3!];
+    const nodes = [withServer(pg1!, { slots: [...pg1!.server!.slots, slot('barman')] }), pg2!, pg3!];
     const plan = planSwitchover(
       config,
       {
