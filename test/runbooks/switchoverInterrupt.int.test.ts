@@ -1,0 +1,102 @@
+import { execa } from 'execa';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { NodeRunners } from '../../src/services/runner/nodeRunners.js';
+import { createNodeRunners } from '../../src/services/runner/nodeRunners.js';
+import { runChecked } from '../../src/services/runner/runChecked.js';
+import { CLI } from '../support/runCli.js';
+import type { TestCluster } from '../support/testCluster.js';
+import { startTestCluster } from '../support/testCluster.js';
+import { waitFor } from '../support/waitFor.js';
+
+/**
+ * Ctrl-C during `pgcockpit switchover --yes` on a real 3-node cluster (needs
+ * `npm run build`): the step running finishes, no later step starts, and the
+ * output, the journal and the servers agree on the state left; the printed
+ * command gives the old primary its role back.
+ */
+describe('pgcockpit switchover interrupted by SIGINT', () => {
+  let cluster: TestCluster;
+  let runners: NodeRunners;
+  const one = async (node: string, sql: string) => Object.values((await cluster.query(node, sql))[0] ?? {})[0];
+  const streamingFrom = async (node: string) =>
+    (await cluster.query<{ application_name: string }>(node, "select application_name from pg_stat_replication where state = 'streaming' order by 1")).map(
+      (row) => row.application_name,
+    );
+
+  beforeAll(async () => {
+    cluster = await startTestCluster(3);
+    runners = createNodeRunners(cluster.config, { readOnly: false });
+    await cluster.query('pg1', 'create table kept (id int)');
+    await cluster.query('pg1', 'insert into kept select generate_series(1, 100)');
+    await waitFor(async () => (await streamingFrom('pg1')).length === 2, 'pg2 and pg3 streaming from pg1');
+  });
+  afterAll(async () => {
+    await runners?.close();
+    await cluster?.destroy();
+  });
+
+  it('stops after step 2 (pg1 stopped, nothing promoted), says so and how to reverse it, records it; the printed command restores the cluster', async () => {
+    const child = execa('node', [CLI, 'switchover', '--to', 'pg2', '--yes', '--config', cluster.layout.configFile], {
+      reject: false,
+      env: { XDG_STATE_HOME: cluster.layout.root },
+      stdin: 'ignore',
+      all: false,
+    });
+    let stdout = '';
+    let signalled = false;
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      // "step 2/" is printed as step 2 (the clean stop of pg1) starts: the signal comes while it runs.
+      if (!signalled && /^step 2\//m.test(stdout)) {
+        signalled = true;
+        child.kill('SIGINT');
+      }
+    });
+    const result = await child;
+    const stderr = String(result.stderr);
+    const output = `${stdout}\n${stderr}`;
+    expect(signalled, output).toBe(true);
+    expect(result.exitCode, output).toBe(1);
+
+    // Where it stopped, the state left, and the exact command that reverses it.
+    expect(stdout).toMatch(/^step 2\/\d+ ✓ pg1 stopped/m);
+    expect(stdout).toMatch(/^■ interrupted after step 2\/(\d+): stop pg1 cleanly .* \(SIGINT\); steps 3\.\.\1 were not run$/m);
+    expect(stdout).not.toMatch(/^step 3\/\d+ on /m);
+    expect(stderr).toMatch(/SIGINT: stopping the switchover after step 2\/\d+ \(stop pg1 cleanly/);
+    expect(stderr).toMatch(/pgcockpit: switchover interrupted by SIGINT after step 2\/\d+ \(stop pg1 cleanly/);
+    const start = /start it \(as (\S+) on this machine\): (.+?) ; the standbys reconnect by themselves/.exec(stderr);
+    expect(start, stderr).not.toBeNull();
+    expect(start?.[1]).toBe(cluster.node('pg1').osUser);
+    expect(start?.[2]).toContain(`-D ${cluster.layout.dataDir('pg1')}`);
+    expect(start?.[2]).toMatch(/ start$/);
+    expect(stdout).toContain(`state left: pg1 is stopped (cleanly) and is still the primary of the cluster: nothing was promoted`);
+
+    // The journal: the steps that ran, and "interrupted after step 2".
+    const journal = (await readFile(path.join(cluster.layout.root, 'pgcockpit', 'audit.jsonl'), 'utf8'))
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const steps = journal.filter((entry) => entry.kind === 'step').map((entry) => `${entry.step} ${entry.phase}`);
+    expect(steps).toEqual(['1 started', '1 succeeded', '2 started', '2 succeeded']);
+    expect(journal.at(-1)).toMatchObject({ kind: 'outcome', outcome: 'interrupted', step: 2, completedSteps: 2, signal: 'SIGINT', node: 'pg2' });
+    expect(String(journal.at(-1)?.advice)).toContain(start?.[2]);
+    expect(journal.some((entry) => entry.kind === 'command' && entry.program === path.join(cluster.pgBinDir, 'pg_ctl') && entry.outcome === 'succeeded')).toBe(true);
+    const log = await execa('node', [CLI, 'log'], { reject: false, env: { XDG_STATE_HOME: cluster.layout.root } });
+    expect(log.exitCode).toBe(0);
+    expect(String(log.stdout)).toMatch(/■ INTERRUPTED switchover: make pg2 the primary, pg1 a standby of it after step 2\/\d+ \(SIGINT\)/);
+
+    // The servers are in the state the output names: pg1 down, pg2 and pg3 still standbys.
+    await expect(cluster.query('pg1', 'select 1')).rejects.toThrow();
+    expect(await one('pg2', 'select pg_is_in_recovery()')).toBe(true);
+    expect(await one('pg3', 'select pg_is_in_recovery()')).toBe(true);
+
+    // The printed command, run as printed, gives pg1 its role back; both standbys stream from it again with every row.
+    await runChecked(runners.forNode('pg1'), { program: 'sh', args: ['-c', start?.[2] ?? 'false'], mutating: true, timeoutMs: 180_000 });
+    expect(await one('pg1', 'select pg_is_in_recovery()')).toBe(false);
+    await waitFor(async () => (await streamingFrom('pg1')).length === 2, 'pg2 and pg3 streaming from pg1 again', 60_000);
+    await cluster.query('pg1', 'insert into kept select generate_series(101, 110)');
+    await waitFor(async () => Number(await one('pg2', 'select count(*) from kept')) === 110 && Number(await one('pg3', 'select count(*) from kept')) === 110, 'every row on pg2 and pg3', 30_000);
+  });
+});
