@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -59,6 +60,15 @@ function sh(script: string, extra: Partial<CommandSpec> = {}): CommandSpec {
   return { program: 'sh', args: ['-c', script], mutating: false, ...extra };
 }
 
+/**
+ * Shell that waits (5 s at most) until the test creates `file`, then says so
+ * if it never came: output written after it is ordered by what the test
+ * received, not by sleeps.
+ */
+function waitForFile(file: string): string {
+  return `i=0; until [ -e '${file}' ] || [ $i -ge 500 ]; do sleep 0.01; i=$((i+1)); done; [ -e '${file}' ] || echo 'gave up waiting for ${path.basename(file)}'`;
+}
+
 /** Runs and collects the output lines. */
 async function collect(target: SshRunner, spec: CommandSpec, signal?: AbortSignal) {
   const lines: OutputLine[] = [];
@@ -70,9 +80,20 @@ describe('SshRunner output and exit', () => {
   it('streams stdout and stderr line by line in arrival order, stderr marked, with timestamps', async () => {
     const target = runner();
     const before = Date.now();
-    const { result, lines } = await collect(
-      target,
-      sh('echo out1; sleep 0.1; echo err1 >&2; sleep 0.1; echo out2; sleep 0.1; printf "err2 é\\n" >&2; sleep 0.1; printf "last without newline"'),
+    // Each line is written once the previous one has arrived here: streamed, and in order across stdout and stderr.
+    const gates = await fs.mkdtemp(path.join(home, 'gates-'));
+    const gate = (n: number) => waitForFile(path.join(gates, `after-${n}`));
+    const arrived = ['out1', 'err1', 'out2', 'err2 é'];
+    const lines: OutputLine[] = [];
+    const result = await target.run(
+      sh(`echo out1; ${gate(0)}; echo err1 >&2; ${gate(1)}; echo out2; ${gate(2)}; printf "err2 é\\n" >&2; ${gate(3)}; printf "last without newline"`),
+      {
+        onLine: (line) => {
+          lines.push(line);
+          const n = arrived.indexOf(line.text);
+          if (n >= 0) writeFileSync(path.join(gates, `after-${n}`), '');
+        },
+      },
     );
     // The wrapper's pid announcement is not output.
     expect(lines.some((line) => line.text.includes('PGCOCKPIT_PID'))).toBe(false);
@@ -88,10 +109,7 @@ describe('SshRunner output and exit', () => {
     const times = fromCommand.map((line) => line.at);
     expect(times).toEqual([...times].sort((a, b) => a - b));
     expect(times[0]).toBeGreaterThanOrEqual(before);
-    // The lines came as they were written, not all at the end.
-    expect((times[4] ?? 0) - (times[0] ?? 0)).toBeGreaterThanOrEqual(300);
     expect(result).toMatchObject({ exitCode: 0, signal: null, timedOut: false, cancelled: false });
-    expect(result.durationMs).toBeGreaterThanOrEqual(400);
     expect(target.where).toBe(`ssh root@127.0.0.1:${sshd.port}`);
     expect(target.osUser).toBe('root');
   });
@@ -138,11 +156,10 @@ describe('SshRunner cancel and timeout', () => {
     const controller = new AbortController();
     const running = target.run(sh(`sleep ${seconds}; echo never`), { signal: controller.signal });
     await waitForProcess(`sleep ${seconds}`, true);
-    const abortedAt = performance.now();
     controller.abort();
     const result = await running;
+    // SIGTERM, not the KILL after the grace period: the group ended on the first signal.
     expect(result).toMatchObject({ cancelled: true, timedOut: false, exitCode: null, signal: 'SIGTERM' });
-    expect(performance.now() - abortedAt).toBeLessThan(3000);
     expect(await processCommandLines()).not.toContain(`sleep ${seconds}`);
   });
 
@@ -173,7 +190,6 @@ describe('SshRunner cancel and timeout', () => {
     const result = await runner().run(sh(`sleep ${seconds}`, { timeoutMs: 700 }));
     expect(result).toMatchObject({ timedOut: true, cancelled: false, exitCode: null, signal: 'SIGTERM' });
     expect(result.durationMs).toBeGreaterThanOrEqual(650);
-    expect(result.durationMs).toBeLessThan(5000);
     expect(await processCommandLines()).not.toContain(`sleep ${seconds}`);
   });
 
@@ -214,7 +230,13 @@ describe('SshRunner connections', () => {
   it('runs more commands at once than sshd allows sessions per connection (MaxSessions 10)', async () => {
     const shared = pool();
     const target = runner({ pool: shared });
-    const results = await Promise.all(Array.from({ length: 14 }, (_, index) => collect(target, sh(`sleep 0.3; echo ${index}`))));
+    // Each command checks in, then waits until 8 have: the pool runs 8 at once (sshd's 10 less 2 kept for a
+    // cancel's kill), so the first 8 overlap for certain and the other 6 wait their turn.
+    const started = await fs.mkdtemp(path.join(home, 'started-'));
+    const script = (index: number) =>
+      `touch '${started}/${index}'; i=0; until [ $(ls '${started}' | wc -l) -ge 8 ] || [ $i -ge 500 ]; do sleep 0.01; i=$((i+1)); done; ` +
+      `[ $(ls '${started}' | wc -l) -ge 8 ] && echo ${index} || echo 'fewer than 8 at once'`;
+    const results = await Promise.all(Array.from({ length: 14 }, (_, index) => collect(target, sh(script(index)))));
     expect(results.map((result) => result.stdout[0])).toEqual(Array.from({ length: 14 }, (_, index) => String(index)));
     expect(shared.connectionsOpened).toBe(1);
   });
@@ -233,9 +255,10 @@ describe('SshRunner connections', () => {
   });
 
   it('says so when the connection breaks while a command runs', async () => {
+    const seconds = uniqueSleepSeconds();
     const target = runner();
-    const running = target.run(sh('sleep 30'));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const running = target.run(sh(`sleep ${seconds}`));
+    await waitForProcess(`sleep ${seconds}`, true);
     await sshd.dropConnections();
     await expect(running).rejects.toThrow('the connection broke while sh was running');
   });
