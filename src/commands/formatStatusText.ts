@@ -32,13 +32,18 @@ export function formatStatusText(cluster: string, view: ClusterView): string {
 }
 
 function roleWord(node: NodeSnapshot): string {
+  // The server answered but refused the login: it is up (and may be the primary).
+  if (node.status === 'down' && node.serverAnswered) return '✗ NO LOGIN';
   if (node.status === 'down') return '✗ DOWN';
   if (node.status === 'unknown') return '?';
   return node.role === 'primary' ? 'PRIMARY' : 'STANDBY';
 }
 
 function timeline(node: NodeSnapshot): string {
-  return node.server?.timeline != null ? String(node.server.timeline) : '';
+  const server = node.server;
+  if (server?.timeline == null) return '';
+  // Kept from the WAL receiver, now gone (the server alone would show an older one).
+  return server.timelineLastSeen ? `${server.timeline} (last seen)` : String(server.timeline);
 }
 
 function lsn(node: NodeSnapshot): string {
@@ -57,12 +62,13 @@ function lag(link: StandbyLink | undefined): string {
 }
 
 function notes(node: NodeSnapshot, link: StandbyLink | undefined): string {
-  if (node.status === 'down') return node.downReason ?? '';
+  if (node.status === 'down') return `${node.serverAnswered ? 'up, refuses login: ' : ''}${node.downReason ?? ''}`;
   const server = node.server;
   if (!server) return '';
   const parts: string[] = [];
   if (link?.upstream) parts.push(`from ${link.upstream}`);
-  if (server.replicas.length) parts.push(`${server.replicas.length} replica(s)`);
+  // Named after the standby each walsender was paired with; a cascading standby lists its own.
+  if (server.replicas.length) parts.push(`replicas ${server.replicas.map((row) => row.standby ?? row.applicationName).join(' ')}`);
   if (server.slots.length) {
     const held = server.slots.reduce((sum, slot) => sum + (slot.retainedBytes ?? 0), 0);
     parts.push(`${server.slots.length} slot(s) holding ${formatBytes(held)}`);

@@ -7,6 +7,7 @@ import { AddressLine } from './AddressLine.js';
 import { ArchiverLines } from './ArchiverLines.js';
 import { DownLines } from './DownLines.js';
 import { PrimaryLines } from './PrimaryLines.js';
+import { ReplicaLines } from './ReplicaLines.js';
 import { RoleBadge } from './RoleBadge.js';
 import { SlotLines } from './SlotLines.js';
 import { StandbyLines } from './StandbyLines.js';
@@ -86,6 +87,8 @@ function PaneBody({ node, link, history, width, compact, now }: NodePaneProps) {
       {node.role === 'standby' ? (
         <StandbyLines server={server} link={link} lagHistory={lagBytesOf(history)} compact={compact} innerWidth={innerWidth} />
       ) : null}
+      {/* A cascading standby serves standbys of its own (pg1 → pg2 → pg3: pg3 is listed on pg2). */}
+      {node.role === 'standby' && server.replicas.length > 0 ? <ReplicaLines replicas={server.replicas} /> : null}
       <ArchiverLines archiver={server.archiver} now={now} />
       {node.role === 'primary' || server.slots.length > 0 ? <SlotLines slots={server.slots} compact={compact} /> : null}
     </>

@@ -27,7 +27,8 @@ export function ReplicaTable({ replicas }: { replicas: readonly ReplicaLink[] })
         <DetailTable
           columns={COLUMNS}
           rows={replicas.map((replica) => [
-            replica.applicationName,
+            // The standby deriveLinks paired it with; else its application_name ("walreceiver" when left as is).
+            replica.standby ?? replica.applicationName,
             replica.clientAddr ?? 'local',
             replica.state,
             replica.syncState,

@@ -18,6 +18,8 @@ export function RoleBadge({ node }: { node: NodeSnapshot }) {
 }
 
 function badge(node: NodeSnapshot, theme: ReturnType<typeof useTheme>) {
+  // The server answered but refused the login (too many connections, password...): it is up, maybe the primary.
+  if (node.status === 'down' && node.serverAnswered) return <Text color={theme.down} bold>✗ NO LOGIN</Text>;
   if (node.status === 'down') return <Text color={theme.down} bold>✗ DOWN</Text>;
   if (node.role === 'primary') return <Text color={theme.primary} bold>PRIMARY</Text>;
   if (node.role === 'standby') return <Text color={theme.standby} bold>STANDBY</Text>;

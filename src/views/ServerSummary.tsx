@@ -21,7 +21,7 @@ export function ServerSummary({ node, server, link, now }: ServerSummaryProps) {
   return (
     <Box flexDirection="column" marginBottom={1}>
       <Text wrap="truncate-end">
-        {node.host}:{node.port} · PostgreSQL {server.version} · timeline {server.timeline ?? '?'} · started{since(server.startedAt)}
+        {node.host}:{node.port} · PostgreSQL {server.version} · timeline {server.timeline ?? '?'}{server.timelineLastSeen ? ' (last seen)' : ''} · started{since(server.startedAt)}
       </Text>
       {node.role === 'primary' ? (
         <Text>current LSN {server.currentLsn ?? '?'}</Text>

@@ -33,6 +33,12 @@ export function StandbyLines({ server, link, lagHistory, compact, innerWidth }: 
           </Text>
         )}
       </Text>
+      {server.timelineLastSeen ? (
+        // The receiver is gone; the server's own fallback (its last restartpoint's) would be older.
+        <Text color={theme.muted} wrap="truncate-end">
+          TL {server.timeline} last seen on its receiver
+        </Text>
+      ) : null}
       <LagLine link={link} lagHistory={lagHistory} innerWidth={innerWidth} />
       {paused ? (
         <Text wrap="truncate-end">

@@ -1,7 +1,8 @@
 import type pg from 'pg';
 import type { CockpitConfig, NodeConfig } from '../config/schema.js';
 import { connectNode } from '../postgres/connectNode.js';
-import { describeConnectError } from './describeConnectError.js';
+import { describeConnectError, serverAnswered } from './describeConnectError.js';
+import { keepReceivedTimeline } from './keepReceivedTimeline.js';
 import type { NodeSnapshot } from './nodeSnapshot.js';
 import { probeNode, readServerVersionNum } from './probeNode.js';
 
@@ -25,6 +26,8 @@ export class NodeConnection {
   private failures = 0;
   private nextAttemptAt = 0;
   private lastSeenUpAt: number | undefined;
+  /** The standby's last received_tli, kept while its WAL receiver is gone (see keepReceivedTimeline). */
+  private lastReceivedTimeline: number | undefined;
 
   constructor(
     readonly node: NodeConfig,
@@ -51,7 +54,9 @@ export class NodeConnection {
         this.versionNum = await readServerVersionNum(client);
         this.client = client;
       }
-      const snapshot = await probeNode(this.client, this.node, this.versionNum);
+      const remembered = keepReceivedTimeline(await probeNode(this.client, this.node, this.versionNum), this.lastReceivedTimeline);
+      this.lastReceivedTimeline = remembered.lastReceived;
+      const snapshot = remembered.snapshot;
       this.failures = 0;
       this.nextAttemptAt = 0;
       this.lastSeenUpAt = snapshot.polledAt;
@@ -68,6 +73,7 @@ export class NodeConnection {
         status: 'down',
         role: 'unknown',
         downReason: describeConnectError(error),
+        ...(serverAnswered(error) ? { serverAnswered: true } : {}),
         polledAt: this.now(),
         lastSeenUpAt: this.lastSeenUpAt,
       };
