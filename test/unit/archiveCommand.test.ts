@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { archiveRestoreCommand, safeArchiveCommand } from '../../src/services/postgres/archiveCommand.js';
+import { archiveRestoreCommand, refusesArchivedSegment, safeArchiveCommand } from '../../src/services/postgres/archiveCommand.js';
 
 /**
  * What the server does with archive_command / restore_command before handing it to /bin/sh
@@ -54,21 +54,30 @@ afterEach(() => {
 });
 
 describe('safeArchiveCommand', () => {
-  it('is test-then-copy-to-.part-then-rename, with the directory shell-quoted and plain %p/%f', () => {
+  it('compares an archived copy, else copies to a .part name and renames, with the directory shell-quoted and plain %p/%f', () => {
     expect(safeArchiveCommand('/var/lib/pgcockpit/archive')).toBe(
-      'test ! -f /var/lib/pgcockpit/archive/%f && cp %p /var/lib/pgcockpit/archive/%f.part && mv /var/lib/pgcockpit/archive/%f.part /var/lib/pgcockpit/archive/%f',
+      'if test -f /var/lib/pgcockpit/archive/%f; then cmp -s %p /var/lib/pgcockpit/archive/%f; ' +
+        'else cp %p /var/lib/pgcockpit/archive/%f.$$.part && mv /var/lib/pgcockpit/archive/%f.$$.part /var/lib/pgcockpit/archive/%f; fi',
     );
   });
 
   it('doubles % in the directory (also a bare, unquoted one) so the server expands only its own %p and %f', () => {
-    expect(safeArchiveCommand('/srv/100%')).toBe('test ! -f /srv/100%%/%f && cp %p /srv/100%%/%f.part && mv /srv/100%%/%f.part /srv/100%%/%f');
+    expect(safeArchiveCommand('/srv/100%')).toBe(
+      'if test -f /srv/100%%/%f; then cmp -s %p /srv/100%%/%f; else cp %p /srv/100%%/%f.$$.part && mv /srv/100%%/%f.$$.part /srv/100%%/%f; fi',
+    );
     expect(safeArchiveCommand('/srv/a%fb')).toContain('/srv/a%%fb/%f');
   });
 
   it('quotes a directory with spaces and a single quote for the shell', () => {
-    expect(safeArchiveCommand("/srv/o'brien dir")).toBe(
-      "test ! -f '/srv/o'\\''brien dir'/%f && cp %p '/srv/o'\\''brien dir'/%f.part && mv '/srv/o'\\''brien dir'/%f.part '/srv/o'\\''brien dir'/%f",
-    );
+    expect(safeArchiveCommand("/srv/o'brien dir")).toContain("if test -f '/srv/o'\\''brien dir'/%f; then cmp -s %p '/srv/o'\\''brien dir'/%f;");
+  });
+
+  it('succeeds again for a segment the archive holds with identical content (the manual\'s advice)', () => {
+    const command = expandPercent(safeArchiveCommand(archiveDir), { p: `pg_wal/${SEGMENT}`, f: SEGMENT });
+    writeFileSync(path.join(dataDir, 'pg_wal', SEGMENT), 'segment 3');
+    expect(runAsServer(command)).toBe(0);
+    expect(runAsServer(command)).toBe(0);
+    expect(readdirSync(archiveDir)).toEqual([SEGMENT]);
   });
 
   it('after the server expands %p/%f, really copies the segment into the archive and leaves no .part', () => {
@@ -105,6 +114,23 @@ describe('safeArchiveCommand', () => {
       expect(runAsServer(expandPercent(safeArchiveCommand(archiveDir), { p: `pg_wal/${segment}`, f: segment }))).toBe(0);
     }
     expect(readdirSync(archiveDir).sort()).toEqual([...segments].sort());
+  });
+});
+
+describe('refusesArchivedSegment', () => {
+  it('flags the manual\'s test ! -f ... && cp and its [ ! -f ] spelling', () => {
+    expect(refusesArchivedSegment('test ! -f /mnt/server/archivedir/%f && cp %p /mnt/server/archivedir/%f')).toBe(true);
+    expect(refusesArchivedSegment('[ ! -f /archive/%f ] && cp %p /archive/%f')).toBe(true);
+    expect(refusesArchivedSegment("test ! -f '/wal archive'/%f && cp %p '/wal archive'/%f.part && mv '/wal archive'/%f.part '/wal archive'/%f")).toBe(true);
+  });
+
+  it('does not flag a command that compares, nor archiving tools, nor a plain copy', () => {
+    expect(refusesArchivedSegment(safeArchiveCommand('/archive'))).toBe(false);
+    expect(refusesArchivedSegment('test ! -f /a/%f && cp %p /a/%f || cmp -s %p /a/%f')).toBe(false);
+    expect(refusesArchivedSegment('pgbackrest --stanza=main archive-push %p')).toBe(false);
+    expect(refusesArchivedSegment('wal-g wal-push %p')).toBe(false);
+    expect(refusesArchivedSegment('cp %p /archive/%f')).toBe(false);
+    expect(refusesArchivedSegment('')).toBe(false);
   });
 });
 

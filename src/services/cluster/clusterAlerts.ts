@@ -1,4 +1,5 @@
 import type { Thresholds } from '../config/schema.js';
+import { archiveCommandAlerts } from './archiveCommandAlerts.js';
 import type { Alert, AlertSeverity, StandbyLink } from './clusterView.js';
 import { formatBytes } from './formatBytes.js';
 import { formatDuration } from './formatDuration.js';
@@ -27,6 +28,7 @@ export function clusterAlerts(
     ...orphanWalsenderAlerts(nodes, links),
     ...nodes.flatMap((node) => (node.status === 'up' && node.server ? serverAlerts(node.name, node.server, thresholds, now) : [])),
     ...walFullAlerts(nodes, thresholds, forecasts),
+    ...archiveCommandAlerts(nodes),
   ];
   return alerts.sort(bySeverityThenNode);
 }
