@@ -6,6 +6,7 @@ import { prepareFailover } from '../services/runbooks/failover/prepareFailover.j
 import { prepareSwitchover } from '../services/runbooks/switchover/prepareSwitchover.js';
 import type { Plan } from '../services/runbooks/plan.js';
 import { createNodeRunners } from '../services/runner/nodeRunners.js';
+import { maskSecrets, maskSecretsDeep } from '../services/runner/secretMasker.js';
 import type { CockpitStore } from '../state/createCockpitStore.js';
 import type { OperationChoices, OperationKind } from '../state/operation.js';
 import { operationPlanOf } from '../state/operation.js';
@@ -78,7 +79,8 @@ export function bindOperationsToStore(store: CockpitStore, config: CockpitConfig
         // A refusal is recorded too, as the CLI does: who asked for what, and why it was refused.
         await journal().recordPlan(`${plan.title} (refused)`, planAuditSteps(plan), { node: plan.target }).catch(() => undefined);
       }
-      store.getState().setOperationPlan(id, operationPlanOf(plan));
+      // The modal shows password=********; the plan kept here runs the real statements.
+      store.getState().setOperationPlan(id, maskSecretsDeep(operationPlanOf(plan)));
     } catch (error) {
       store.getState().operationFinished(id, { succeeded: false, error: messageOf(error) });
     }
@@ -88,6 +90,7 @@ export function bindOperationsToStore(store: CockpitStore, config: CockpitConfig
     const state = store.getState();
     const runners = createNodeRunners(config, { readOnly: state.readOnly });
     const log = (text: string) => {
+      text = maskSecrets(text);
       store.getState().appendLog(text);
       const step = STEP_LINE.exec(text);
       if (step) store.getState().setOperationStep(id, { number: Number(step[1]), total: Number(step[2]) });
@@ -136,5 +139,5 @@ export function bindOperationsToStore(store: CockpitStore, config: CockpitConfig
 }
 
 function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return maskSecrets(error instanceof Error ? error.message : String(error));
 }
