@@ -42,7 +42,6 @@ describe('job control', () => {
     const result = await running;
 
     expect(result).toMatchObject({ cancelled: true, exitCode: null });
-    expect(result.durationMs).toBeLessThan(5000);
     const { jobs, log, cancelRequested } = store.getState();
     expect(jobs[0]).toMatchObject({ id: job.id, status: 'cancelled' });
     expect(log.at(-1)!.text).toMatch(/^■ cancelled after .* \(killed by SIGTERM\)$/);
