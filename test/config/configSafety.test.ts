@@ -127,3 +127,16 @@ describe('config: TLS from pg_service.conf', () => {
     );
   });
 });
+
+describe('config: control characters', () => {
+  it('refuses an escape in the cluster name or any other string, at its key, once', () => {
+    const lines = problemLines(
+      'cluster: "prod\\e[2J"\nnodes:\n  - name: "db1\\e[31m"\n    host: 127.0.0.1\n    user: "dba\\u0007"\n    dataDir: /srv/db1\n',
+    );
+    expect(lines).toEqual([
+      `${FILE}:1:10: cluster: holds a control character (code 27, an escape), which would reach the terminal as is; remove it`,
+      `${FILE}:3:11: nodes[0].name: holds a control character (code 27, an escape), which would reach the terminal as is; remove it`,
+      `${FILE}:5:11: nodes[0].user: holds a control character (code 7), which would reach the terminal as is; remove it`,
+    ]);
+  });
+});

@@ -8,6 +8,7 @@ import { findPgServices } from '../postgres/pgServiceFile.js';
 import { ConfigError } from './ConfigError.js';
 import type { ConfigProblem } from './ConfigError.js';
 import { configKeyPath } from './configKeyPath.js';
+import { controlCharacterProblems } from './controlCharacterProblems.js';
 import { describeYamlValue } from './describeYamlValue.js';
 import { expandConfigPaths } from './expandHome.js';
 import { friendlyIssueMessage } from './friendlyIssueMessage.js';
@@ -97,14 +98,20 @@ export function parseConfig(text: string, fileName: string, options: ParseConfig
     throw new ConfigError([{ file: fileName, line, column: col, key: '(yaml)', message: errorMessage(error) }]);
   }
 
+  // Before the services are merged in: those are libpq's to judge; this file's strings are ours.
+  const controls = controlCharacterProblems(data).map(({ path: at, message }) => serviceProblem({ path: at, at, message }, fileName, doc, lineCounter));
   // Before validation, so that the schema's defaults apply to whatever neither the YAML nor the service gives.
   const services = options.services ?? new Map<string, PgServiceLookup>();
   const merge = mergePgServices(data, services);
   const result = configSchema.safeParse(data, { error: friendlyIssueMessage });
   const { issues, atService } = adjustIssuesForPgService(result.success ? [] : result.error.issues, data, merge, services);
   const problems = [
+    ...controls,
     ...[...merge.problems, ...atService].map((problem) => serviceProblem(problem, fileName, doc, lineCounter)),
-    ...schemaIssueProblems(issues, { file: fileName, doc, lineCounter, data, schema: configSchema }),
+    // A name that fails its pattern only because of the control character: one problem is enough.
+    ...schemaIssueProblems(issues, { file: fileName, doc, lineCounter, data, schema: configSchema }).filter(
+      (problem) => !controls.some((control) => control.key === problem.key),
+    ),
   ];
   if (problems.length > 0) throw new ConfigError(problems.sort((a, b) => a.line - b.line || a.column - b.column));
   // Unreachable: an issue is only dropped for a node whose service problem is reported.
