@@ -80,6 +80,19 @@ describe('a sandbox built while the DBA\'s shell holds PGPASSWORD and other libp
     }
   });
 
+  it('an application_name with an escape comes back from the server without it (PostgreSQL cleans it: pg_clean_ascii)', async () => {
+    // What the cockpit shows of a standby it did not set up (pg_stat_replication.application_name) relies on this.
+    const names = await withNodeClient(
+      config.nodes[0]!,
+      config,
+      async (client) => (await client.query<{ name: string }>('select application_name as name from pg_stat_activity where pid = pg_backend_pid()')).rows,
+      { applicationName: 'evil\u001b[2Jname' },
+    );
+    expect(names[0]?.name).toMatch(/^evil.*name$/);
+    // eslint-disable-next-line no-control-regex
+    expect(names[0]?.name).not.toMatch(/[\u0000-\u001f\u007f]/);
+  });
+
   it('a missing passfile is named, with the login that found no password', async () => {
     const missing = path.join(layout.root, 'no-such.pgpass');
     const stray = process.env.PGPASSWORD;
