@@ -20,7 +20,9 @@ export interface CommandAudit {
 
 /**
  * The record of what pgcockpit did: every plan shown and every command run,
- * by whom and from where, one JSON object a line. The file is 0600 in a 0700
+ * each step of a plan that ran (start, end), the statements that changed
+ * something, and how the plan ended, by whom and from where, one JSON
+ * object a line. The file is 0600 in a 0700
  * directory: it names hosts, paths and accounts. Secrets are masked before
  * they reach it; the journal masks spelled-out passwords (password=...) once
  * more, in case a caller forgot.
