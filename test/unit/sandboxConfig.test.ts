@@ -62,7 +62,8 @@ describe('sandboxConfig', () => {
 describe('sandboxConfigYaml', () => {
   it.each([
     ['a plain root', '/var/lib/postgresql/.local/state/pgcockpit/demo'],
-    ['a root YAML would misread unquoted', '/tmp/demo: #1 [x], {y} & *z \'q\' "dq" - yes ~'],
+    // No double quote: pg_ctl would hand it to a shell, so the sandbox and the config refuse it (see below).
+    ['a root YAML would misread unquoted', '/tmp/demo: #1 [x], {y} & *z \'q\' - yes ~'],
     ['a root with non-ASCII', '/home/zoë/état/🐘'],
   ])('parses back to the same config for %s', (_label, root) => {
     const config = sandboxConfig(input(root));
@@ -72,15 +73,15 @@ describe('sandboxConfigYaml', () => {
     expect(parseConfig(yaml, 'pgcockpit.yaml', { home: '/home/nobody' })).toEqual(configSchema.parse(config));
   });
 
-  // BUG (minor): the root is written into the leading comment as is, so a root with a newline (legal in a
-  // Linux path, e.g. --dir "$(printf 'a\ncluster: x')") ends the comment and injects YAML: for the root
-  // "/tmp/a\ncluster: evil" the file gets a second top-level "cluster:" and parseConfig throws
-  // 'duplicate key "cluster"'. Expected: the comment stays a comment (e.g. every line prefixed with "# ",
-  // or the root JSON-quoted), and the file loads back to the same config.
-  it('parses back to the same config for a root holding a newline', () => {
-    const root = '/tmp/a\ncluster: evil';
-    const config = sandboxConfig(input(root));
-    expect(parseConfig(sandboxConfigYaml(config, root), 'pgcockpit.yaml', { home: '/home/nobody' })).toEqual(configSchema.parse(config));
+  // The comment stays a comment (the root is JSON-quoted in it), and the file loads back as far as
+  // the config goes: a data directory with a newline (or a double quote) is refused at its key,
+  // since pg_ctl hands it to a shell; `pgcockpit demo --dir` refuses such a root before anything is made.
+  it('a root holding a newline or a double quote stays in the comment, and the config refuses it at dataDir', () => {
+    for (const root of ['/tmp/a\ncluster: evil', '/tmp/say "hi"']) {
+      const config = sandboxConfig(input(root));
+      expect(() => parseConfig(sandboxConfigYaml(config, root), 'pgcockpit.yaml', { home: '/home/nobody' })).toThrow(/nodes\[0\]\.dataDir: holds/);
+      expect(() => parseConfig(sandboxConfigYaml(config, root), 'pgcockpit.yaml', { home: '/home/nobody' })).not.toThrow(/duplicate key/);
+    }
   });
 
   it('starts with a comment naming the sandbox root and where the passwords are', () => {
