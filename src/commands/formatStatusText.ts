@@ -68,7 +68,10 @@ function notes(node: NodeSnapshot, link: StandbyLink | undefined): string {
   const parts: string[] = [];
   if (link?.upstream) parts.push(`from ${link.upstream}`);
   // Named after the standby each walsender was paired with; a cascading standby lists its own.
-  if (server.replicas.length) parts.push(`replicas ${server.replicas.map((row) => row.standby ?? row.applicationName).join(' ')}`);
+  if (server.replicas.length) {
+    const names = server.replicas.map((row) => row.standby ?? row.applicationName);
+    parts.push(`replicas ${names.sort((a, b) => a.localeCompare(b, 'en', { numeric: true })).join(' ')}`);
+  }
   if (server.slots.length) {
     const held = server.slots.reduce((sum, slot) => sum + (slot.retainedBytes ?? 0), 0);
     parts.push(`${server.slots.length} slot(s) holding ${formatBytes(held)}`);
