@@ -25,6 +25,11 @@ describe('describeConnectError', () => {
     expect(describeConnectError(pgError('3D000', 'database "app" does not exist'))).toBe('database "app" does not exist');
   });
 
+  it('never hands a control character of a server\'s message to the screen', () => {
+    expect(describeConnectError(pgError('XX000', 'role "a\u001b[2Jb" is odd\nsecond line'))).toBe('role "a [2Jb" is odd second line');
+    expect(describeConnectError(pgError('3D000', 'database "a\u0007b" does not exist'))).toBe('database "a b" does not exist');
+  });
+
   it('maps by code even when the message says something else', () => {
     expect(describeConnectError(pgError('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:5433'))).toBe('connection refused (server not running?)');
     expect(describeConnectError(pgError('28P01', 'password authentication failed for user "postgres"'))).toBe('password authentication failed');

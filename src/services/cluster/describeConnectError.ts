@@ -5,7 +5,9 @@
  */
 export function describeConnectError(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
-  const message = error instanceof Error ? error.message : String(error);
+  // Shown in a pane as is: a control character in a server's message (it may quote a name) must not reach the terminal.
+  // eslint-disable-next-line no-control-regex
+  const message = (error instanceof Error ? error.message : String(error)).replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
   switch (code) {
     case 'ECONNREFUSED':
       return 'connection refused (server not running?)';
