@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { lookupPassword, readPassfile } from '../../src/services/postgres/passfile.js';
+import { serverAnswered } from '../../src/services/cluster/describeConnectError.js';
 import { NoPasswordError, nodePassword } from '../../src/services/postgres/nodePassword.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'pgcockpit-nodepw-'));
@@ -73,5 +74,7 @@ describe('nodePassword', () => {
   it('the error names the login and the reasons', () => {
     const error = new NoPasswordError('postgres@127.0.0.1:5433 (database demo)', ['password file /x does not exist', 'PGPASSWORD is not set']);
     expect(error.message).toMatch(/^no password found for postgres@127\.0\.0\.1:5433 \(database demo\): password file \/x does not exist; PGPASSWORD is not set\./);
+    // It is thrown only when the server asked for a password: that server is alive (a failover must not think it gone).
+    expect(serverAnswered(error)).toBe(true);
   });
 });
