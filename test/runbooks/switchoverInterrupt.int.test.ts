@@ -42,7 +42,7 @@ describe('pgcockpit switchover interrupted by SIGINT', () => {
       reject: false,
       env: { XDG_STATE_HOME: cluster.layout.root },
       stdin: 'ignore',
-      all: false,
+      buffer: true,
     });
     let stdout = '';
     let signalled = false;
@@ -51,6 +51,16 @@ describe('pgcockpit switchover interrupted by SIGINT', () => {
       // "step 2/" is printed as step 2 (the clean stop of pg1) starts: the signal comes while it runs.
       if (!signalled && /^step 2\//m.test(stdout)) {
         signalled = true;
+        child.kill('SIGINT');
+      }
+    });
+    // A second Ctrl-C as soon as the first is acknowledged: it only says what is finishing, never kills the step or the process.
+    let secondSent = false;
+    let early = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      early += chunk.toString();
+      if (!secondSent && early.includes('SIGINT: stopping the switchover')) {
+        secondSent = true;
         child.kill('SIGINT');
       }
     });
@@ -65,6 +75,9 @@ describe('pgcockpit switchover interrupted by SIGINT', () => {
     expect(stdout).toMatch(/^■ interrupted after step 2\/(\d+): stop pg1 cleanly .* \(SIGINT\); steps 3\.\.\1 were not run$/m);
     expect(stdout).not.toMatch(/^step 3\/\d+ on /m);
     expect(stderr).toMatch(/SIGINT: stopping the switchover after step 2\/\d+ \(stop pg1 cleanly/);
+    expect(secondSent).toBe(true);
+    expect(stderr).toMatch(/SIGINT again: (still finishing step 2\/\d+ \(stop pg1 cleanly.*it may take up to 5 min.*it is not abandoned halfway|the switchover is stopping)/);
+    expect(result.signal, output).toBeUndefined();
     expect(stderr).toMatch(/pgcockpit: switchover interrupted by SIGINT after step 2\/\d+ \(stop pg1 cleanly/);
     const start = /start it \(as (\S+) on this machine\): (.+?) ; the standbys reconnect by themselves/.exec(stderr);
     expect(start, stderr).not.toBeNull();

@@ -161,11 +161,12 @@ export async function executePlan(plan: Plan, options: ExecutePlanOptions): Prom
       const stepStartedAt = Date.now();
       const elapsed = () => `${formatElapsed(Date.now() - stepStartedAt)}, ${formatElapsed(Date.now() - startedAt)} in all`;
       const about = { plan: plan.title, step: number, total, node: step.node, description: step.description };
+      // Told first: a Ctrl-C that comes as soon as "step N/M" shows must know that step N runs.
+      options.onStep?.({ number, total, step, phase: 'started' });
       log(`${prefix} on ${step.node}: ${step.description}`);
       for (const line of step.detail.split('\n')) log(`${prefix}   ${line}`);
-      await journal.step({ ...about, phase: 'started', detail: step.detail });
-      options.onStep?.({ number, total, step, phase: 'started' });
       try {
+        await journal.step({ ...about, phase: 'started', detail: step.detail });
         if (options.signal?.aborted) throw new Error('cancelled before it started');
         const result = await step.run(stepContext(prefix, { plan, number, sessions, log, journal }, options));
         if (result) results.push(result);
