@@ -28,6 +28,18 @@ describe('clusterEvents (log lines from one tick to the next)', () => {
     expect(clusterEvents({ nodes: downNodes, alerts: [] }, { nodes: [pg1, pg2, pg3], alerts: [] })[0]).toMatch(/^pg2 is up again: STANDBY/);
   });
 
+  it('logs a server that refuses the login as up, not DOWN, and says when a down node starts answering that way', () => {
+    const [pg1, pg2, pg3] = healthyCluster();
+    const refusing = { ...down('pg1', 'too many connections'), serverAnswered: true };
+    expect(clusterEvents({ nodes: [pg1, pg2, pg3], alerts: [] }, { nodes: [refusing, pg2, pg3], alerts: [] })).toEqual([
+      "pg1 is up but refuses pgcockpit's login: too many connections",
+    ]);
+    expect(clusterEvents({ nodes: [down('pg1'), pg2, pg3], alerts: [] }, { nodes: [refusing, pg2, pg3], alerts: [] })).toEqual([
+      "pg1 is up but refuses pgcockpit's login: too many connections",
+    ]);
+    expect(clusterEvents({ nodes: [refusing, pg2, pg3], alerts: [] }, { nodes: [refusing, pg2, pg3], alerts: [] })).toEqual([]);
+  });
+
   it('reports a promotion as a role and timeline change', () => {
     const [pg1, pg2, pg3] = healthyCluster();
     const promoted = withServer({ ...pg3, role: 'primary' }, { timeline: 2 });

@@ -16,8 +16,9 @@ export function clusterEvents(previous: Moment, next: Moment): string[] {
   for (const node of next.nodes) {
     const before = previous.nodes.find((candidate) => candidate.name === node.name);
     if (!before) continue;
-    if (node.status === 'down' && before.status !== 'down') {
-      events.push(`${node.name} is DOWN: ${node.downReason ?? 'no answer'}`);
+    if (node.status === 'down' && (before.status !== 'down' || node.serverAnswered !== before.serverAnswered)) {
+      // A server that answered with an error (too many connections, password failed) is up, not down.
+      events.push(node.serverAnswered ? `${node.name} is up but refuses pgcockpit's login: ${node.downReason ?? 'refused'}` : `${node.name} is DOWN: ${node.downReason ?? 'no answer'}`);
     } else if (node.status === 'up' && before.status !== 'up') {
       const version = node.server ? `, PostgreSQL ${node.server.version}` : '';
       events.push(`${node.name} is ${before.status === 'down' ? 'up again' : 'up'}: ${node.role.toUpperCase()}${version}`);
