@@ -6,6 +6,7 @@ import { slotNameFor } from '../../postgres/slotName.js';
 import { conninfoEndpoint, repointConninfo } from '../conninfoEdit.js';
 import type { Plan, PlanStep, PreflightCheck } from '../plan.js';
 import { failedChecks } from '../plan.js';
+import { archiveCommandCheck } from '../preflight/archiveCommandCheck.js';
 import { dataDirCheck } from '../preflight/dataDirProof.js';
 import type { FollowerLogin } from '../preflight/replicationLogin.js';
 import { replicationLoginCheck } from '../preflight/replicationLogin.js';
@@ -178,6 +179,9 @@ export function planFailover(config: CockpitConfig, facts: FailoverFacts, target
       `received ${server.receiveLsn ?? '?'}, replayed ${server.replayLsn ?? '?'}` +
       ` (${formatBytes(server.replayGapBytes ?? 0)} to apply), lag ${link?.lagBytes == null ? 'unknown' : formatBytes(link.lagBytes)}`,
   });
+
+  const targetArchiving = archiveCommandCheck(snap);
+  if (targetArchiving) checks.push(targetArchiving);
 
   // 4. The current primary: split-brain guard.
   const others = config.nodes.filter((node) => node.name !== target.name);

@@ -5,6 +5,7 @@ import { slotNameFor } from '../../postgres/slotName.js';
 import path from 'node:path';
 import { rejoinConninfo, repointConninfo } from '../conninfoEdit.js';
 import { clusterSystemIdentifier } from '../failover/failoverFacts.js';
+import { archiveCommandCheck } from '../preflight/archiveCommandCheck.js';
 import { dataDirCheck } from '../preflight/dataDirProof.js';
 import type { FollowerLogin } from '../preflight/replicationLogin.js';
 import { replicationLoginCheck } from '../preflight/replicationLogin.js';
@@ -162,8 +163,10 @@ export function planSwitchover(config: CockpitConfig, facts: FailoverFacts, targ
     checks.push(standbyCheck(standby, snapshots.get(standby.name), facts, oldPrimary, maxLagBytes, standby === target));
   }
 
-  // 5. The archiver: a fast shutdown waits until every .ready segment is archived.
+  // 5. The archiver: a fast shutdown waits until every .ready segment is archived; the target archives next.
   checks.push(archiveCheck(oldPrimary.name, primaryServer, maxArchiveReady));
+  const targetArchiving = archiveCommandCheck(snap);
+  if (targetArchiving) checks.push(targetArchiving);
 
   // 6. Standbys that must follow the new timeline: the siblings now, the old primary once it is one.
   for (const follower of config.nodes.filter((node) => node !== target)) {
