@@ -10,13 +10,13 @@ import { startTestCluster } from '../support/testCluster.js';
 import { waitFor } from '../support/waitFor.js';
 
 /**
- * Ctrl-C during `pgcockpit promote pg2 --yes` (failover) on a real 3-node
+ * SIGTERM during `pgcockpit promote pg2 --yes` (failover) on a real 3-node
  * cluster whose primary is stopped (needs `npm run build`): the promotion
  * finishes, the re-point of pg3 does not start; the output says pg2 is the
  * primary and lists what is left with its exact SQL, which, run as listed,
  * gets pg3 streaming from pg2.
  */
-describe('pgcockpit promote interrupted by SIGINT', () => {
+describe('pgcockpit promote interrupted by SIGTERM', () => {
   let cluster: TestCluster;
   const one = async (node: string, sql: string) => Object.values((await cluster.query(node, sql))[0] ?? {})[0];
 
@@ -43,7 +43,7 @@ describe('pgcockpit promote interrupted by SIGINT', () => {
       stdout += chunk.toString();
       if (!signalled && /^step \d+\/\d+ on pg2: promote pg2/m.test(stdout)) {
         signalled = true;
-        child.kill('SIGINT');
+        child.kill('SIGTERM');
       }
     });
     const result = await child;
@@ -51,15 +51,15 @@ describe('pgcockpit promote interrupted by SIGINT', () => {
     const output = `${stdout}\n${stderr}`;
     expect(signalled, output).toBe(true);
     expect(result.exitCode, output).toBe(1);
-    const stopped = /^■ interrupted after step (\d+)\/(\d+): promote pg2 .*\(SIGINT\); steps \d+\.\.\d+ were not run$/m.exec(stdout);
+    const stopped = /^■ interrupted after step (\d+)\/(\d+): promote pg2 .*\(SIGTERM\); steps \d+\.\.\d+ were not run$/m.exec(stdout);
     expect(stopped, output).not.toBeNull();
     expect(stdout).toMatch(/state left: pg2 is the primary on timeline 2 and takes writes; the standbys not yet re-pointed still follow pg1/);
     expect(stdout).toMatch(/pg1 must be rebuilt from pg2 before it rejoins/);
     expect(stdout).toMatch(/^ {2}\d+\/\d+ on pg3: re-point pg3 to pg2/m);
-    expect(stderr).toMatch(/pgcockpit: failover interrupted by SIGINT after step \d+\/\d+ \(promote pg2/);
+    expect(stderr).toMatch(/pgcockpit: failover interrupted by SIGTERM after step \d+\/\d+ \(promote pg2/);
 
     const journal = (await readFile(path.join(cluster.layout.root, 'pgcockpit', 'audit.jsonl'), 'utf8')).trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(journal.at(-1)).toMatchObject({ kind: 'outcome', outcome: 'interrupted', step: Number(stopped?.[1]), signal: 'SIGINT' });
+    expect(journal.at(-1)).toMatchObject({ kind: 'outcome', outcome: 'interrupted', step: Number(stopped?.[1]), signal: 'SIGTERM' });
 
     // The servers as said: pg2 primary, pg3 still a standby of the stopped pg1.
     expect(await one('pg2', 'select pg_is_in_recovery()')).toBe(false);
