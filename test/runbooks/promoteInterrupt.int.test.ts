@@ -67,7 +67,7 @@ describe('pgcockpit promote interrupted by SIGTERM', () => {
     expect(await one('pg3', "select count(*)::int from pg_stat_wal_receiver where status = 'streaming'")).toBe(0);
 
     // What is left, run as listed (statements on the node named), gets pg3 streaming from pg2.
-    const left = stdout.slice(stdout.indexOf('  not run:'));
+    const left = stdout.slice(stdout.indexOf('  steps not run:'));
     let node = '';
     for (const line of left.split('\n')) {
       const header = /^ {2}\d+\/\d+ on (\S+): /.exec(line);

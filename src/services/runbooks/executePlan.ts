@@ -149,7 +149,7 @@ export async function executePlan(plan: Plan, options: ExecutePlanOptions): Prom
         log(`■ interrupted after step ${index}/${total}${last ? `: ${last.description}` : ' (before the first step)'}${signal ? ` (${signal})` : ''}; steps ${number}..${total} were not run`);
         log(`  state left: ${advice}`);
         if (index > 0) {
-          log('  not run:');
+          log('  steps not run:');
           for (const line of remainingSteps(plan, index)) log(line);
         }
         return await ended(
