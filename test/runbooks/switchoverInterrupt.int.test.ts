@@ -25,6 +25,26 @@ describe('pgcockpit switchover interrupted by SIGINT', () => {
       (row) => row.application_name,
     );
 
+  /** Runs `pgcockpit switchover --to pg2 --yes`, sending `signal` once a stdout line matches `when`. */
+  const interruptedSwitchover = async (when: RegExp, signal: NodeJS.Signals) => {
+    const child = execa('node', [CLI, 'switchover', '--to', 'pg2', '--yes', '--config', cluster.layout.configFile], {
+      reject: false,
+      env: { XDG_STATE_HOME: cluster.layout.root },
+      stdin: 'ignore',
+    });
+    let stdout = '';
+    let signalled = false;
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (!signalled && when.test(stdout)) {
+        signalled = true;
+        child.kill(signal);
+      }
+    });
+    const result = await child;
+    return { stdout, stderr: String(result.stderr), exitCode: result.exitCode, signalled };
+  };
+
   beforeAll(async () => {
     cluster = await startTestCluster(3);
     runners = createNodeRunners(cluster.config, { readOnly: false });
@@ -111,5 +131,49 @@ describe('pgcockpit switchover interrupted by SIGINT', () => {
     await waitFor(async () => (await streamingFrom('pg1')).length === 2, 'pg2 and pg3 streaming from pg1 again', 60_000);
     await cluster.query('pg1', 'insert into kept select generate_series(101, 110)');
     await waitFor(async () => Number(await one('pg2', 'select count(*) from kept')) === 110 && Number(await one('pg3', 'select count(*) from kept')) === 110, 'every row on pg2 and pg3', 30_000);
+  });
+
+  it('stopped right after the promotion (half switched): says pg2 is the primary and pg1 must not start as it is; the steps listed, carried out as listed, complete it', async () => {
+    const { stdout, stderr, exitCode, signalled } = await interruptedSwitchover(/^step \d+\/\d+ on pg2: promote pg2/m, 'SIGINT');
+    const output = `${stdout}\n${stderr}`;
+    expect(signalled, output).toBe(true);
+    expect(exitCode, output).toBe(1);
+    const stopped = /^■ interrupted after step (\d+)\/(\d+): promote pg2 .*\(SIGINT\); steps \d+\.\.\d+ were not run$/m.exec(stdout);
+    expect(stopped, output).not.toBeNull();
+    expect(stdout).toMatch(/state left: pg2 is the primary on timeline \d+ and takes writes; pg1 is stopped and must NOT be started as it is \(it would be a second primary\)/);
+    expect(stdout).toContain('Once pg1 streams from pg2, pgcockpit switchover --to pg1 switches back');
+    expect(stdout).toMatch(/^ {2}\d+\/\d+ on pg3: re-point pg3 to pg2/m);
+    expect(stdout).toMatch(/^ {2}\d+\/\d+ on pg1: make pg1 a standby of pg2/m);
+    expect(await one('pg2', 'select pg_is_in_recovery()')).toBe(false);
+    await expect(cluster.query('pg1', 'select 1')).rejects.toThrow();
+    expect(await one('pg3', 'select pg_is_in_recovery()')).toBe(true);
+
+    // Carry out the steps not run, as listed: statements on the node named, commands as its OS user, lines appended to the file named.
+    const listed = stdout.slice(stdout.indexOf('  steps not run:')).split('\n');
+    let node = '';
+    let appendTo: string | undefined;
+    for (const line of listed) {
+      const header = /^ {2}\d+\/\d+ on (\S+): /.exec(line);
+      if (header) {
+        node = header[1] ?? '';
+        appendTo = undefined;
+        continue;
+      }
+      const appended = /^ {8}(.+)$/.exec(line)?.[1];
+      if (appendTo && appended) {
+        await runChecked(runners.forNode(node), { program: 'sh', args: ['-c', 'printf "%s\\n" "$1" >> "$2"', 'sh', appended, appendTo], mutating: true });
+        continue;
+      }
+      const detail = /^ {6}(\S.*)$/.exec(line)?.[1];
+      if (!detail) continue;
+      appendTo = /^append to (\S+):$/.exec(detail)?.[1];
+      if (appendTo || detail.startsWith('wait up to')) continue;
+      if (/^(select|alter|checkpoint)\b/.test(detail)) await cluster.query(node, detail);
+      else await runChecked(runners.forNode(node), { program: 'sh', args: ['-c', detail], mutating: true, timeoutMs: 180_000 });
+    }
+    await waitFor(async () => (await streamingFrom('pg2')).length === 2, 'pg1 and pg3 streaming from pg2', 60_000);
+    expect(await one('pg1', 'select pg_is_in_recovery()')).toBe(true);
+    await cluster.query('pg2', 'insert into kept select generate_series(111, 120)');
+    await waitFor(async () => Number(await one('pg1', 'select count(*) from kept')) === 120 && Number(await one('pg3', 'select count(*) from kept')) === 120, 'every row on pg1 and pg3', 30_000);
   });
 });
