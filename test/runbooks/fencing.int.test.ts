@@ -44,25 +44,23 @@ describe('failover with the old primary alive on its host but unreachable from h
 
   const pgCtlStatus = async () => (await localRunner(cluster.osUser).run(serviceCommand(cluster.node('pg1'), 'status'))).exitCode;
 
-  it('without fence: warns that pg1 still runs on its host and offers the fence; not refused for split brain', async () => {
+  it('without fence: pg1 still runs on its host, so it is alive: refused, offering the fence, nothing changed', async () => {
     expect(await pgCtlStatus()).toBe(0);
     const plan = await prepareFailover(cluster.config, 'pg2');
     const text = formatPlan(plan);
-    expect(plan.blocked, text).toBe(false);
-    expect(text).toMatch(/! no other primary is writable \(split-brain guard\): pg1 is unreachable from here/);
-    expect(text).toContain("! pg1's server is not running on its host (fence): pg1's server still runs on its host (pg_ctl: server is running");
-    expect(plan.warnings).toContain(
-      "pg1's server still runs on its host but does not answer here: it could come back as a second primary; fence it (--fence) before promoting",
-    );
+    expect(plan.blocked, text).toBe(true);
+    expect(text).toMatch(/✗ pg1 is gone \(it must not stay a primary beside the new one\): pg1 is alive: .*its host says its server runs \(pg_ctl: server is running/);
+    expect(text).toContain('--fence (Ctrl-F in the cockpit)');
     expect(plan.fenceOffer).toEqual(['pg1']);
-    expect(plan.steps.map((step) => step.node)[0]).toBe('pg2');
+    expect(plan.steps).toEqual([]);
   });
 
   it('with fence: stops pg1 first through its runner, then promotes pg2 and re-points pg3 to it', async () => {
     const plan = await prepareFailover(cluster.config, 'pg2', { fence: true, streamTimeoutMs: 30_000 });
     const text = formatPlan(plan);
     expect(plan.blocked, text).toBe(false);
-    expect(plan.checks).toContainEqual(expect.objectContaining({ status: 'ok', observed: expect.stringContaining('pg1 will be stopped first') }));
+    expect(plan.checks).toContainEqual(expect.objectContaining({ status: 'ok', observed: expect.stringContaining('it will be stopped first on its host (fence)') }));
+    expect(text).toMatch(/✓ pg1's data directory .* is pg1's: port \d+ \(postmaster\.pid\)/);
     expect(plan.steps[0]).toMatchObject({ node: 'pg1', description: "stop pg1's server (fence)", mutating: true });
     expect(plan.steps[0]?.detail).toBe(`${cluster.pgBinDir}/pg_ctl -D ${cluster.layout.dataDir('pg1')} -m fast -w -t 300 stop`);
 

@@ -35,7 +35,7 @@ describe('pgcockpit promote', () => {
     const result = await cli('promote', 'pg2', '--dry-run');
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stdout).toContain('✓ pg2 is a reachable standby');
-    expect(result.stdout).toContain('! no other primary is writable (split-brain guard): pg1 is unreachable from here');
+    expect(result.stdout).toMatch(/✓ pg1 is gone \(it must not stay a primary beside the new one\): pg1 is unreachable from here .*no server running/);
     expect(result.stdout).toMatch(/✓ free max_wal_senders on pg2: \d+ free of \d+, 1 needed/);
     expect(result.stdout).toContain('select pg_promote(wait => false)');
     expect(result.stdout).toContain('checkpoint');
