@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/services/config/schema.js';
-import { executePlan, remainingSteps, stoppedAdvice } from '../../src/services/runbooks/executePlan.js';
+import { executePlan } from '../../src/services/runbooks/executePlan.js';
+import { remainingSteps, stoppedAdvice } from '../../src/services/runbooks/stoppedAdvice.js';
 import { adviseFailoverStops } from '../../src/services/runbooks/failover/failoverStopAdvice.js';
 import type { FailoverRun } from '../../src/services/runbooks/failover/failoverSteps.js';
 import { checkpointStep, fenceStep, markRebuildStep, promoteStep } from '../../src/services/runbooks/failover/failoverSteps.js';

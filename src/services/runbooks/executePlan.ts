@@ -6,6 +6,9 @@ import { ReadOnlyError } from '../runner/runner.js';
 import { maskSecrets } from '../runner/secretMasker.js';
 import type { Plan, PlanStep, RunnerSource, StepContext } from './plan.js';
 import { failedChecks } from './plan.js';
+import type { PlanJournal } from './planJournal.js';
+import { planJournal } from './planJournal.js';
+import { remainingSteps, stoppedAdvice } from './stoppedAdvice.js';
 import type { SqlSessions } from './sqlSessions.js';
 import { createSqlSessions } from './sqlSessions.js';
 
@@ -86,32 +89,6 @@ export function planAuditSteps(plan: Plan): AuditStep[] {
 }
 
 /**
- * What to tell the DBA when a plan stops after `completed` of its steps: the
- * last finished step's ifStoppedAfter (the state left, the command that
- * completes or reverses it), and the steps that did not run. Masked.
- */
-export function stoppedAdvice(plan: Plan, completed: number): string {
-  if (completed === 0) return 'nothing was changed';
-  const last = plan.steps[completed - 1];
-  let said: string | undefined;
-  try {
-    said = last?.ifStoppedAfter?.();
-  } catch {
-    said = undefined;
-  }
-  return maskSecrets(said ?? `steps 1..${completed} of ${plan.steps.length} ran; what is left is listed below`);
-}
-
-/** The steps after `completed`, each with its exact SQL or commands: what is left to do by hand. */
-export function remainingSteps(plan: Plan, completed: number): string[] {
-  const total = plan.steps.length;
-  return plan.steps.slice(completed).flatMap((step, index) => [
-    `  ${completed + index + 1}/${total} on ${step.node}: ${step.description}`,
-    ...step.detail.split('\n').map((line) => `      ${line}`),
-  ]).map(maskSecrets);
-}
-
-/**
  * Runs a plan's steps in order, each announced as `step N/M` with its exact
  * SQL or command, ending with its elapsed time; stops at the first failure,
  * naming the step, or between steps when `interruption` fires. Refuses
@@ -129,7 +106,7 @@ export async function executePlan(plan: Plan, options: ExecutePlanOptions): Prom
   await options.audit?.recordPlan(plan.title, planAuditSteps(plan), { node: plan.target });
 
   const log = (text: string) => options.log(maskSecrets(text));
-  const journal = journalOf(options.audit, log);
+  const journal = planJournal(options.audit, log);
   const sessions = options.sessions ?? createSqlSessions(options.config, { readOnly: options.readOnly });
   const startedAt = Date.now();
   const total = plan.steps.length;
@@ -203,33 +180,6 @@ export async function executePlan(plan: Plan, options: ExecutePlanOptions): Prom
 
 function signalName(reason: unknown): string | undefined {
   return typeof reason === 'string' && /^SIG[A-Z]+$/.test(reason) ? reason : undefined;
-}
-
-/** The journal's optional entries, best effort: a journal that cannot be written is said once in the log, and never stops a plan halfway. */
-interface PlanJournal {
-  step(entry: AuditEntryInput<StepEntry>): Promise<void>;
-  statement(entry: AuditEntryInput<StatementEntry>): Promise<void>;
-  command(record: CommandRecord): Promise<void>;
-  outcome(entry: AuditEntryInput<OutcomeEntry>): Promise<void>;
-}
-
-function journalOf(audit: PlanAudit | undefined, log: (text: string) => void): PlanJournal {
-  let warned = false;
-  const safely = async (write: (() => Promise<void>) | undefined) => {
-    if (!write) return;
-    try {
-      await write();
-    } catch (error) {
-      if (!warned) log(`! the audit journal could not be written: ${error instanceof Error ? error.message : String(error)}`);
-      warned = true;
-    }
-  };
-  return {
-    step: (entry) => safely(audit?.recordStep && (() => audit.recordStep!(entry))),
-    statement: (entry) => safely(audit?.recordStatement && (() => audit.recordStatement!(entry))),
-    command: (record) => safely(audit?.recordCommand && (() => audit.recordCommand!(record))),
-    outcome: (entry) => safely(audit?.recordOutcome && (() => audit.recordOutcome!(entry))),
-  };
 }
 
 interface StepRun {
