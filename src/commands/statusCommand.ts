@@ -1,4 +1,4 @@
-import { collectClusterView } from '../services/cluster/collectClusterView.js';
+import { collectClusterView, openClusterLooks } from '../services/cluster/collectClusterView.js';
 import type { ClusterView } from '../services/cluster/clusterView.js';
 import { healthExitCode } from '../services/cluster/healthExitCode.js';
 import { loadConfig } from '../services/config/loadConfig.js';
@@ -25,12 +25,21 @@ export async function statusCommand(options: StatusOptions): Promise<void> {
     process.stdout.write(options.watch && !options.json && process.stdout.isTTY ? `\x1b[H\x1b[2J${text}` : text);
     process.exitCode = healthExitCode(view);
   };
-  print(await collectClusterView(config));
-  if (!options.watch) return;
-  let stopped = false;
-  process.once('SIGINT', () => (stopped = true));
-  while (!stopped) {
-    await new Promise((resolve) => setTimeout(resolve, options.interval * 1000));
-    if (!stopped) print(await collectClusterView(config));
+  if (!options.watch) {
+    print(await collectClusterView(config));
+    return;
+  }
+  // One set of connections for the whole watch: a standby's timeline never goes backwards between looks.
+  const looks = openClusterLooks(config);
+  try {
+    print(await looks.look());
+    let stopped = false;
+    process.once('SIGINT', () => (stopped = true));
+    while (!stopped) {
+      await new Promise((resolve) => setTimeout(resolve, options.interval * 1000));
+      if (!stopped) print(await looks.look());
+    }
+  } finally {
+    await looks.close();
   }
 }

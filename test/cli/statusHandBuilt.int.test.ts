@@ -1,9 +1,10 @@
+import { execa } from 'execa';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HEALTH_CRITICAL, HEALTH_OK, HEALTH_WARNING } from '../../src/services/cluster/healthExitCode.js';
 import type { HandBuiltCluster } from '../support/handBuiltCluster.js';
 import { startHandBuiltCluster } from '../support/handBuiltCluster.js';
-import { runCli } from '../support/runCli.js';
+import { CLI, runCli } from '../support/runCli.js';
 import { waitFor } from '../support/waitFor.js';
 
 /**
@@ -77,6 +78,17 @@ describe('status on a hand-built cluster, standbys cloned without application_na
     expect(alertLines.filter((line) => !notOurs.includes(line))).toEqual(notOurs.length === 0 ? ['  none'] : []);
     expect(exitCode === HEALTH_OK || exitCode === HEALTH_WARNING).toBe(true);
     expect(stdout).toMatch(/^pg1\s+PRIMARY .*replicas pg2 pg3/m);
+  });
+
+  it('--watch looks again and again over the same connections, and stops on SIGINT', async () => {
+    const watch = execa('node', [CLI, 'status', '--watch', '--interval', '0.5', '--config', cluster.configFile], { reject: false, stdin: 'ignore' });
+    let output = '';
+    watch.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    await waitFor(() => (output.match(/^cluster handbuilt: /gm) ?? []).length >= 3, 'three looks printed');
+    watch.kill('SIGINT');
+    const result = await watch;
+    expect(result.exitCode === HEALTH_OK || result.exitCode === HEALTH_WARNING).toBe(true);
+    expect(output).not.toMatch(/link-unreconciled|no walsender/);
   });
 
   it('with every connection of the primary taken: exit 2, says pg1 is up and full, never "promote"', async () => {

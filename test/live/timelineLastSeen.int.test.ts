@@ -1,6 +1,9 @@
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ClusterView } from '../../src/services/cluster/clusterView.js';
+import type { ClusterLooks } from '../../src/services/cluster/collectClusterView.js';
+import { openClusterLooks } from '../../src/services/cluster/collectClusterView.js';
 import type { TestCluster } from '../support/testCluster.js';
 import { startTestCluster } from '../support/testCluster.js';
 import { startLiveView } from '../support/liveView.js';
@@ -26,7 +29,10 @@ describe('a standby that loses its upstream after a timeline switch', () => {
     });
     await live.until((state) => state.links.length === 2 && state.links.every((link) => link.receiverStreaming), 'both standbys streaming');
   });
+  let looks: ClusterLooks | undefined;
+  const pg3Of = (view: ClusterView) => view.nodes.find((node) => node.name === 'pg3')?.server;
   afterAll(async () => {
+    await looks?.close();
     await live?.stop();
     await cluster?.destroy();
   });
@@ -47,6 +53,9 @@ describe('a standby that loses its upstream after a timeline switch', () => {
     await cluster.query('pg3', 'select pg_reload_conf()');
     await waitFor(async () => (await one<number | null>('pg3', 'select received_tli as value from pg_stat_wal_receiver')) === 2, 'pg3 receiving timeline 2 from pg2');
     await live.until(() => live.node('pg3')?.server?.timeline === 2 && live.link('pg3')?.upstream === 'pg2', 'the view shows pg3 on timeline 2, from pg2');
+    // `status --watch` keeps its connections between looks, so it remembers too.
+    looks = openClusterLooks(cluster.config);
+    expect(pg3Of(await looks.look())?.timeline).toBe(2);
 
     await pgCtl('pg2', '-m', 'fast', '-w', 'stop');
     await waitFor(async () => (await cluster.query('pg3', 'select 1 from pg_stat_wal_receiver')).length === 0, "pg3's WAL receiver gone");
@@ -61,6 +70,7 @@ describe('a standby that loses its upstream after a timeline switch', () => {
     expect(live.state().log.some((line) => /pg3 timeline 2 → 1/.test(line.text))).toBe(false);
     // The repro of the issue: what the server alone says is older than what it replayed.
     expect(fallback).toBe(1);
+    expect(pg3Of(await looks.look())).toMatchObject({ timeline: 2, timelineLastSeen: true });
   });
 });
 
