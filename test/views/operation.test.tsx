@@ -278,6 +278,38 @@ describe('the fence offer (the old primary still runs on its host but does not a
   });
 });
 
+describe('the fence offer on a refused failover (the old primary is alive on its host)', () => {
+  const ALIVE: Partial<OperationPlan> = {
+    checks: [
+      { label: 'pg2 is a reachable standby', status: 'ok', observed: 'standby on timeline 1, PostgreSQL 16.4' },
+      {
+        label: 'pg1 is gone (it must not stay a primary beside the new one)',
+        status: 'fail',
+        observed: 'pg1 is alive: its server answered pgcockpit\'s login with "too many connections"',
+        fix: 'fence it first: --fence (Ctrl-F in the cockpit) stops its server on its host, then promotes',
+      },
+    ],
+    steps: [],
+    blocked: true,
+    blockedReasons: ['pg1 is gone (it must not stay a primary beside the new one): pg1 is alive'],
+    warnings: [],
+    fenceOffer: ['pg1'],
+    resumeReplayOffer: false,
+  };
+
+  it('shows the refusal with Ctrl-F; Ctrl-F plans the same failover again with the fence chosen', async () => {
+    const { store, press, plainFrame } = await failoverModal(failoverPlan(ALIVE));
+    const frame = plainFrame();
+    expect(frame).toContain('✗ refused, nothing was changed: pg1 is gone');
+    expect(frame).toContain('fence pg1 first (stop its server on its host, then promote): press Ctrl-F (plans again)');
+    expect(frame).not.toContain('switch over instead');
+    const before = store.getState().operation!.id;
+    await press('\x06');
+    await waitForFrame(() => String(store.getState().operation?.id), (id) => id === String(before + 1));
+    expect(store.getState().operation).toMatchObject({ kind: 'failover', target: 'pg2', phase: 'planning', choices: { fence: true } });
+  });
+});
+
 describe('the resume-replay offer (a failover refused only because WAL replay is paused on the target)', () => {
   const PAUSED: Partial<OperationPlan> = {
     checks: [
