@@ -70,7 +70,9 @@ function roleAlerts(nodes: NodeSnapshot[], links: StandbyLink[]): Alert[] {
     const address = `${node.name} (${node.host}:${node.port})`;
     const streamers = streamersOf(node);
     const streaming = streamers.length === 0 ? '' : `; ${listNames(streamers)} still stream${streamers.length === 1 ? 's' : ''} from it`;
-    const mayBePrimary = primaries.length === 0 ? ', it is most likely the primary and still accepts writes, so do not fail over to a standby' : '';
+    // Standbys streaming from it make it the primary; without them it may still be one.
+    const likely = streamers.length > 0 ? 'it is most likely the primary and still accepts writes' : 'it may be the primary and still accept writes';
+    const mayBePrimary = primaries.length === 0 ? `, ${likely}, so do not fail over to a standby` : '';
     if (node.serverAnswered) {
       const { why, fix } = loginRefusal(node.downReason);
       alerts.push({ severity, code: 'login-refused', node: node.name, message: `${address} is up but refuses pgcockpit's login: ${why}${streaming}${mayBePrimary}: ${fix}` });
