@@ -88,6 +88,19 @@ describe('pairing a standby with its walsender', () => {
     expect(link(nodes, 'pg3')).toMatchObject({ walsenderPid: 6003, pairedBy: 'application_name' });
   });
 
+  it("never guesses a walsender that streams through another slot than the standby's", () => {
+    const [pg1, pg2] = runbookCluster();
+    // pg2 says it uses slot_pg2, which nobody holds; the one row from its host streams through slot_pg3.
+    const onlyPg3s = withServer(pg1!, {
+      replicas: [replicaRow('walreceiver', { pid: 5103, clientAddr: LOCAL })],
+      slots: [slot('slot_pg2', { active: false }), slot('slot_pg3', { activePid: 5103 })],
+    });
+    expect(link([onlyPg3s, pg2!], 'pg2')).toMatchObject({ senderSeen: false, walsenderPid: null, pairedBy: null });
+    // Without a slot of its own, the address still decides.
+    const noSlot = withServer(pg2!, { walReceiver: receiver(pg1!, { slotName: null }) });
+    expect(link([onlyPg3s, noSlot], 'pg2')).toMatchObject({ walsenderPid: 5103, pairedBy: 'address' });
+  });
+
   it('gives one walsender to one standby only', () => {
     const [pg1, pg2, pg3] = runbookCluster();
     // Both claim slot_pg2 (pg3's primary_slot_name copied by mistake): only the slot's streamer gets it.

@@ -19,7 +19,8 @@ export interface WalsenderPairing {
  * 3. application_name: the remaining walsender named after the standby. A standby
  *    cloned with `pg_basebackup -R` and left as is connects as "walreceiver", so
  *    names alone cannot tell two such standbys apart.
- * Base backups and rows named after another configured node are never guessed.
+ * Base backups, rows named after another configured node and walsenders
+ * streaming through another slot than the standby's are never guessed.
  */
 export function pairWalsenders(upstream: NodeSnapshot, standbys: NodeSnapshot[], nodes: NodeSnapshot[]): Map<NodeSnapshot, WalsenderPairing> {
   const replicas = upstream.server?.replicas ?? [];
@@ -41,8 +42,14 @@ export function pairWalsenders(upstream: NodeSnapshot, standbys: NodeSnapshot[],
   }
 
   const names = new Set(nodes.map((node) => node.name));
-  const guessable = (row: ReplicaLink, standby: NodeSnapshot) =>
-    !claimed.has(row) && row.state !== 'backup' && (row.applicationName === standby.name || !names.has(row.applicationName));
+  // A walsender streaming through a slot other than the one the standby uses serves someone else.
+  const slotOfPid = new Map(slots.flatMap((slot) => (slot.activePid === null ? [] : [[slot.activePid, slot.name] as const])));
+  const guessable = (row: ReplicaLink, standby: NodeSnapshot) => {
+    const rowSlot = row.pid === null ? undefined : slotOfPid.get(row.pid);
+    const ownSlot = receiverSlotName(standby);
+    if (rowSlot !== undefined && ownSlot !== null && rowSlot !== ownSlot) return false;
+    return !claimed.has(row) && row.state !== 'backup' && (row.applicationName === standby.name || !names.has(row.applicationName));
+  };
   for (const standby of connected) {
     if (paired.has(standby)) continue;
     const fromItsHost = replicas.filter((row) => guessable(row, standby) && row.clientAddr !== null && sameHost(row.clientAddr, standby.host));
@@ -50,7 +57,7 @@ export function pairWalsenders(upstream: NodeSnapshot, standbys: NodeSnapshot[],
   }
   for (const standby of connected) {
     if (paired.has(standby)) continue;
-    pair(standby, replicas.find((row) => !claimed.has(row) && row.applicationName === standby.name), 'application_name');
+    pair(standby, replicas.find((row) => guessable(row, standby) && row.applicationName === standby.name), 'application_name');
   }
   return paired;
 }
