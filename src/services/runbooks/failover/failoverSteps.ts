@@ -213,7 +213,8 @@ export function markRebuildStep(oldPrimary: string, newPrimary: string, run: Fai
     description: `mark ${oldPrimary} as needing a rebuild`,
     detail:
       `nothing runs on ${oldPrimary}: it is still on the old timeline and must be rebuilt from ${newPrimary} (pg_basebackup, or pg_rewind) before it rejoins; do not start it as it is. ` +
-      `No slot is made for it on ${newPrimary}: a slot for a node that is down would retain WAL there until it is rebuilt; its rebuild makes one`,
+      `No slot is made for it on ${newPrimary}: a slot for a node that is down would retain WAL there until it is rebuilt; its rebuild makes one. ` +
+      `Slots that lived only on ${oldPrimary} (pg_receivewal's, a backup tool's, logical decoding) cannot be read while it is down and are not on ${newPrimary}: recreate them there`,
     mutating: false,
     async run() {
       if (!run.needsRebuild.includes(oldPrimary)) run.needsRebuild.push(oldPrimary);

@@ -308,7 +308,11 @@ export function planFailover(config: CockpitConfig, facts: FailoverFacts, target
         expectStreaming: loginOk,
       }),
     );
-    if (sibSnap.server && sibSnap.server.versionNum < 130000) dataDirNodes.push(sibling.name);
+    if (sibSnap.server && sibSnap.server.versionNum < 130000) {
+      // PostgreSQL 12 re-reads primary_conninfo only on a restart: a service action, so its data directory must be its own.
+      dataDirNodes.push(sibling.name);
+      if (facts.dataDirs) checks.push(dataDirCheck(sibling, facts.dataDirs[sibling.name], clusterSystemId));
+    }
   }
 
   // 6. Room on the target for the re-pointed standbys' walsenders and slots.
