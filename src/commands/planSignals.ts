@@ -3,7 +3,8 @@ import { formatElapsed } from '../services/runner/formatElapsed.js';
 import { maskSecrets } from '../services/runner/secretMasker.js';
 
 /**
- * SIGINT (Ctrl-C) and SIGTERM while a plan runs: the first asks executePlan
+ * SIGINT (Ctrl-C), SIGTERM and SIGHUP (the DBA's ssh session to the jump
+ * host dropped) while a plan runs: the first asks executePlan
  * to stop before the next step, the running one finishing (a pg_ctl stop or
  * a promotion cut off halfway leaves a state nobody can describe); each
  * later one only says which step is finishing and how long it may take. The
@@ -18,6 +19,8 @@ export function watchPlanSignals(command: string, say: (text: string) => void = 
   const tell = (text: string) => say(maskSecrets(`pgcockpit: ${text}`));
   const onSignal = (signal: NodeJS.Signals) => {
     count++;
+    // The terminal is gone: writing to it fails with EIO/EPIPE, which must not end the plan mid-step.
+    if (signal === 'SIGHUP') for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
     const step = running ? `step ${running.number}/${running.total} (${running.step.description}) on ${running.step.node}` : undefined;
     if (count === 1) {
       controller.abort(signal);
@@ -36,6 +39,7 @@ export function watchPlanSignals(command: string, say: (text: string) => void = 
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
   return {
     interruption: controller.signal,
     onStep: (event: StepEvent) => {
@@ -46,6 +50,7 @@ export function watchPlanSignals(command: string, say: (text: string) => void = 
       if (count > 0) return;
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+      process.off('SIGHUP', onSignal);
     },
   };
 }

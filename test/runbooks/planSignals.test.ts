@@ -11,9 +11,10 @@ const stop: PlanStep = {
 };
 
 /** Removes the handlers a test added, and only those. */
-function restoreSignalHandlers(sigint: Function[], sigterm: Function[]) {
+function restoreSignalHandlers(sigint: Function[], sigterm: Function[], sighup: Function[] = []) {
   for (const listener of process.listeners('SIGINT')) if (!sigint.includes(listener)) process.off('SIGINT', listener);
   for (const listener of process.listeners('SIGTERM')) if (!sigterm.includes(listener)) process.off('SIGTERM', listener);
+  for (const listener of process.listeners('SIGHUP')) if (!sighup.includes(listener)) process.off('SIGHUP', listener);
 }
 
 describe('signals while a plan runs', () => {
@@ -60,6 +61,21 @@ describe('signals while a plan runs', () => {
       expect(said[0]).toContain('(it may take up to 30 s)');
     } finally {
       restoreSignalHandlers(sigint, sigterm);
+    }
+  });
+
+  it('SIGHUP (the ssh session to the jump host dropped) stops after the running step too, instead of killing the plan mid-step', () => {
+    const sighup = process.listeners('SIGHUP');
+    const said: string[] = [];
+    const signals = watchPlanSignals('switchover', (text) => said.push(text));
+    try {
+      signals.onStep({ number: 2, total: 10, step: stop, phase: 'started' });
+      process.emit('SIGHUP', 'SIGHUP');
+      expect(signals.interruption.reason).toBe('SIGHUP');
+      expect(said[0]).toMatch(/^pgcockpit: SIGHUP: stopping the switchover after step 2\/10/);
+    } finally {
+      signals.stop();
+      restoreSignalHandlers(sigint, sigterm, sighup);
     }
   });
 });
