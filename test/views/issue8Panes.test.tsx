@@ -34,7 +34,8 @@ describe('panes, issue 8', () => {
     });
     const pg3 = standbySnapshot('pg3', 5434, { walReceiver: receiver({ host: '127.0.0.1', port: 5433 }, { slotName: 'slot_pg3', lastMessageAt: TICK_AT - 1000 }) });
     const { view, pane } = await panes([pg1, pg2, pg3]);
-    expect(view.alerts).toEqual([]);
+    // The fixtures' archive_command is the runbook's `test ! -f … && cp`, flagged by another alert.
+    expect(view.alerts.filter((alert) => alert.code !== 'archive-command-not-idempotent')).toEqual([]);
     expect(pane(0)).toMatch(/▸ pg2 streaming async/);
     expect(pane(0)).not.toContain('walreceiver');
     expect(pane(0)).not.toContain('pg3');
