@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeConnectError } from '../../src/services/cluster/describeConnectError.js';
+import { describeConnectError, serverAnswered } from '../../src/services/cluster/describeConnectError.js';
 
 /** An error as node-postgres surfaces it: a message and a socket errno or SQLSTATE in `code`. */
 function pgError(code: string, message = `something with code ${code}`): Error {
@@ -59,5 +59,18 @@ describe('describeConnectError', () => {
     expect(describeConnectError(null)).toBe('null');
     expect(describeConnectError(undefined)).toBe('undefined');
     expect(describeConnectError('connect timeout after 5s')).toBe('timeout');
+  });
+});
+
+describe('serverAnswered', () => {
+  const serverError = (code: string) => Object.assign(new Error(`server said ${code}`), { code, severity: 'FATAL' });
+  it('a server ErrorResponse (severity and SQLSTATE) means the server runs', () => {
+    for (const code of ['28P01', '53300', '28000', '57P03', '3D000']) expect(serverAnswered(serverError(code))).toBe(true);
+  });
+  it("a socket error's five-letter code (EPIPE, EPERM) or a refused connection is no answer", () => {
+    for (const code of ['EPIPE', 'EPERM', 'ECONNREFUSED', 'ETIMEDOUT']) expect(serverAnswered(pgError(code))).toBe(false);
+  });
+  it("node-postgres' SASL error (no password found) came in the middle of the server's authentication: an answer", () => {
+    expect(serverAnswered(new Error('SASL: SCRAM-SERVER-FIRST-MESSAGE: client password must be a string'))).toBe(true);
   });
 });

@@ -43,8 +43,9 @@ export function describeConnectError(error: unknown): string {
  * alive: it may still accept other sessions' writes, so it is never "gone".
  */
 export function serverAnswered(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return true;
+  const { code, severity } = (error ?? {}) as { code?: unknown; severity?: unknown };
+  // A server's ErrorResponse carries a severity and a SQLSTATE; a socket error's code (EPIPE, EPERM) is no answer.
+  if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && typeof severity === 'string') return true;
   const message = error instanceof Error ? error.message : String(error);
   return /^SASL:|client password must be a string/.test(message);
 }
