@@ -9,6 +9,7 @@ import { prepareFailover } from '../../src/services/runbooks/failover/prepareFai
 import { formatPlan } from '../../src/services/runbooks/formatPlan.js';
 import type { TestCluster } from '../support/testCluster.js';
 import { startTestCluster } from '../support/testCluster.js';
+import { statusAlerts } from '../support/statusAlerts.js';
 import { waitFor } from '../support/waitFor.js';
 import type { WriteLoad } from './writeLoad.js';
 import { killPostmaster, startWriteLoad, waitForExit } from './writeLoad.js';
@@ -103,6 +104,12 @@ describe('failover with the primary killed under a write load', () => {
     const journal = await readFile(journalFile, 'utf8');
     expect(journal).toContain('"kind":"plan"');
     expect(journal).toContain('select pg_promote(wait => false)');
+
+    // The cluster afterwards, as status sees it: exactly one alert, pg1 down (it awaits its rebuild).
+    await waitFor(async () => (await statusAlerts(cluster.layout.configFile)).codes.join() === 'node-down pg1', 'status: only pg1 down', 30_000, 500).catch(
+      async (error: unknown) => expect((await statusAlerts(cluster.layout.configFile)).codes, String(error)).toEqual(['node-down pg1']),
+    );
+    expect((await statusAlerts(cluster.layout.configFile)).exitCode).toBe(1);
   });
 });
 

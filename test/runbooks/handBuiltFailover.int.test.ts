@@ -7,6 +7,7 @@ import type { HandBuiltCluster } from '../support/handBuiltCluster.js';
 import { startHandBuiltCluster } from '../support/handBuiltCluster.js';
 import { runCli } from '../support/runCli.js';
 import { secretsInServerEnvironments } from '../support/serverProcesses.js';
+import { statusAlerts } from '../support/statusAlerts.js';
 import { waitFor } from '../support/waitFor.js';
 import { waitForExit } from './writeLoad.js';
 
@@ -91,6 +92,13 @@ describe('failover on a hand-built cluster', () => {
     const slots = await cluster.superQuery<{ slot_name: string; active: boolean }>('pg2', 'select slot_name, active from pg_replication_slots order by 1');
     expect(slots).toEqual([{ slot_name: 'slot_pg3', active: true }]);
     await noSecretsAnywhere(cluster, [output]);
+    // Status afterwards: pg1 down awaiting its rebuild, the runbook's archive_command warned about on the two
+    // live nodes, and (what that command causes, which the plan warned of) perhaps pg2's archiver failing on a
+    // segment pg1 had archived. Nothing else.
+    const expected = ['archive-command-not-idempotent pg2', 'archive-command-not-idempotent pg3', 'node-down pg1'];
+    const after = await statusAlerts(cluster.configFile);
+    expect(after.codes.filter((code) => code !== 'archiver-failing pg2'), after.raw.slice(0, 3000)).toEqual(expected);
+    expect(result.stdout).toMatch(/! pg2's archive_command accepts a segment that is already archived/);
   }, 120_000);
 
   it('primary alive but full (max_connections): refused, nothing promoted; --fence stops it on its host, then promotes', async () => {

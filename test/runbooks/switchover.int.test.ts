@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/runCli.js';
 import type { TestCluster } from '../support/testCluster.js';
 import { startTestCluster } from '../support/testCluster.js';
+import { statusAlerts } from '../support/statusAlerts.js';
 import { waitFor } from '../support/waitFor.js';
 import type { WriteLoad } from './writeLoad.js';
 import { startWriteLoad } from './writeLoad.js';
@@ -18,6 +19,13 @@ describe('pgcockpit switchover', () => {
     (await cluster.query<{ application_name: string }>(node, "select application_name from pg_stat_replication where state = 'streaming' order by 1")).map(
       (row) => row.application_name,
     );
+  /** status --json: no alert at all, exit 0 (waiting out the moment right after an operation). */
+  const healthy = async () => {
+    await waitFor(async () => (await statusAlerts(cluster.layout.configFile)).codes.length === 0, 'status healthy', 30_000, 500).catch(async (error: unknown) =>
+      expect((await statusAlerts(cluster.layout.configFile)).codes, String(error)).toEqual([]),
+    );
+    expect((await statusAlerts(cluster.layout.configFile)).exitCode).toBe(0);
+  };
   const unchanged = async () => {
     expect(await one('pg1', 'select pg_is_in_recovery()')).toBe(false);
     expect(await one('pg2', 'select pg_is_in_recovery()')).toBe(true);
@@ -118,5 +126,14 @@ describe('pgcockpit switchover', () => {
     expect(await one('pg1', 'select count(*)::int from pg_replication_slots')).toBe(0);
     const slots = (await cluster.query<{ slot_name: string }>('pg2', 'select slot_name from pg_replication_slots order by 1')).map((row) => row.slot_name);
     expect(slots).toEqual(['slot_pg1', 'slot_pg3']);
-  }, 180_000);
+
+    // Healthy afterwards (the sandbox's archive_command accepts a segment archived again), and the switch back works.
+    await healthy();
+    await load.stop();
+    const back = await cli('switchover', '--to', 'pg1', '--yes', '--stream-timeout', '60');
+    expect(back.exitCode, `${back.stdout}\n${back.stderr}`).toBe(0);
+    expect(await one('pg1', 'select pg_is_in_recovery()')).toBe(false);
+    await waitFor(async () => (await streamingFrom('pg1')).join() === 'pg2,pg3', 'pg2 and pg3 streaming from pg1 again');
+    await healthy();
+  }, 240_000);
 });
