@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import { activeBindings } from '../state/keyTable.js';
-import { operationModalMode, runningOperation } from '../state/operation.js';
+import { operationModalMode, operationOffersFence, operationOffersResumeReplay, runningOperation } from '../state/operation.js';
 import { runningJob } from '../state/runningJob.js';
 import { useCockpit } from '../state/storeContext.js';
 import { footerBindings, HINT_GAP } from './footerBindings.js';
@@ -17,7 +17,13 @@ export function KeyFooter({ width }: { width: number }) {
   const operation = useCockpit((state) => operationModalMode(state.operation));
   const stopPrompt = useCockpit((state) => state.stopJobPrompt !== null);
   const searchShown = useCockpit((state) => state.logSearchQuery !== '');
-  const hints = footerBindings(activeBindings({ overlay, focus, searching, logFullScreen, jobRunning, stopPrompt, searchShown, operation }), width - 2);
+  // The modal's offers (Ctrl-F fence, Ctrl-R resume replay) are keys that work: the footer names them as the router hears them.
+  const fenceOffer = useCockpit((state) => operationOffersFence(state.operation));
+  const resumeReplayOffer = useCockpit((state) => operationOffersResumeReplay(state.operation));
+  const hints = footerBindings(
+    activeBindings({ overlay, focus, searching, logFullScreen, jobRunning, stopPrompt, searchShown, operation, fenceOffer, resumeReplayOffer }),
+    width - 2,
+  );
   return (
     <Box paddingX={1} gap={HINT_GAP} width={width} height={1} flexShrink={0} overflow="hidden">
       {hints.map((binding) => (

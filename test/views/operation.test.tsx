@@ -303,6 +303,8 @@ describe('the fence offer on a refused failover (the old primary is alive on its
     expect(frame).toContain('✗ refused, nothing was changed: pg1 is gone');
     expect(frame).toContain('fence pg1 first (stop its server on its host, then promote): press Ctrl-F (plans again)');
     expect(frame).not.toContain('switch over instead');
+    // The footer names the key too (it reads the same table as the router).
+    expect(frame.split('\n').at(-1)).toMatch(/Ctrl-F\s+fence first/);
     const before = store.getState().operation!.id;
     await press('\x06');
     await waitForFrame(() => String(store.getState().operation?.id), (id) => id === String(before + 1));
