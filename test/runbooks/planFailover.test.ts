@@ -63,7 +63,7 @@ describe('planFailover', () => {
     ]);
     expect(plan.steps[0]?.detail).toContain('select pg_promote(wait => false)');
     expect(plan.steps[1]?.detail).toBe('checkpoint');
-    expect(plan.steps[2]?.detail).toContain("pg_create_physical_replication_slot('slot_pg3')");
+    expect(plan.steps[2]?.detail).toContain("pg_create_physical_replication_slot('slot_pg3', true)");
     expect(plan.steps[3]?.detail).toContain(
       "alter system set primary_conninfo = 'host=10.0.0.2 port=5432 user=replication passfile=/home/pg/.pgpass sslmode=prefer'",
     );
@@ -176,7 +176,7 @@ describe('planFailover', () => {
     expect(repoint?.detail).toContain("alter system set primary_conninfo = 'host=10.0.0.2 port=5432 user=replication password=''hunter 2'''");
     // Its own slot name is kept, and that slot is what is made on pg2.
     expect(repoint?.detail).toContain("alter system set primary_slot_name = 'repl_slot_01'");
-    expect(withPassword.steps.map((step) => step.detail).join('\n')).toContain("pg_create_physical_replication_slot('repl_slot_01')");
+    expect(withPassword.steps.map((step) => step.detail).join('\n')).toContain("pg_create_physical_replication_slot('repl_slot_01', true)");
     expect(withPassword.checks.find((check) => check.label === 'pg3 can follow pg2')?.observed).toMatch(/the password in its primary_conninfo stays there/);
     expect(withPassword.followerLogins).toEqual([expect.objectContaining({ upstream: 'pg2', conninfo: expect.stringContaining('password=') })]);
     const pg3Down = planFailover(config, facts([nodes[0]!, nodes[1]!, down('pg3')]), 'pg2');
@@ -266,6 +266,41 @@ describe('planFailover', () => {
     expect(plan.blocked, formatPlan(plan)).toBe(false);
     expect(plan.steps.map((step) => step.description)).toEqual(['promote pg2 and note its new timeline', 'checkpoint on pg2', 'mark pg1 as needing a rebuild']);
     expect(plan.checks.find((check) => check.label === 'pg3 can follow pg2')?.observed).toMatch(/streams from pg2 already \(a cascade\): left alone/);
+  });
+
+  describe('promoting the end of a cascade (pg1 -> pg2 -> pg3, promote pg3)', () => {
+    const cascade = (pg1: NodeSnapshot): NodeSnapshot[] => {
+      const [, pg2, pg3] = healthyCluster();
+      const settings = { max_wal_senders: '10', max_replication_slots: '10' };
+      return [
+        pg1,
+        withServer(pg2!, { walReceiver: null, settings }),
+        withServer(pg3!, { settings, walReceiver: { status: 'streaming', senderHost: hostFor('pg2'), senderPort: 5432, slotName: 'slot_pg3', receivedTimeline: 1, lastMessageAt: NOW } }),
+      ];
+    };
+    const cascadeFacts = (pg1: NodeSnapshot) => ({ ...facts(cascade(pg1), { pg3: standbyExtras('pg2') }), tcpOpen: { pg1: false } });
+
+    it('the old primary is pg1, up the chain, not pg2: a pg1 that refuses the login refuses the failover', () => {
+      const plan = planFailover(config, { ...cascadeFacts({ ...down('pg1', 'too many connections'), serverAnswered: true }) }, 'pg3');
+      expect(plan.oldPrimary).toBe('pg1');
+      expect(plan.blocked, formatPlan(plan)).toBe(true);
+      expect(plan.blockedReasons.join('\n')).toContain('pg1 is alive');
+    });
+
+    it('with pg1 gone: pg2 (which followed pg1) is re-pointed to pg3, and pg1, not pg2, needs a rebuild', () => {
+      const plan = planFailover(config, cascadeFacts(down('pg1')), 'pg3');
+      expect(plan.blocked, formatPlan(plan)).toBe(false);
+      expect(plan.steps.map((step) => step.description)).toContain('re-point pg2 to pg3 and wait until it streams');
+      expect(plan.steps.at(-1)?.description).toBe('mark pg1 as needing a rebuild');
+    });
+  });
+
+  it('a standby behind a standby that is down is re-pointed, not left stranded', () => {
+    const nodes = primaryDead();
+    const config4 = configSchema.parse({ ...config, nodes: ['pg1', 'pg2', 'pg3', 'pg4'].map((name) => ({ name, host: hostFor(name), dataDir: `/data/${name}` })) });
+    const plan = planFailover(config4, { ...facts([nodes[0]!, nodes[1]!, nodes[2]!, down('pg4')], { pg3: standbyExtras('pg4') }), tcpOpen: { pg1: false, pg4: false } }, 'pg2');
+    expect(plan.oldPrimary, formatPlan(plan)).toBe('pg1');
+    expect(plan.steps.map((step) => step.description)).toContain('re-point pg3 to pg2 and wait until it streams');
   });
 
   it('a follower with paused replay: refused with the resume offer, or resumed before its re-point', () => {

@@ -146,7 +146,7 @@ describe('planSwitchover', () => {
     expect(reasons).toMatch(/its port is 5433 \(postmaster\.pid\), pg1 listens on 5432: it belongs to another server/);
     expect(plan.checks.find((check) => check.label.startsWith("pg1's slot barman"))).toMatchObject({ status: 'warn', fix: expect.stringContaining('--copy-slots') });
     const copied = planSwitchover(config, facts(nodes), 'pg2', { copySlots: true });
-    expect(copied.steps.map((step) => step.detail).join('\n')).toContain("pg_create_physical_replication_slot('barman')");
+    expect(copied.steps.map((step) => step.detail).join('\n')).toContain("pg_create_physical_replication_slot('barman', true)");
     expect(copied.steps.at(-1)?.detail).toContain("'barman'");
   });
 

@@ -1,4 +1,5 @@
-import { conninfo } from '../postgres/confValue.js';
+import { confString, conninfo, conninfoValue } from '../postgres/confValue.js';
+import { rememberSecrets } from '../runner/secretMasker.js';
 
 /** One `key=value` of a libpq connection string, in the order written. */
 export type ConninfoEntry = readonly [key: string, value: string];
@@ -172,4 +173,24 @@ export function conninfoEndpoint(text: string): { host: string | undefined; port
   const entries = parseConninfo(text);
   const get = (key: string) => [...entries].reverse().find(([candidate]) => candidate === key)?.[1];
   return { host: get('hostaddr') ?? get('host'), port: Number(get('port') ?? 5432) };
+}
+
+/**
+ * Tells the mask about the passwords a conninfo holds, in every form a plan
+ * may print them: as is, quoted for a conninfo, inside an SQL literal and
+ * inside postgresql.auto.conf. Never throws (an unparsable string holds
+ * nothing it could tell).
+ */
+export function rememberConninfoPasswords(text: string): void {
+  let entries: ConninfoEntry[];
+  try {
+    entries = parseConninfo(text);
+  } catch {
+    return;
+  }
+  for (const [key, value] of entries) {
+    if (!/password/i.test(key) || value === '') continue;
+    const quoted = conninfoValue(value).replace(/^'(.*)'$/s, '$1');
+    rememberSecrets([value, quoted, quoted.replaceAll("'", "''"), confString(quoted).slice(1, -1)]);
+  }
 }

@@ -29,8 +29,9 @@ function defaultArgv(node: NodeConfig, action: ServiceAction): string[] {
     // walsenders send every WAL record up to and including it before they exit.
     case 'stop':
       return [pgCtl, '-D', '{dataDir}', '-m', 'fast', '-w', '-t', '300', 'stop'];
+    // -l as for start: without it the restarted postmaster keeps the runner's pipe (over ssh, the channel) open.
     case 'restart':
-      return [pgCtl, '-D', '{dataDir}', '-m', 'fast', '-w', 'restart'];
+      return [pgCtl, '-D', '{dataDir}', '-l', serverLogFile(node), '-m', 'fast', '-w', '-t', '120', 'restart'];
     case 'status':
       return [pgCtl, '-D', '{dataDir}', 'status'];
   }

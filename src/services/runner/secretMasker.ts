@@ -95,7 +95,20 @@ export function createSecretMasker(known: KnownSecrets = {}): SecretMasker {
   };
 }
 
-const spelledOutOnly = createSecretMasker();
+let spelledOutOnly = createSecretMasker();
+const remembered = new Set<string>();
+
+/**
+ * Passwords pgcockpit has read (a standby's primary_conninfo): from now on
+ * maskSecrets hides them wherever they appear, whatever quoting surrounds
+ * them, also where the spelled-out patterns cannot tell where a quoted value
+ * with spaces ends (`password='p w=q'`). Pass each form the text may carry.
+ */
+export function rememberSecrets(values: Iterable<string>): void {
+  const before = remembered.size;
+  for (const value of values) if (value.length >= 3) remembered.add(value);
+  if (remembered.size !== before) spelledOutOnly = createSecretMasker({ secrets: [...remembered] });
+}
 
 /**
  * The one mask for what pgcockpit prints or records (plans, step logs, the
@@ -109,7 +122,7 @@ export function maskSecrets(text: string): string {
 }
 
 /** Every string in a JSON-like value, masked (objects and arrays copied; other values as they are). */
-export function maskSecretsDeep<T>(value: T, masker: Pick<SecretMasker, 'mask'> = spelledOutOnly): T {
+export function maskSecretsDeep<T>(value: T, masker: Pick<SecretMasker, 'mask'> = { mask: maskSecrets }): T {
   if (typeof value === 'string') return masker.mask(value) as T;
   if (Array.isArray(value)) return value.map((item: unknown) => maskSecretsDeep(item, masker)) as T;
   if (value !== null && typeof value === 'object') {

@@ -4,6 +4,7 @@ import type { CockpitConfig } from '../../config/schema.js';
 import { withNodeClient } from '../../postgres/connectNode.js';
 import type { RunnerSource } from '../plan.js';
 import { tcpAnswers } from '../../os/tcpAnswers.js';
+import { rememberConninfoPasswords } from '../conninfoEdit.js';
 import type { DataDirFacts } from '../preflight/dataDirProof.js';
 import { readDataDirFacts } from '../preflight/dataDirProof.js';
 import type { ReplicationLoginResult } from '../preflight/replicationLogin.js';
@@ -73,6 +74,7 @@ export async function gatherFailoverFacts(config: CockpitConfig, timeoutMs = 500
             connectTimeoutMs: timeoutMs,
             statementTimeoutMs: timeoutMs,
           });
+          rememberConninfoPasswords(String(row?.primary_conninfo ?? ''));
           extras[node.name] = {
             primaryConninfo: String(row?.primary_conninfo ?? ''),
             transactionReadOnly: row?.transaction_read_only === true,

@@ -47,16 +47,23 @@ export function resumeReplayStep(target: NodeConfig): PlanStep {
  * target first streams the missing WAL from that sibling (a cascading
  * standby serves what it has received), then is promoted.
  */
-export function catchUpStep(target: NodeConfig, source: NodeConfig, sourceLsn: string, conninfo: string, timeoutMs: number): PlanStep {
-  const statements = [...repointStatements(conninfo, ''), 'select pg_reload_conf()'];
+export function catchUpStep(target: NodeConfig, source: NodeConfig, sourceLsn: string, conninfo: string, timeoutMs: number, versionNum = RELOADS_PRIMARY_CONNINFO): PlanStep {
+  const reloads = versionNum >= RELOADS_PRIMARY_CONNINFO;
+  const restart = serviceCommand(target, 'restart');
+  const statements = [...repointStatements(conninfo, ''), ...(reloads ? ['select pg_reload_conf()'] : [])];
   const waitSql = `select pg_last_wal_receive_lsn() >= ${sqlLiteral(sourceLsn)}::pg_lsn as caught_up`;
   return {
     node: target.name,
     description: `let ${target.name} catch up from ${source.name} (received up to ${sourceLsn})`,
-    detail: [...statements, `${waitSql}  -- every 10 ms, up to ${timeoutMs / 1000} s`].join('\n'),
+    detail: [...statements, ...(reloads ? [] : [formatCommand(restart)]), `${waitSql}  -- every 10 ms, up to ${timeoutMs / 1000} s`].join('\n'),
     mutating: true,
     async run(ctx) {
       for (const statement of statements) await ctx.sql(target.name, statement, { mutating: true });
+      if (!reloads) {
+        // PostgreSQL 12 reads primary_conninfo only at start.
+        await ctx.command(target.name, restart);
+        await ctx.resetSession(target.name);
+      }
       const startedAt = Date.now();
       while (Date.now() - startedAt < timeoutMs) {
         const [row] = await ctx.sql<{ caught_up: boolean | null }>(target.name, waitSql, { mutating: false });
@@ -139,7 +146,7 @@ export function checkpointStep(target: NodeConfig): PlanStep {
 
 export function createSlotsStep(target: NodeConfig, slots: ReadonlyArray<{ node: string; slot: string }>): PlanStep {
   const statement = (slot: string) =>
-    `select pg_create_physical_replication_slot(${sqlLiteral(slot)}) where not exists (select from pg_replication_slots where slot_name = ${sqlLiteral(slot)})`;
+    `select pg_create_physical_replication_slot(${sqlLiteral(slot)}, true) where not exists (select from pg_replication_slots where slot_name = ${sqlLiteral(slot)})`;
   return {
     node: target.name,
     description: `create a physical slot on ${target.name} for ${slots.map((entry) => entry.node).join(', ')}`,

@@ -272,7 +272,10 @@ export function planFailover(config: CockpitConfig, facts: FailoverFacts, target
       continue;
     }
     const upstreamName = currentUpstream(sibling, facts, config);
-    if (upstreamName && upstreamName !== oldPrimary?.name) {
+    const upstreamSnap = upstreamName ? snapshots.get(upstreamName) : undefined;
+    // Left alone only behind the target or a live standby: one behind a node that is down (or unknown) would be stranded.
+    const followsLiveStandby = upstreamName === target.name || (upstreamSnap?.status === 'up' && upstreamSnap.role === 'standby');
+    if (upstreamName && upstreamName !== oldPrimary?.name && followsLiveStandby) {
       // A cascade: it streams from the target (or another standby), which carries it onto the new timeline.
       checks.push({
         label,
@@ -333,7 +336,7 @@ export function planFailover(config: CockpitConfig, facts: FailoverFacts, target
       port: catchUpFrom.node.port,
       user: config.replication.user,
     }).conninfo;
-    steps.push(catchUpStep(target, catchUpFrom.node, catchUpFrom.lsn, sourceConninfo, options.catchUpTimeoutMs ?? streamTimeoutMs));
+    steps.push(catchUpStep(target, catchUpFrom.node, catchUpFrom.lsn, sourceConninfo, options.catchUpTimeoutMs ?? streamTimeoutMs, server.versionNum));
   } else {
     checks.push({ label: `${target.name} has the most WAL of the standbys`, status: 'ok', observed: `${targetHas ?? '?'}` });
   }
@@ -459,13 +462,20 @@ function greatestLsn(a: string | null | undefined, b: string | null | undefined)
   return lsnAfter(b, a) ? (b ?? null) : a;
 }
 
-/** The configured node a standby's primary_conninfo points at. */
+/**
+ * The configured node a standby's primary_conninfo points at. A Unix socket
+ * directory (or no host at all, libpq's default) means a server on the
+ * standby's own machine: only nodes on the same host can be it.
+ */
 function conninfoUpstream(node: NodeConfig, facts: FailoverFacts, config: CockpitConfig): NodeConfig | undefined {
   const text = facts.extras[node.name]?.primaryConninfo;
   if (!text) return undefined;
   try {
     const { host, port } = conninfoEndpoint(text);
-    return config.nodes.find((candidate) => candidate !== node && candidate.port === port && (host === undefined || host === candidate.host || host.startsWith('/') || isLoopback(host) === isLoopback(candidate.host) && isLoopback(host)));
+    const local = host === undefined || host === '' || host.startsWith('/');
+    return config.nodes.find(
+      (candidate) => candidate !== node && candidate.port === port && (local ? sameMachine(candidate.host, node.host) : sameMachine(candidate.host, host)),
+    );
   } catch {
     return undefined;
   }
@@ -478,9 +488,26 @@ function currentUpstream(node: NodeConfig, facts: FailoverFacts, config: Cockpit
   return conninfoUpstream(node, facts, config)?.name ?? link?.upstream ?? undefined;
 }
 
-/** The node the target's primary_conninfo points at, if it is a configured one. */
+/**
+ * The old primary, found up the target's chain of upstreams: in a cascade
+ * (pg1 -> pg2 -> pg3) promoting pg3 makes pg1 the old primary, not pg2, a
+ * live standby. The walk stops at the first node that is not an up standby.
+ */
 function upstreamOf(target: NodeConfig, facts: FailoverFacts, config: CockpitConfig): NodeConfig | undefined {
-  return conninfoUpstream(target, facts, config);
+  const seen = new Set<string>([target.name]);
+  let node = conninfoUpstream(target, facts, config);
+  while (node && !seen.has(node.name)) {
+    seen.add(node.name);
+    const snapshot = facts.view.nodes.find((candidate) => candidate.name === node!.name);
+    if (snapshot?.status !== 'up' || snapshot.role !== 'standby') return node;
+    const next: string | undefined = currentUpstream(node, facts, config);
+    node = config.nodes.find((candidate) => candidate.name === next);
+  }
+  return undefined;
+}
+
+function sameMachine(a: string, b: string): boolean {
+  return a === b || (isLoopback(a) && isLoopback(b));
 }
 
 function isLoopback(host: string): boolean {

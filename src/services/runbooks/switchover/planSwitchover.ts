@@ -7,6 +7,7 @@ import { rejoinConninfo, repointConninfo } from '../conninfoEdit.js';
 import { clusterSystemIdentifier } from '../failover/failoverFacts.js';
 import { archiveCommandCheck } from '../preflight/archiveCommandCheck.js';
 import { dataDirCheck } from '../preflight/dataDirProof.js';
+import { RELOADS_PRIMARY_CONNINFO } from '../failover/repointStandby.js';
 import type { FollowerLogin } from '../preflight/replicationLogin.js';
 import { replicationLoginCheck } from '../preflight/replicationLogin.js';
 import type { FailoverFacts } from '../failover/failoverFacts.js';
@@ -216,14 +217,13 @@ export function planSwitchover(config: CockpitConfig, facts: FailoverFacts, targ
     const login: FollowerLogin = { node: sibling, upstream: target.name, conninfo: edited.conninfo };
     followerLogins.push(login);
     if (facts.logins) checks.push(replicationLoginCheck(login, facts.logins[sibling.name], 'fail'));
-    repoints.push(
-      repointStep(sibling, target, {
-        conninfo: edited.conninfo,
-        slot,
-        versionNum: snapshots.get(sibling.name)?.server?.versionNum ?? 0,
-        timeoutMs: streamTimeoutMs,
-      }),
-    );
+    const versionNum = snapshots.get(sibling.name)?.server?.versionNum ?? 0;
+    if (versionNum < RELOADS_PRIMARY_CONNINFO) {
+      // PostgreSQL 12 re-reads primary_conninfo only on a restart: a service action, so its data directory must be its own.
+      dataDirNodes.push(sibling.name);
+      if (facts.dataDirs) checks.push(dataDirCheck(sibling, facts.dataDirs[sibling.name], clusterSystemIdentifier(facts)));
+    }
+    repoints.push(repointStep(sibling, target, { conninfo: edited.conninfo, slot, versionNum, timeoutMs: streamTimeoutMs }));
   }
   const oldPrimaryConninfo = rejoinConninfo({
     own: facts.extras[oldPrimary.name]?.primaryConninfo ?? '',
