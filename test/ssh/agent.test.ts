@@ -27,12 +27,13 @@ beforeAll(async () => {
   await fs.writeFile(env.userKnownHostsFiles[0] ?? '', `${sshd.knownHostsLine}\n`);
   agentSocket = path.join(home, 'agent.sock');
   agent = spawn('ssh-agent', ['-D', '-a', agentSocket], { stdio: 'ignore' });
+  // The socket file appears at bind(), a moment before the agent listens: wait until ssh-add gets through.
   for (let waited = 0; ; waited += 20) {
-    if (await fs.stat(agentSocket).then(() => true, () => false)) break;
-    if (waited > 5000) throw new Error('ssh-agent did not create its socket');
+    const added = await execa('ssh-add', [sshd.clientKeyFile], { env: { SSH_AUTH_SOCK: agentSocket }, reject: false });
+    if (added.exitCode === 0) break;
+    if (waited > 10_000) throw new Error(`ssh-agent did not take the key: ${String(added.stderr)}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  await execa('ssh-add', [sshd.clientKeyFile], { env: { SSH_AUTH_SOCK: agentSocket } });
   encryptedKey = path.join(home, '.ssh', 'id_encrypted');
   await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', 'a secret', '-f', encryptedKey]);
 });
