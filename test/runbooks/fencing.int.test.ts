@@ -13,6 +13,7 @@ import { createNodeRunners } from '../../src/services/runner/nodeRunners.js';
 import type { TestCluster } from '../support/testCluster.js';
 import { startTestCluster } from '../support/testCluster.js';
 import { waitFor } from '../support/waitFor.js';
+import { expectStatusAlerts } from '../support/statusAlerts.js';
 
 /** pg1's server keeps running, but the cockpit's user is rejected by its pg_hba.conf: unreachable from here, alive on its host. */
 describe('failover with the old primary alive on its host but unreachable from here: fencing', () => {
@@ -85,5 +86,7 @@ describe('failover with the old primary alive on its host but unreachable from h
     expect(receiver).toMatchObject({ status: 'streaming', sender_port: cluster.node('pg2').port });
     await waitFor(async () => (await cluster.query('pg3', "select 1 from pg_class where relname = 'after_fence'")).length === 1, 'the new table on pg3');
     expect(plan.run.needsRebuild).toEqual(['pg1']);
+    // Afterwards: pg1 stopped awaiting its rebuild, nothing else wrong.
+    await expectStatusAlerts(cluster.layout.configFile, ['node-down pg1']);
   });
 });

@@ -7,6 +7,7 @@ import { startTestCluster } from '../support/testCluster.js';
 import { waitFor } from '../support/waitFor.js';
 import type { WriteLoad } from './writeLoad.js';
 import { startWriteLoad, waitForExit } from './writeLoad.js';
+import { expectStatusAlerts } from '../support/statusAlerts.js';
 
 /** `pgcockpit promote` on a cluster whose primary was stopped under a write load (needs `npm run build`). */
 describe('pgcockpit promote', () => {
@@ -86,5 +87,6 @@ describe('pgcockpit promote', () => {
     // A clean stop sent everything: no acknowledged row is missing.
     const present = new Set((await cluster.query<{ seq: string }>('pg2', 'select seq from load_rows')).map((row) => Number(row.seq)));
     expect(load.acknowledged.filter((seq) => !present.has(seq))).toEqual([]);
+    await expectStatusAlerts(cluster.layout.configFile, ['node-down pg1']);
   });
 });

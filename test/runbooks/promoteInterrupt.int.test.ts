@@ -8,6 +8,7 @@ import { CLI } from '../support/runCli.js';
 import type { TestCluster } from '../support/testCluster.js';
 import { startTestCluster } from '../support/testCluster.js';
 import { waitFor } from '../support/waitFor.js';
+import { expectStatusAlerts } from '../support/statusAlerts.js';
 
 /**
  * SIGTERM during `pgcockpit promote pg2 --yes` (failover) on a real 3-node
@@ -76,5 +77,6 @@ describe('pgcockpit promote interrupted by SIGTERM', () => {
       if (statement && node) await cluster.query(node, statement);
     }
     await waitFor(async () => (await cluster.query('pg2', "select 1 from pg_stat_replication where state = 'streaming'")).length === 1, 'pg3 streaming from pg2', 60_000);
+    await expectStatusAlerts(cluster.layout.configFile, ['node-down pg1']);
   });
 });

@@ -9,6 +9,7 @@ import { CLI } from '../support/runCli.js';
 import type { TestCluster } from '../support/testCluster.js';
 import { startTestCluster } from '../support/testCluster.js';
 import { waitFor } from '../support/waitFor.js';
+import { expectStatusAlerts } from '../support/statusAlerts.js';
 
 /**
  * Ctrl-C during `pgcockpit switchover --yes` on a real 3-node cluster (needs
@@ -131,6 +132,7 @@ describe('pgcockpit switchover interrupted by SIGINT', () => {
     await waitFor(async () => (await streamingFrom('pg1')).length === 2, 'pg2 and pg3 streaming from pg1 again', 60_000);
     await cluster.query('pg1', 'insert into kept select generate_series(101, 110)');
     await waitFor(async () => Number(await one('pg2', 'select count(*) from kept')) === 110 && Number(await one('pg3', 'select count(*) from kept')) === 110, 'every row on pg2 and pg3', 30_000);
+    await expectStatusAlerts(cluster.layout.configFile, []);
   });
 
   it('stopped right after the promotion (half switched): says pg2 is the primary and pg1 must not start as it is; the steps listed, carried out as listed, complete it', async () => {
@@ -175,5 +177,6 @@ describe('pgcockpit switchover interrupted by SIGINT', () => {
     expect(await one('pg1', 'select pg_is_in_recovery()')).toBe(true);
     await cluster.query('pg2', 'insert into kept select generate_series(111, 120)');
     await waitFor(async () => Number(await one('pg1', 'select count(*) from kept')) === 120 && Number(await one('pg3', 'select count(*) from kept')) === 120, 'every row on pg1 and pg3', 30_000);
+    await expectStatusAlerts(cluster.layout.configFile, []);
   });
 });

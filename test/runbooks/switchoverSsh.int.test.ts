@@ -10,6 +10,7 @@ import { scratchHome, startSshd } from '../support/sshd.js';
 import type { TestCluster } from '../support/testCluster.js';
 import { startTestCluster } from '../support/testCluster.js';
 import { testSshEnvironment } from '../ssh/sshTestEnv.js';
+import { expectStatusAlerts } from '../support/statusAlerts.js';
 
 /** The old primary's stop, pg_controldata, standby.signal, conninfo and start all go through ssh + sudo to its osUser (real sshd). */
 describe('switchover with the old primary reached over ssh and its own service commands', () => {
@@ -69,6 +70,19 @@ describe('switchover with the old primary reached over ssh and its own service c
       // Files written over ssh belong to the server's OS user, not root.
       const stat = await fs.stat(`${cluster.layout.dataDir('pg1')}/standby.signal`);
       expect(stat.uid).toBe(cluster.osUser.uid);
+      await expectStatusAlerts(cluster.layout.configFile, []);
+
+      // And back: pg1 (over ssh) the primary again, pg2 streaming from it, status healthy.
+      const back = await prepareSwitchover(config, 'pg1', { streamTimeoutMs: 30_000 }, { runners });
+      expect(back.blocked, formatPlan(back)).toBe(false);
+      const backLines: string[] = [];
+      const backOutcome = await executePlan(back, { config, readOnly: false, log: (text) => backLines.push(text), runners });
+      expect(backOutcome.succeeded, backLines.join('\n')).toBe(true);
+      expect((await cluster.query('pg1', 'select pg_is_in_recovery() as r'))[0]?.r).toBe(false);
+      expect((await cluster.query('pg1', 'select count(*)::int as n from marks'))[0]?.n).toBe(50);
+      const [back2] = await cluster.query<{ status: string; sender_port: number }>('pg2', 'select status, sender_port from pg_stat_wal_receiver');
+      expect(back2).toMatchObject({ status: 'streaming', sender_port: cluster.node('pg1').port });
+      await expectStatusAlerts(cluster.layout.configFile, []);
     } finally {
       await runners.close();
     }

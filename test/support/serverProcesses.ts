@@ -32,7 +32,10 @@ export async function environText(pid: number): Promise<string> {
 /** Every server process under `root` whose environment holds one of `secrets`, with the variable's name. */
 export async function secretsInServerEnvironments(root: string, secrets: readonly string[]): Promise<string[]> {
   const found: string[] = [];
-  for (const pid of await serverPidsUnder(root)) {
+  const pids = await serverPidsUnder(root);
+  // Finding no server at all would make "no secret found" mean nothing.
+  if (pids.length === 0) throw new Error(`no PostgreSQL process found under ${root}`);
+  for (const pid of pids) {
     const text = await environText(pid);
     for (const line of text.split('\n')) {
       if (secrets.some((secret) => secret !== '' && line.includes(secret))) found.push(`pid ${pid}: ${line.split('=')[0]}`);

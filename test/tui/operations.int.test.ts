@@ -10,6 +10,7 @@ import { bindOperationsToStore } from '../../src/tui/operations.js';
 import type { TestCluster } from '../support/testCluster.js';
 import { startTestCluster } from '../support/testCluster.js';
 import { waitFor } from '../support/waitFor.js';
+import { expectStatusAlerts } from '../support/statusAlerts.js';
 
 describe('the operations glue on a real cluster', () => {
   let cluster: TestCluster;
@@ -65,6 +66,7 @@ describe('the operations glue on a real cluster', () => {
     // The database, not only the store: pg2 takes writes now, and the plan is in the journal.
     expect((await cluster.query('pg2', 'select pg_is_in_recovery() as r'))[0]?.r).toBe(false);
     expect(await readFile(journalFile, 'utf8')).toContain('failover: promote pg2 to primary');
+    await expectStatusAlerts(cluster.layout.configFile, ['node-down pg1']);
   });
 });
 
