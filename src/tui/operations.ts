@@ -55,13 +55,21 @@ const STEP_LINE = /^step (\d+)\/(\d+) on /;
  * journal; then marks the nodes it left needing a rebuild and polls at once.
  * Returns the function that stops it, aborting a plan still running.
  */
-export function bindOperationsToStore(store: CockpitStore, config: CockpitConfig, options: OperationsOptions = {}): () => Promise<void> {
+export function bindOperationsToStore(
+  store: CockpitStore,
+  config: CockpitConfig,
+  options: OperationsOptions = {},
+): (() => Promise<void>) & { interruptRunning(signal: NodeJS.Signals): Promise<string | undefined> } {
   const preparers = options.preparers ?? DEFAULT_PREPARERS;
   let audit = options.audit;
   const journal = () => (audit ??= new AuditJournal());
   /** The prepared plans (with their steps' functions), by operation id: the store keeps only what the modal draws. */
   const plans = new Map<number, RunbookPlan>();
   const controller = new AbortController();
+  /** A signal to the cockpit while a plan runs: the running step finishes, no later one starts (as the CLI does). */
+  const interruption = new AbortController();
+  /** How the running plan ended, once it has: its advice when it stopped early. */
+  let lastOutcome: { title: string; interrupted: boolean; advice?: string } | undefined;
   const pending = new Set<Promise<void>>();
   const track = (work: Promise<void>) => {
     pending.add(work);
@@ -96,7 +104,8 @@ export function bindOperationsToStore(store: CockpitStore, config: CockpitConfig
       if (step) store.getState().setOperationStep(id, { number: Number(step[1]), total: Number(step[2]) });
     };
     try {
-      const outcome = await executePlan(plan, { config, readOnly: state.readOnly, log, audit: journal(), runners, signal: controller.signal });
+      const outcome = await executePlan(plan, { config, readOnly: state.readOnly, log, audit: journal(), runners, signal: controller.signal, interruption: interruption.signal });
+      lastOutcome = { title: plan.title, interrupted: outcome.interrupted !== undefined, ...(outcome.advice ? { advice: outcome.advice } : {}) };
       const needsRebuild = nodesNeedingRebuild(plan);
       if (outcome.succeeded && needsRebuild.length > 0) log(`⚠ needs rebuild: ${needsRebuild.join(', ')} (its data forked from the new timeline)`);
       store.getState().operationFinished(id, {
@@ -131,11 +140,29 @@ export function bindOperationsToStore(store: CockpitStore, config: CockpitConfig
     }
   });
 
-  return async () => {
+  const stop = async () => {
     unsubscribe();
     controller.abort();
     await Promise.allSettled([...pending]);
   };
+  /**
+   * SIGTERM or SIGHUP (the DBA's ssh session dropped) while a plan runs: the
+   * running step finishes, no later one starts, and the plan ends as
+   * interrupted (journal included). Resolves with what to tell the DBA on
+   * the restored terminal: where it stopped and the command that completes
+   * or reverses it; undefined when no plan was running.
+   */
+  const interruptRunning = async (signal: NodeJS.Signals): Promise<string | undefined> => {
+    const running = store.getState().operation;
+    if (running?.phase !== 'running') return undefined;
+    interruption.abort(signal);
+    await Promise.allSettled([...pending]);
+    if (!lastOutcome) return undefined;
+    return lastOutcome.interrupted
+      ? `${lastOutcome.title}: interrupted by ${signal} after the running step finished. State left: ${lastOutcome.advice ?? 'see pgcockpit log'}`
+      : `${lastOutcome.title}: its last step ended as the signal came; see pgcockpit log`;
+  };
+  return Object.assign(stop, { interruptRunning });
 }
 
 function messageOf(error: unknown): string {

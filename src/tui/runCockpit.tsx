@@ -28,7 +28,15 @@ export async function runCockpit(config: CockpitConfig, options: RunCockpitOptio
   const stopPoller = bindPollerToStore(store, config);
   const jobControl = createJobControl(store);
   const stopOperations = bindOperationsToStore(store, config);
-  const screen = enterFullScreen();
+  // A signal while a runbook runs lets its running step finish (a stop or a promotion cut off halfway
+  // leaves a state nobody can describe), then says where it stopped and what completes it.
+  const screen = enterFullScreen(process.stdout, process.stdin, {
+    beforeSignalExit: async (signal) => {
+      if (store.getState().operation?.phase !== 'running') return undefined;
+      process.stderr.write(`pgcockpit: ${signal}: letting the running step finish; no later step starts\n`);
+      return stopOperations.interruptRunning(signal);
+    },
+  });
   try {
     const instance = render(
       <CockpitStoreContext.Provider value={store}>

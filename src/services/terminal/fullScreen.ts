@@ -11,7 +11,16 @@ export interface FullScreen {
   restore(): void;
 }
 
-export function enterFullScreen(stdout: NodeJS.WriteStream = process.stdout, stdin: NodeJS.ReadStream = process.stdin): FullScreen {
+export interface FullScreenOptions {
+  /**
+   * Called on SIGINT/SIGTERM/SIGHUP after the screen is restored, before the
+   * process exits: work that must not be cut off (a runbook step) finishes
+   * here; what it resolves with is printed on stderr.
+   */
+  beforeSignalExit?: (signal: NodeJS.Signals) => Promise<string | undefined>;
+}
+
+export function enterFullScreen(stdout: NodeJS.WriteStream = process.stdout, stdin: NodeJS.ReadStream = process.stdin, options: FullScreenOptions = {}): FullScreen {
   let active = true;
   const restore = () => {
     if (!active) return;
@@ -29,10 +38,26 @@ export function enterFullScreen(stdout: NodeJS.WriteStream = process.stdout, std
     process.off('uncaughtException', onCrash);
     process.off('unhandledRejection', onCrash);
   };
+  let exiting = false;
   const onSignal = (signal: NodeJS.Signals) => {
+    // A second signal while the last step finishes must not cut it off: the first one is being honoured.
+    if (exiting) return;
+    exiting = true;
+    // The terminal may be gone (SIGHUP): a failed write must not end what still runs.
+    for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
     restore();
+    // Keep listening (restore stopped it), so that later signals are swallowed, not default-handled, which would kill the process.
+    for (const other of SIGNALS) if (!process.listeners(other).includes(onSignal)) process.on(other, onSignal);
     // 128 + signal number, the shell's convention for "killed by".
-    process.exit(128 + (SIGNAL_NUMBERS[signal] ?? 1));
+    const code = 128 + (SIGNAL_NUMBERS[signal] ?? 1);
+    const finish = options.beforeSignalExit?.(signal);
+    if (!finish) process.exit(code);
+    void finish
+      .then((said) => {
+        if (said) process.stderr.write(`pgcockpit: ${said}\n`);
+      })
+      .catch(() => undefined)
+      .finally(() => process.exit(code));
   };
   const onCrash = (error: unknown) => {
     restore();
