@@ -1,5 +1,7 @@
 import { createStore } from 'zustand/vanilla';
 import type { Alert, ClusterView, StandbyLink } from '../services/cluster/clusterView.js';
+import type { LastSeenSlots } from '../services/cluster/lastSeenSlots.js';
+import { rememberSlots } from '../services/cluster/lastSeenSlots.js';
 import type { NodeSnapshot } from '../services/cluster/nodeSnapshot.js';
 import { unpolledSnapshot } from '../services/cluster/nodeSnapshot.js';
 import type { CockpitConfig } from '../services/config/schema.js';
@@ -52,6 +54,8 @@ export interface CockpitState {
   lastTickAt?: number;
   /** Last 10 minutes of lag and retention per node, for sparklines and forecasts. */
   history: Record<string, NodeSample[]>;
+  /** Each node's replication slots as last seen while it answered: a failover lists those the dead primary held. */
+  lastSeenSlots: Record<string, LastSeenSlots>;
 
   /** pgcockpit --read-only: commands that change anything are refused (by the runners); the header says so. */
   readOnly: boolean;
@@ -183,6 +187,7 @@ export function createCockpitStore(config: Pick<CockpitConfig, 'cluster' | 'node
     links: [],
     alerts: [],
     history: {},
+    lastSeenSlots: {},
     refreshIntervalMs,
     readOnly: options.readOnly ?? false,
     paused: false,
@@ -212,6 +217,7 @@ export function createCockpitStore(config: Pick<CockpitConfig, 'cluster' | 'node
         alerts: view.alerts,
         lastTickAt: view.at,
         history: appendSamples(state.history, view),
+        lastSeenSlots: rememberSlots(state.lastSeenSlots, view),
       })),
     appendLog: (text, stream = 'info') =>
       set((state) => ({ log: appendBounded(state.log, [{ at: Date.now(), text, stream }]), logAppended: state.logAppended + 1 })),

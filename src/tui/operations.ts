@@ -1,4 +1,5 @@
 import { AuditJournal } from '../services/audit/auditJournal.js';
+import type { LastSeenSlots } from '../services/cluster/lastSeenSlots.js';
 import type { CockpitConfig } from '../services/config/schema.js';
 import type { PlanAudit } from '../services/runbooks/executePlan.js';
 import { executePlan, planAuditSteps } from '../services/runbooks/executePlan.js';
@@ -22,7 +23,12 @@ export type RunbookPlan = Plan & { run?: unknown };
 export type PrepareChoices = OperationChoices;
 
 /** Builds a runbook's plan for a target node: one look at the cluster, no change. */
-export type PreparePlan = (config: CockpitConfig, target: string, choices?: PrepareChoices) => Promise<RunbookPlan>;
+/** What the cockpit has seen that a fresh look cannot show: the slots a node held before it went down. */
+export interface CockpitMemory {
+  lastSeenSlots?: Readonly<Record<string, LastSeenSlots>>;
+}
+
+export type PreparePlan = (config: CockpitConfig, target: string, choices?: PrepareChoices, memory?: CockpitMemory) => Promise<RunbookPlan>;
 
 export interface OperationsOptions {
   /** The journal plans are recorded in before they run; default: the operator's (~/.local/state/pgcockpit/audit.jsonl). */
@@ -32,8 +38,13 @@ export interface OperationsOptions {
 }
 
 export const DEFAULT_PREPARERS: Partial<Record<OperationKind, PreparePlan>> = {
-  failover: (config, target, choices) =>
-    prepareFailover(config, target, { ...(choices?.fence ? { fence: true } : {}), ...(choices?.resumeReplay ? { resumeReplay: true } : {}) }),
+  failover: (config, target, choices, memory) =>
+    prepareFailover(
+      config,
+      target,
+      { ...(choices?.fence ? { fence: true } : {}), ...(choices?.resumeReplay ? { resumeReplay: true } : {}) },
+      { ...(memory?.lastSeenSlots ? { lastSeenSlots: memory.lastSeenSlots } : {}) },
+    ),
   switchover: (config, target) => prepareSwitchover(config, target),
 };
 
@@ -80,7 +91,7 @@ export function bindOperationsToStore(
     const preparer = preparers[kind];
     try {
       if (!preparer) throw new Error(`${kind} is not available in this pgcockpit yet`);
-      const plan = await preparer(config, target, choices);
+      const plan = await preparer(config, target, choices, { lastSeenSlots: store.getState().lastSeenSlots });
       if (store.getState().operation?.id !== id) return;
       plans.set(id, plan);
       if (plan.blocked) {

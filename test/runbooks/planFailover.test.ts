@@ -295,6 +295,23 @@ describe('planFailover', () => {
     });
   });
 
+  it("lists the slots the dead primary held that belong to no standby, as the cockpit last saw them", () => {
+    const seenAt = Date.UTC(2026, 10, 30, 11, 20, 0);
+    const plan = planFailover(
+      config,
+      { ...facts(primaryDead()), tcpOpen: { pg1: false }, lastSeenSlots: { pg1: { at: seenAt, slots: [slot('slot_pg2'), slot('slot_pg3'), slot('barman'), slot('decoder', { type: 'logical' })] } } },
+      'pg2',
+    );
+    expect(plan.blocked).toBe(false);
+    const listed = plan.checks.filter((check) => check.label.startsWith("pg1's slot"));
+    expect(listed.map((check) => check.label)).toEqual([
+      "pg1's slot barman (physical, last seen 2026-11-30 11:20:00 UTC)",
+      "pg1's slot decoder (logical, last seen 2026-11-30 11:20:00 UTC)",
+    ]);
+    expect(listed[0]?.fix).toContain("select pg_create_physical_replication_slot('barman', true)");
+    expect(listed[1]?.fix).toContain('cannot be recreated with its position');
+  });
+
   it('a standby behind a standby that is down is re-pointed, not left stranded', () => {
     const nodes = primaryDead();
     const config4 = configSchema.parse({ ...config, nodes: ['pg1', 'pg2', 'pg3', 'pg4'].map((name) => ({ name, host: hostFor(name), dataDir: `/data/${name}` })) });

@@ -1,5 +1,6 @@
 import { collectClusterView } from '../../cluster/collectClusterView.js';
 import type { ClusterView } from '../../cluster/clusterView.js';
+import type { LastSeenSlots } from '../../cluster/lastSeenSlots.js';
 import type { CockpitConfig } from '../../config/schema.js';
 import { withNodeClient } from '../../postgres/connectNode.js';
 import type { RunnerSource } from '../plan.js';
@@ -50,6 +51,8 @@ export interface FailoverFacts {
   dataDirs?: Record<string, DataDirFacts>;
   /** Each follower's replication login, tried with the conninfo the plan gives it (by follower name). */
   logins?: Record<string, ReplicationLoginResult>;
+  /** The slots each node held when the cockpit last saw it (absent from the CLI: it has seen nothing before). */
+  lastSeenSlots?: Readonly<Record<string, LastSeenSlots>>;
 }
 
 const EXTRAS_SQL = `select

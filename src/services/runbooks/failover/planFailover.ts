@@ -318,6 +318,26 @@ export function planFailover(config: CockpitConfig, facts: FailoverFacts, target
     }
   }
 
+  // 5b. Slots the dead primary held that belong to no standby (pg_receivewal, a backup tool, logical decoding): gone with it.
+  if (oldPrimary && snapshots.get(oldPrimary.name)?.status !== 'up') {
+    const standbySlots = new Set(
+      config.nodes.flatMap((node) => [slotNameFor(config.replication.slotNamePattern, node.name), facts.extras[node.name]?.primarySlotName ?? '']),
+    );
+    const seen = facts.lastSeenSlots?.[oldPrimary.name];
+    for (const slot of seen?.slots.filter((candidate) => !standbySlots.has(candidate.name)) ?? []) {
+      const when = new Date(seen!.at).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+      checks.push({
+        label: `${oldPrimary.name}'s slot ${slot.name} (${slot.type}, last seen ${when})`,
+        status: 'warn',
+        observed: `not a standby's slot, and not on ${target.name}: its client (pg_receivewal, a backup tool${slot.type === 'logical' ? ', logical decoding' : ''}) has nothing to stream from after the failover`,
+        fix:
+          slot.type === 'physical'
+            ? `create it on ${target.name} once it is the primary (select pg_create_physical_replication_slot(${sqlQuote(slot.name)}, true)) and point its client there`
+            : `a logical slot cannot be recreated with its position: its consumer must start again from a new slot on ${target.name}`,
+      });
+    }
+  }
+
   // 6. Room on the target for the re-pointed standbys' walsenders and slots.
   const repointed = followerLogins.length;
   checks.push(capacityCheck(`free max_wal_senders on ${target.name}`, server.settings.max_wal_senders, server.replicas.length, repointed));
@@ -517,4 +537,8 @@ function isLoopback(host: string): boolean {
 function soleDownNode(nodes: NodeConfig[], snapshots: Map<string, NodeSnapshot>): NodeConfig | undefined {
   const down = nodes.filter((node) => snapshots.get(node.name)?.status !== 'up');
   return down.length === 1 ? down[0] : undefined;
+}
+
+function sqlQuote(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
 }

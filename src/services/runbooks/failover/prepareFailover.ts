@@ -1,3 +1,4 @@
+import type { LastSeenSlots } from '../../cluster/lastSeenSlots.js';
 import type { CockpitConfig } from '../../config/schema.js';
 import { createNodeRunners } from '../../runner/nodeRunners.js';
 import type { RunnerSource } from '../plan.js';
@@ -9,6 +10,8 @@ import { planFailover } from './planFailover.js';
 export interface PrepareFailoverOptions {
   /** The runners that ask nodes' hosts (server status, data directory, replication logins); default: read-only ones made (and closed) here. */
   runners?: RunnerSource;
+  /** The slots each node held when the cockpit last saw it (the dead primary's own slots cannot be read any more). */
+  lastSeenSlots?: Readonly<Record<string, LastSeenSlots>>;
 }
 
 /**
@@ -31,12 +34,13 @@ export async function prepareFailover(
   const runners = prepare.runners ?? own!;
   try {
     const [hosts, tcpOpen] = await Promise.all([probeDownHosts(config, facts.view, runners), probeDownTcp(config, facts.view)]);
-    const first = planFailover(config, { ...facts, hosts, tcpOpen }, target, options);
+    const seen = prepare.lastSeenSlots ? { lastSeenSlots: prepare.lastSeenSlots } : {};
+    const first = planFailover(config, { ...facts, hosts, tcpOpen, ...seen }, target, options);
     const [dataDirs, logins] = await Promise.all([
       probeDataDirs(config, first.dataDirNodes, runners),
       probeReplicationLogins(first.followerLogins, runners),
     ]);
-    return planFailover(config, { ...facts, hosts, tcpOpen, dataDirs, logins }, target, options);
+    return planFailover(config, { ...facts, hosts, tcpOpen, dataDirs, logins, ...seen }, target, options);
   } finally {
     await own?.close().catch(() => undefined);
   }
