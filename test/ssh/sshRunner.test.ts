@@ -241,6 +241,15 @@ describe('SshRunner connections', () => {
     expect(shared.connectionsOpened).toBe(1);
   });
 
+  it("a channel refused while sshd still counts one just closed (MaxSessions met for a moment) is tried again, not failed", async () => {
+    // As many channels as sshd allows: each new command opens right as another closes, the race in its purest form.
+    const shared = new SshConnectionPool({ env, maxChannelsPerConnection: 10 });
+    opened.push(shared);
+    const target = runner({ pool: shared });
+    const results = await Promise.all(Array.from({ length: 60 }, (_, index) => collect(target, sh(`echo ${index}`))));
+    expect(results.map((result) => result.stdout[0])).toEqual(Array.from({ length: 60 }, (_, index) => String(index)));
+  });
+
   it('reconnects when sshd drops the connection', async () => {
     const shared = pool();
     const target = runner({ pool: shared });

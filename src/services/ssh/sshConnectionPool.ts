@@ -56,6 +56,9 @@ function isConnectionGone(error: unknown, connection: Connection): boolean {
  * Jump hosts (ProxyJump) are connections of the pool too: the target's
  * connection runs inside a direct-tcpip channel of the jump host's.
  */
+/** How often a refused channel (sshd's MaxSessions met for a moment) is tried again before the command fails. */
+const CHANNEL_OPEN_RETRIES = 10;
+
 export class SshConnectionPool {
   /** Per key, the connection being opened or open. */
   private readonly entries = new Map<string, Promise<Connection>>();
@@ -83,6 +86,7 @@ export class SshConnectionPool {
    * a command, which must not wait behind it.
    */
   async exec(endpoint: SshEndpoint, command: string, options: { urgent?: boolean; signal?: AbortSignal } = {}): Promise<RemoteExec> {
+    let refusedChannels = 0;
     for (let attempt = 0; ; attempt += 1) {
       const connection = await this.acquire(endpoint);
       if (!options.urgent) await this.takeChannel(connection);
@@ -115,6 +119,14 @@ export class SshConnectionPool {
         // The command never started, so a second try on a fresh connection cannot run it twice.
         if (attempt === 0 && isConnectionGone(error, connection)) {
           this.retire(connection);
+          continue;
+        }
+        // sshd counts a session until both ends' close messages crossed: a channel opened right after another
+        // closed can meet its MaxSessions for a moment. Nothing started; try again shortly, a bounded number of times.
+        if (/Channel open failure/i.test((error as Error).message) && refusedChannels < CHANNEL_OPEN_RETRIES && connection.open) {
+          refusedChannels += 1;
+          await new Promise((resolve) => setTimeout(resolve, 20 * refusedChannels));
+          attempt -= 1;
           continue;
         }
         throw new SshConnectError(`ssh ${describeEndpoint(endpoint)}: could not start a command: ${(error as Error).message}`);
