@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { appendFile, chown, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, chown, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type pg from 'pg';
@@ -172,11 +172,23 @@ export async function startHandBuiltCluster(options: HandBuiltOptions = {}): Pro
       const slot = slotNameFor(SLOT_PATTERN, name);
       await withNodeClient(superNode(upstream), config, (client) => client.query('select pg_create_physical_replication_slot($1)', [slot]));
       // The password only in PGPASSWORD: -R then writes it into primary_conninfo, as it does for a DBA.
-      await tool(
-        'pg_basebackup',
-        ['-h', '127.0.0.1', '-p', String(node(upstream).port), '-U', REPLICATION_USER, '-D', dataDir(name), '-R', '-S', slot, '-X', 'stream', '-c', 'fast'],
-        { PGPASSWORD: replicationPassword },
-      );
+      const clone = () =>
+        tool(
+          'pg_basebackup',
+          ['-h', '127.0.0.1', '-p', String(node(upstream).port), '-U', REPLICATION_USER, '-D', dataDir(name), '-R', '-S', slot, '-X', 'stream', '-c', 'fast'],
+          { PGPASSWORD: replicationPassword },
+        );
+      try {
+        await clone();
+      } catch (first) {
+        // Seen twice in full runs, never alone: the walsender serving the copy ended "due to administrator command".
+        // pg_basebackup removed its half copy; one more try, and if that fails too the upstream's own log says why.
+        try {
+          await clone();
+        } catch (second) {
+          throw new Error(`${String(second)}\n(first try: ${String(first).split('\n').slice(-2).join(' ')})\n${upstream}'s server log ends:\n${await logTail(logDir(upstream))}`);
+        }
+      }
       const conf = path.join(dataDir(name), 'postgresql.conf');
       const copied = await readFile(conf, 'utf8');
       await writeFile(
@@ -274,4 +286,16 @@ async function streamsThroughSlot(upstream: NodeConfig, config: CockpitConfig, s
 async function appendOwned(file: string, text: string, owner: OsUser): Promise<void> {
   await appendFile(file, text);
   await chown(file, owner.uid, owner.gid);
+}
+
+/** The last lines of the newest server log in a log directory, for an error message. */
+async function logTail(dir: string, lines = 30): Promise<string> {
+  try {
+    const names = (await readdir(dir)).filter((name) => name.endsWith('.log'));
+    const newest = (await Promise.all(names.map(async (name) => ({ name, at: (await stat(path.join(dir, name))).mtimeMs })))).sort((a, b) => b.at - a.at)[0];
+    if (!newest) return '(no log file)';
+    return (await readFile(path.join(dir, newest.name), 'utf8')).trimEnd().split('\n').slice(-lines).join('\n');
+  } catch (error) {
+    return `(could not read it: ${String(error)})`;
+  }
 }
