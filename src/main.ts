@@ -6,12 +6,14 @@ import { configCheckCommand } from './commands/configCheckCommand.js';
 import { demoCommand } from './commands/demoCommand.js';
 import { demoDownCommand } from './commands/demoDownCommand.js';
 import { logCommand } from './commands/logCommand.js';
-import { promoteCommand } from './commands/promoteCommand.js';
+import { addRunbookCommand } from './commands/runbookCommand.js';
 import { statusCommand } from './commands/statusCommand.js';
-import { switchoverCommand } from './commands/switchoverCommand.js';
 import { EXIT_FAILURE, EXIT_USAGE } from './commands/exitCodes.js';
 import { ConfigError } from './services/config/ConfigError.js';
 import { parseSince } from './services/audit/parseSince.js';
+import type { Plan } from './services/runbooks/plan.js';
+import type { RunbookEntry } from './services/runbooks/registry.js';
+import { RUNBOOKS } from './services/runbooks/registry.js';
 import type { RunnerOptions } from './services/runner/runnerForNode.js';
 
 /** The global options: --read-only reaches runnerForNode as RunnerOptions.readOnly. */
@@ -130,70 +132,10 @@ program
   .option('--json', 'the journal\'s JSON lines, as written')
   .action(async (options: { since?: Date; json?: boolean }) => logCommand({ since: options.since, json: options.json ?? false }));
 
-program
-  .command('promote')
-  .description('failover: promote a standby to primary when the primary is gone (plan first: --dry-run prints it, --yes runs it)')
-  .argument('<node>', 'the standby to promote')
-  .option('-c, --config <file>', 'config file (default: as for pgcockpit)')
-  .option('--dry-run', 'print the checks and the exact steps, change nothing (exit 0, or 2 when refused)')
-  .option('--yes', 'carry the plan out without asking')
-  .option('--resume-replay', 'resume a paused WAL replay on the node first (without it a paused node is refused)')
-  .option('--fence', "stop the old primary's server through its host first when it still runs there but does not let pgcockpit in (so it cannot stay a second primary)")
-  .option('--allow-two-primaries', 'DANGER: promote although the old primary is alive (it answers, runs, or feeds a standby) and is not fenced; you then type "two primaries" (even with --yes, on a terminal)')
-  .option('--promote-timeout <seconds>', 'how long the node has to leave recovery (default 60)', seconds)
-  .option('--stream-timeout <seconds>', 'how long each re-pointed standby has to stream from it (default 30)', seconds)
-  .action(
-    async (
-      node: string,
-      options: { config?: string; dryRun?: boolean; yes?: boolean; resumeReplay?: boolean; fence?: boolean; allowTwoPrimaries?: boolean; promoteTimeout?: number; streamTimeout?: number },
-      command: Command,
-    ) => {
-      const globals = command.optsWithGlobals<GlobalOptions>();
-      await promoteCommand({
-        node,
-        config: options.config ?? globals.config,
-        dryRun: options.dryRun ?? false,
-        yes: options.yes ?? false,
-        resumeReplay: options.resumeReplay ?? false,
-        fence: options.fence ?? false,
-        allowTwoPrimaries: options.allowTwoPrimaries ?? false,
-        readOnly: globals.readOnly ?? false,
-        promoteTimeout: options.promoteTimeout,
-        streamTimeout: options.streamTimeout,
-      });
-    },
-  );
-
-program
-  .command('switchover')
-  .description('switchover: move the primary role to a standby with the primary up, losing nothing; the old primary rejoins as a standby (--dry-run prints the plan, --yes runs it)')
-  .requiredOption('--to <node>', 'the standby that becomes the primary')
-  .option('-c, --config <file>', 'config file (default: as for pgcockpit)')
-  .option('--dry-run', 'print the checks and the exact steps, change nothing (exit 0, or 2 when refused)')
-  .option('--yes', 'carry the plan out without asking')
-  .option('--max-lag <MiB>', 'most lag any standby may have before the switchover starts (default 16)', megabytes)
-  .option('--replay-timeout <seconds>', 'how long the node has to replay the old primary\'s shutdown checkpoint (default 60)', seconds)
-  .option('--stream-timeout <seconds>', 'how long each standby has to stream from the new primary (default 30)', seconds)
-  .option('--copy-slots', "create the old primary's other physical slots (pg_receivewal's, a backup tool's) on the new primary and drop them from the old one")
-  .action(
-    async (
-      options: { to: string; config?: string; dryRun?: boolean; yes?: boolean; maxLag?: number; replayTimeout?: number; streamTimeout?: number; copySlots?: boolean },
-      command: Command,
-    ) => {
-      const globals = command.optsWithGlobals<GlobalOptions>();
-      await switchoverCommand({
-        to: options.to,
-        config: options.config ?? globals.config,
-        dryRun: options.dryRun ?? false,
-        yes: options.yes ?? false,
-        readOnly: globals.readOnly ?? false,
-        maxLagMb: options.maxLag,
-        replayTimeout: options.replayTimeout,
-        streamTimeout: options.streamTimeout,
-        copySlots: options.copySlots ?? false,
-      });
-    },
-  );
+// Every runbook's subcommand (promote, switchover, ...) comes from its registry entry.
+for (const entry of RUNBOOKS) {
+  addRunbookCommand(program, entry as RunbookEntry<Plan, object>, { seconds, mebibytes: megabytes }, (command) => command.optsWithGlobals<GlobalOptions>());
+}
 
 program.addHelpText('after', () => allSubcommands(program));
 

@@ -1,0 +1,69 @@
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { loadConfig } from '../services/config/loadConfig.js';
+import type { Plan } from '../services/runbooks/plan.js';
+import type { OptionValue, RunbookEntry } from '../services/runbooks/registry.js';
+import { requireConfigPath } from './requireConfigPath.js';
+import type { PlanCommandFlags } from './runPlanCommand.js';
+import { conflictingPlanFlags, runPlanCommand } from './runPlanCommand.js';
+
+/** The value parsers for a runbook option's kind; each throws commander's InvalidArgumentError on a bad value. */
+export interface OptionParsers {
+  seconds(value: string): number;
+  mebibytes(value: string): number;
+}
+
+/**
+ * Adds a runbook's subcommand to the program, from its registry entry: the
+ * target (argument or required option), --config, --dry-run, --yes and the
+ * entry's own options. Running it prepares the plan with the options given
+ * and hands it to runPlanCommand (print, refuse, confirm, run).
+ */
+export function addRunbookCommand<P extends Plan, O>(
+  program: Command,
+  entry: RunbookEntry<P, O>,
+  parsers: OptionParsers,
+  globals: (command: Command) => { config?: string; readOnly?: boolean },
+): void {
+  const command = program.command(entry.cli.name).description(entry.cli.description);
+  const target = entry.cli.target;
+  if ('argument' in target) command.argument(target.argument, target.description);
+  else command.requiredOption(target.option, target.description);
+  command
+    .option('-c, --config <file>', 'config file (default: as for pgcockpit)')
+    .option('--dry-run', 'print the checks and the exact steps, change nothing (exit 0, or 2 when refused)')
+    .option('--yes', 'carry the plan out without asking');
+  const options = entry.cli.options.map((spec) => {
+    const option = new Option(spec.flags, spec.description);
+    const parse = parserFor(spec.value, parsers);
+    if (parse) option.argParser(parse);
+    command.addOption(option);
+    return { spec, option };
+  });
+  command.action(async (...args: unknown[]) => {
+    const self = args.at(-1) as Command;
+    const opts = self.opts<Record<string, unknown>>();
+    const node = 'argument' in target ? String(args[0]) : String(opts[new Option(target.option).attributeName()]);
+    const plannerOptions = options.reduce<Partial<O>>((acc, { spec, option }) => {
+      const value = opts[option.attributeName()];
+      return value === undefined || value === false ? acc : { ...acc, ...spec.apply(value as number | true) };
+    }, {}) as O;
+    const global = globals(self);
+    const flags: PlanCommandFlags = { dryRun: opts.dryRun === true, yes: opts.yes === true, readOnly: global.readOnly === true };
+    await runRunbook(entry, node, plannerOptions, flags, (opts.config as string | undefined) ?? global.config);
+  });
+}
+
+/** Prepares the entry's plan and runs it as the CLI does. */
+export async function runRunbook<P extends Plan, O>(entry: RunbookEntry<P, O>, node: string, options: O, flags: PlanCommandFlags, configPath?: string): Promise<void> {
+  if (conflictingPlanFlags(entry.cli.name, flags)) return;
+  const config = await loadConfig(requireConfigPath(configPath));
+  const plan = await entry.prepare(config, node, options);
+  await runPlanCommand({ command: entry.kind, confirmVerb: entry.confirmVerb, flags, config, plan, succeeded: entry.succeeded });
+}
+
+function parserFor(value: OptionValue, parsers: OptionParsers): ((text: string) => number) | undefined {
+  if (value === 'seconds') return parsers.seconds;
+  if (value === 'mebibytes') return parsers.mebibytes;
+  return undefined;
+}

@@ -1,0 +1,110 @@
+import type { CockpitConfig } from '../config/schema.js';
+import type { LastSeenSlots } from '../cluster/lastSeenSlots.js';
+import type { Plan } from './plan.js';
+import type { FailoverOptions, FailoverPlan } from './failover/planFailover.js';
+import { prepareFailover } from './failover/prepareFailover.js';
+import type { SwitchoverOptions, SwitchoverPlan } from './switchover/planSwitchover.js';
+import { prepareSwitchover } from './switchover/prepareSwitchover.js';
+
+/** How a command-line value is read: seconds and MiB are checked and turned into what the planner takes. */
+export type OptionValue = 'flag' | 'seconds' | 'mebibytes';
+
+/** One option of a runbook's subcommand and what it sets in the planner's options. */
+export interface RunbookOption<O> {
+  /** commander's flags: "--fence", "--promote-timeout <seconds>". */
+  flags: string;
+  description: string;
+  value: OptionValue;
+  /** The planner's options for the value given (seconds and MiB arrive as numbers, flags as true). */
+  apply(value: number | true): Partial<O>;
+}
+
+/**
+ * A runbook as one entry: its key and verb in the cockpit, its subcommand
+ * (how the target is named, its options), how a plan is prepared (one look at
+ * the cluster, nothing changed) and the line a finished plan ends with. The
+ * CLI's subcommands are made from these entries; a new runbook is its own
+ * folder under src/services/runbooks/ plus one entry here.
+ */
+export interface RunbookEntry<P extends Plan = Plan, O = object> {
+  kind: string;
+  /** The cockpit key that opens its plan for the selected node. */
+  key: string;
+  /** What typing the confirmation word does: "type pg2 to promote it". */
+  confirmVerb: string;
+  cli: {
+    name: string;
+    description: string;
+    /** The target node: the subcommand's argument, or a required option (switchover --to NODE). */
+    target: { argument: string; description: string } | { option: string; description: string };
+    options: RunbookOption<O>[];
+  };
+  prepare(config: CockpitConfig, target: string, options: O, memory?: { lastSeenSlots?: Readonly<Record<string, LastSeenSlots>> }): Promise<P>;
+  /** The last line after every step succeeded. */
+  succeeded(plan: P): string;
+}
+
+const seconds = (set: (ms: number) => object) => (value: number | true) => (typeof value === 'number' ? set(value * 1000) : {});
+
+export const failoverEntry: RunbookEntry<FailoverPlan, FailoverOptions> = {
+  kind: 'failover',
+  key: 'p',
+  confirmVerb: 'promote it',
+  cli: {
+    name: 'promote',
+    description: 'failover: promote a standby to primary when the primary is gone (plan first: --dry-run prints it, --yes runs it)',
+    target: { argument: '<node>', description: 'the standby to promote' },
+    options: [
+      { flags: '--resume-replay', description: 'resume a paused WAL replay on the node (and on the standbys that will follow it) first', value: 'flag', apply: () => ({ resumeReplay: true }) },
+      {
+        flags: '--fence',
+        description: "stop the old primary's server through its host first when it still runs there but does not let pgcockpit in (so it cannot stay a second primary)",
+        value: 'flag',
+        apply: () => ({ fence: true }),
+      },
+      {
+        flags: '--allow-two-primaries',
+        description: 'DANGER: promote although the old primary is alive (it answers, runs, or feeds a standby) and is not fenced; you then type "two primaries" (even with --yes, on a terminal)',
+        value: 'flag',
+        apply: () => ({ allowTwoPrimaries: true }),
+      },
+      { flags: '--promote-timeout <seconds>', description: 'how long the node has to leave recovery (default 60)', value: 'seconds', apply: seconds((ms) => ({ promoteTimeoutMs: ms })) },
+      { flags: '--stream-timeout <seconds>', description: 'how long each re-pointed standby has to stream from it (default 30)', value: 'seconds', apply: seconds((ms) => ({ streamTimeoutMs: ms })) },
+    ],
+  },
+  prepare: (config, target, options, memory) => prepareFailover(config, target, options, memory?.lastSeenSlots ? { lastSeenSlots: memory.lastSeenSlots } : {}),
+  succeeded: (plan) =>
+    `${plan.target} is the primary on timeline ${plan.run.timeline ?? '?'}` + (plan.run.needsRebuild.length > 0 ? `; needs rebuild: ${plan.run.needsRebuild.join(', ')}` : ''),
+};
+
+export const switchoverEntry: RunbookEntry<SwitchoverPlan, SwitchoverOptions> = {
+  kind: 'switchover',
+  key: 's',
+  confirmVerb: 'switch over to it',
+  cli: {
+    name: 'switchover',
+    description: 'switchover: move the primary role to a standby with the primary up, losing nothing; the old primary rejoins as a standby (--dry-run prints the plan, --yes runs it)',
+    target: { option: '--to <node>', description: 'the standby that becomes the primary' },
+    options: [
+      {
+        flags: '--max-lag <MiB>',
+        description: 'most lag any standby may have before the switchover starts (default 16)',
+        value: 'mebibytes',
+        apply: (value) => (typeof value === 'number' ? { maxLagBytes: value * 1024 * 1024 } : {}),
+      },
+      { flags: '--replay-timeout <seconds>', description: "how long the node has to replay the old primary's shutdown checkpoint (default 60)", value: 'seconds', apply: seconds((ms) => ({ replayTimeoutMs: ms })) },
+      { flags: '--stream-timeout <seconds>', description: 'how long each standby has to stream from the new primary (default 30)', value: 'seconds', apply: seconds((ms) => ({ streamTimeoutMs: ms })) },
+      {
+        flags: '--copy-slots',
+        description: "create the old primary's other physical slots (pg_receivewal's, a backup tool's) on the new primary and drop them from the old one",
+        value: 'flag',
+        apply: () => ({ copySlots: true }),
+      },
+    ],
+  },
+  prepare: (config, target, options) => prepareSwitchover(config, target, options),
+  succeeded: (plan) => `${plan.target} is the primary on timeline ${plan.run.promotion.timeline ?? '?'}; ${plan.oldPrimary} streams from it`,
+};
+
+/** Every runbook, in the order the CLI's help lists them. */
+export const RUNBOOKS = [failoverEntry, switchoverEntry] as const;
