@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executePlan } from '../../src/services/runbooks/executePlan.js';
 import { formatPlan } from '../../src/services/runbooks/formatPlan.js';
-import { controlDataCommand, formatCommand, serviceCommand } from '../../src/services/runbooks/serviceControl.js';
+import { commandLine } from '../../src/services/os/shellQuote.js';
+import { controlDataCommand, serviceCommand } from '../../src/services/runbooks/serviceControl.js';
 import { parseControlData } from '../../src/services/runbooks/switchover/controlData.js';
 import { prepareSwitchover } from '../../src/services/runbooks/switchover/prepareSwitchover.js';
 import { runChecked } from '../../src/services/runner/runChecked.js';
@@ -50,7 +51,7 @@ describe('switchover stopping before the promotion', () => {
     const outcome = await executePlan(plan, { config: cluster.config, readOnly: false, log: (text) => lines.push(text), runners });
     expect(outcome.succeeded, lines.join('\n')).toBe(false);
     expect(outcome.failedStep?.number).toBe(4);
-    const start = formatCommand(serviceCommand(cluster.node('pg1'), 'start'));
+    const start = commandLine(serviceCommand(cluster.node('pg1'), 'start'));
     expect(outcome.failedStep?.error).toMatch(/pg2 has not replayed pg1's shutdown checkpoint [0-9A-F]+\/[0-9A-F]+ after 1\.5 s .*promoting it would lose transactions, so it was not promoted/);
     expect(outcome.failedStep?.error).toContain(`pg1 is left stopped and is still the primary of the cluster (nothing was promoted); to give it its role back, start it: ${start}`);
     expect(lines.join('\n')).toContain('steps 5..9 were not run');

@@ -4,7 +4,8 @@ import type { NodeSnapshot } from '../../src/services/cluster/nodeSnapshot.js';
 import { configSchema, DEFAULT_THRESHOLDS } from '../../src/services/config/schema.js';
 import type { FailoverFacts, NodeExtras } from '../../src/services/runbooks/failover/failoverFacts.js';
 import { formatPlan } from '../../src/services/runbooks/formatPlan.js';
-import { controlDataCommand, formatCommand, serviceCommand } from '../../src/services/runbooks/serviceControl.js';
+import { commandLine } from '../../src/services/os/shellQuote.js';
+import { controlDataCommand, serviceCommand } from '../../src/services/runbooks/serviceControl.js';
 import { parseControlData } from '../../src/services/runbooks/switchover/controlData.js';
 import { planSwitchover } from '../../src/services/runbooks/switchover/planSwitchover.js';
 import { rejoinSettings } from '../../src/services/runbooks/switchover/switchoverSteps.js';
@@ -71,20 +72,20 @@ describe('parseControlData', () => {
 describe('serviceCommand', () => {
   const node = config.nodes[0]!;
   it('defaults to pg_ctl -D {dataDir}, with a log file for start', () => {
-    expect(formatCommand(serviceCommand(node, 'stop'))).toBe('/usr/lib/postgresql/16/bin/pg_ctl -D /data/pg1 -m fast -w -t 300 stop');
-    expect(formatCommand(serviceCommand(node, 'start'))).toBe('/usr/lib/postgresql/16/bin/pg_ctl -D /data/pg1 -l /data/server.log -w -t 120 start');
+    expect(commandLine(serviceCommand(node, 'stop'))).toBe('/usr/lib/postgresql/16/bin/pg_ctl -D /data/pg1 -m fast -w -t 300 stop');
+    expect(commandLine(serviceCommand(node, 'start'))).toBe('/usr/lib/postgresql/16/bin/pg_ctl -D /data/pg1 -l /data/server.log -w -t 120 start');
     expect(serviceCommand(node, 'status').mutating).toBe(false);
   });
   it('uses the configured service argv with its placeholders filled', () => {
     const custom = { ...node, service: { stop: ['sudo', 'systemctl', 'stop', 'postgresql@{node}'], start: ['{pgBinDir}/pg_ctl', '-D', '{dataDir}', 'start'] } };
     expect(serviceCommand(custom, 'stop')).toMatchObject({ program: 'sudo', args: ['systemctl', 'stop', 'postgresql@pg1'], mutating: true });
-    expect(formatCommand(serviceCommand(custom, 'start'))).toBe('/usr/lib/postgresql/16/bin/pg_ctl -D /data/pg1 start');
+    expect(commandLine(serviceCommand(custom, 'start'))).toBe('/usr/lib/postgresql/16/bin/pg_ctl -D /data/pg1 start');
   });
   it('runs pg_controldata untranslated', () => {
     expect(controlDataCommand(node)).toMatchObject({ program: '/usr/lib/postgresql/16/bin/pg_controldata', args: ['-D', '/data/pg1'], env: { LC_ALL: 'C' }, mutating: false });
   });
   it('quotes arguments with spaces or quotes', () => {
-    expect(formatCommand({ program: 'sh', args: ['-c', "echo 'x'"] })).toBe(`sh -c 'echo '\\''x'\\'''`);
+    expect(commandLine({ program: 'sh', args: ['-c', "echo 'x'"] })).toBe(`sh -c 'echo '\\''x'\\'''`);
   });
 });
 

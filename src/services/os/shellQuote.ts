@@ -12,3 +12,8 @@ export function shellQuote(arg: string): string {
 export function shellJoin(argv: readonly string[]): string {
   return argv.map(shellQuote).join(' ');
 }
+
+/** A command (program and arguments) as the one line a plan, an advice or the journal shows: shellJoin of its argv. */
+export function commandLine(spec: { program: string; args: readonly string[] }): string {
+  return shellJoin([spec.program, ...spec.args]);
+}

@@ -1,5 +1,7 @@
 import path from 'node:path';
 import type { NodeConfig } from '../config/schema.js';
+import type { PgCtlRequest } from '../postgres/pgCtl.js';
+import { pgCtlArgv } from '../postgres/pgCtl.js';
 import type { CommandSpec } from '../runner/runner.js';
 
 export type ServiceAction = 'start' | 'stop' | 'restart' | 'status';
@@ -19,34 +21,37 @@ function pgTool(node: Pick<NodeConfig, 'pgBinDir'>, tool: string): string {
   return node.pgBinDir ? path.join(node.pgBinDir, tool) : tool;
 }
 
-/** pg_ctl's argv for an action, with the placeholders still in. */
-function defaultArgv(node: NodeConfig, action: ServiceAction): string[] {
-  const pgCtl = pgTool(node, 'pg_ctl');
+/**
+ * pg_ctl's request for an action on a runbook's node. stop is fast: open
+ * transactions are rolled back and the shutdown checkpoint is written; the
+ * walsenders send every WAL record up to and including it before they exit.
+ * start and restart log to serverLogFile.
+ */
+function pgCtlRequest(node: NodeConfig, action: ServiceAction): PgCtlRequest {
   switch (action) {
     case 'start':
-      return [pgCtl, '-D', '{dataDir}', '-l', serverLogFile(node), '-w', '-t', '120', 'start'];
-    // fast: open transactions are rolled back and the shutdown checkpoint is written; the
-    // walsenders send every WAL record up to and including it before they exit.
+      return { action, logFile: serverLogFile(node), waitSeconds: 120 };
     case 'stop':
-      return [pgCtl, '-D', '{dataDir}', '-m', 'fast', '-w', '-t', '300', 'stop'];
-    // -l as for start: without it the restarted postmaster keeps the runner's pipe (over ssh, the channel) open.
+      return { action, mode: 'fast', waitSeconds: 300 };
     case 'restart':
-      return [pgCtl, '-D', '{dataDir}', '-l', serverLogFile(node), '-m', 'fast', '-w', '-t', '120', 'restart'];
+      return { action, logFile: serverLogFile(node), mode: 'fast', waitSeconds: 120 };
     case 'status':
-      return [pgCtl, '-D', '{dataDir}', 'status'];
+      return { action };
   }
 }
 
 /**
  * The command that starts, stops, restarts or asks the status of a node's
  * server, run through its Runner as its osUser: the node's configured
- * `service` argv when given, else pg_ctl -D {dataDir}. Placeholders
- * {dataDir}, {pgBinDir} and {node} are filled in.
+ * `service` argv when given (its placeholders {dataDir}, {pgBinDir} and
+ * {node} filled in), else pg_ctl's argv as src/services/postgres/pgCtl.ts
+ * spells it.
  */
 export function serviceCommand(node: NodeConfig, action: ServiceAction): CommandSpec {
   const fill = (arg: string) =>
     arg.replaceAll('{dataDir}', node.dataDir ?? '').replaceAll('{pgBinDir}', node.pgBinDir ?? '').replaceAll('{node}', node.name);
-  const argv = (node.service?.[action] ?? defaultArgv(node, action)).map(fill);
+  const configured = node.service?.[action];
+  const argv = configured ? configured.map(fill) : pgCtlArgv(node.pgBinDir, node.dataDir ?? '', pgCtlRequest(node, action));
   const [program = 'pg_ctl', ...args] = argv;
   return { program, args, mutating: action !== 'status', timeoutMs: action === 'status' ? 30_000 : 330_000 };
 }
@@ -58,9 +63,4 @@ export function serviceCommand(node: NodeConfig, action: ServiceAction): Command
  */
 export function controlDataCommand(node: NodeConfig): CommandSpec {
   return { program: pgTool(node, 'pg_controldata'), args: ['-D', node.dataDir ?? ''], env: { LC_ALL: 'C' }, mutating: false, timeoutMs: 30_000 };
-}
-
-/** A command as one line for a plan; arguments with spaces or quotes are single-quoted. */
-export function formatCommand(spec: Pick<CommandSpec, 'program' | 'args'>): string {
-  return [spec.program, ...spec.args].map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`)).join(' ');
 }

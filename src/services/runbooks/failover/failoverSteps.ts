@@ -3,7 +3,8 @@ import type { NodeConfig } from '../../config/schema.js';
 import { lsnDiffBytes, parseLsn } from '../../postgres/lsn.js';
 import { formatElapsed } from '../../runner/formatElapsed.js';
 import type { PlanStep } from '../plan.js';
-import { formatCommand, serviceCommand } from '../serviceControl.js';
+import { commandLine } from '../../os/shellQuote.js';
+import { serviceCommand } from '../serviceControl.js';
 import { RECEIVER_SQL, RELOADS_PRIMARY_CONNINFO, receiverPid, repointStatements, sqlLiteral, waitForStandbyStreaming } from './repointStandby.js';
 import { waitForPromotion } from './waitForPromotion.js';
 
@@ -55,7 +56,7 @@ export function catchUpStep(target: NodeConfig, source: NodeConfig, sourceLsn: s
   return {
     node: target.name,
     description: `let ${target.name} catch up from ${source.name} (received up to ${sourceLsn})`,
-    detail: [...statements, ...(reloads ? [] : [formatCommand(restart)]), `${waitSql}  -- every 10 ms, up to ${timeoutMs / 1000} s`].join('\n'),
+    detail: [...statements, ...(reloads ? [] : [commandLine(restart)]), `${waitSql}  -- every 10 ms, up to ${timeoutMs / 1000} s`].join('\n'),
     mutating: true,
     async run(ctx) {
       for (const statement of statements) await ctx.sql(target.name, statement, { mutating: true });
@@ -179,7 +180,7 @@ export function repointStep(standby: NodeConfig, newPrimary: NodeConfig, facts: 
   const statements = repointStatements(facts.conninfo, facts.slot);
   const reloads = facts.versionNum >= RELOADS_PRIMARY_CONNINFO;
   const restart = serviceCommand(standby, 'restart');
-  const apply = reloads ? 'select pg_reload_conf()' : formatCommand(restart);
+  const apply = reloads ? 'select pg_reload_conf()' : commandLine(restart);
   const expect = facts.expectStreaming !== false;
   return {
     node: standby.name,
@@ -223,8 +224,10 @@ export function markRebuildStep(oldPrimary: string, newPrimary: string, run: Fai
       `No slot is made for it on ${newPrimary}: a slot for a node that is down would retain WAL there until it is rebuilt; its rebuild makes one. ` +
       `Slots that lived only on ${oldPrimary} (pg_receivewal's, a backup tool's, logical decoding) cannot be read while it is down and are not on ${newPrimary}: recreate them there`,
     mutating: false,
-    async run() {
+    async run(ctx) {
       if (!run.needsRebuild.includes(oldPrimary)) run.needsRebuild.push(oldPrimary);
+      // The typed outcome the store marks the node's pane with (NEEDS REBUILD).
+      ctx.reportOutcome({ needsRebuild: [oldPrimary] });
       return `${oldPrimary} needs rebuild from ${newPrimary}`;
     },
   };
@@ -248,7 +251,7 @@ export function fenceStep(oldPrimary: NodeConfig): PlanStep {
   return {
     node: oldPrimary.name,
     description: `stop ${oldPrimary.name}'s server (fence)`,
-    detail: formatCommand(spec),
+    detail: commandLine(spec),
     mutating: true,
     async run(ctx) {
       await ctx.command(oldPrimary.name, spec);

@@ -15,7 +15,8 @@ import type { PromoteFacts } from '../failover/failoverSteps.js';
 import { checkpointStep, createSlotsStep, promoteStep, repointStep } from '../failover/failoverSteps.js';
 import type { Plan, PlanStep, PreflightCheck } from '../plan.js';
 import { failedChecks } from '../plan.js';
-import { formatCommand, serviceCommand } from '../serviceControl.js';
+import { commandLine } from '../../os/shellQuote.js';
+import { serviceCommand } from '../serviceControl.js';
 import type { SwitchoverRun } from './switchoverSteps.js';
 import { dropStaleSlotsStep, readShutdownCheckpointStep, rejoinOldPrimaryStep, stopStep, waitForReplayStep } from './switchoverSteps.js';
 import { unknownNodeCheck } from '../unknownNodeCheck.js';
@@ -298,7 +299,7 @@ export function planSwitchover(config: CockpitConfig, facts: FailoverFacts, targ
   const staleSlots = primaryServer.slots.map((slot) => slot.name).filter((name) => staleOnOld.has(name) || copied.some((slot) => slot.name === name));
   if (staleSlots.length > 0) steps.push(dropStaleSlotsStep(oldPrimary, staleSlots));
   warnings.push(
-    `${oldPrimary.name} stops accepting writes at step 2; if ${target.name} cannot replay its last WAL the switchover stops before the promotion and ${oldPrimary.name} stays stopped (start it again with ${formatCommand(serviceCommand(oldPrimary, 'start'))})`,
+    `${oldPrimary.name} stops accepting writes at step 2; if ${target.name} cannot replay its last WAL the switchover stops before the promotion and ${oldPrimary.name} stays stopped (start it again with ${commandLine(serviceCommand(oldPrimary, 'start'))})`,
   );
   return finish(adviseSwitchoverStops(steps, { oldPrimary, target, run }), oldPrimary.name);
 }

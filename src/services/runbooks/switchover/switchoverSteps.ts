@@ -4,7 +4,8 @@ import { formatElapsed } from '../../runner/formatElapsed.js';
 import { confString } from '../../postgres/confValue.js';
 import type { CommandSpec } from '../../runner/runner.js';
 import type { PlanStep } from '../plan.js';
-import { controlDataCommand, formatCommand, serviceCommand } from '../serviceControl.js';
+import { commandLine } from '../../os/shellQuote.js';
+import { controlDataCommand, serviceCommand } from '../serviceControl.js';
 import { sqlLiteral, waitForStandbyStreaming } from '../failover/repointStandby.js';
 import type { FailoverRun, PromoteFacts } from '../failover/failoverSteps.js';
 import { CLEAN_SHUTDOWN_STATE, parseControlData } from './controlData.js';
@@ -21,7 +22,7 @@ export interface SwitchoverRun {
 
 /** How to give the old primary its role back when the switchover stops after it was stopped. */
 export function restartAdvice(oldPrimary: NodeConfig): string {
-  return `${oldPrimary.name} is left stopped and is still the primary of the cluster (nothing was promoted); to give it its role back, start it: ${formatCommand(serviceCommand(oldPrimary, 'start'))}`;
+  return `${oldPrimary.name} is left stopped and is still the primary of the cluster (nothing was promoted); to give it its role back, start it: ${commandLine(serviceCommand(oldPrimary, 'start'))}`;
 }
 
 export function stopStep(oldPrimary: NodeConfig): PlanStep {
@@ -29,7 +30,7 @@ export function stopStep(oldPrimary: NodeConfig): PlanStep {
   return {
     node: oldPrimary.name,
     description: `stop ${oldPrimary.name} cleanly (fast shutdown: writes the shutdown checkpoint, sends it to the standbys, archives)`,
-    detail: formatCommand(spec),
+    detail: commandLine(spec),
     mutating: true,
     async run(ctx) {
       await ctx.command(oldPrimary.name, spec);
@@ -44,7 +45,7 @@ export function readShutdownCheckpointStep(oldPrimary: NodeConfig, run: Switchov
   return {
     node: oldPrimary.name,
     description: `read ${oldPrimary.name}'s shutdown checkpoint LSN`,
-    detail: `LC_ALL=C ${formatCommand(spec)}  -- "Database cluster state: shut down", "Latest checkpoint location: <LSN>"`,
+    detail: `LC_ALL=C ${commandLine(spec)}  -- "Database cluster state: shut down", "Latest checkpoint location: <LSN>"`,
     mutating: false,
     async run(ctx) {
       const control = parseControlData(await ctx.command(oldPrimary.name, spec, { logStdout: false }));
@@ -151,10 +152,10 @@ export function rejoinOldPrimaryStep(oldPrimary: NodeConfig, newPrimary: NodeCon
     node: oldPrimary.name,
     description: `make ${oldPrimary.name} a standby of ${newPrimary.name}, start it and wait until it streams`,
     detail: [
-      formatCommand(touch),
+      commandLine(touch),
       `append to ${dataDir}/postgresql.auto.conf:`,
       ...settings.map((line) => `  ${line}`),
-      formatCommand(start),
+      commandLine(start),
       `wait up to ${facts.timeoutMs / 1000} s: a WAL receiver on ${oldPrimary.name} streaming from port ${newPrimary.port} through slot ${facts.slot}, that slot active on ${newPrimary.name} with a streaming walsender`,
     ].join('\n'),
     mutating: true,

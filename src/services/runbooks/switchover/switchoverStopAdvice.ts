@@ -1,6 +1,7 @@
 import type { NodeConfig } from '../../config/schema.js';
 import type { PlanStep } from '../plan.js';
-import { formatCommand, serviceCommand } from '../serviceControl.js';
+import { commandLine } from '../../os/shellQuote.js';
+import { serviceCommand } from '../serviceControl.js';
 import { whereCommandRuns } from '../whereCommandRuns.js';
 import type { SwitchoverRun } from './switchoverSteps.js';
 
@@ -28,7 +29,7 @@ export function adviseSwitchoverStops(steps: PlanStep[], facts: SwitchoverStopFa
   const stopIndex = steps.findIndex((step) => step.node === oldPrimary.name && step.mutating && step.description.startsWith('stop '));
   const promoteIndex = steps.findIndex((step) => step.node === target.name && step.description.startsWith('promote '));
   if (stopIndex < 0 || promoteIndex < stopIndex) return steps;
-  const start = formatCommand(serviceCommand(oldPrimary, 'start'));
+  const start = commandLine(serviceCommand(oldPrimary, 'start'));
   const again = `pgcockpit switchover --to ${target.name}`;
   steps.forEach((step, index) => {
     if (index < stopIndex) {
