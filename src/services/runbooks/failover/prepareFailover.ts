@@ -2,7 +2,9 @@ import type { LastSeenSlots } from '../../cluster/lastSeenSlots.js';
 import type { CockpitConfig } from '../../config/schema.js';
 import { createNodeRunners } from '../../runner/nodeRunners.js';
 import type { RunnerSource } from '../plan.js';
+import { openPlanSessions, releasePlanSessions } from '../planSessionNodes.js';
 import { probeReplicationLogins } from '../preflight/replicationLogin.js';
+import type { PlanSessions } from '../sqlSessions.js';
 import { gatherFailoverFacts, probeDataDirs, probeDownHosts, probeDownTcp } from './failoverFacts.js';
 import type { FailoverOptions, FailoverPlan } from './planFailover.js';
 import { planFailover } from './planFailover.js';
@@ -12,6 +14,8 @@ export interface PrepareFailoverOptions {
   runners?: RunnerSource;
   /** The slots each node held when the cockpit last saw it (the dead primary's own slots cannot be read any more). */
   lastSeenSlots?: Readonly<Record<string, LastSeenSlots>>;
+  /** Sessions to open for the plan's steps while it is on screen (see openPlanSessions); the caller closes them. */
+  sessions?: PlanSessions;
 }
 
 /**
@@ -20,7 +24,9 @@ export interface PrepareFailoverOptions {
  * server still runs, whether anything accepts TCP on its address, and what
  * its data directory says; then the plan, and then each standby that will
  * follow the target tries the replication login it will make, and the plan
- * is made again with the answers. What the TUI modal and the CLI both start from.
+ * is made again with the answers. With `sessions`, the statements' sessions
+ * are opened meanwhile, so that none is opened after the DBA confirms. What
+ * the TUI modal and the CLI both start from.
  */
 export async function prepareFailover(
   config: CockpitConfig,
@@ -39,8 +45,12 @@ export async function prepareFailover(
     const [dataDirs, logins] = await Promise.all([
       probeDataDirs(config, first.dataDirNodes, runners),
       probeReplicationLogins(first.followerLogins, runners),
+      // Beside the probes, not after them: the plan is shown no later for it.
+      openPlanSessions(prepare.sessions, first, facts.view),
     ]);
-    return planFailover(config, { ...facts, hosts, tcpOpen, dataDirs, logins, ...seen }, target, options);
+    const plan = planFailover(config, { ...facts, hosts, tcpOpen, dataDirs, logins, ...seen }, target, options);
+    await (plan.blocked ? releasePlanSessions(prepare.sessions, first, facts.view) : openPlanSessions(prepare.sessions, plan, facts.view));
+    return plan;
   } finally {
     await own?.close().catch(() => undefined);
   }
