@@ -4,6 +4,7 @@ import type { CockpitConfig } from '../services/config/schema.js';
 import { executePlan, planAuditSteps } from '../services/runbooks/executePlan.js';
 import { formatPlan } from '../services/runbooks/formatPlan.js';
 import type { Plan } from '../services/runbooks/plan.js';
+import type { SqlSessions } from '../services/runbooks/sqlSessions.js';
 import { createNodeRunners } from '../services/runner/nodeRunners.js';
 import { maskSecrets } from '../services/runner/secretMasker.js';
 import { watchPlanSignals } from './planSignals.js';
@@ -36,6 +37,8 @@ export interface RunPlanCommand<P extends Plan> {
   plan: P;
   /** The last line after every step succeeded. */
   succeeded: (plan: P) => string;
+  /** The sessions the steps run on, opened while the plan was on screen (commandSessions); the caller closes them. */
+  sessions?: SqlSessions;
 }
 
 /**
@@ -87,6 +90,7 @@ export async function runPlanCommand<P extends Plan>(run: RunPlanCommand<P>): Pr
       audit,
       runners,
       interruption: signals.interruption,
+      ...(run.sessions ? { sessions: run.sessions } : {}),
       onStep: signals.onStep,
     });
     if (outcome.interrupted) {

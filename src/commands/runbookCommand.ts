@@ -3,6 +3,7 @@ import { Option } from 'commander';
 import { loadConfig } from '../services/config/loadConfig.js';
 import type { Plan } from '../services/runbooks/plan.js';
 import type { OptionValue, RunbookEntry } from '../services/runbooks/registry.js';
+import { commandSessions } from './commandSessions.js';
 import { requireConfigPath } from './requireConfigPath.js';
 import type { PlanCommandFlags } from './runPlanCommand.js';
 import { conflictingPlanFlags, runPlanCommand } from './runPlanCommand.js';
@@ -58,8 +59,14 @@ export function addRunbookCommand<P extends Plan, O>(
 export async function runRunbook<P extends Plan, O>(entry: RunbookEntry<P, O>, node: string, options: O, flags: PlanCommandFlags, configPath?: string): Promise<void> {
   if (conflictingPlanFlags(entry.cli.name, flags)) return;
   const config = await loadConfig(requireConfigPath(configPath));
-  const plan = await entry.prepare(config, node, options);
-  await runPlanCommand({ command: entry.kind, confirmVerb: entry.confirmVerb, flags, config, plan, succeeded: entry.succeeded });
+  // Opened while the plan is printed and the DBA types, closed whatever happens (see commandSessions).
+  const sessions = commandSessions(config, flags);
+  try {
+    const plan = await entry.prepare(config, node, options, sessions ? { sessions } : {});
+    await runPlanCommand({ command: entry.kind, confirmVerb: entry.confirmVerb, flags, config, plan, succeeded: entry.succeeded, ...(sessions ? { sessions } : {}) });
+  } finally {
+    await sessions?.close();
+  }
 }
 
 function parserFor(value: OptionValue, parsers: OptionParsers): ((text: string) => number) | undefined {

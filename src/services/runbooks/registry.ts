@@ -1,6 +1,7 @@
 import type { CockpitConfig } from '../config/schema.js';
 import type { LastSeenSlots } from '../cluster/lastSeenSlots.js';
 import type { Plan } from './plan.js';
+import type { PlanSessions } from './sqlSessions.js';
 import type { FailoverOptions, FailoverPlan } from './failover/planFailover.js';
 import { prepareFailover } from './failover/prepareFailover.js';
 import type { SwitchoverOptions, SwitchoverPlan } from './switchover/planSwitchover.js';
@@ -39,7 +40,8 @@ export interface RunbookEntry<P extends Plan = Plan, O = object> {
     target: { argument: string; description: string } | { option: string; description: string };
     options: RunbookOption<O>[];
   };
-  prepare(config: CockpitConfig, target: string, options: O, memory?: { lastSeenSlots?: Readonly<Record<string, LastSeenSlots>> }): Promise<P>;
+  /** memory.sessions: the sessions the plan's steps will use, opened by the planner while the plan is on screen (the caller closes them). */
+  prepare(config: CockpitConfig, target: string, options: O, memory?: { lastSeenSlots?: Readonly<Record<string, LastSeenSlots>>; sessions?: PlanSessions }): Promise<P>;
   /** The last line after every step succeeded. */
   succeeded(plan: P): string;
 }
@@ -72,7 +74,11 @@ export const failoverEntry: RunbookEntry<FailoverPlan, FailoverOptions> = {
       { flags: '--stream-timeout <seconds>', description: 'how long each re-pointed standby has to stream from it (default 30)', value: 'seconds', apply: seconds((ms) => ({ streamTimeoutMs: ms })) },
     ],
   },
-  prepare: (config, target, options, memory) => prepareFailover(config, target, options, memory?.lastSeenSlots ? { lastSeenSlots: memory.lastSeenSlots } : {}),
+  prepare: (config, target, options, memory) =>
+    prepareFailover(config, target, options, {
+      ...(memory?.lastSeenSlots ? { lastSeenSlots: memory.lastSeenSlots } : {}),
+      ...(memory?.sessions ? { sessions: memory.sessions } : {}),
+    }),
   succeeded: (plan) =>
     `${plan.target} is the primary on timeline ${plan.run.timeline ?? '?'}` + (plan.run.needsRebuild.length > 0 ? `; needs rebuild: ${plan.run.needsRebuild.join(', ')}` : ''),
 };
@@ -102,7 +108,7 @@ export const switchoverEntry: RunbookEntry<SwitchoverPlan, SwitchoverOptions> = 
       },
     ],
   },
-  prepare: (config, target, options) => prepareSwitchover(config, target, options),
+  prepare: (config, target, options, memory) => prepareSwitchover(config, target, options, memory?.sessions ? { sessions: memory.sessions } : {}),
   succeeded: (plan) => `${plan.target} is the primary on timeline ${plan.run.promotion.timeline ?? '?'}; ${plan.oldPrimary} streams from it`,
 };
 
