@@ -5,6 +5,8 @@ import { executePlan, planAuditSteps } from '../services/runbooks/executePlan.js
 import { formatPlan } from '../services/runbooks/formatPlan.js';
 import type { Plan } from '../services/runbooks/plan.js';
 import type { SqlSessions } from '../services/runbooks/sqlSessions.js';
+import type { PlanEvent } from '../services/runbooks/planEvents.js';
+import { planEventLines } from '../services/runbooks/planEvents.js';
 import { createNodeRunners } from '../services/runner/nodeRunners.js';
 import { maskSecrets } from '../services/runner/secretMasker.js';
 import { watchPlanSignals } from './planSignals.js';
@@ -86,7 +88,7 @@ export async function runPlanCommand<P extends Plan>(run: RunPlanCommand<P>): Pr
     const outcome = await executePlan(plan, {
       config: run.config,
       readOnly: flags.readOnly,
-      log: (text) => process.stdout.write(`${text}\n`),
+      onEvent: printPlanEvent,
       audit,
       runners,
       interruption: signals.interruption,
@@ -118,6 +120,12 @@ export async function runPlanCommand<P extends Plan>(run: RunPlanCommand<P>): Pr
     signals.stop();
     await runners.close();
   }
+}
+
+/** The CLI printer: each event's lines (a job's coalesced output in one write), masked, on stdout. */
+export function printPlanEvent(event: PlanEvent): void {
+  const lines = planEventLines(event);
+  if (lines.length > 0) process.stdout.write(lines.map((line) => `${line}\n`).join(''));
 }
 
 async function typedConfirmation(word: string, verb: string): Promise<boolean> {

@@ -7,6 +7,7 @@ import { unpolledSnapshot } from '../services/cluster/nodeSnapshot.js';
 import type { CockpitConfig } from '../services/config/schema.js';
 import type { NodeSample } from './nodeHistory.js';
 import { appendSamples } from './nodeHistory.js';
+import { stillNeedingRebuild } from './needsRebuild.js';
 import type { Operation, OperationChoices, OperationKind, OperationOutcome, OperationPlan } from './operation.js';
 
 export interface LogLine {
@@ -108,7 +109,7 @@ export interface CockpitState {
   /** The runbook asked for last; null: none (or cancelled). The operations glue plans and runs it. */
   operation: Operation | null;
   /** Nodes a runbook left needing a rebuild (the old primary after a failover): their panes say NEEDS REBUILD. */
-  needsRebuild: string[];
+  needsRebuild: readonly string[];
 
   applyView(view: ClusterView): void;
   appendLog(text: string, stream?: LogLine['stream']): void;
@@ -170,7 +171,7 @@ export interface CockpitState {
   confirmOperation(): void;
   /** The step executePlan announced last. */
   setOperationStep(id: number, step: { number: number; total: number }): void;
-  /** Planning failed (the modal shows why) or the steps ended; nodes left needing a rebuild are marked. */
+  /** Planning failed (the modal shows why) or the steps ended; nodes left needing a rebuild are marked, nodes rebuilt cleared. */
   operationFinished(id: number, outcome: OperationOutcome): void;
 }
 
@@ -218,6 +219,8 @@ export function createCockpitStore(config: Pick<CockpitConfig, 'cluster' | 'node
         lastTickAt: view.at,
         history: appendSamples(state.history, view),
         lastSeenSlots: rememberSlots(state.lastSeenSlots, view),
+        // Same tick, same set(): a rebuilt node loses its mark as soon as it is seen streaming on the current timeline.
+        needsRebuild: stillNeedingRebuild(state.needsRebuild, view),
       })),
     appendLog: (text, stream = 'info') =>
       set((state) => ({ log: appendBounded(state.log, [{ at: Date.now(), text, stream }]), logAppended: state.logAppended + 1 })),
@@ -312,7 +315,9 @@ export function createCockpitStore(config: Pick<CockpitConfig, 'cluster' | 'node
     operationFinished: (id, outcome) =>
       set((state) => {
         if (state.operation?.id !== id || state.operation.phase === 'done' || state.operation.phase === 'failed') return state;
-        const marked = (outcome.needsRebuild ?? []).filter((name) => !state.needsRebuild.includes(name));
+        const rebuilt = outcome.rebuilt ?? [];
+        const kept = rebuilt.length > 0 ? state.needsRebuild.filter((name) => !rebuilt.includes(name)) : state.needsRebuild;
+        const marked = (outcome.needsRebuild ?? []).filter((name) => !kept.includes(name));
         return {
           operation: {
             ...state.operation,
@@ -320,7 +325,7 @@ export function createCockpitStore(config: Pick<CockpitConfig, 'cluster' | 'node
             ...(outcome.error !== undefined ? { error: outcome.error } : {}),
             ...(state.operation.startedAt !== undefined ? { endedAt: Date.now() } : {}),
           },
-          needsRebuild: marked.length > 0 ? [...state.needsRebuild, ...marked] : state.needsRebuild,
+          needsRebuild: marked.length > 0 ? [...kept, ...marked] : kept,
         };
       }),
   }));

@@ -64,10 +64,12 @@ export interface OperationOutcome {
   error?: string;
   /** Nodes that must be rebuilt before they can replicate again (the old primary after a failover). */
   needsRebuild?: readonly string[];
+  /** Nodes that replicate again (a rebuild's target): their "needs rebuild" mark goes. */
+  rebuilt?: readonly string[];
 }
 
 /** The render-friendly copy of a runbook's plan the store keeps. */
-export function operationPlanOf(plan: Plan & { fenceOffer?: readonly string[]; resumeReplayOffer?: boolean }): OperationPlan {
+export function operationPlanOf(plan: Plan): OperationPlan {
   return {
     title: plan.title,
     target: plan.target,
@@ -77,7 +79,7 @@ export function operationPlanOf(plan: Plan & { fenceOffer?: readonly string[]; r
     blockedReasons: [...plan.blockedReasons],
     warnings: [...plan.warnings],
     confirmWord: plan.confirmWord,
-    offersSwitchover: plan.checks.some((check) => check.status === 'fail' && check.label.includes('split-brain')),
+    offersSwitchover: plan.offersSwitchover === true,
     ...(plan.fenceOffer && plan.fenceOffer.length > 0 ? { fenceOffer: [...plan.fenceOffer] } : {}),
     resumeReplayOffer: plan.resumeReplayOffer === true,
   };

@@ -6,14 +6,17 @@ import { executePlan, planAuditSteps } from '../services/runbooks/executePlan.js
 import { prepareFailover } from '../services/runbooks/failover/prepareFailover.js';
 import { prepareSwitchover } from '../services/runbooks/switchover/prepareSwitchover.js';
 import type { Plan } from '../services/runbooks/plan.js';
+import type { PlanEvent } from '../services/runbooks/planEvents.js';
+import { jobLineText, planEventLines } from '../services/runbooks/planEvents.js';
+import type { JobSignals } from '../services/runner/jobControl.js';
 import { createNodeRunners } from '../services/runner/nodeRunners.js';
 import { maskSecrets, maskSecretsDeep } from '../services/runner/secretMasker.js';
 import type { CockpitStore } from '../state/createCockpitStore.js';
 import type { OperationChoices, OperationKind } from '../state/operation.js';
 import { operationPlanOf } from '../state/operation.js';
 
-/** A runbook's plan as its preparer returns it; `run`, if any, is filled in by the steps (failover: run.needsRebuild). */
-export type RunbookPlan = Plan & { run?: unknown };
+/** A runbook's plan as its preparer returns it: its offers (fence, resume replay, switch over instead) are fields the planner sets. */
+export type RunbookPlan = Plan;
 
 /**
  * What the DBA accepted in the modal before the plan was made again (the
@@ -35,6 +38,8 @@ export interface OperationsOptions {
   audit?: PlanAudit;
   /** The runbooks by kind; default: failover and switchover. */
   preparers?: Partial<Record<OperationKind, PreparePlan>>;
+  /** The cockpit's job control: a step's command registers with it, so the DBA can stop it (requestJobCancel). */
+  jobControl?: JobSignals;
 }
 
 export const DEFAULT_PREPARERS: Partial<Record<OperationKind, PreparePlan>> = {
@@ -47,15 +52,6 @@ export const DEFAULT_PREPARERS: Partial<Record<OperationKind, PreparePlan>> = {
     ),
   switchover: (config, target) => prepareSwitchover(config, target),
 };
-
-/** The nodes a finished plan left needing a rebuild (a failover's old primary): its run's needsRebuild, when it keeps one. */
-export function nodesNeedingRebuild(plan: RunbookPlan): string[] {
-  const run = plan.run as { needsRebuild?: unknown } | undefined;
-  return Array.isArray(run?.needsRebuild) ? run.needsRebuild.filter((name): name is string => typeof name === 'string') : [];
-}
-
-/** executePlan's announcement of a step: "step 2/5 on pg2: promote pg2". */
-const STEP_LINE = /^step (\d+)\/(\d+) on /;
 
 /**
  * The operations glue: when the store asks for an operation (the DBA pressed p
@@ -108,21 +104,26 @@ export function bindOperationsToStore(
   const execute = async (id: number, plan: RunbookPlan) => {
     const state = store.getState();
     const runners = createNodeRunners(config, { readOnly: state.readOnly });
-    const log = (text: string) => {
-      text = maskSecrets(text);
-      store.getState().appendLog(text);
-      const step = STEP_LINE.exec(text);
-      if (step) store.getState().setOperationStep(id, { number: Number(step[1]), total: Number(step[2]) });
-    };
+    const log = (text: string) => store.getState().appendLog(maskSecrets(text));
     try {
-      const outcome = await executePlan(plan, { config, readOnly: state.readOnly, log, audit: journal(), runners, signal: controller.signal, interruption: interruption.signal });
+      const outcome = await executePlan(plan, {
+        config,
+        readOnly: state.readOnly,
+        onEvent: (event) => applyPlanEvent(store, id, event),
+        audit: journal(),
+        runners,
+        signal: controller.signal,
+        interruption: interruption.signal,
+        ...(options.jobControl ? { jobControl: options.jobControl } : {}),
+      });
       lastOutcome = { title: plan.title, interrupted: outcome.interrupted !== undefined, ...(outcome.advice ? { advice: outcome.advice } : {}) };
-      const needsRebuild = nodesNeedingRebuild(plan);
+      const { needsRebuild, rebuilt } = outcome.result;
       if (outcome.succeeded && needsRebuild.length > 0) log(`⚠ needs rebuild: ${needsRebuild.join(', ')} (its data forked from the new timeline)`);
       store.getState().operationFinished(id, {
         succeeded: outcome.succeeded,
         ...(outcome.failedStep ? { error: `step ${outcome.failedStep.number} (${outcome.failedStep.description}) on ${outcome.failedStep.node}: ${outcome.failedStep.error}` } : {}),
         needsRebuild,
+        rebuilt,
       });
     } catch (error) {
       // Refused before its first step (blocked, or read-only): nothing was changed.
@@ -174,6 +175,37 @@ export function bindOperationsToStore(
       : `${lastOutcome.title}: its last step ended as the signal came; see pgcockpit log`;
   };
   return Object.assign(stop, { interruptRunning });
+}
+
+/**
+ * One plan event into the store: a step's start moves the operation's step
+ * counter, a command's job record and its coalesced output go to the jobs
+ * and log slices (one set() a batch), and every event's lines to the log.
+ */
+export function applyPlanEvent(store: CockpitStore, id: number, event: PlanEvent): void {
+  const state = store.getState();
+  switch (event.type) {
+    case 'step-started':
+      state.setOperationStep(id, { number: event.number, total: event.total });
+      break;
+    case 'job-started':
+      state.startJob(event.job);
+      return;
+    case 'job-output':
+      state.appendLogLines(event.lines.map((line) => ({ ...line, text: jobLineText(event, line) })));
+      return;
+    case 'job-progress':
+      state.setJobProgress(event.jobId, event.fraction);
+      return;
+    case 'job-finished':
+      state.finishJob(event.jobId, event.outcome);
+      return;
+    default:
+      break;
+  }
+  const at = Date.now();
+  const lines = planEventLines(event);
+  if (lines.length > 0) store.getState().appendLogLines(lines.map((text) => ({ at, text, stream: 'info' as const })));
 }
 
 function messageOf(error: unknown): string {

@@ -113,8 +113,9 @@ export function runCommand(command: Command, input: string, state: CockpitState,
     case 'stopJob': {
       const job = runningJob(state);
       const operation = runningOperation(state);
-      if (job) state.askStopJob(job.id);
-      else if (operation) state.showNotice(operationRunningNotice(operation));
+      // A runbook's step runs its commands as jobs; stopping one half-way is not offered (yet).
+      if (operation) state.showNotice(operationRunningNotice(operation));
+      else if (job) state.askStopJob(job.id);
       return;
     }
     case 'confirmStopJob':

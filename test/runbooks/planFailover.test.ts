@@ -120,6 +120,8 @@ describe('planFailover', () => {
     expect(plan.blocked).toBe(true);
     expect(plan.steps).toEqual([]);
     expect(plan.blockedReasons.join(' ')).toMatch(/pg1 is up and writable.*use switchover/);
+    // The offer is data on the plan: the modal reads it, not the check's label.
+    expect(plan.offersSwitchover).toBe(true);
   });
 
   it('refuses a paused replay unless resuming is accepted, then resumes first', () => {
@@ -202,6 +204,7 @@ describe('planFailover', () => {
         expect(plan.fenceOffer).toEqual(['pg1']);
         // Not a split brain between two writable primaries: no switchover offer.
         expect(plan.checks.some((check) => check.status === 'fail' && check.label.includes('split-brain'))).toBe(false);
+        expect(plan.offersSwitchover).toBeUndefined();
       }
     });
 

@@ -1,10 +1,15 @@
 import type { AuditEntryInput, AuditStep, CommandRecord, OutcomeEntry, StatementEntry, StepEntry } from '../audit/auditEntry.js';
 import type { CockpitConfig } from '../config/schema.js';
-import { formatElapsed } from '../runner/formatElapsed.js';
-import { commandOutcome, describeResult } from '../runner/jobOutcome.js';
+import path from 'node:path';
+import type { JobSignals } from '../runner/jobControl.js';
+import { describeResult } from '../runner/jobOutcome.js';
+import type { JobSink } from '../runner/runJob.js';
+import { runJob } from '../runner/runJob.js';
 import { ReadOnlyError } from '../runner/runner.js';
 import { maskSecrets } from '../runner/secretMasker.js';
-import type { Plan, PlanStep, RunnerSource, StepContext } from './plan.js';
+import type { Plan, PlanResult, PlanStep, RunnerSource, StepContext } from './plan.js';
+import type { PlanEventListener, StepPosition } from './planEvents.js';
+import { planEventLines, stepPrefix } from './planEvents.js';
 import { failedChecks } from './plan.js';
 import type { PlanJournal } from './planJournal.js';
 import { planJournal } from './planJournal.js';
@@ -38,13 +43,20 @@ export interface ExecutePlanOptions {
   config: CockpitConfig;
   /** pgcockpit --read-only: a plan with any mutating step is refused before its first step. */
   readOnly: boolean;
-  /** Where the progress goes: the store's log, the CLI's stdout. Passwords are masked before it. */
-  log: (text: string) => void;
+  /**
+   * What happens, as typed events (plan-started, step-started, job-output,
+   * step-finished, outcome, ...): the store and the CLI printer map them.
+   */
+  onEvent?: PlanEventListener;
+  /** The same events as the lines they print (planEventLines), masked: for a caller that only shows text. */
+  log?: (text: string) => void;
   audit?: PlanAudit;
   /** For steps that run programs on a node's host (restart on PostgreSQL 12). */
   runners?: RunnerSource;
   /** Aborts the running step's commands too (the cockpit closing). */
   signal?: AbortSignal;
+  /** Job control: lets the DBA stop a step's running command from the cockpit (requestJobCancel). */
+  jobControl?: JobSignals;
   /**
    * A stop asked for between steps (SIGINT, SIGTERM; its reason names the
    * signal): the running step finishes, the next one does not start, and
@@ -70,6 +82,8 @@ export interface PlanOutcome {
   elapsedMs: number;
   /** Each finished step's result text, in order. */
   results: string[];
+  /** What the steps reported they changed (nodes needing a rebuild, ...), also when the plan stopped early. */
+  result: PlanResult;
 }
 
 /** Thrown before anything runs: the plan is blocked by a failed check. */
@@ -105,64 +119,62 @@ export async function executePlan(plan: Plan, options: ExecutePlanOptions): Prom
   }
   await options.audit?.recordPlan(plan.title, planAuditSteps(plan), { node: plan.target });
 
-  const log = (text: string) => options.log(maskSecrets(text));
-  const journal = planJournal(options.audit, log);
+  const emit: PlanEventListener = (event) => {
+    options.onEvent?.(event);
+    if (options.log) for (const line of planEventLines(event)) options.log(line);
+  };
+  const journal = planJournal(options.audit, (text) => emit({ type: 'notice', text: maskSecrets(text) }));
   const sessions = options.sessions ?? createSqlSessions(options.config, { readOnly: options.readOnly });
   const startedAt = Date.now();
   const total = plan.steps.length;
   const results: string[] = [];
-  const ended = async (outcome: PlanOutcome, entry: Omit<AuditEntryInput<OutcomeEntry>, 'plan' | 'total' | 'elapsedMs' | 'completedSteps'>) => {
-    await journal.outcome({ plan: plan.title, node: plan.target, total, completedSteps: outcome.completedSteps, elapsedMs: outcome.elapsedMs, ...entry });
-    return outcome;
+  const result: PlanResult = { needsRebuild: [], rebuilt: [] };
+  const ended = async (outcome: Omit<PlanOutcome, 'result' | 'elapsedMs'>, entry: Omit<AuditEntryInput<OutcomeEntry>, 'plan' | 'total' | 'elapsedMs' | 'completedSteps'>) => {
+    const elapsedMs = Date.now() - startedAt;
+    if (outcome.succeeded) emit({ type: 'outcome', title: plan.title, total, succeeded: true, result, elapsedMs });
+    await journal.outcome({ plan: plan.title, node: plan.target, total, completedSteps: outcome.completedSteps, elapsedMs, ...entry });
+    if (!outcome.succeeded) emit({ type: 'outcome', title: plan.title, total, succeeded: false, result, elapsedMs });
+    return { ...outcome, elapsedMs, result };
   };
-  log(`▶ ${plan.title}: ${total} step${total === 1 ? '' : 's'}`);
+  emit({ type: 'plan-started', title: plan.title, total });
   try {
     for (const [index, step] of plan.steps.entries()) {
       const number = index + 1;
       if (options.interruption?.aborted) {
         const signal = signalName(options.interruption.reason);
         const advice = stoppedAdvice(plan, index);
-        const last = plan.steps[index - 1];
-        log(`■ interrupted after step ${index}/${total}${last ? `: ${last.description}` : ' (before the first step)'}${signal ? ` (${signal})` : ''}; steps ${number}..${total} were not run`);
-        log(`  state left: ${advice}`);
-        if (index > 0) {
-          log('  steps not run:');
-          for (const line of remainingSteps(plan, index)) log(line);
-        }
+        const lastStep = plan.steps[index - 1];
+        emit({ type: 'step-interrupted', afterStep: index, total, ...(lastStep ? { lastStep } : {}), ...(signal ? { signal } : {}), advice, remaining: index > 0 ? remainingSteps(plan, index) : [] });
         return await ended(
-          { succeeded: false, completedSteps: index, interrupted: { afterStep: index, ...(signal ? { signal } : {}) }, advice, elapsedMs: Date.now() - startedAt, results },
+          { succeeded: false, completedSteps: index, interrupted: { afterStep: index, ...(signal ? { signal } : {}) }, advice, results },
           { outcome: 'interrupted', step: index, advice, ...(signal ? { signal } : {}) },
         );
       }
-      const prefix = `step ${number}/${total}`;
+      const position = { number, total };
       const stepStartedAt = Date.now();
-      const elapsed = () => `${formatElapsed(Date.now() - stepStartedAt)}, ${formatElapsed(Date.now() - startedAt)} in all`;
+      const times = () => ({ stepMs: Date.now() - stepStartedAt, planMs: Date.now() - startedAt });
       const about = { plan: plan.title, step: number, total, node: step.node, description: step.description };
       // Told first: a Ctrl-C that comes as soon as "step N/M" shows must know that step N runs.
       options.onStep?.({ number, total, step, phase: 'started' });
-      log(`${prefix} on ${step.node}: ${step.description}`);
-      for (const line of step.detail.split('\n')) log(`${prefix}   ${line}`);
+      emit({ type: 'step-started', ...position, step });
       try {
         await journal.step({ ...about, phase: 'started', detail: step.detail });
         if (options.signal?.aborted) throw new Error('cancelled before it started');
-        const result = await step.run(stepContext(prefix, { plan, number, sessions, log, journal }, options));
-        if (result) results.push(result);
-        log(`${prefix} ✓ ${result ?? 'done'} (${elapsed()})`);
-        await journal.step({ ...about, phase: 'succeeded', ...(result ? { result } : {}), durationMs: Date.now() - stepStartedAt });
+        const stepResult = await step.run(stepContext({ plan, position, sessions, emit, journal, result }, options));
+        if (stepResult) results.push(stepResult);
+        emit({ type: 'step-finished', ...position, step, ...(stepResult ? { result: maskSecrets(stepResult) } : {}), ...times() });
+        await journal.step({ ...about, phase: 'succeeded', ...(stepResult ? { result: stepResult } : {}), durationMs: Date.now() - stepStartedAt });
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        log(`${prefix} ✗ ${step.description} failed on ${step.node}: ${message} (${elapsed()})`);
-        log(`■ stopped at step ${number}/${total}; steps ${number + 1}..${total} were not run`);
-        await journal.step({ ...about, phase: 'failed', error: message, durationMs: Date.now() - stepStartedAt });
         const advice = index > 0 && plan.steps[index - 1]?.ifStoppedAfter ? stoppedAdvice(plan, index) : undefined;
-        if (advice) log(`  before step ${number} (it may have done part of its work): ${advice}`);
+        emit({ type: 'step-failed', ...position, step, error: maskSecrets(message), ...times(), ...(advice ? { advice } : {}) });
+        await journal.step({ ...about, phase: 'failed', error: message, durationMs: Date.now() - stepStartedAt });
         return await ended(
           {
             succeeded: false,
             completedSteps: index,
             failedStep: { number, node: step.node, description: step.description, error: maskSecrets(message) },
             ...(advice ? { advice } : {}),
-            elapsedMs: Date.now() - startedAt,
             results,
           },
           { outcome: 'failed', step: number, error: message, ...(advice ? { advice } : {}) },
@@ -174,8 +186,7 @@ export async function executePlan(plan: Plan, options: ExecutePlanOptions): Prom
   } finally {
     if (!options.sessions) await sessions.close();
   }
-  log(`✓ ${plan.title}: all ${total} steps done in ${formatElapsed(Date.now() - startedAt)}`);
-  return ended({ succeeded: true, completedSteps: total, elapsedMs: Date.now() - startedAt, results }, { outcome: 'succeeded' });
+  return ended({ succeeded: true, completedSteps: total, results }, { outcome: 'succeeded' });
 }
 
 function signalName(reason: unknown): string | undefined {
@@ -184,21 +195,23 @@ function signalName(reason: unknown): string | undefined {
 
 interface StepRun {
   plan: Plan;
-  number: number;
+  position: StepPosition;
   sessions: SqlSessions;
-  log: (text: string) => void;
+  emit: PlanEventListener;
   journal: PlanJournal;
+  /** The plan's typed outcome, added to by the steps. */
+  result: PlanResult;
 }
 
-function stepContext(prefix: string, run: StepRun, options: ExecutePlanOptions): StepContext {
-  const { sessions, log, journal } = run;
+function stepContext(run: StepRun, options: ExecutePlanOptions): StepContext {
+  const { sessions, emit, journal, position } = run;
   return {
     config: options.config,
     signal: options.signal,
-    log: (text) => log(`${prefix}   ${text}`),
+    log: (text) => emit({ type: 'step-note', ...position, text: maskSecrets(text) }),
     async sql<Row extends Record<string, unknown> = Record<string, unknown>>(node: string, text: string, sqlOptions: { mutating: boolean; params?: unknown[] }) {
       const startedAt = Date.now();
-      const statement = { plan: run.plan.title, step: run.number, node, sql: text };
+      const statement = { plan: run.plan.title, step: position.number, node, sql: text };
       try {
         const rows = await sessions.query<Row>(node, text, sqlOptions);
         // Changes are recorded; read-only polls are not (a wait loop sends one every few ms).
@@ -210,41 +223,42 @@ function stepContext(prefix: string, run: StepRun, options: ExecutePlanOptions):
       }
     },
     resetSession: (node) => sessions.reset(node),
+    reportOutcome(reported) {
+      for (const name of reported.needsRebuild ?? []) {
+        if (!run.result.needsRebuild.includes(name)) run.result.needsRebuild.push(name);
+        run.result.rebuilt = run.result.rebuilt.filter((other) => other !== name);
+      }
+      for (const name of reported.rebuilt ?? []) {
+        if (!run.result.rebuilt.includes(name)) run.result.rebuilt.push(name);
+        run.result.needsRebuild = run.result.needsRebuild.filter((other) => other !== name);
+      }
+    },
     async command(node, spec, commandOptions) {
       if (!options.runners) throw new Error(`no runner for ${node}: this step runs ${spec.program} on its host`);
-      const runner = options.runners.forNode(node);
       const stdout: string[] = [];
-      const startedAt = Date.now();
-      const record = {
-        title: `${run.plan.title}, ${prefix}`,
-        node,
-        where: runner.where,
-        osUser: runner.osUser,
-        program: spec.program,
-        args: spec.args,
-        envKeys: Object.keys(spec.env ?? {}),
-        ...(spec.cwd ? { cwd: spec.cwd } : {}),
-        mutating: spec.mutating,
-        startedAt,
+      // Every command is a job: masked, stripped, refused with a password in its arguments,
+      // coalesced, recorded in the journal; its record and output reach the caller as events.
+      const sink: JobSink = {
+        startJob: (job) => emit({ type: 'job-started', ...position, job }),
+        appendLogLines: (lines) => emit({ type: 'job-output', ...position, jobId: lines[0]?.jobId ?? 0, lines }),
+        setJobProgress: (jobId, fraction) => emit({ type: 'job-progress', ...position, jobId, fraction }),
+        finishJob: (jobId, outcome) => emit({ type: 'job-finished', ...position, jobId, outcome }),
       };
-      let result;
-      try {
-        result = await runner.run(spec, {
-          signal: options.signal,
-          onLine: (line) => {
-            if (line.stream === 'stdout') stdout.push(line.text);
-            if (line.stream === 'stdout' && commandOptions?.logStdout === false) return;
-            log(`${prefix}   ${line.stream === 'stderr' ? '! ' : ''}${line.text}`);
-          },
-        });
-      } catch (error) {
-        const endedAt = Date.now();
-        const message = error instanceof Error ? error.message : String(error);
-        await journal.command({ ...record, endedAt, durationMs: endedAt - startedAt, outcome: error instanceof ReadOnlyError ? 'refused' : 'error', exitCode: null, signal: null, error: message });
-        throw error;
-      }
-      const endedAt = Date.now();
-      await journal.command({ ...record, endedAt, durationMs: result.durationMs, outcome: commandOutcome(result), exitCode: result.exitCode, signal: result.signal });
+      const result = await runJob({
+        title: `${run.plan.title}, ${stepPrefix(position)}: ${path.posix.basename(spec.program)}`,
+        node,
+        runner: options.runners.forNode(node),
+        spec,
+        sink,
+        audit: { recordCommand: (record) => journal.command(record) },
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.jobControl ? { control: options.jobControl } : {}),
+        ...(commandOptions?.parseProgress ? { parseProgress: commandOptions.parseProgress } : {}),
+        ...(commandOptions?.logStdout === false ? { logStdout: false } : {}),
+        onLine: (line) => {
+          if (line.stream === 'stdout') stdout.push(line.text);
+        },
+      });
       if (result.exitCode !== 0 || result.timedOut || result.cancelled) throw new Error(`${spec.program}: ${describeResult(result)}`);
       return stdout.join('\n');
     },

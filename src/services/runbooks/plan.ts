@@ -23,6 +23,27 @@ export interface Plan {
   mustType?: boolean;
   /** Things the operator must know before confirming (an unreachable old primary that may be alive elsewhere, ...). */
   warnings: string[];
+  /**
+   * Nodes (a failover's old primary) whose server still runs on its host but
+   * does not answer here: the planner offers to stop them first (the modal's
+   * Ctrl-F, the CLI's --fence). Absent or empty: no offer.
+   */
+  fenceOffer?: readonly string[];
+  /** Refused only because WAL replay is paused on the target: the planner offers to resume it first (Ctrl-R, --resume-replay). */
+  resumeReplayOffer?: boolean;
+  /** Refused because another primary is up and writable (the split-brain guard): a switchover is the way, and the modal offers it. */
+  offersSwitchover?: boolean;
+}
+
+/**
+ * What a finished plan changed that the cockpit keeps beyond its log: typed
+ * data the steps report (StepContext.reportOutcome), read by the store.
+ */
+export interface PlanResult {
+  /** Nodes left on a timeline the cluster forked from (a failover's old primary): rebuilt before they replicate again. */
+  needsRebuild: string[];
+  /** Nodes that replicate from the current primary again (a rebuild's target): no longer in need of a rebuild. */
+  rebuilt: string[];
 }
 
 export type CheckStatus = 'ok' | 'fail' | 'warn';
@@ -75,12 +96,20 @@ export interface StepContext {
   resetSession(node: string): Promise<void>;
   /** A program on a node's host through its Runner (read-only runners refuse mutating ones); resolves with its stdout. */
   command(node: string, spec: CommandSpec, options?: CommandLogOptions): Promise<string>;
+  /** Adds to the plan's typed outcome (a node now needing a rebuild, one rebuilt); executePlan hands the sum to its caller. */
+  reportOutcome(result: Partial<PlanResult>): void;
   signal?: AbortSignal;
 }
 
 export interface CommandLogOptions {
   /** false: stdout is returned but not logged (pg_controldata's is long and holds the mock authentication nonce). */
   logStdout?: boolean;
+  /**
+   * Reads the command's progress off an output line (basebackupProgressFraction
+   * for pg_basebackup --progress): 0..1, or null for a line that says nothing
+   * about it. It feeds the job's record, hence the job bar.
+   */
+  parseProgress?: (line: string) => number | null;
 }
 
 /** Runners for nodes' hosts, as createNodeRunners gives them. */

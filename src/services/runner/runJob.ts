@@ -48,6 +48,10 @@ export interface RunJobOptions {
   parseProgress?: (line: string) => number | null;
   /** Default LOG_FLUSH_INTERVAL_MS. */
   flushIntervalMs?: number;
+  /** false: stdout is read (onLine, progress) but not logged (pg_controldata's is long and of no use in the log). */
+  logStdout?: boolean;
+  /** Each output line as the program printed it, unmasked, for a caller that reads the output (a step's pg_controldata). */
+  onLine?: (line: OutputLine) => void;
 }
 
 let lastJobId = 0;
@@ -94,9 +98,10 @@ export async function runJob(options: RunJobOptions): Promise<CommandResult> {
     result = await runner.run(spec, {
       signal,
       onLine: (line: OutputLine) => {
+        options.onLine?.(line);
         const shown = logLine(line.text, line.stream, line.at);
         const problem = progress.read(shown.text);
-        log.push(shown);
+        if (line.stream !== 'stdout' || options.logStdout !== false) log.push(shown);
         if (problem !== undefined) log.push(logLine(problem, 'info', line.at));
       },
     });

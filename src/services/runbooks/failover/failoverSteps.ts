@@ -224,8 +224,10 @@ export function markRebuildStep(oldPrimary: string, newPrimary: string, run: Fai
       `No slot is made for it on ${newPrimary}: a slot for a node that is down would retain WAL there until it is rebuilt; its rebuild makes one. ` +
       `Slots that lived only on ${oldPrimary} (pg_receivewal's, a backup tool's, logical decoding) cannot be read while it is down and are not on ${newPrimary}: recreate them there`,
     mutating: false,
-    async run() {
+    async run(ctx) {
       if (!run.needsRebuild.includes(oldPrimary)) run.needsRebuild.push(oldPrimary);
+      // The typed outcome the store marks the node's pane with (NEEDS REBUILD).
+      ctx.reportOutcome({ needsRebuild: [oldPrimary] });
       return `${oldPrimary} needs rebuild from ${newPrimary}`;
     },
   };

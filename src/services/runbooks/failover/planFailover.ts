@@ -84,6 +84,8 @@ export function planFailover(config: CockpitConfig, facts: FailoverFacts, target
   const pausedRefusals: PreflightCheck[] = [];
   const fenceRefusals: PreflightCheck[] = [];
   let mustType = false;
+  /** The split-brain guard refused: another primary is writable, so the modal offers a switchover instead. */
+  let offersSwitchover = false;
   const base = { title: `failover: promote ${targetName} to primary`, target: targetName, run };
   const finish = (steps: PlanStep[], extra: Pick<FailoverPlan, 'oldPrimary' | 'lastKnownPrimaryLsn' | 'targetReceivedLsn'>): FailoverPlan => {
     const blockedReasons = failedChecks(checks);
@@ -103,6 +105,7 @@ export function planFailover(config: CockpitConfig, facts: FailoverFacts, target
       warnings,
       fenceOffer: fenceKept,
       resumeReplayOffer,
+      ...(blocked && offersSwitchover ? { offersSwitchover: true } : {}),
       followerLogins,
       dataDirNodes,
       ...extra,
@@ -190,6 +193,7 @@ export function planFailover(config: CockpitConfig, facts: FailoverFacts, target
   const oldPrimary = livePrimaries[0] ?? upstreamOf(target, facts, config) ?? soleDownNode(others, snapshots);
   if (writable.length > 0) {
     const names = writable.map((node) => node.name).join(', ');
+    offersSwitchover = true;
     checks.push({
       label: 'no other primary is writable (split-brain guard)',
       status: 'fail',

@@ -1,0 +1,101 @@
+import type { JobRecord, LogLine } from '../../state/createCockpitStore.js';
+import { formatElapsed } from '../runner/formatElapsed.js';
+import { maskSecrets } from '../runner/secretMasker.js';
+import type { PlanResult, PlanStep } from './plan.js';
+
+/** Where in the plan an event happened: step `number` of `total`. */
+export interface StepPosition {
+  number: number;
+  total: number;
+}
+
+/**
+ * What executePlan tells its caller, in order, through one callback: the
+ * store (the cockpit's log, job bar and operation) and the CLI printer map
+ * these into state or lines; nobody reads the log text back. Text fields
+ * are masked, except the step's own functions and detail (planEventLines
+ * masks what it prints).
+ */
+export type PlanEvent =
+  | { type: 'plan-started'; title: string; total: number }
+  /** A line about the plan as a whole (the audit journal could not be written). */
+  | { type: 'notice'; text: string }
+  | ({ type: 'step-started'; step: PlanStep } & StepPosition)
+  /** A line the step itself says (StepContext.log). */
+  | ({ type: 'step-note'; text: string } & StepPosition)
+  /** A command the step runs, as a job (runJob): its record, output (coalesced, stripped, masked), progress and end. */
+  | ({ type: 'job-started'; job: Omit<JobRecord, 'status'> } & StepPosition)
+  | ({ type: 'job-output'; jobId: number; lines: readonly LogLine[] } & StepPosition)
+  | ({ type: 'job-progress'; jobId: number; fraction: number } & StepPosition)
+  | ({ type: 'job-finished'; jobId: number; outcome: Pick<JobRecord, 'status' | 'endedAt' | 'exitCode' | 'signal'> } & StepPosition)
+  | ({ type: 'step-finished'; step: PlanStep; result?: string; stepMs: number; planMs: number } & StepPosition)
+  /** advice: the state left and what completes it, when the step before said what stopping after it leaves. */
+  | ({ type: 'step-failed'; step: PlanStep; error: string; stepMs: number; planMs: number; advice?: string } & StepPosition)
+  /** Stopped between steps (SIGINT, SIGTERM): `afterStep` steps ran; `remaining` lists what was not run, as the plan says it. */
+  | { type: 'step-interrupted'; afterStep: number; total: number; lastStep?: PlanStep; signal?: string; advice: string; remaining: readonly string[] }
+  /** The end, whatever it was: the typed result (nodes needing a rebuild, ...) for the store. */
+  | { type: 'outcome'; title: string; total: number; succeeded: boolean; result: PlanResult; elapsedMs: number };
+
+export type PlanEventListener = (event: PlanEvent) => void;
+
+/** "step 2/5" */
+export function stepPrefix(position: StepPosition): string {
+  return `step ${position.number}/${position.total}`;
+}
+
+/** A job's output line as the log and the CLI show it under its step: "step 3/5   ! pg_ctl: ...". */
+export function jobLineText(position: StepPosition, line: Pick<LogLine, 'text' | 'stream'>): string {
+  return `${stepPrefix(position)}   ${line.stream === 'stderr' ? '! ' : ''}${line.text}`;
+}
+
+/**
+ * The lines an event prints, masked: the CLI writes them to stdout, the
+ * cockpit appends them to its log. Job events print nothing here (the
+ * job's output lines come as job-output, see jobLineText).
+ */
+export function planEventLines(event: PlanEvent): string[] {
+  return planEventText(event).map(maskSecrets);
+}
+
+function planEventText(event: PlanEvent): string[] {
+  switch (event.type) {
+    case 'plan-started':
+      return [`▶ ${event.title}: ${event.total} step${event.total === 1 ? '' : 's'}`];
+    case 'step-started': {
+      const prefix = stepPrefix(event);
+      return [`${prefix} on ${event.step.node}: ${event.step.description}`, ...event.step.detail.split('\n').map((line) => `${prefix}   ${line}`)];
+    }
+    case 'notice':
+      return [event.text];
+    case 'step-note':
+      return [`${stepPrefix(event)}   ${event.text}`];
+    case 'job-output':
+      return event.lines.map((line) => jobLineText(event, line));
+    case 'job-started':
+    case 'job-progress':
+    case 'job-finished':
+      return [];
+    case 'step-finished':
+      return [`${stepPrefix(event)} ✓ ${event.result ?? 'done'} (${elapsed(event)})`];
+    case 'step-failed':
+      return [
+        `${stepPrefix(event)} ✗ ${event.step.description} failed on ${event.step.node}: ${event.error} (${elapsed(event)})`,
+        `■ stopped at step ${event.number}/${event.total}; steps ${event.number + 1}..${event.total} were not run`,
+        ...(event.advice ? [`  before step ${event.number} (it may have done part of its work): ${event.advice}`] : []),
+      ];
+    case 'step-interrupted': {
+      const { afterStep, total, lastStep, signal } = event;
+      return [
+        `■ interrupted after step ${afterStep}/${total}${lastStep ? `: ${lastStep.description}` : ' (before the first step)'}${signal ? ` (${signal})` : ''}; steps ${afterStep + 1}..${total} were not run`,
+        `  state left: ${event.advice}`,
+        ...(afterStep > 0 ? ['  steps not run:', ...event.remaining] : []),
+      ];
+    }
+    case 'outcome':
+      return event.succeeded ? [`✓ ${event.title}: all ${event.total} steps done in ${formatElapsed(event.elapsedMs)}`] : [];
+  }
+}
+
+function elapsed(event: { stepMs: number; planMs: number }): string {
+  return `${formatElapsed(event.stepMs)}, ${formatElapsed(event.planMs)} in all`;
+}
