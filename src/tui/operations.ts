@@ -6,6 +6,8 @@ import { executePlan, planAuditSteps } from '../services/runbooks/executePlan.js
 import { prepareFailover } from '../services/runbooks/failover/prepareFailover.js';
 import { prepareSwitchover } from '../services/runbooks/switchover/prepareSwitchover.js';
 import type { Plan } from '../services/runbooks/plan.js';
+import type { PlanSessions } from '../services/runbooks/sqlSessions.js';
+import { createSqlSessions } from '../services/runbooks/sqlSessions.js';
 import type { PlanEvent } from '../services/runbooks/planEvents.js';
 import { jobLineText, planEventLines } from '../services/runbooks/planEvents.js';
 import type { JobSignals } from '../services/runner/jobControl.js';
@@ -29,6 +31,8 @@ export type PrepareChoices = OperationChoices;
 /** What the cockpit has seen that a fresh look cannot show: the slots a node held before it went down. */
 export interface CockpitMemory {
   lastSeenSlots?: Readonly<Record<string, LastSeenSlots>>;
+  /** The sessions the plan's steps will use, for the preparer to open while the plan is on screen; the glue closes them. */
+  sessions?: PlanSessions;
 }
 
 export type PreparePlan = (config: CockpitConfig, target: string, choices?: PrepareChoices, memory?: CockpitMemory) => Promise<RunbookPlan>;
@@ -48,9 +52,9 @@ export const DEFAULT_PREPARERS: Partial<Record<OperationKind, PreparePlan>> = {
       config,
       target,
       { ...(choices?.fence ? { fence: true } : {}), ...(choices?.resumeReplay ? { resumeReplay: true } : {}) },
-      { ...(memory?.lastSeenSlots ? { lastSeenSlots: memory.lastSeenSlots } : {}) },
+      { ...(memory?.lastSeenSlots ? { lastSeenSlots: memory.lastSeenSlots } : {}), ...(memory?.sessions ? { sessions: memory.sessions } : {}) },
     ),
-  switchover: (config, target) => prepareSwitchover(config, target),
+  switchover: (config, target, _choices, memory) => prepareSwitchover(config, target, {}, memory?.sessions ? { sessions: memory.sessions } : {}),
 };
 
 /**
@@ -82,13 +86,27 @@ export function bindOperationsToStore(
     pending.add(work);
     void work.finally(() => pending.delete(work));
   };
+  /**
+   * Each plan's sessions, by operation id: opened while the modal shows the
+   * plan, handed to executePlan on confirmation (no connect after it), and
+   * closed when it ends, is refused, cancelled or replaced.
+   */
+  const planSessions = new Map<number, PlanSessions>();
+  const closeSessions = (id: number) => {
+    const sessions = planSessions.get(id);
+    planSessions.delete(id);
+    if (sessions) track(sessions.close().catch(() => undefined));
+  };
 
   const prepare = async (id: number, kind: OperationKind, target: string, choices: PrepareChoices) => {
     const preparer = preparers[kind];
     try {
       if (!preparer) throw new Error(`${kind} is not available in this pgcockpit yet`);
-      const plan = await preparer(config, target, choices, { lastSeenSlots: store.getState().lastSeenSlots });
-      if (store.getState().operation?.id !== id) return;
+      const sessions = createSqlSessions(config, { readOnly: store.getState().readOnly });
+      planSessions.set(id, sessions);
+      const plan = await preparer(config, target, choices, { lastSeenSlots: store.getState().lastSeenSlots, sessions });
+      if (store.getState().operation?.id !== id) return closeSessions(id);
+      if (plan.blocked) closeSessions(id);
       plans.set(id, plan);
       if (plan.blocked) {
         // A refusal is recorded too, as the CLI does: who asked for what, and why it was refused.
@@ -97,6 +115,7 @@ export function bindOperationsToStore(
       // The modal shows password=********; the plan kept here runs the real statements.
       store.getState().setOperationPlan(id, maskSecretsDeep(operationPlanOf(plan)));
     } catch (error) {
+      closeSessions(id);
       store.getState().operationFinished(id, { succeeded: false, error: messageOf(error) });
     }
   };
@@ -104,6 +123,7 @@ export function bindOperationsToStore(
   const execute = async (id: number, plan: RunbookPlan) => {
     const state = store.getState();
     const runners = createNodeRunners(config, { readOnly: state.readOnly });
+    const sessions = planSessions.get(id);
     const log = (text: string) => store.getState().appendLog(maskSecrets(text));
     try {
       const outcome = await executePlan(plan, {
@@ -114,6 +134,7 @@ export function bindOperationsToStore(
         runners,
         signal: controller.signal,
         interruption: interruption.signal,
+        ...(sessions ? { sessions } : {}),
         ...(options.jobControl ? { jobControl: options.jobControl } : {}),
       });
       lastOutcome = { title: plan.title, interrupted: outcome.interrupted !== undefined, ...(outcome.advice ? { advice: outcome.advice } : {}) };
@@ -131,6 +152,7 @@ export function bindOperationsToStore(
       store.getState().operationFinished(id, { succeeded: false, error: messageOf(error) });
     } finally {
       plans.delete(id);
+      closeSessions(id);
       await runners.close().catch(() => undefined);
       store.getState().requestRefresh();
     }
@@ -140,7 +162,10 @@ export function bindOperationsToStore(
     const operation = state.operation;
     if (operation === previous.operation) return;
     // Cancelled or replaced: its plan is not needed any more.
-    if (previous.operation && previous.operation.id !== operation?.id && previous.operation.phase !== 'running') plans.delete(previous.operation.id);
+    if (previous.operation && previous.operation.id !== operation?.id && previous.operation.phase !== 'running') {
+      plans.delete(previous.operation.id);
+      closeSessions(previous.operation.id);
+    }
     if (!operation) return;
     if (operation.phase === 'planning' && previous.operation?.id !== operation.id) {
       // Planned with what the DBA chose in the modal (Ctrl-F: fence, Ctrl-R: resume replay); none from the grid.
@@ -155,6 +180,7 @@ export function bindOperationsToStore(
   const stop = async () => {
     unsubscribe();
     controller.abort();
+    for (const id of [...planSessions.keys()]) closeSessions(id);
     await Promise.allSettled([...pending]);
   };
   /**

@@ -42,6 +42,15 @@ afterEach(() => {
 });
 
 describe('createSqlSessions: sessions opened before the plan runs', () => {
+  it('once closed (the DBA cancelled while the plan was still being made), opens nothing more', async () => {
+    const { connect } = counting();
+    const sessions = createSqlSessions(config, { readOnly: false, connect });
+    await sessions.close();
+    await sessions.open(['pg2']);
+    await expect(sessions.query('pg2', 'select 1', { mutating: false })).rejects.toThrow('closed');
+    expect(connect).not.toHaveBeenCalled();
+  });
+
   it('open() connects each node once, and the statements after it reuse those sessions: no connect between confirmation and the promote', async () => {
     const { clients, connect } = counting();
     const sessions = createSqlSessions(config, { readOnly: false, connect });

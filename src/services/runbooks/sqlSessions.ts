@@ -7,6 +7,7 @@ export interface SqlSessions {
   query<Row extends Record<string, unknown>>(node: string, text: string, options: { mutating: boolean; params?: unknown[] }): Promise<Row[]>;
   /** Drops a node's session (the server went away or restarted); the next query reconnects. */
   reset(node: string): Promise<void>;
+  /** Ends every session; afterwards nothing opens a new one. */
   close(): Promise<void>;
 }
 
@@ -67,6 +68,8 @@ export function createSqlSessions(config: CockpitConfig, options: SqlSessionsOpt
   const session = (name: string): Session => {
     const existing = sessions.get(name);
     if (existing) return existing;
+    // Closed for good: a session opened now would outlive its plan (a preparer still running when the DBA cancelled).
+    if (closed) throw new Error('the plan\'s sessions are closed');
     const client = connect(nodeConfig(name), config, {
       applicationName: 'pgcockpit runbook',
       statementTimeoutMs: options.statementTimeoutMs ?? 60_000,
@@ -132,6 +135,7 @@ export function createSqlSessions(config: CockpitConfig, options: SqlSessionsOpt
       }
     },
     async open(nodes) {
+      if (closed) return;
       await Promise.all(nodes.map((name) => session(name).client.then(() => undefined, () => undefined)));
     },
     reset: end,
