@@ -46,14 +46,14 @@ describe("a switchover's commands in the cockpit", () => {
     const state = store.getState();
     const log = state.log.map((line) => line.text).join('\n');
     expect(state.operation, log).toMatchObject({ phase: 'done' });
-    const pgCtlJobs = state.jobs.filter((job) => job.node === 'pg1' && job.title.endsWith(': pg_ctl'));
+    const pgCtlJobs = state.jobs.filter((job) => job.node === 'pg1' && job.title.startsWith('pg_ctl ('));
     // stop, then start as a standby.
     expect(pgCtlJobs.length, JSON.stringify(state.jobs)).toBeGreaterThanOrEqual(2);
     expect(pgCtlJobs.every((job) => job.status === 'succeeded' && job.exitCode === 0 && job.endedAt !== undefined)).toBe(true);
     expect(seenRunning).toEqual(expect.arrayContaining(pgCtlJobs.map((job) => job.title)));
     const stopJob = pgCtlJobs[0]!;
     const stopLines = state.log.filter((line) => line.jobId === stopJob.id).map((line) => line.text);
-    expect(stopLines[0]).toMatch(/^step \d+\/\d+   ▶ switchover: make pg2 the primary[^\n]*, step \d+\/\d+: pg_ctl on pg1 — local as /);
+    expect(stopLines[0]).toMatch(/^step (\d+)\/(\d+)   ▶ pg_ctl \(switchover: make pg2 the primary[^\n]*, step \1\/\2\) on pg1 — local as /);
     expect(stopLines.join('\n')).toContain('server stopped');
 
     // Nothing shown or recorded holds a password, though the rejoin's conninfo (in its command's environment) has one.

@@ -96,8 +96,8 @@ describe('a runbook step runs its commands as jobs', () => {
 
       // Each command is a job the job bar shows: its record, its lines tagged with it, its progress.
       const [flood, copy] = state.jobs;
-      expect(flood).toMatchObject({ title: 'test runbook, step 1/2: sh', node: 'pg1', status: 'succeeded', exitCode: 0 });
-      expect(copy).toMatchObject({ title: 'test runbook, step 2/2: sh', status: 'succeeded', progress: 0.5 });
+      expect(flood).toMatchObject({ title: 'sh (test runbook, step 1/2)', node: 'pg1', status: 'succeeded', exitCode: 0 });
+      expect(copy).toMatchObject({ title: 'sh (test runbook, step 2/2)', status: 'succeeded', progress: 0.5 });
       expect(state.log.filter((line) => line.jobId === flood!.id).length).toBeGreaterThan(1000);
 
       // The audit journal: the command with its exit status and duration, no password, no escape.
@@ -109,7 +109,7 @@ describe('a runbook step runs its commands as jobs', () => {
         .map((line) => JSON.parse(line) as Record<string, unknown>)
         .filter((entry) => entry.kind === 'command');
       expect(commands).toHaveLength(2);
-      expect(commands[0]).toMatchObject({ title: 'test runbook, step 1/2: sh', program: 'sh', outcome: 'succeeded', exitCode: 0, envKeys: ['PGPASSWORD'] });
+      expect(commands[0]).toMatchObject({ title: 'sh (test runbook, step 1/2)', program: 'sh', outcome: 'succeeded', exitCode: 0, envKeys: ['PGPASSWORD'] });
       expect(typeof commands[0]!.durationMs).toBe('number');
     } finally {
       await stop();

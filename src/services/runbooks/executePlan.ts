@@ -245,7 +245,8 @@ function stepContext(run: StepRun, options: ExecutePlanOptions): StepContext {
         finishJob: (jobId, outcome) => emit({ type: 'job-finished', ...position, jobId, outcome }),
       };
       const result = await runJob({
-        title: `${run.plan.title}, ${stepPrefix(position)}: ${path.posix.basename(spec.program)}`,
+        // The program first: the job bar is narrow. The plan and step say which operation it serves (journal, jobs list).
+        title: `${path.posix.basename(spec.program)} (${run.plan.title}, ${stepPrefix(position)})`,
         node,
         runner: options.runners.forNode(node),
         spec,
