@@ -169,8 +169,8 @@ export interface CockpitState {
   cancelOperation(): void;
   /** Starts the steps, only when the typed text is the confirm word exactly and the plan is not blocked. */
   confirmOperation(): void;
-  /** The step executePlan announced last. */
-  setOperationStep(id: number, step: { number: number; total: number }): void;
+  /** The step executePlan announced last, with the lines that announce it (one set(): one render). */
+  setOperationStep(id: number, step: { number: number; total: number }, lines?: readonly LogLine[]): void;
   /** Planning failed (the modal shows why) or the steps ended; nodes left needing a rebuild are marked, nodes rebuilt cleared. */
   operationFinished(id: number, outcome: OperationOutcome): void;
 }
@@ -310,8 +310,15 @@ export function createCockpitStore(config: Pick<CockpitConfig, 'cluster' | 'node
         if (operation?.phase !== 'confirm' || !operation.plan || operation.plan.blocked || operation.typed !== operation.plan.confirmWord) return state;
         return { operation: { ...operation, phase: 'running', startedAt: Date.now() } };
       }),
-    setOperationStep: (id, step) =>
-      set((state) => (state.operation?.id === id && state.operation.phase === 'running' ? { operation: { ...state.operation, step } } : state)),
+    setOperationStep: (id, step, lines = []) =>
+      set((state) => {
+        const running = state.operation?.id === id && state.operation.phase === 'running' ? state.operation : undefined;
+        if (!running && lines.length === 0) return state;
+        return {
+          ...(running ? { operation: { ...running, step } } : {}),
+          ...(lines.length > 0 ? { log: appendBounded(state.log, lines), logAppended: state.logAppended + lines.length } : {}),
+        };
+      }),
     operationFinished: (id, outcome) =>
       set((state) => {
         if (state.operation?.id !== id || state.operation.phase === 'done' || state.operation.phase === 'failed') return state;

@@ -204,16 +204,19 @@ export function bindOperationsToStore(
 }
 
 /**
- * One plan event into the store: a step's start moves the operation's step
- * counter, a command's job record and its coalesced output go to the jobs
- * and log slices (one set() a batch), and every event's lines to the log.
+ * One plan event into the store, in one set(): a step's start moves the
+ * operation's step counter (with its lines), a command's job record and its
+ * coalesced output go to the jobs and log slices, and every other event's
+ * lines to the log.
  */
 export function applyPlanEvent(store: CockpitStore, id: number, event: PlanEvent): void {
   const state = store.getState();
+  const at = Date.now();
+  const lines = () => planEventLines(event).map((text) => ({ at, text, stream: 'info' as const }));
   switch (event.type) {
     case 'step-started':
-      state.setOperationStep(id, { number: event.number, total: event.total });
-      break;
+      state.setOperationStep(id, { number: event.number, total: event.total }, lines());
+      return;
     case 'job-started':
       state.startJob(event.job);
       return;
@@ -229,9 +232,8 @@ export function applyPlanEvent(store: CockpitStore, id: number, event: PlanEvent
     default:
       break;
   }
-  const at = Date.now();
-  const lines = planEventLines(event);
-  if (lines.length > 0) store.getState().appendLogLines(lines.map((text) => ({ at, text, stream: 'info' as const })));
+  const shown = lines();
+  if (shown.length > 0) state.appendLogLines(shown);
 }
 
 function messageOf(error: unknown): string {

@@ -110,6 +110,11 @@ export function planAuditSteps(plan: Plan): AuditStep[] {
  * mutating step. The plan is recorded in the audit journal before the first
  * step, then each step's start and end, and how it all ended. Every line it
  * logs or records has its passwords masked; the statements run keep them.
+ *
+ * What happens reaches the caller as typed events (planEvents.ts) through
+ * `onEvent`; a step's programs run as jobs (runJob), whose records, output
+ * and progress are events too, so the cockpit's store and the CLI printer
+ * map the same events and nobody reads the log text back.
  */
 export async function executePlan(plan: Plan, options: ExecutePlanOptions): Promise<PlanOutcome> {
   if (plan.blocked) throw new PlanBlockedError(plan);
