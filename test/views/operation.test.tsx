@@ -1,4 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { buildClusterView } from '../../src/services/cluster/buildClusterView.js';
+import { DEFAULT_THRESHOLDS } from '../../src/services/config/schema.js';
+import { down, NOW, primary, standby } from '../support/snapshots.js';
 import type { OperationPlan } from '../../src/state/operation.js';
 import { createCockpitStore } from '../../src/state/createCockpitStore.js';
 import { bindOperationsToStore } from '../../src/tui/operations.js';
@@ -200,6 +203,23 @@ describe('the failover modal (p on a standby)', () => {
     // Only in pg1's pane: the first column of the grid.
     const rebuildLine = plainFrame().split('\n').find((line) => line.includes('NEEDS REBUILD'))!;
     expect(rebuildLine.indexOf('NEEDS REBUILD')).toBeLessThan(40);
+  });
+
+  it('drops the mark once the live view shows the node streaming as a standby on the new primary\'s timeline', async () => {
+    const { store, plainFrame } = await failoverModal();
+    const id = store.getState().operation!.id;
+    store.getState().typeConfirmation('pg2');
+    store.getState().confirmOperation();
+    store.getState().operationFinished(id, { succeeded: true, needsRebuild: ['pg1'] });
+    await waitForFrame(plainFrame, (frame) => frame.includes('NEEDS REBUILD'));
+    const pg2 = primary('pg2', { server: { timeline: 2 } });
+    // Still down: marked.
+    store.getState().applyView(buildClusterView([down('pg1'), pg2, standby('pg3', pg2)], DEFAULT_THRESHOLDS, NOW));
+    expect(store.getState().needsRebuild).toEqual(['pg1']);
+    // Rebuilt and streaming from pg2 on timeline 2: the pane says so no more.
+    store.getState().applyView(buildClusterView([standby('pg1', pg2), pg2, standby('pg3', pg2)], DEFAULT_THRESHOLDS, NOW + 1000));
+    await waitForFrame(plainFrame, (frame) => !frame.includes('NEEDS REBUILD'));
+    expect(store.getState().needsRebuild).toEqual([]);
   });
 });
 
