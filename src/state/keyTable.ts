@@ -1,3 +1,4 @@
+import { RUNBOOKS } from '../services/runbooks/registry.js';
 /**
  * Every key the cockpit answers, as data: the input router, the footer and
  * the help overlay all read this one table, so help cannot drift from behaviour.
@@ -92,8 +93,8 @@ export const KEY_TABLE: readonly KeyBinding[] = [
   { command: 'previousNode', keys: ['←', '↑', 'h', 'k'], description: 'select the previous node', when: 'nodes' },
   { command: 'selectNodeByNumber', keys: ['1-9'], description: 'select node N', when: 'nodes', footer: 'node' },
   { command: 'openDetail', keys: ['Enter'], description: "open the selected node's detail", when: 'nodes', footer: 'detail' },
-  { command: 'failover', keys: ['p'], description: 'failover: promote the selected standby (plan, then its name)', when: 'nodes', footer: 'promote' },
-  { command: 'switchover', keys: ['s'], description: 'switchover: make the selected standby the primary (plan first)', when: 'nodes', footer: 'switch over' },
+  // One key per runbook, from its registry entry.
+  ...RUNBOOKS.map((entry): KeyBinding => ({ command: entry.kind, keys: [entry.key], description: entry.keyHelp.description, when: 'nodes', footer: entry.keyHelp.footer })),
   { command: 'logPageUp', keys: ['PgUp'], description: 'scroll the log a page up (older)', when: 'log', footer: 'older' },
   { command: 'logPageDown', keys: ['PgDn'], description: 'scroll the log a page down (newer)', when: 'log', footer: 'newer' },
   { command: 'logTop', keys: ['g', 'Home'], description: 'go to the oldest line kept', when: 'log', footer: 'top' },

@@ -1,7 +1,9 @@
+import type { RunbookKind } from '../services/runbooks/registry.js';
+import { runbookEntry } from '../services/runbooks/registry.js';
 import type { CheckStatus, Plan } from '../services/runbooks/plan.js';
 
 /** The runbooks the cockpit can start on a node from its keys. */
-export type OperationKind = 'failover' | 'switchover';
+export type OperationKind = RunbookKind;
 
 export type OperationPhase = 'planning' | 'confirm' | 'running' | 'done' | 'failed';
 
@@ -132,5 +134,5 @@ export function runningOperation(state: { operation: Operation | null }): Operat
 
 /** The verb of the confirmation line: "type pg2 to promote it". */
 export function operationVerb(kind: OperationKind): string {
-  return kind === 'failover' ? 'promote it' : 'switch over to it';
+  return runbookEntry(kind).confirmVerb;
 }

@@ -3,9 +3,8 @@ import type { LastSeenSlots } from '../services/cluster/lastSeenSlots.js';
 import type { CockpitConfig } from '../services/config/schema.js';
 import type { PlanAudit } from '../services/runbooks/executePlan.js';
 import { executePlan, planAuditSteps } from '../services/runbooks/executePlan.js';
-import { prepareFailover } from '../services/runbooks/failover/prepareFailover.js';
-import { prepareSwitchover } from '../services/runbooks/switchover/prepareSwitchover.js';
 import type { Plan } from '../services/runbooks/plan.js';
+import { RUNBOOKS, runbookEntry } from '../services/runbooks/registry.js';
 import type { PlanSessions } from '../services/runbooks/sqlSessions.js';
 import { createSqlSessions } from '../services/runbooks/sqlSessions.js';
 import type { PlanEvent } from '../services/runbooks/planEvents.js';
@@ -46,16 +45,17 @@ export interface OperationsOptions {
   jobControl?: JobSignals;
 }
 
-export const DEFAULT_PREPARERS: Partial<Record<OperationKind, PreparePlan>> = {
-  failover: (config, target, choices, memory) =>
-    prepareFailover(
-      config,
-      target,
-      { ...(choices?.fence ? { fence: true } : {}), ...(choices?.resumeReplay ? { resumeReplay: true } : {}) },
-      { ...(memory?.lastSeenSlots ? { lastSeenSlots: memory.lastSeenSlots } : {}), ...(memory?.sessions ? { sessions: memory.sessions } : {}) },
-    ),
-  switchover: (config, target, _choices, memory) => prepareSwitchover(config, target, {}, memory?.sessions ? { sessions: memory.sessions } : {}),
-};
+/** Every runbook of the registry, prepared with what the DBA chose in the modal and what the cockpit remembers. */
+export const DEFAULT_PREPARERS: Partial<Record<OperationKind, PreparePlan>> = Object.fromEntries(
+  RUNBOOKS.map((entry) => [
+    entry.kind,
+    ((config, target, choices, memory) =>
+      runbookEntry(entry.kind).prepare(config, target, runbookEntry(entry.kind).fromChoices(choices ?? {}), {
+        ...(memory?.lastSeenSlots ? { lastSeenSlots: memory.lastSeenSlots } : {}),
+        ...(memory?.sessions ? { sessions: memory.sessions } : {}),
+      })) satisfies PreparePlan,
+  ]),
+);
 
 /**
  * The operations glue: when the store asks for an operation (the DBA pressed p

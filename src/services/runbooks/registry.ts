@@ -27,10 +27,20 @@ export interface RunbookOption<O> {
  * CLI's subcommands are made from these entries; a new runbook is its own
  * folder under src/services/runbooks/ plus one entry here.
  */
+/** The runbooks the cockpit and the CLI know (the store's OperationKind is this). */
+export type RunbookKind = 'failover' | 'switchover';
+
+/** What the DBA accepted in the cockpit's modal before the plan was made again: Ctrl-F fence, Ctrl-R resume replay. */
+export interface ModalChoices {
+  fence?: boolean;
+  resumeReplay?: boolean;
+}
+
 export interface RunbookEntry<P extends Plan = Plan, O = object> {
-  kind: string;
-  /** The cockpit key that opens its plan for the selected node. */
+  kind: RunbookKind;
+  /** The cockpit key that opens its plan for the selected node, with its line in the help and its footer hint. */
   key: string;
+  keyHelp: { description: string; footer: string };
   /** What typing the confirmation word does: "type pg2 to promote it". */
   confirmVerb: string;
   cli: {
@@ -44,6 +54,8 @@ export interface RunbookEntry<P extends Plan = Plan, O = object> {
   prepare(config: CockpitConfig, target: string, options: O, memory?: { lastSeenSlots?: Readonly<Record<string, LastSeenSlots>>; sessions?: PlanSessions }): Promise<P>;
   /** The last line after every step succeeded. */
   succeeded(plan: P): string;
+  /** The planner's options for what the DBA chose in the cockpit's modal (the offers a plan made). */
+  fromChoices(choices: ModalChoices): Partial<O>;
 }
 
 const seconds = (set: (ms: number) => object) => (value: number | true) => (typeof value === 'number' ? set(value * 1000) : {});
@@ -51,6 +63,7 @@ const seconds = (set: (ms: number) => object) => (value: number | true) => (type
 export const failoverEntry: RunbookEntry<FailoverPlan, FailoverOptions> = {
   kind: 'failover',
   key: 'p',
+  keyHelp: { description: 'failover: promote the selected standby (plan, then its name)', footer: 'promote' },
   confirmVerb: 'promote it',
   cli: {
     name: 'promote',
@@ -79,6 +92,7 @@ export const failoverEntry: RunbookEntry<FailoverPlan, FailoverOptions> = {
       ...(memory?.lastSeenSlots ? { lastSeenSlots: memory.lastSeenSlots } : {}),
       ...(memory?.sessions ? { sessions: memory.sessions } : {}),
     }),
+  fromChoices: (choices) => ({ ...(choices.fence ? { fence: true } : {}), ...(choices.resumeReplay ? { resumeReplay: true } : {}) }),
   succeeded: (plan) =>
     `${plan.target} is the primary on timeline ${plan.run.timeline ?? '?'}` + (plan.run.needsRebuild.length > 0 ? `; needs rebuild: ${plan.run.needsRebuild.join(', ')}` : ''),
 };
@@ -86,6 +100,7 @@ export const failoverEntry: RunbookEntry<FailoverPlan, FailoverOptions> = {
 export const switchoverEntry: RunbookEntry<SwitchoverPlan, SwitchoverOptions> = {
   kind: 'switchover',
   key: 's',
+  keyHelp: { description: 'switchover: make the selected standby the primary (plan first)', footer: 'switch over' },
   confirmVerb: 'switch over to it',
   cli: {
     name: 'switchover',
@@ -109,8 +124,16 @@ export const switchoverEntry: RunbookEntry<SwitchoverPlan, SwitchoverOptions> = 
     ],
   },
   prepare: (config, target, options, memory) => prepareSwitchover(config, target, options, memory?.sessions ? { sessions: memory.sessions } : {}),
+  fromChoices: () => ({}),
   succeeded: (plan) => `${plan.target} is the primary on timeline ${plan.run.promotion.timeline ?? '?'}; ${plan.oldPrimary} streams from it`,
 };
 
 /** Every runbook, in the order the CLI's help lists them. */
 export const RUNBOOKS = [failoverEntry, switchoverEntry] as const;
+
+/** The entry of a runbook kind. */
+export function runbookEntry(kind: RunbookKind): RunbookEntry<Plan, object> {
+  const entry = RUNBOOKS.find((candidate) => candidate.kind === kind);
+  if (!entry) throw new Error(`no runbook of kind ${kind}`);
+  return entry as unknown as RunbookEntry<Plan, object>;
+}
