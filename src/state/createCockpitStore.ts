@@ -5,36 +5,14 @@ import { rememberSlots } from '../services/cluster/lastSeenSlots.js';
 import type { NodeSnapshot } from '../services/cluster/nodeSnapshot.js';
 import { unpolledSnapshot } from '../services/cluster/nodeSnapshot.js';
 import type { CockpitConfig } from '../services/config/schema.js';
+import type { JobRecord } from '../services/runner/jobRecord.js';
+import type { LogLine } from '../services/runner/logLine.js';
 import type { NodeSample } from './nodeHistory.js';
 import { appendSamples } from './nodeHistory.js';
 import { stillNeedingRebuild } from './needsRebuild.js';
 import type { Operation, OperationChoices, OperationKind, OperationOutcome, OperationPlan } from './operation.js';
 
-export interface LogLine {
-  at: number;
-  text: string;
-  /** header: a job's first line (what, where, as whom); info: the cockpit's own events. */
-  stream: 'stdout' | 'stderr' | 'info' | 'header';
-  /** The job that printed it, if any. */
-  jobId?: number;
-}
-
-/** A command run on a node's host, as the jobs slice records it. */
-export interface JobRecord {
-  id: number;
-  title: string;
-  /** The node it runs for, if any: "pg2". */
-  node?: string;
-  /** "local as postgres", "ssh admin@db2:22, sudo to postgres" */
-  where: string;
-  startedAt: number;
-  status: 'running' | 'succeeded' | 'failed' | 'cancelled';
-  endedAt?: number;
-  exitCode?: number | null;
-  signal?: string | null;
-  /** How far it is, 0..1, when its output says so (pg_basebackup --progress); absent: unknown. */
-  progress?: number;
-}
+export type { JobRecord, LogLine };
 
 /** Which part of the screen hears the keys that panes listen to. */
 export type Focus = 'nodes' | 'log';

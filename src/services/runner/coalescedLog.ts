@@ -1,4 +1,4 @@
-import type { LogLine } from '../../state/createCockpitStore.js';
+import type { LogLine } from './logLine.js';
 
 /** How often buffered job output reaches the store: a few renders a second, whatever the flood. */
 export const LOG_FLUSH_INTERVAL_MS = 100;

@@ -1,4 +1,4 @@
-import type { CockpitState } from '../../state/createCockpitStore.js';
+import type { JobRecord } from './jobRecord.js';
 
 /** A running job's hold on its cancel: the signal to hand the runner, and the release when it ends. */
 export interface JobRegistration {
@@ -21,10 +21,18 @@ export interface JobControl extends JobSignals {
   stop(): void;
 }
 
-/** The part of the cockpit store job control reads: the requests, and the log to say what it could not stop. */
+/** What job control reads of the cockpit's state: the stop requests, the jobs, and the log to say what it could not stop. */
+export interface JobControlState {
+  /** The running jobs the DBA asked to stop (the store's jobs slice). */
+  cancelRequested: readonly number[];
+  jobs: readonly JobRecord[];
+  appendLog(text: string): void;
+}
+
+/** The part of the cockpit store job control reads (the store satisfies it; the service never imports it). */
 export interface JobControlStore {
-  getState(): Pick<CockpitState, 'cancelRequested' | 'jobs' | 'appendLog'>;
-  subscribe(listener: (state: Pick<CockpitState, 'cancelRequested'>, previous: Pick<CockpitState, 'cancelRequested'>) => void): () => void;
+  getState(): JobControlState;
+  subscribe(listener: (state: Pick<JobControlState, 'cancelRequested'>, previous: Pick<JobControlState, 'cancelRequested'>) => void): () => void;
 }
 
 /**

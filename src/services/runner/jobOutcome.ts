@@ -1,6 +1,6 @@
-import type { JobRecord } from '../../state/createCockpitStore.js';
 import type { CommandOutcome } from '../audit/auditEntry.js';
 import { formatElapsed } from './formatElapsed.js';
+import type { JobRecord } from './jobRecord.js';
 import type { CommandResult } from './runner.js';
 
 /** How a finished command ended, for the audit journal. */

@@ -1,10 +1,11 @@
 import { stripVTControlCharacters } from 'node:util';
-import type { JobRecord, LogLine } from '../../state/createCockpitStore.js';
 import type { CommandOutcome, CommandRecord } from '../audit/auditEntry.js';
 import type { CommandAudit } from '../audit/auditJournal.js';
 import { coalescedLog, LOG_FLUSH_INTERVAL_MS } from './coalescedLog.js';
 import type { JobSignals } from './jobControl.js';
 import { commandOutcome, describeResult, jobStatus } from './jobOutcome.js';
+import type { JobRecord } from './jobRecord.js';
+import type { LogLine } from './logLine.js';
 import type { CommandResult, CommandSpec, OutputLine, Runner } from './runner.js';
 import { ReadOnlyError } from './runner.js';
 import { refuseSecretsInArgs, SecretInArgsError } from './secretInArgsError.js';
