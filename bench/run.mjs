@@ -4,6 +4,7 @@ import { benchLogStream } from './logStream.mjs';
 import { benchPolling } from './poll.mjs';
 import { benchPromote } from './promote.mjs';
 import { benchRender } from './render.mjs';
+import { benchRunbookStream } from './runbookStream.mjs';
 import { startBenchCluster } from './support.mjs';
 
 const cluster = await startBenchCluster(3);
@@ -12,6 +13,7 @@ try {
   await benchPolling(cluster);
   await benchRender(cluster);
   await benchLogStream(cluster);
+  await benchRunbookStream(cluster);
   await benchCpu(cluster);
 } finally {
   await cluster.destroy();

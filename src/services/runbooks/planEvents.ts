@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 import type { JobRecord, LogLine } from '../../state/createCockpitStore.js';
 import { formatElapsed } from '../runner/formatElapsed.js';
 import { maskSecrets } from '../runner/secretMasker.js';
@@ -54,7 +55,16 @@ export function jobLineText(position: StepPosition, line: Pick<LogLine, 'text' |
  * job's output lines come as job-output, see jobLineText).
  */
 export function planEventLines(event: PlanEvent): string[] {
-  return planEventText(event).map(maskSecrets);
+  return planEventText(event).map((text) => maskSecrets(plainText(text)));
+}
+
+/**
+ * Escape sequences and control characters out (newlines and tabs stay): a
+ * step's result or error may quote a program's output, and the CLI prints
+ * these lines to the DBA's terminal as they are.
+ */
+function plainText(text: string): string {
+  return stripVTControlCharacters(text).replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '');
 }
 
 function planEventText(event: PlanEvent): string[] {

@@ -75,7 +75,8 @@ export async function runJob(options: RunJobOptions): Promise<CommandResult> {
   const masker = createSecretMasker({ secrets: options.secrets, env: { ...process.env, ...spec.env } });
   const id = ++lastJobId;
   const startedAt = Date.now();
-  const clean = (text: string) => truncate(masker.mask(stripVTControlCharacters(text)));
+  // Only a line holding ESC or CSI can hold an escape sequence: the rest skip the sequence pattern.
+  const clean = (text: string) => truncate(masker.mask(/[\u001b\u009b]/.test(text) ? stripVTControlCharacters(text) : text));
   const logLine = (text: string, stream: LogLine['stream'], at = Date.now()): LogLine => ({ at, text: clean(text), stream, jobId: id });
 
   // Registered before the job shows: a stop asked for as soon as it appears finds its controller.

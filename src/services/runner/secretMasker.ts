@@ -71,6 +71,9 @@ const SPELLED_OUT: readonly [RegExp, Replacement][] = [
   [/(\bpassword\s+)'(?:[^']|'')*'?/gi, `$1'${MASK}'`],
 ];
 
+/** Every SPELLED_OUT pattern needs one of these words (a URI's "postgres://" or a password-like keyword). */
+const MAY_SPELL_OUT = /postgres|passw|secret/i;
+
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -85,6 +88,8 @@ export function createSecretMasker(known: KnownSecrets = {}): SecretMasker {
 
   const mask = (text: string): string => {
     let masked = knownPattern ? text.replace(knownPattern, MASK) : text;
+    // Most output names no password at all: one cheap test spares it the four patterns (a pg_dump --verbose of 100 000 lines).
+    if (!MAY_SPELL_OUT.test(masked)) return masked;
     for (const [pattern, replacement] of SPELLED_OUT) masked = masked.replace(pattern, replacement as (match: string, ...groups: string[]) => string);
     return masked;
   };
