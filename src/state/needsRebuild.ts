@@ -24,3 +24,17 @@ function streamsOnTimeline(node: NodeSnapshot | undefined, timeline: number): bo
   const receiver = node?.server?.walReceiver;
   return node?.status === 'up' && node.role === 'standby' && receiver?.status === 'streaming' && receiver.receivedTimeline === timeline;
 }
+
+/**
+ * The marks once an operation's outcome is in: the nodes it rebuilt lose
+ * theirs, the nodes it left on an old timeline (a failover's old primary) gain one.
+ */
+export function marksAfterOutcome(
+  marked: readonly string[],
+  outcome: { needsRebuild?: readonly string[]; rebuilt?: readonly string[] },
+): readonly string[] {
+  const rebuilt = outcome.rebuilt ?? [];
+  const kept = rebuilt.length > 0 ? marked.filter((name) => !rebuilt.includes(name)) : marked;
+  const added = (outcome.needsRebuild ?? []).filter((name) => !kept.includes(name));
+  return added.length > 0 ? [...kept, ...added] : kept;
+}

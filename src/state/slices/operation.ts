@@ -1,0 +1,94 @@
+import type { StateCreator } from 'zustand/vanilla';
+import type { LogLine } from '../../services/runner/logLine.js';
+import type { CockpitState } from '../createCockpitStore.js';
+import { marksAfterOutcome } from '../needsRebuild.js';
+import type { Operation, OperationChoices, OperationKind, OperationOutcome, OperationPlan } from '../operation.js';
+import { linesAppended } from './log.js';
+
+/** A runbook asked for on a node, planned and confirmed through the modal, then run. */
+export interface OperationState {
+  /** The runbook asked for last; null: none (or cancelled). The operations glue plans and runs it. */
+  operation: Operation | null;
+}
+
+export interface OperationActions {
+  /** Asks for a runbook on a node: the modal opens (planning) and the glue prepares its plan. Refused while one runs. */
+  requestOperation(kind: OperationKind, target: string): void;
+  /**
+   * The operation asked again with these choices merged into its own (the
+   * modal's Ctrl-F: fence, Ctrl-R: resume replay): same kind and target, back
+   * to planning under a new id (a late plan for the old one is dropped), the
+   * typed text cleared. Only from a plan being shown (phase confirm).
+   */
+  replanOperation(choices: OperationChoices): void;
+  /** The plan for operation `id` (ignored once that request was cancelled or replaced): the modal shows it. */
+  setOperationPlan(id: number, plan: OperationPlan): void;
+  typeConfirmation(text: string): void;
+  /** Closes the modal before anything ran; ignored once the steps run. */
+  cancelOperation(): void;
+  /** Starts the steps, only when the typed text is the confirm word exactly and the plan is not blocked. */
+  confirmOperation(): void;
+  /** The step executePlan announced last, with the lines that announce it (one set(): one render). */
+  setOperationStep(id: number, step: { number: number; total: number }, lines?: readonly LogLine[]): void;
+  /** Planning failed (the modal shows why) or the steps ended; nodes left needing a rebuild are marked, nodes rebuilt cleared. */
+  operationFinished(id: number, outcome: OperationOutcome): void;
+}
+
+export type OperationSlice = OperationState & OperationActions;
+
+export function initialOperationState(): OperationState {
+  return { operation: null };
+}
+
+export const createOperationSlice: StateCreator<CockpitState, [], [], OperationSlice> = (set) => ({
+  ...initialOperationState(),
+  requestOperation: (kind, target) =>
+    set((state) => {
+      if (state.operation?.phase === 'running') return { notice: `${state.operation.kind} of ${state.operation.target} is running: one operation at a time` };
+      return { operation: { id: (state.operation?.id ?? 0) + 1, kind, target, choices: {}, phase: 'planning', typed: '' } };
+    }),
+  replanOperation: (choices) =>
+    set((state) => {
+      const operation = state.operation;
+      if (operation?.phase !== 'confirm') return state;
+      return { operation: { id: operation.id + 1, kind: operation.kind, target: operation.target, choices: { ...operation.choices, ...choices }, phase: 'planning', typed: '' } };
+    }),
+  setOperationPlan: (id, plan) =>
+    set((state) => (state.operation?.id === id && state.operation.phase === 'planning' ? { operation: { ...state.operation, phase: 'confirm', plan } } : state)),
+  typeConfirmation: (text) => set((state) => (state.operation?.phase === 'confirm' ? { operation: { ...state.operation, typed: text } } : state)),
+  cancelOperation: () =>
+    set((state) => {
+      const phase = state.operation?.phase;
+      return phase === 'planning' || phase === 'confirm' || (phase === 'failed' && state.operation?.startedAt === undefined) ? { operation: null } : state;
+    }),
+  confirmOperation: () =>
+    set((state) => {
+      const operation = state.operation;
+      if (operation?.phase !== 'confirm' || !operation.plan || operation.plan.blocked || operation.typed !== operation.plan.confirmWord) return state;
+      return { operation: { ...operation, phase: 'running', startedAt: Date.now() } };
+    }),
+  // The step counter and the log lines announcing it in one set(): one plan event, one render.
+  setOperationStep: (id, step, lines = []) =>
+    set((state) => {
+      const running = state.operation?.id === id && state.operation.phase === 'running' ? state.operation : undefined;
+      if (!running && lines.length === 0) return state;
+      return {
+        ...(running ? { operation: { ...running, step } } : {}),
+        ...(lines.length > 0 ? linesAppended(state, lines) : {}),
+      };
+    }),
+  // The operation's end and the cluster slice's rebuild marks in one set().
+  operationFinished: (id, outcome) =>
+    set((state) => {
+      if (state.operation?.id !== id || state.operation.phase === 'done' || state.operation.phase === 'failed') return state;
+      return {
+        operation: {
+          ...state.operation,
+          phase: outcome.succeeded ? 'done' : 'failed',
+          ...(outcome.error !== undefined ? { error: outcome.error } : {}),
+          ...(state.operation.startedAt !== undefined ? { endedAt: Date.now() } : {}),
+        },
+        needsRebuild: marksAfterOutcome(state.needsRebuild, outcome),
+      };
+    }),
+});
