@@ -4,16 +4,21 @@ import { maskSecrets } from '../services/runner/secretMasker.js';
 
 /**
  * SIGINT (Ctrl-C), SIGTERM and SIGHUP (the DBA's ssh session to the jump
- * host dropped) while a plan runs: the first asks executePlan
- * to stop before the next step, the running one finishing (a pg_ctl stop or
- * a promotion cut off halfway leaves a state nobody can describe); each
- * later one only says which step is finishing and how long it may take. The
- * plan then ends as interrupted (exit 1) with the state left and the command
- * that completes or reverses it. Outside a plan the signals keep their
- * default (exit at once: nothing is being changed).
+ * host dropped) while a plan runs. The first SIGINT or SIGTERM during a step
+ * that may be stopped half-way (PlanStep.cancellable: a long copy) cancels
+ * it: executePlan kills its processes and runs the undo of what was done.
+ * Otherwise (a pg_ctl stop or a promotion cut off halfway leaves a state
+ * nobody can describe; SIGHUP: nobody asked to throw the work away) the
+ * first asks executePlan to stop before the next step, the running one
+ * finishing. Each later one only says what is finishing (the step, how long
+ * it may take; or the undo). The plan then ends as interrupted or cancelled
+ * with the state left and the command that continues, retries or reverses
+ * it. Outside a plan the signals keep their default (exit at once: nothing
+ * is being changed).
  */
 export function watchPlanSignals(command: string, say: (text: string) => void = (text) => process.stderr.write(`${text}\n`)) {
   const controller = new AbortController();
+  const cancel = new AbortController();
   let running: StepEvent | undefined;
   let count = 0;
   const tell = (text: string) => say(maskSecrets(`pgcockpit: ${text}`));
@@ -22,6 +27,19 @@ export function watchPlanSignals(command: string, say: (text: string) => void = 
     // The terminal is gone: writing to it fails with EIO/EPIPE, which must not end the plan mid-step.
     if (signal === 'SIGHUP') for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
     const step = running ? `step ${running.number}/${running.total} (${running.step.description}) on ${running.step.node}` : undefined;
+    if (count === 1 && signal !== 'SIGHUP' && running?.step.cancellable && running.undoOf === undefined) {
+      cancel.abort(signal);
+      tell(`${signal}: cancelling the ${command}: ${step} is stopped half-way (its processes killed), then the undo of what was done runs`);
+      return;
+    }
+    if (cancel.signal.aborted) {
+      tell(
+        running?.undoOf !== undefined
+          ? `${signal} again: undoing (undo ${running.number}/${running.total}: ${running.step.description} on ${running.step.node}); an undo is not stopped half-way, the ${command} ends when the undo does`
+          : `${signal} again: the ${command} is being cancelled; the undo of what was done runs next`,
+      );
+      return;
+    }
     if (count === 1) {
       controller.abort(signal);
       tell(
@@ -42,6 +60,8 @@ export function watchPlanSignals(command: string, say: (text: string) => void = 
   process.on('SIGHUP', onSignal);
   return {
     interruption: controller.signal,
+    /** Fired by the first SIGINT or SIGTERM during a cancellable step: executePlan's cancel. */
+    cancel: cancel.signal,
     onStep: (event: StepEvent) => {
       running = event.phase === 'started' ? event : undefined;
     },

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { createInterface } from 'node:readline/promises';
 import { AuditJournal } from '../services/audit/auditJournal.js';
 import type { CockpitConfig } from '../services/config/schema.js';
@@ -92,9 +93,22 @@ export async function runPlanCommand<P extends Plan>(run: RunPlanCommand<P>): Pr
       audit,
       runners,
       interruption: signals.interruption,
+      cancel: signals.cancel,
       ...(run.sessions ? { sessions: run.sessions } : {}),
       onStep: signals.onStep,
     });
+    if (outcome.cancelled) {
+      const { cancelled } = outcome;
+      const where = cancelled.stoppedStep !== undefined ? `at step ${cancelled.stoppedStep}/${plan.steps.length} (${plan.steps[cancelled.stoppedStep - 1]?.description})` : `after step ${cancelled.afterStep}/${plan.steps.length}`;
+      process.stderr.write(
+        maskSecrets(
+          `pgcockpit: ${run.command} cancelled${cancelled.signal ? ` by ${cancelled.signal}` : ''} ${where}; undone: ${cancelled.undone.length > 0 ? cancelled.undone.join(', ') : 'nothing'}` +
+            `${cancelled.undoFailed ? `; undo failed: ${cancelled.undoFailed}` : ''}; state left: ${outcome.advice ?? 'see the lines above'}; ${cancelled.next}\n`,
+        ),
+      );
+      process.exitCode = cancelledExitCode(cancelled);
+      return;
+    }
     if (outcome.interrupted) {
       const after = outcome.interrupted.afterStep;
       const last = plan.steps[after - 1];
@@ -120,6 +134,18 @@ export async function runPlanCommand<P extends Plan>(run: RunPlanCommand<P>): Pr
     signals.stop();
     await runners.close();
   }
+}
+
+/**
+ * A cancel's exit code: 128 + the signal's number (130 for SIGINT, 143 for
+ * SIGTERM, as a shell reports a command the signal ended) when every step
+ * done that changes something was undone; 1 (EXIT_FAILURE) when something is
+ * left changed (a step without undo, an undo that failed): the stderr line says what.
+ */
+export function cancelledExitCode(cancelled: { signal?: string; nothingLeftChanged: boolean }): number {
+  if (!cancelled.nothingLeftChanged) return EXIT_FAILURE;
+  const number = cancelled.signal ? os.constants.signals[cancelled.signal as NodeJS.Signals] : undefined;
+  return number !== undefined ? 128 + number : EXIT_FAILURE;
 }
 
 /** The CLI printer: each event's lines (a job's coalesced output in one write), masked, on stdout. */

@@ -68,7 +68,9 @@ export interface StepEntry extends EntryBase {
   total: number;
   node: string;
   description: string;
-  phase: 'started' | 'succeeded' | 'failed';
+  phase: 'started' | 'succeeded' | 'failed' | 'cancelled';
+  /** An undo step run after a cancel: step/total count the undo steps; this is the plan step it reverses. */
+  undoOf?: number;
   /** started: the step's SQL and commands, one a line, as the plan showed them. */
   detail?: string;
   /** succeeded: what it reported. */
@@ -83,6 +85,8 @@ export interface StatementEntry extends EntryBase {
   kind: 'sql';
   plan: string;
   step: number;
+  /** A statement of an undo step (after a cancel): step counts the undo steps; this is the plan step it reverses. */
+  undoOf?: number;
   node: string;
   sql: string;
   outcome: 'succeeded' | 'failed';
@@ -90,7 +94,7 @@ export interface StatementEntry extends EntryBase {
   durationMs: number;
 }
 
-export type PlanOutcomeWord = 'succeeded' | 'failed' | 'interrupted';
+export type PlanOutcomeWord = 'succeeded' | 'failed' | 'interrupted' | 'cancelled';
 
 /** How a plan that ran ended: every step done, failed at step N, or interrupted (a signal) after step N. */
 export interface OutcomeEntry extends EntryBase {
@@ -107,6 +111,8 @@ export interface OutcomeEntry extends EntryBase {
   signal?: string;
   /** The state the cluster was left in and the command that completes or reverses it. */
   advice?: string;
+  /** cancelled: the plan steps whose undo ran ("step 2 (copy the data)"), last done first. */
+  undone?: string[];
   elapsedMs: number;
 }
 

@@ -46,7 +46,10 @@ function describeEntry(entry: JournalRecord): string {
 }
 
 function describeStep(entry: JournalRecord): string {
-  const where = `step ${text(entry.step)}/${text(entry.total)} on ${text(entry.node)}`;
+  const where =
+    typeof entry.undoOf === 'number'
+      ? `undo ${text(entry.step)}/${text(entry.total)} of step ${entry.undoOf} on ${text(entry.node)}`
+      : `step ${text(entry.step)}/${text(entry.total)} on ${text(entry.node)}`;
   switch (entry.phase) {
     case 'started': {
       const detail = typeof entry.detail === 'string' && entry.detail !== '' ? entry.detail.split('\n').map((line) => `\n      ${line}`).join('') : '';
@@ -56,6 +59,8 @@ function describeStep(entry: JournalRecord): string {
       return `✓ ${where}${after(entry.durationMs)}: ${text(entry.result ?? 'done')}`;
     case 'failed':
       return `✗ ${where} failed${after(entry.durationMs)}: ${text(entry.error)}`;
+    case 'cancelled':
+      return `■ ${where} cancelled${after(entry.durationMs)}: ${text(entry.error ?? 'stopped half-way')}`;
     default:
       return `? ${where}: ${text(entry.description)}`;
   }
@@ -73,6 +78,8 @@ function describePlanOutcome(entry: JournalRecord): string {
       return `✗ FAILED ${plan} at step ${text(entry.step)}/${total}${elapsed}: ${text(entry.error)}${advice}`;
     case 'interrupted':
       return `■ INTERRUPTED ${plan} after step ${text(entry.step)}/${total}${typeof entry.signal === 'string' ? ` (${entry.signal})` : ''}${elapsed}${advice}`;
+    case 'cancelled':
+      return `■ CANCELLED ${plan} at step ${text(entry.step)}/${total}${typeof entry.signal === 'string' ? ` (${entry.signal})` : ''}${elapsed}; undone: ${Array.isArray(entry.undone) && entry.undone.length > 0 ? text(entry.undone.join(', ')) : 'nothing'}${advice}`;
     default:
       return `? ${plan}: ended ${text(entry.outcome)}`;
   }

@@ -37,6 +37,8 @@ export interface StepEvent {
   total: number;
   step: PlanStep;
   phase: 'started' | 'ended';
+  /** An undo step (after a cancel): number/total count the undo steps; this is the plan step it reverses. */
+  undoOf?: number;
 }
 
 export interface ExecutePlanOptions {
@@ -65,6 +67,17 @@ export interface ExecutePlanOptions {
    * would leave a state nobody can describe.
    */
   interruption?: AbortSignal;
+  /**
+   * A cancel (the cockpit's Esc then y, the CLI's SIGINT/SIGTERM; its reason
+   * names the signal, if any). During a cancellable step: the step's running
+   * commands are killed (process tree, remote process group), then the undo
+   * steps of the steps done (the stopped one included) run, last done first,
+   * as steps (events, journal), and the plan ends as cancelled with the state
+   * left and the one command that retries or continues. During a step that
+   * must not be stopped half-way: refused (said), and it acts as
+   * `interruption`. Between steps: the undo runs for the steps done.
+   */
+  cancel?: AbortSignal;
   onStep?: (event: StepEvent) => void;
   /** Sessions to use instead of fresh ones (tests); closed by the caller then. */
   sessions?: SqlSessions;
@@ -77,7 +90,15 @@ export interface PlanOutcome {
   failedStep?: { number: number; node: string; description: string; error: string };
   /** Stopped between steps by `interruption`: after step afterStep (0: before the first). */
   interrupted?: { afterStep: number; signal?: string };
-  /** Stopped early (failed or interrupted): the state left and the command that completes or reverses it; masked. */
+  /**
+   * Cancelled (`cancel`): the step stopped half-way (absent: the cancel came
+   * between steps), the plan steps whose undo ran ("step 2 (copy the data)",
+   * last done first), the undo that failed if one did, and the one command
+   * that retries or continues; nothingLeftChanged: every step done that
+   * changes something was undone (the cluster is as before the plan).
+   */
+  cancelled?: { stoppedStep?: number; afterStep: number; signal?: string; undone: string[]; undoFailed?: string; next: string; nothingLeftChanged: boolean };
+  /** Stopped early (failed, interrupted or cancelled): the state left and the command that completes or reverses it; masked. */
   advice?: string;
   elapsedMs: number;
   /** Each finished step's result text, in order. */
@@ -142,11 +163,158 @@ export async function executePlan(plan: Plan, options: ExecutePlanOptions): Prom
     return { ...outcome, elapsedMs, result };
   };
   emit({ type: 'plan-started', title: plan.title, total });
+
+  // A cancel during a step that may be stopped aborts that step's signal; during one that may not, it is refused once.
+  let running: { step: PlanStep; position: StepPosition; abort: AbortController } | undefined;
+  let cancel = 'none' as 'none' | 'cancelling' | 'refused';
+  const onCancel = () => {
+    if (cancel !== 'none') return;
+    if (running && !running.step.cancellable) {
+      cancel = 'refused';
+      emit({ type: 'cancel-refused', ...running.position, step: running.step });
+      return;
+    }
+    cancel = 'cancelling';
+    running?.abort.abort(options.cancel?.reason ?? new Error('cancelled'));
+  };
+  options.cancel?.addEventListener('abort', onCancel, { once: true });
+  // Read through a call: onCancel changes it while a step awaits, which the compiler's narrowing does not see.
+  const cancelNow = () => cancel;
+
+  /** Runs one step (of the plan, or an undo) as a step: announced, journalled, its commands as jobs under `signal`. */
+  const runStep = async (step: PlanStep, position: StepPosition, abort: AbortController): Promise<{ ok: true } | { ok: false; error: string; stepMs: number }> => {
+    const stepStartedAt = Date.now();
+    const times = () => ({ stepMs: Date.now() - stepStartedAt, planMs: Date.now() - startedAt });
+    const about = { plan: plan.title, step: position.number, total: position.total, node: step.node, description: step.description, ...(position.undoOf !== undefined ? { undoOf: position.undoOf } : {}) };
+    const stepEvent = { number: position.number, total: position.total, step, ...(position.undoOf !== undefined ? { undoOf: position.undoOf } : {}) };
+    // Told first: a Ctrl-C that comes as soon as "step N/M" shows must know that step N runs.
+    options.onStep?.({ ...stepEvent, phase: 'started' });
+    emit({ type: 'step-started', ...position, step });
+    try {
+      await journal.step({ ...about, phase: 'started', detail: step.detail });
+      if (abort.signal.aborted) throw new Error('cancelled before it started');
+      const stepResult = await step.run(stepContext({ plan, position, sessions, emit, journal, result }, options, abort.signal));
+      if (position.undoOf === undefined && stepResult) results.push(stepResult);
+      emit({ type: 'step-finished', ...position, step, ...(stepResult ? { result: maskSecrets(stepResult) } : {}), ...times() });
+      await journal.step({ ...about, phase: 'succeeded', ...(stepResult ? { result: stepResult } : {}), durationMs: Date.now() - stepStartedAt });
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, error: error instanceof Error ? error.message : String(error), stepMs: times().stepMs };
+    } finally {
+      options.onStep?.({ ...stepEvent, phase: 'ended' });
+    }
+  };
+
+  /**
+   * The cancel's end: the undo steps of the steps done (the one stopped
+   * half-way first), last done first, each run as a step (not cancellable:
+   * the cancel already fired), stopping at the first that fails.
+   */
+  const undoAndEnd = async (afterStep: number, stopped?: { number: number; step: PlanStep; stepMs: number }) => {
+    const signal = signalName(options.cancel?.reason);
+    const done = plan.steps.slice(0, afterStep).map((step, index) => ({ number: index + 1, step }));
+    if (stopped) done.push({ number: stopped.number, step: stopped.step });
+    const undos: Array<{ of: { number: number; step: PlanStep }; steps: readonly PlanStep[] }> = [];
+    let undoFailed: string | undefined;
+    for (const item of [...done].reverse()) {
+      if (!item.step.undo) continue;
+      try {
+        undos.push({ of: item, steps: typeof item.step.undo === 'function' ? item.step.undo() : item.step.undo });
+      } catch (error) {
+        undoFailed = `the undo of step ${item.number} could not be planned: ${error instanceof Error ? error.message : String(error)}`;
+        break;
+      }
+    }
+    const undoTotal = undos.reduce((sum, undo) => sum + undo.steps.length, 0);
+    if (stopped) {
+      emit({ type: 'step-cancelled', number: stopped.number, total, step: stopped.step, ...(signal ? { signal } : {}), stepMs: stopped.stepMs, planMs: Date.now() - startedAt, undoCount: undoTotal });
+      await journal.step({ plan: plan.title, step: stopped.number, total, node: stopped.step.node, description: stopped.step.description, phase: 'cancelled', durationMs: stopped.stepMs });
+    } else if (undoTotal === 0) {
+      emit({ type: 'notice', text: '↺ nothing to undo: no step done has an undo' });
+    } else {
+      emit({ type: 'notice', text: `↺ undoing what was done: ${undoTotal} undo step${undoTotal === 1 ? '' : 's'}, last done first` });
+    }
+    const undone: string[] = [];
+    const left: string[] = [];
+    let number = 0;
+    for (const undo of undos) {
+      const name = `step ${undo.of.number} (${undo.of.step.description})`;
+      if (undoFailed) {
+        left.push(...undo.steps.map((step) => `${step.description} on ${step.node}: ${step.detail.replace(/\n/g, '; ')}`));
+        continue;
+      }
+      for (const [index, step] of undo.steps.entries()) {
+        number++;
+        const position: StepPosition = { number, total: undoTotal, undoOf: undo.of.number };
+        // Only the cockpit closing stops an undo: a second Ctrl-C must not leave it half done.
+        const abort = new AbortController();
+        const follow = () => abort.abort(options.signal?.reason);
+        options.signal?.addEventListener('abort', follow, { once: true });
+        const ran = await runStep(step, position, abort).finally(() => options.signal?.removeEventListener('abort', follow));
+        if (!ran.ok) {
+          emit({ type: 'step-failed', ...position, step, error: maskSecrets(ran.error), stepMs: ran.stepMs, planMs: Date.now() - startedAt });
+          await journal.step({ plan: plan.title, step: number, total: undoTotal, undoOf: undo.of.number, node: step.node, description: step.description, phase: 'failed', error: ran.error, durationMs: ran.stepMs });
+          undoFailed = `undo ${number}/${undoTotal} (${step.description}) on ${step.node}: ${ran.error}`;
+          left.push(...undo.steps.slice(index).map((rest) => `${rest.description} on ${rest.node}: ${rest.detail.replace(/\n/g, '; ')}`));
+          break;
+        }
+      }
+      if (!undoFailed) undone.push(name);
+    }
+    const undoneNumbers = new Set(undos.slice(0, undone.length).map((undo) => undo.of.number));
+    const kept = done.filter((item) => item.step.mutating && !undoneNumbers.has(item.number));
+    const advice = maskSecrets(
+      undoFailed
+        ? `the undo stopped: ${undoFailed}; still to undo by hand, in this order: ${left.join(' | ')}`
+        : kept.length === 0
+          ? done.length === 0
+            ? 'nothing was changed'
+            : `nothing is left changed: ${undone.length > 0 ? `what ${undone.join(', ')} did was undone` : 'the steps done change nothing'}`
+          : `${kept.map((item) => `step ${item.number} (${item.step.description})`).join(', ')} stay${kept.length === 1 ? 's' : ''} done (no undo): ${stoppedAdvice(plan, kept.at(-1)!.number)}`,
+    );
+    const next = maskSecrets(
+      undoFailed ? `run the undo left by hand (above), then plan it again` : plan.retryCommand ? `to retry: ${plan.retryCommand}` : `to retry: plan the ${plan.title} again`,
+    );
+    const maskedFailure = undoFailed ? maskSecrets(undoFailed) : undefined;
+    emit({
+      type: 'plan-cancelled',
+      title: plan.title,
+      total,
+      afterStep,
+      ...(stopped ? { stoppedStep: stopped.number } : {}),
+      ...(signal ? { signal } : {}),
+      undone,
+      ...(maskedFailure ? { undoFailed: maskedFailure } : {}),
+      advice,
+      next,
+    });
+    return ended(
+      {
+        succeeded: false,
+        completedSteps: afterStep,
+        cancelled: {
+          ...(stopped ? { stoppedStep: stopped.number } : {}),
+          afterStep,
+          ...(signal ? { signal } : {}),
+          undone,
+          ...(maskedFailure ? { undoFailed: maskedFailure } : {}),
+          next,
+          nothingLeftChanged: !undoFailed && kept.length === 0,
+        },
+        advice,
+        results,
+      },
+      { outcome: 'cancelled', step: stopped?.number ?? afterStep, advice: `${advice}; ${next}`, undone, ...(undoFailed ? { error: undoFailed } : {}), ...(signal ? { signal } : {}) },
+    );
+  };
+
   try {
     for (const [index, step] of plan.steps.entries()) {
       const number = index + 1;
-      if (options.interruption?.aborted) {
-        const signal = signalName(options.interruption.reason);
+      if (cancel === 'cancelling' || (cancel === 'none' && options.cancel?.aborted)) return await undoAndEnd(index);
+      const interruptedBy = cancel === 'refused' ? options.cancel : options.interruption?.aborted ? options.interruption : undefined;
+      if (interruptedBy) {
+        const signal = signalName(interruptedBy.reason);
         const advice = stoppedAdvice(plan, index);
         const lastStep = plan.steps[index - 1];
         emit({ type: 'step-interrupted', afterStep: index, total, ...(lastStep ? { lastStep } : {}), ...(signal ? { signal } : {}), advice, remaining: index > 0 ? remainingSteps(plan, index) : [] });
@@ -156,39 +324,39 @@ export async function executePlan(plan: Plan, options: ExecutePlanOptions): Prom
         );
       }
       const position = { number, total };
-      const stepStartedAt = Date.now();
-      const times = () => ({ stepMs: Date.now() - stepStartedAt, planMs: Date.now() - startedAt });
+      // The step's own signal: the cockpit closing, and for a cancellable step the cancel (onCancel).
+      const abort = new AbortController();
+      const follow = () => abort.abort(options.signal?.reason);
+      options.signal?.addEventListener('abort', follow, { once: true });
+      if (options.signal?.aborted) follow();
+      running = { step, position, abort };
+      const ran = await runStep(step, position, abort).finally(() => {
+        running = undefined;
+        options.signal?.removeEventListener('abort', follow);
+      });
+      if (ran.ok) continue;
+      // Stopped by the cancel: not a failure; the undo runs.
+      if (cancelNow() === 'cancelling' && step.cancellable) return await undoAndEnd(index, { number, step, stepMs: ran.stepMs });
+      const message = ran.error;
+      const advice = index > 0 && plan.steps[index - 1]?.ifStoppedAfter ? stoppedAdvice(plan, index) : undefined;
       const about = { plan: plan.title, step: number, total, node: step.node, description: step.description };
-      // Told first: a Ctrl-C that comes as soon as "step N/M" shows must know that step N runs.
-      options.onStep?.({ number, total, step, phase: 'started' });
-      emit({ type: 'step-started', ...position, step });
-      try {
-        await journal.step({ ...about, phase: 'started', detail: step.detail });
-        if (options.signal?.aborted) throw new Error('cancelled before it started');
-        const stepResult = await step.run(stepContext({ plan, position, sessions, emit, journal, result }, options));
-        if (stepResult) results.push(stepResult);
-        emit({ type: 'step-finished', ...position, step, ...(stepResult ? { result: maskSecrets(stepResult) } : {}), ...times() });
-        await journal.step({ ...about, phase: 'succeeded', ...(stepResult ? { result: stepResult } : {}), durationMs: Date.now() - stepStartedAt });
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        const advice = index > 0 && plan.steps[index - 1]?.ifStoppedAfter ? stoppedAdvice(plan, index) : undefined;
-        emit({ type: 'step-failed', ...position, step, error: maskSecrets(message), ...times(), ...(advice ? { advice } : {}) });
-        await journal.step({ ...about, phase: 'failed', error: message, durationMs: Date.now() - stepStartedAt });
-        return await ended(
-          {
-            succeeded: false,
-            completedSteps: index,
-            failedStep: { number, node: step.node, description: step.description, error: maskSecrets(message) },
-            ...(advice ? { advice } : {}),
-            results,
-          },
-          { outcome: 'failed', step: number, error: message, ...(advice ? { advice } : {}) },
-        );
-      } finally {
-        options.onStep?.({ number, total, step, phase: 'ended' });
-      }
+      emit({ type: 'step-failed', ...position, step, error: maskSecrets(message), stepMs: ran.stepMs, planMs: Date.now() - startedAt, ...(advice ? { advice } : {}) });
+      await journal.step({ ...about, phase: 'failed', error: message, durationMs: ran.stepMs });
+      return await ended(
+        {
+          succeeded: false,
+          completedSteps: index,
+          failedStep: { number, node: step.node, description: step.description, error: maskSecrets(message) },
+          ...(advice ? { advice } : {}),
+          results,
+        },
+        { outcome: 'failed', step: number, error: message, ...(advice ? { advice } : {}) },
+      );
     }
+    // A cancel that came as the last step ended too: the plan is done, and undoing it all now would throw away finished work.
+    if (cancelNow() === 'cancelling') emit({ type: 'notice', text: `the cancel came as the last step ended: the ${plan.title} is done, nothing was undone` });
   } finally {
+    options.cancel?.removeEventListener('abort', onCancel);
     if (!options.sessions) await sessions.close();
   }
   return ended({ succeeded: true, completedSteps: total, results }, { outcome: 'succeeded' });
@@ -208,15 +376,15 @@ interface StepRun {
   result: PlanResult;
 }
 
-function stepContext(run: StepRun, options: ExecutePlanOptions): StepContext {
+function stepContext(run: StepRun, options: ExecutePlanOptions, signal: AbortSignal): StepContext {
   const { sessions, emit, journal, position } = run;
   return {
     config: options.config,
-    signal: options.signal,
+    signal,
     log: (text) => emit({ type: 'step-note', ...position, text: maskSecrets(text) }),
     async sql<Row extends Record<string, unknown> = Record<string, unknown>>(node: string, text: string, sqlOptions: { mutating: boolean; params?: unknown[] }) {
       const startedAt = Date.now();
-      const statement = { plan: run.plan.title, step: position.number, node, sql: text };
+      const statement = { plan: run.plan.title, step: position.number, ...(position.undoOf !== undefined ? { undoOf: position.undoOf } : {}), node, sql: text };
       try {
         const rows = await sessions.query<Row>(node, text, sqlOptions);
         // Changes are recorded; read-only polls are not (a wait loop sends one every few ms).
@@ -257,7 +425,7 @@ function stepContext(run: StepRun, options: ExecutePlanOptions): StepContext {
         spec,
         sink,
         audit: { recordCommand: (record) => journal.command(record) },
-        ...(options.signal ? { signal: options.signal } : {}),
+        signal,
         ...(options.jobControl ? { control: options.jobControl } : {}),
         ...(commandOptions?.parseProgress ? { parseProgress: commandOptions.parseProgress } : {}),
         ...(commandOptions?.logStdout === false ? { logStdout: false } : {}),

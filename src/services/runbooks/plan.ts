@@ -33,6 +33,11 @@ export interface Plan {
   resumeReplayOffer?: boolean;
   /** Refused because another primary is up and writable (the split-brain guard): a switchover is the way, and the modal offers it. */
   offersSwitchover?: boolean;
+  /**
+   * The one command that plans and runs it again ("pgcockpit rebuild pg1 --from
+   * pg2 --yes"): said after a cancel whose undo ran. Absent: "plan it again".
+   */
+  retryCommand?: string;
 }
 
 /**
@@ -79,6 +84,22 @@ export interface PlanStep {
   ifStoppedAfter?: () => string;
   /** How long the step may take at most, for "finishing step 2/10, up to 5 min 30 s" when a second Ctrl-C comes. */
   mayTakeMs?: number;
+  /**
+   * May be stopped half-way (executePlan's `cancel`): its running commands are
+   * killed (process tree, or the remote process group over ssh) and the undo
+   * of what was done runs. Default false: a pg_ctl stop or a promotion cut off
+   * half-way leaves a state nobody can describe, so such a step finishes and
+   * the plan stops after it.
+   */
+  cancellable?: boolean;
+  /**
+   * The steps that reverse this one, run (in this order) when the plan is
+   * cancelled after or during it, so they must cope with a step that did only
+   * part of its work (`rm -rf` a partial copy, `drop database if exists`).
+   * A function is called at that moment, so it may use what the steps learnt.
+   * Never delete what a person may want back: move it aside.
+   */
+  undo?: readonly PlanStep[] | (() => readonly PlanStep[]);
 }
 
 /** What a step may use while it runs; built by executePlan. */

@@ -1,6 +1,7 @@
 import { stripVTControlCharacters } from 'node:util';
-import type { JobRecord, LogLine } from '../../state/createCockpitStore.js';
 import { formatElapsed } from '../runner/formatElapsed.js';
+import type { JobRecord } from '../runner/jobRecord.js';
+import type { LogLine } from '../runner/logLine.js';
 import { maskSecrets } from '../runner/secretMasker.js';
 import type { PlanResult, PlanStep } from './plan.js';
 
@@ -8,6 +9,8 @@ import type { PlanResult, PlanStep } from './plan.js';
 export interface StepPosition {
   number: number;
   total: number;
+  /** An undo step (run after a cancel): number/total count the undo steps, undoOf is the plan step it reverses. */
+  undoOf?: number;
 }
 
 /**
@@ -34,6 +37,27 @@ export type PlanEvent =
   | ({ type: 'step-failed'; step: PlanStep; error: string; stepMs: number; planMs: number; advice?: string } & StepPosition)
   /** Stopped between steps (SIGINT, SIGTERM): `afterStep` steps ran; `remaining` lists what was not run, as the plan says it. */
   | { type: 'step-interrupted'; afterStep: number; total: number; lastStep?: PlanStep; signal?: string; advice: string; remaining: readonly string[] }
+  /** A cancel came during a step that must not be stopped half-way (a promotion): it finishes, then the plan stops (as an interruption). */
+  | ({ type: 'cancel-refused'; step: PlanStep } & StepPosition)
+  /** A cancellable step stopped half-way by a cancel: its commands were killed; `undoCount` undo steps follow. */
+  | ({ type: 'step-cancelled'; step: PlanStep; signal?: string; stepMs: number; planMs: number; undoCount: number } & StepPosition)
+  /**
+   * How a cancel ended: the step stopped half-way (if one ran), what was undone
+   * (plan steps, "step 2 (copy the data)"), the undo that failed if one did,
+   * the state left and the one command that retries or continues.
+   */
+  | {
+      type: 'plan-cancelled';
+      title: string;
+      total: number;
+      afterStep: number;
+      stoppedStep?: number;
+      signal?: string;
+      undone: readonly string[];
+      undoFailed?: string;
+      advice: string;
+      next: string;
+    }
   /** The end, whatever it was: the typed result (nodes needing a rebuild, ...) for the store. */
   | { type: 'outcome'; title: string; total: number; succeeded: boolean; result: PlanResult; elapsedMs: number };
 
@@ -41,7 +65,7 @@ export type PlanEventListener = (event: PlanEvent) => void;
 
 /** "step 2/5" */
 export function stepPrefix(position: StepPosition): string {
-  return `step ${position.number}/${position.total}`;
+  return `${position.undoOf !== undefined ? 'undo' : 'step'} ${position.number}/${position.total}`;
 }
 
 /** A job's output line as the log and the CLI show it under its step: "step 3/5   ! pg_ctl: ...". */
@@ -73,7 +97,8 @@ function planEventText(event: PlanEvent): string[] {
       return [`▶ ${event.title}: ${event.total} step${event.total === 1 ? '' : 's'}`];
     case 'step-started': {
       const prefix = stepPrefix(event);
-      return [`${prefix} on ${event.step.node}: ${event.step.description}`, ...event.step.detail.split('\n').map((line) => `${prefix}   ${line}`)];
+      const undoes = event.undoOf !== undefined ? ` (undoes step ${event.undoOf})` : '';
+      return [`${prefix} on ${event.step.node}: ${event.step.description}${undoes}`, ...event.step.detail.split('\n').map((line) => `${prefix}   ${line}`)];
     }
     case 'notice':
       return [event.text];
@@ -88,6 +113,7 @@ function planEventText(event: PlanEvent): string[] {
     case 'step-finished':
       return [`${stepPrefix(event)} ✓ ${event.result ?? 'done'} (${elapsed(event)})`];
     case 'step-failed':
+      if (event.undoOf !== undefined) return [`${stepPrefix(event)} ✗ ${event.step.description} failed on ${event.step.node}: ${event.error} (${elapsed(event)})`];
       return [
         `${stepPrefix(event)} ✗ ${event.step.description} failed on ${event.step.node}: ${event.error} (${elapsed(event)})`,
         `■ stopped at step ${event.number}/${event.total}; steps ${event.number + 1}..${event.total} were not run`,
@@ -99,6 +125,21 @@ function planEventText(event: PlanEvent): string[] {
         `■ interrupted after step ${afterStep}/${total}${lastStep ? `: ${lastStep.description}` : ' (before the first step)'}${signal ? ` (${signal})` : ''}; steps ${afterStep + 1}..${total} were not run`,
         `  state left: ${event.advice}`,
         ...(afterStep > 0 ? ['  steps not run:', ...event.remaining] : []),
+      ];
+    }
+    case 'cancel-refused':
+      return [`${stepPrefix(event)} ⚠ cancel refused: ${event.step.description} cannot be stopped half-way; it finishes, then the plan stops`];
+    case 'step-cancelled':
+      return [
+        `${stepPrefix(event)} ■ cancelled${event.signal ? ` (${event.signal})` : ''}: ${event.step.description} on ${event.step.node} was stopped half-way, its processes killed (${elapsed(event)})`,
+        event.undoCount > 0 ? `↺ undoing what was done: ${event.undoCount} undo step${event.undoCount === 1 ? '' : 's'}, last done first` : '↺ nothing to undo: no step done has an undo',
+      ];
+    case 'plan-cancelled': {
+      const where = event.stoppedStep !== undefined ? `at step ${event.stoppedStep}/${event.total}` : `after step ${event.afterStep}/${event.total}`;
+      return [
+        `■ ${event.title}: cancelled ${where}${event.signal ? ` (${event.signal})` : ''}; undone: ${event.undone.length > 0 ? event.undone.join(', ') : 'nothing'}${event.undoFailed ? `; undo failed: ${event.undoFailed}` : ''}`,
+        `  state left: ${event.advice}`,
+        `  next: ${event.next}`,
       ];
     }
     case 'outcome':
