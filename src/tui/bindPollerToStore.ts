@@ -1,6 +1,7 @@
 import { buildClusterView } from '../services/cluster/buildClusterView.js';
 import { clusterEvents } from '../services/cluster/clusterEvents.js';
 import { startClusterPoller } from '../services/cluster/clusterPoller.js';
+import type { ClusterView } from '../services/cluster/clusterView.js';
 import { walFullForecasts } from '../services/cluster/walFullForecasts.js';
 import type { CockpitConfig } from '../services/config/schema.js';
 import { freeBytes } from '../services/os/freeSpace.js';
@@ -30,13 +31,7 @@ export function bindPollerToStore(store: CockpitStore, config: CockpitConfig): (
   const poller = startClusterPoller({
     config,
     intervalMs: store.getState().refreshIntervalMs,
-    onTick: (snapshots, at) => {
-      const state = store.getState();
-      const view = buildClusterView(snapshots, config.thresholds, at, walFullForecasts(state.history, freeSpace));
-      const events = clusterEvents(state, view);
-      state.applyView(view);
-      for (const event of events) state.appendLog(event);
-    },
+    onTick: (snapshots, at) => applyTick(store, buildClusterView(snapshots, config.thresholds, at, walFullForecasts(store.getState().history, freeSpace))),
   });
   const unsubscribe = store.subscribe((state, previous) => {
     if (state.paused !== previous.paused) {
@@ -51,4 +46,11 @@ export function bindPollerToStore(store: CockpitStore, config: CockpitConfig): (
     clearInterval(freeSpaceTimer);
     await poller.stop();
   };
+}
+
+/** One tick into the store: the view and the log lines saying what changed since the last one, in one set() (one render). */
+export function applyTick(store: CockpitStore, view: ClusterView): void {
+  const state = store.getState();
+  const at = Date.now();
+  state.applyView(view, clusterEvents(state, view).map((text) => ({ at, text, stream: 'info' as const })));
 }

@@ -11,19 +11,20 @@ describe('cluster slice', () => {
     expect(initialClusterState({ cluster: 'c', nodes: [] }, { refreshIntervalMs: 1000, readOnly: false })).toMatchObject({ nodes: [], links: [], alerts: [], history: {} });
   });
 
-  it('one poll result is one update: nodes, links, alerts, history, slots seen and rebuild marks together', () => {
+  it('one poll result is one update: nodes, links, alerts, history, slots seen, rebuild marks and its log lines together', () => {
     const { store, state, updates } = freshStore();
     // pg2 was marked after a failover; the live view now shows it streaming on the primary's timeline.
     store.setState({ needsRebuild: ['pg2', 'pg3'] });
     const before = updates();
     const view = clusterView({ nodes: [primarySnapshot(), standbySnapshot(), downSnapshot('pg3')] });
-    state().applyView(view);
+    state().applyView(view, [{ at: TICK_AT, text: 'pg3 is DOWN: connection refused', stream: 'info' }]);
     expect(updates() - before).toBe(1);
     expect(state().nodes).toBe(view.nodes);
     expect(state().lastTickAt).toBe(TICK_AT);
     expect(Object.keys(state().history)).toEqual(['pg1', 'pg2', 'pg3']);
     expect(Object.keys(state().lastSeenSlots)).toContain('pg1');
     expect(state().needsRebuild).toEqual(['pg3']);
+    expect(state().log.map((line) => line.text)).toEqual(['pg3 is DOWN: connection refused']);
   });
 
   it('poll control: pause, a refresh request, the interval walking its steps and stopping at both ends', () => {

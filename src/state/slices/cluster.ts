@@ -5,11 +5,13 @@ import { rememberSlots } from '../../services/cluster/lastSeenSlots.js';
 import type { NodeSnapshot } from '../../services/cluster/nodeSnapshot.js';
 import { unpolledSnapshot } from '../../services/cluster/nodeSnapshot.js';
 import type { CockpitConfig } from '../../services/config/schema.js';
+import type { LogLine } from '../../services/runner/logLine.js';
 import { clamp } from '../clamp.js';
 import type { CockpitState } from '../createCockpitStore.js';
 import { stillNeedingRebuild } from '../needsRebuild.js';
 import type { NodeSample } from '../nodeHistory.js';
 import { appendSamples } from '../nodeHistory.js';
+import { linesAppended } from './log.js';
 
 export const MIN_INTERVAL_MS = 500;
 export const MAX_INTERVAL_MS = 10_000;
@@ -43,7 +45,8 @@ export interface ClusterState {
 }
 
 export interface ClusterActions {
-  applyView(view: ClusterView): void;
+  /** One poll result, with the log lines saying what changed since the last one (one set(): one render per tick). */
+  applyView(view: ClusterView, events?: readonly LogLine[]): void;
   togglePause(): void;
   /** One step faster (-1) or slower (+1) through INTERVAL_STEPS_MS. */
   stepInterval(direction: -1 | 1): void;
@@ -80,9 +83,10 @@ export function createClusterSlice(
 ): StateCreator<CockpitState, [], [], ClusterSlice> {
   return (set) => ({
     ...initialClusterState(config, options),
-    // One poll result is one set(): one render per tick.
-    applyView: (view) =>
+    // One poll result is one set(): one render per tick, its log lines (the log slice's) included.
+    applyView: (view, events = []) =>
       set((state) => ({
+        ...(events.length > 0 ? linesAppended(state, events) : {}),
         nodes: view.nodes,
         links: view.links,
         alerts: view.alerts,
