@@ -12,7 +12,8 @@ export interface OperationPlan {
   title: string;
   target: string;
   checks: Array<{ label: string; status: CheckStatus; observed: string; fix?: string }>;
-  steps: Array<{ node: string; description: string; detail: string }>;
+  /** cancellable: may be stopped half-way (Esc then y cancels it and runs the undo of what was done). */
+  steps: Array<{ node: string; description: string; detail: string; cancellable?: boolean }>;
   blocked: boolean;
   blockedReasons: string[];
   warnings: string[];
@@ -58,6 +59,8 @@ export interface Operation {
   endedAt?: number;
   /** The step running now, as executePlan announces it ("step 2/5"). */
   step?: { number: number; total: number };
+  /** The DBA asked to cancel it (Esc or Ctrl-C, then y): the glue cancels the running step and runs the undo. */
+  cancelRequested?: boolean;
 }
 
 /** How an operation ended, as the glue reports it. */
@@ -76,7 +79,7 @@ export function operationPlanOf(plan: Plan): OperationPlan {
     title: plan.title,
     target: plan.target,
     checks: plan.checks.map(({ label, status, observed, fix }) => ({ label, status, observed, ...(fix !== undefined ? { fix } : {}) })),
-    steps: plan.steps.map(({ node, description, detail }) => ({ node, description, detail })),
+    steps: plan.steps.map(({ node, description, detail, cancellable }) => ({ node, description, detail, ...(cancellable ? { cancellable } : {}) })),
     blocked: plan.blocked,
     blockedReasons: [...plan.blockedReasons],
     warnings: [...plan.warnings],

@@ -1,9 +1,9 @@
 import { AuditJournal } from '../services/audit/auditJournal.js';
 import type { LastSeenSlots } from '../services/cluster/lastSeenSlots.js';
 import type { CockpitConfig } from '../services/config/schema.js';
-import type { PlanAudit } from '../services/runbooks/executePlan.js';
+import type { PlanAudit, PlanOutcome } from '../services/runbooks/executePlan.js';
 import { executePlan, planAuditSteps } from '../services/runbooks/executePlan.js';
-import type { Plan } from '../services/runbooks/plan.js';
+import type { Plan, PlanStep } from '../services/runbooks/plan.js';
 import { RUNBOOKS, runbookEntry } from '../services/runbooks/registry.js';
 import type { PlanSessions } from '../services/runbooks/sqlSessions.js';
 import { createSqlSessions } from '../services/runbooks/sqlSessions.js';
@@ -11,6 +11,7 @@ import type { PlanEvent } from '../services/runbooks/planEvents.js';
 import { jobLineText, planEventLines } from '../services/runbooks/planEvents.js';
 import type { JobSignals } from '../services/runner/jobControl.js';
 import { createNodeRunners } from '../services/runner/nodeRunners.js';
+import type { SshEnvironment } from '../services/ssh/sshEnvironment.js';
 import { maskSecrets, maskSecretsDeep } from '../services/runner/secretMasker.js';
 import type { CockpitStore } from '../state/createCockpitStore.js';
 import type { OperationChoices, OperationKind } from '../state/operation.js';
@@ -43,6 +44,8 @@ export interface OperationsOptions {
   preparers?: Partial<Record<OperationKind, PreparePlan>>;
   /** The cockpit's job control: a step's command registers with it, so the DBA can stop it (requestJobCancel). */
   jobControl?: JobSignals;
+  /** Where ssh reads its config and known hosts (tests: a scratch home); default the operator's. */
+  sshEnvironment?: SshEnvironment;
 }
 
 /** Every runbook of the registry, prepared with what the DBA chose in the modal and what the cockpit remembers. */
@@ -79,8 +82,16 @@ export function bindOperationsToStore(
   const controller = new AbortController();
   /** A signal to the cockpit while a plan runs: the running step finishes, no later one starts (as the CLI does). */
   const interruption = new AbortController();
-  /** How the running plan ended, once it has: its advice when it stopped early. */
-  let lastOutcome: { title: string; interrupted: boolean; advice?: string } | undefined;
+  /**
+   * Each running plan's cancel, by operation id: the DBA's y to "cancel it?"
+   * (requestOperationCancel) or SIGTERM during a cancellable step fires it;
+   * executePlan stops the step and runs the undo of what was done.
+   */
+  const cancels = new Map<number, AbortController>();
+  /** The plan step running now (not an undo): SIGTERM cancels it when it may be stopped half-way. */
+  let runningStep: PlanStep | undefined;
+  /** How the running plan ended, once it has: its advice when it stopped early, what was undone when cancelled. */
+  let lastOutcome: { title: string; interrupted: boolean; cancelled?: string; advice?: string } | undefined;
   const pending = new Set<Promise<void>>();
   const track = (work: Promise<void>) => {
     pending.add(work);
@@ -122,27 +133,36 @@ export function bindOperationsToStore(
 
   const execute = async (id: number, plan: RunbookPlan) => {
     const state = store.getState();
-    const runners = createNodeRunners(config, { readOnly: state.readOnly });
+    const runners = createNodeRunners(config, { readOnly: state.readOnly, ...(options.sshEnvironment ? { sshEnvironment: options.sshEnvironment } : {}) });
     const sessions = planSessions.get(id);
     const log = (text: string) => store.getState().appendLog(maskSecrets(text));
+    const cancel = new AbortController();
+    cancels.set(id, cancel);
     try {
       const outcome = await executePlan(plan, {
         config,
         readOnly: state.readOnly,
-        onEvent: (event) => applyPlanEvent(store, id, event),
+        onEvent: (event) => {
+          if (event.type === 'step-started') runningStep = event.undoOf === undefined ? event.step : undefined;
+          if (event.type === 'step-finished' || event.type === 'step-failed' || event.type === 'step-cancelled') runningStep = undefined;
+          applyPlanEvent(store, id, event);
+        },
         audit: journal(),
         runners,
         signal: controller.signal,
         interruption: interruption.signal,
+        cancel: cancel.signal,
         ...(sessions ? { sessions } : {}),
         ...(options.jobControl ? { jobControl: options.jobControl } : {}),
       });
-      lastOutcome = { title: plan.title, interrupted: outcome.interrupted !== undefined, ...(outcome.advice ? { advice: outcome.advice } : {}) };
+      const cancelled = outcome.cancelled ? cancelSummary(plan, outcome.cancelled, outcome.advice) : undefined;
+      lastOutcome = { title: plan.title, interrupted: outcome.interrupted !== undefined, ...(cancelled ? { cancelled } : {}), ...(outcome.advice ? { advice: outcome.advice } : {}) };
       const { needsRebuild, rebuilt } = outcome.result;
       if (outcome.succeeded && needsRebuild.length > 0) log(`⚠ needs rebuild: ${needsRebuild.join(', ')} (its data forked from the new timeline)`);
       store.getState().operationFinished(id, {
         succeeded: outcome.succeeded,
         ...(outcome.failedStep ? { error: `step ${outcome.failedStep.number} (${outcome.failedStep.description}) on ${outcome.failedStep.node}: ${outcome.failedStep.error}` } : {}),
+        ...(cancelled ? { error: cancelled } : {}),
         needsRebuild,
         rebuilt,
       });
@@ -151,6 +171,8 @@ export function bindOperationsToStore(
       log(`✗ ${plan.title}: ${messageOf(error)}`);
       store.getState().operationFinished(id, { succeeded: false, error: messageOf(error) });
     } finally {
+      cancels.delete(id);
+      runningStep = undefined;
       plans.delete(id);
       closeSessions(id);
       await runners.close().catch(() => undefined);
@@ -167,6 +189,10 @@ export function bindOperationsToStore(
       closeSessions(previous.operation.id);
     }
     if (!operation) return;
+    // The DBA answered y to "cancel it?": executePlan stops the step if it may be stopped half-way, else refuses and stops after it.
+    if (operation.phase === 'running' && operation.cancelRequested && !(previous.operation?.id === operation.id && previous.operation.cancelRequested)) {
+      cancels.get(operation.id)?.abort(new Error('cancelled by the operator'));
+    }
     if (operation.phase === 'planning' && previous.operation?.id !== operation.id) {
       // Planned with what the DBA chose in the modal (Ctrl-F: fence, Ctrl-R: resume replay); none from the grid.
       track(prepare(operation.id, operation.kind, operation.target, { ...operation.choices }));
@@ -193,9 +219,12 @@ export function bindOperationsToStore(
   const interruptRunning = async (signal: NodeJS.Signals): Promise<string | undefined> => {
     const running = store.getState().operation;
     if (running?.phase !== 'running') return undefined;
-    interruption.abort(signal);
+    // SIGTERM during a step that may be stopped half-way cancels it (its undo runs), as in the CLI; SIGHUP lets it finish.
+    if (signal === 'SIGTERM' && runningStep?.cancellable) cancels.get(running.id)?.abort(signal);
+    else interruption.abort(signal);
     await Promise.allSettled([...pending]);
     if (!lastOutcome) return undefined;
+    if (lastOutcome.cancelled) return `${lastOutcome.title}: ${lastOutcome.cancelled}`;
     return lastOutcome.interrupted
       ? `${lastOutcome.title}: interrupted by ${signal} after the running step finished. State left: ${lastOutcome.advice ?? 'see pgcockpit log'}`
       : `${lastOutcome.title}: its last step ended as the signal came; see pgcockpit log`;
@@ -215,6 +244,8 @@ export function applyPlanEvent(store: CockpitStore, id: number, event: PlanEvent
   const lines = () => planEventLines(event).map((text) => ({ at, text, stream: 'info' as const }));
   switch (event.type) {
     case 'step-started':
+      // An undo step (after a cancel) leaves the counter at the step that was cancelled.
+      if (event.undoOf !== undefined) break;
       state.setOperationStep(id, { number: event.number, total: event.total }, lines());
       return;
     case 'job-started':
@@ -234,6 +265,18 @@ export function applyPlanEvent(store: CockpitStore, id: number, event: PlanEvent
   }
   const shown = lines();
   if (shown.length > 0) state.appendLogLines(shown);
+}
+
+/** "cancelled at step 2/3 (copy the data) by SIGTERM; undone: step 2 (...), step 1 (...); state left: ...; to retry: ...", masked. */
+function cancelSummary(plan: Plan, cancelled: NonNullable<PlanOutcome['cancelled']>, advice: string | undefined): string {
+  const where =
+    cancelled.stoppedStep !== undefined
+      ? `at step ${cancelled.stoppedStep}/${plan.steps.length} (${plan.steps[cancelled.stoppedStep - 1]?.description})`
+      : `after step ${cancelled.afterStep}/${plan.steps.length}`;
+  return maskSecrets(
+    `cancelled ${where}${cancelled.signal ? ` by ${cancelled.signal}` : ''}; undone: ${cancelled.undone.length > 0 ? cancelled.undone.join(', ') : 'nothing'}` +
+      `${cancelled.undoFailed ? `; undo failed: ${cancelled.undoFailed}` : ''}; state left: ${advice ?? 'see the log'}; ${cancelled.next}`,
+  );
 }
 
 function messageOf(error: unknown): string {

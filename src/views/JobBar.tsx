@@ -4,7 +4,7 @@ import { runningOperation } from '../state/operation.js';
 import { runningJob, runningJobCount } from '../state/runningJob.js';
 import { useCockpit } from '../state/storeContext.js';
 import { progressBarText } from './progressBarText.js';
-import { jobPlace, stopJobQuestion } from './stopJobQuestion.js';
+import { cancelOperationQuestion, jobPlace, stopJobQuestion } from './stopJobQuestion.js';
 import { useTheme } from './ThemeContext.js';
 import { useNow } from './useNow.js';
 
@@ -17,6 +17,10 @@ import { useNow } from './useNow.js';
 export function JobBar({ width }: { width: number }) {
   const theme = useTheme();
   const question = useCockpit((state) => {
+    if (state.stopJobPrompt === 'operation') {
+      const operation = runningOperation(state);
+      return operation ? cancelOperationQuestion(operation) : null;
+    }
     const job = state.stopJobPrompt === null ? undefined : state.jobs.find((candidate) => candidate.id === state.stopJobPrompt);
     return job ? stopJobQuestion(job) : null;
   });
@@ -65,6 +69,12 @@ function RunningOperationLine({ width }: { width: number }) {
           </Text>
         ) : null}
         <Text color={theme.muted}> · {formatElapsed(Math.max(0, now - (operation.startedAt ?? now)))} · steps stream into the log</Text>
+        {operation.cancelRequested ? (
+          <Text bold color={theme.warning}>
+            {' '}
+            · ■ cancelling: undo runs
+          </Text>
+        ) : null}
       </Text>
     </Box>
   );
@@ -76,7 +86,7 @@ function RunningJobLine({ width }: { width: number }) {
   const others = useCockpit((state) => runningJobCount(state) - 1);
   const stopping = useCockpit((state) => {
     const running = runningJob(state);
-    return running !== undefined && state.cancelRequested.includes(running.id);
+    return running !== undefined && (state.cancelRequested.includes(running.id) || runningOperation(state)?.cancelRequested === true);
   });
   const now = useNow(1000);
   if (!job) return <RunningOperationLine width={width} />;

@@ -3,6 +3,7 @@ import type { Command } from '../state/keyTable.js';
 import { operationModalMode, operationOffersFence, operationOffersResumeReplay, runningOperation } from '../state/operation.js';
 import { runningJob } from '../state/runningJob.js';
 import { findLogMatch } from './logSearch.js';
+import { cancellableStep } from './stopJobQuestion.js';
 
 
 /** What q says while a job runs. */
@@ -11,6 +12,11 @@ export const JOB_RUNNING_NOTICE = 'a job is running: stop it first (Esc in the l
 /** What q, Esc and Ctrl-C say while a runbook's steps run: stopping one half-way could leave two primaries or none. */
 export function operationRunningNotice(operation: { kind: string; target: string }): string {
   return `${operation.kind} of ${operation.target} is running: it is not stopped half-way; wait for it to finish (each step has a timeout)`;
+}
+
+/** What Esc and Ctrl-C say once a cancel was asked for: the step is being stopped, then its undo runs; neither is stopped again. */
+export function operationCancellingNotice(operation: { kind: string; target: string }): string {
+  return `${operation.kind} of ${operation.target} is being cancelled: its running step is stopped, then the undo of what was done runs; wait for it`;
 }
 
 /** What a command needs beyond the store: leaving the app, and the screen's geometry. */
@@ -113,13 +119,17 @@ export function runCommand(command: Command, input: string, state: CockpitState,
     case 'stopJob': {
       const job = runningJob(state);
       const operation = runningOperation(state);
-      // A runbook's step runs its commands as jobs; stopping one half-way is not offered (yet).
-      if (operation) state.showNotice(operationRunningNotice(operation));
+      // A runbook's step runs its commands as jobs: a cancellable step is cancelled as a whole (its undo runs),
+      // after a question; a step that must not be stopped half-way (a promotion) is not, and says so.
+      if (operation && cancellableStep(operation)) state.askStopJob('operation');
+      else if (operation?.cancelRequested) state.showNotice(operationCancellingNotice(operation));
+      else if (operation) state.showNotice(operationRunningNotice(operation));
       else if (job) state.askStopJob(job.id);
       return;
     }
     case 'confirmStopJob':
-      if (state.stopJobPrompt !== null) state.requestJobCancel(state.stopJobPrompt);
+      if (state.stopJobPrompt === 'operation') state.requestOperationCancel();
+      else if (state.stopJobPrompt !== null) state.requestJobCancel(state.stopJobPrompt);
       state.dismissStopJob();
       return;
     case 'keepJob':

@@ -28,6 +28,8 @@ export interface OperationActions {
   cancelOperation(): void;
   /** Starts the steps, only when the typed text is the confirm word exactly and the plan is not blocked. */
   confirmOperation(): void;
+  /** The DBA answered y to "cancel it?": the glue cancels the running step (if cancellable) and runs the undo. Once per operation. */
+  requestOperationCancel(): void;
   /** The step executePlan announced last, with the lines that announce it (one set(): one render). */
   setOperationStep(id: number, step: { number: number; total: number }, lines?: readonly LogLine[]): void;
   /** Planning failed (the modal shows why) or the steps ended; nodes left needing a rebuild are marked, nodes rebuilt cleared. */
@@ -67,6 +69,8 @@ export const createOperationSlice: StateCreator<CockpitState, [], [], OperationS
       if (operation?.phase !== 'confirm' || !operation.plan || operation.plan.blocked || operation.typed !== operation.plan.confirmWord) return state;
       return { operation: { ...operation, phase: 'running', startedAt: Date.now() } };
     }),
+  requestOperationCancel: () =>
+    set((state) => (state.operation?.phase === 'running' && !state.operation.cancelRequested ? { operation: { ...state.operation, cancelRequested: true } } : state)),
   // The step counter and the log lines announcing it in one set(): one plan event, one render.
   setOperationStep: (id, step, lines = []) =>
     set((state) => {
@@ -89,6 +93,8 @@ export const createOperationSlice: StateCreator<CockpitState, [], [], OperationS
           ...(state.operation.startedAt !== undefined ? { endedAt: Date.now() } : {}),
         },
         needsRebuild: marksAfterOutcome(state.needsRebuild, outcome),
+        // A "cancel it?" question about an operation that ended has no answer left.
+        ...(state.stopJobPrompt === 'operation' ? { stopJobPrompt: null } : {}),
       };
     }),
 });

@@ -12,8 +12,12 @@ export interface UiState {
   selectedNode: number;
   focus: Focus;
   overlay: Overlay;
-  /** The running job the "stop it?" question is about; null: no question open. */
-  stopJobPrompt: number | null;
+  /**
+   * What the "stop it?" question is about: a running job's id, or 'operation'
+   * (the running runbook's cancellable step: y cancels it and runs the undo);
+   * null: no question open.
+   */
+  stopJobPrompt: number | 'operation' | null;
   /** A one-line message for the DBA ("a job is running: stop it first"), gone at the next key. */
   notice: string | null;
 }
@@ -24,8 +28,8 @@ export interface UiActions {
   cycleFocus(): void;
   openOverlay(overlay: Overlay): void;
   closeOverlay(): void;
-  /** Opens the "stop it?" question for a running job. */
-  askStopJob(id: number): void;
+  /** Opens the "stop it?" question for a running job, or ('operation') for the running operation. */
+  askStopJob(id: number | 'operation'): void;
   dismissStopJob(): void;
   showNotice(text: string): void;
   clearNotice(): void;
@@ -47,7 +51,9 @@ export const createUiSlice: StateCreator<CockpitState, [], [], UiSlice> = (set) 
   closeOverlay: () => set({ overlay: 'none' }),
   // Only about a job still running: a finished one needs no stopping (finishJob closes the question too).
   askStopJob: (id) =>
-    set((state) => (state.jobs.some((job) => job.id === id && job.status === 'running') ? { stopJobPrompt: id } : state)),
+    set((state) =>
+      (id === 'operation' ? state.operation?.phase === 'running' : state.jobs.some((job) => job.id === id && job.status === 'running')) ? { stopJobPrompt: id } : state,
+    ),
   dismissStopJob: () => set({ stopJobPrompt: null }),
   showNotice: (text) => set({ notice: text }),
   clearNotice: () => set({ notice: null }),
