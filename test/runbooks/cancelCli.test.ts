@@ -1,4 +1,5 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { execa } from 'execa';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -99,4 +100,28 @@ describe('the CLI: SIGINT during a cancellable step cancels it with its undo', (
     expect(hup.cancel.aborted).toBe(false);
     expect(hup.interruption.reason).toBe('SIGHUP');
   });
+});
+
+describe('the CLI as a process: SIGINT during the long step', () => {
+  it('exits 130 after killing the sleep and running the undo; stdout, stderr and the journal say what was undone', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'pgcockpit-cancel-child-'));
+    await chmod(dir, 0o777); // the steps run as postgres
+    const seconds = `300.${String(Math.random()).slice(2, 12)}`;
+    try {
+      const child = execa('node', [path.resolve('test/runbooks/fixtures/cancelCliChild.mjs'), dir, seconds], { reject: false, env: { XDG_STATE_HOME: dir }, stdin: 'ignore' });
+      await waitFor(async () => (await pgrep(`sleep ${seconds}`)).length > 0, 'the long step to run');
+      child.kill('SIGINT');
+      const result = await child;
+      const output = `${String(result.stdout)}\n${String(result.stderr)}`;
+      expect(result.exitCode, output).toBe(130);
+      expect(await pgrep(`sleep ${seconds}`)).toEqual([]);
+      expect((await readFile(path.join(dir, 'log'), 'utf8')).trim().split('\n')).toEqual(['made', 'undo 2', 'undo 1']);
+      expect(String(result.stdout)).toMatch(/^■ test runbook: copy into pg1: cancelled at step 2\/3 \(SIGINT\); undone: step 2 \(copy the data \(long\)\), step 1 \(make the work directory\)$/m);
+      expect(String(result.stderr)).toMatch(/^pgcockpit: copy cancelled by SIGINT at step 2\/3 \(copy the data \(long\)\); undone: step 2 .*; to retry: pgcockpit copy pg1 --yes$/m);
+      const journal = (await readFile(path.join(dir, 'pgcockpit', 'audit.jsonl'), 'utf8')).trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(journal.at(-1)).toMatchObject({ kind: 'outcome', outcome: 'cancelled', signal: 'SIGINT', undone: ['step 2 (copy the data (long))', 'step 1 (make the work directory)'] });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
