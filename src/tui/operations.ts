@@ -135,7 +135,8 @@ export function bindOperationsToStore(
     const state = store.getState();
     const runners = createNodeRunners(config, { readOnly: state.readOnly, ...(options.sshEnvironment ? { sshEnvironment: options.sshEnvironment } : {}) });
     const sessions = planSessions.get(id);
-    const log = (text: string) => store.getState().appendLog(maskSecrets(text));
+    /** A line for the log, masked, said in the same update as the operation's end. */
+    const line = (text: string) => [{ at: Date.now(), text: maskSecrets(text), stream: 'info' as const }];
     const cancel = new AbortController();
     cancels.set(id, cancel);
     try {
@@ -158,18 +159,17 @@ export function bindOperationsToStore(
       const cancelled = outcome.cancelled ? cancelSummary(plan, outcome.cancelled, outcome.advice) : undefined;
       lastOutcome = { title: plan.title, interrupted: outcome.interrupted !== undefined, ...(cancelled ? { cancelled } : {}), ...(outcome.advice ? { advice: outcome.advice } : {}) };
       const { needsRebuild, rebuilt } = outcome.result;
-      if (outcome.succeeded && needsRebuild.length > 0) log(`⚠ needs rebuild: ${needsRebuild.join(', ')} (its data forked from the new timeline)`);
+      const said = outcome.succeeded && needsRebuild.length > 0 ? line(`⚠ needs rebuild: ${needsRebuild.join(', ')} (its data forked from the new timeline)`) : [];
       store.getState().operationFinished(id, {
         succeeded: outcome.succeeded,
         ...(outcome.failedStep ? { error: `step ${outcome.failedStep.number} (${outcome.failedStep.description}) on ${outcome.failedStep.node}: ${outcome.failedStep.error}` } : {}),
         ...(cancelled ? { error: cancelled } : {}),
         needsRebuild,
         rebuilt,
-      });
+      }, said);
     } catch (error) {
       // Refused before its first step (blocked, or read-only): nothing was changed.
-      log(`✗ ${plan.title}: ${messageOf(error)}`);
-      store.getState().operationFinished(id, { succeeded: false, error: messageOf(error) });
+      store.getState().operationFinished(id, { succeeded: false, error: messageOf(error) }, line(`✗ ${plan.title}: ${messageOf(error)}`));
     } finally {
       cancels.delete(id);
       runningStep = undefined;

@@ -50,8 +50,9 @@ describe('operation slice', () => {
     expect(updates() - before).toBe(1);
     expect(state().operation?.step).toEqual({ number: 1, total: 4 });
     expect(state().log.map((line) => line.text)).toEqual(['step 1/4 on pg1: checkpoint']);
-    state().operationFinished(3, { succeeded: false, error: 'step 3 failed', needsRebuild: ['pg1'], rebuilt: ['pg3'] });
+    state().operationFinished(3, { succeeded: false, error: 'step 3 failed', needsRebuild: ['pg1'], rebuilt: ['pg3'] }, [{ at: 0, text: '✗ switchover: step 3 failed', stream: 'info' }]);
     expect(updates() - before).toBe(2);
+    expect(state().log.at(-1)!.text).toBe('✗ switchover: step 3 failed');
     expect(state().operation).toMatchObject({ phase: 'failed', error: 'step 3 failed' });
     expect(state().needsRebuild).toEqual(['pg1']);
     // Ended: a late outcome changes nothing.

@@ -32,8 +32,11 @@ export interface OperationActions {
   requestOperationCancel(): void;
   /** The step executePlan announced last, with the lines that announce it (one set(): one render). */
   setOperationStep(id: number, step: { number: number; total: number }, lines?: readonly LogLine[]): void;
-  /** Planning failed (the modal shows why) or the steps ended; nodes left needing a rebuild are marked, nodes rebuilt cleared. */
-  operationFinished(id: number, outcome: OperationOutcome): void;
+  /**
+   * Planning failed (the modal shows why) or the steps ended; nodes left needing a rebuild are marked, nodes rebuilt cleared,
+   * and `lines` (what the end says: "⚠ needs rebuild: pg1") appended, all in one set(): one render.
+   */
+  operationFinished(id: number, outcome: OperationOutcome, lines?: readonly LogLine[]): void;
 }
 
 export type OperationSlice = OperationState & OperationActions;
@@ -82,10 +85,13 @@ export const createOperationSlice: StateCreator<CockpitState, [], [], OperationS
       };
     }),
   // The operation's end and the cluster slice's rebuild marks in one set().
-  operationFinished: (id, outcome) =>
+  // The operation's end, the cluster slice's rebuild marks and the log's lines about them in one set().
+  operationFinished: (id, outcome, lines = []) =>
     set((state) => {
-      if (state.operation?.id !== id || state.operation.phase === 'done' || state.operation.phase === 'failed') return state;
+      const said = lines.length > 0 ? linesAppended(state, lines) : {};
+      if (state.operation?.id !== id || state.operation.phase === 'done' || state.operation.phase === 'failed') return lines.length > 0 ? said : state;
       return {
+        ...said,
         operation: {
           ...state.operation,
           phase: outcome.succeeded ? 'done' : 'failed',
