@@ -40,7 +40,12 @@ export type Command =
   | 'confirmOperation'
   | 'fenceFirst'
   | 'resumeReplayFirst'
-  | 'cancelOperation';
+  | 'cancelOperation'
+  | 'nextFormField'
+  | 'previousFormField'
+  | 'nextFormValue'
+  | 'previousFormValue'
+  | 'submitForm';
 
 /**
  * Where a key works. The router asks the layers in this order and the first
@@ -51,6 +56,8 @@ export type Command =
  *   that offers to fence the old primary first (MODAL_KEY_TABLE)
  * - resume: the operation modal shows a failover refused only because WAL
  *   replay is paused on the target, which offers to resume it first (MODAL_KEY_TABLE)
+ * - form: the operation modal shows a runbook's parameter form; what no
+ *   binding claims is typed into the focused text field (Space flips a toggle)
  * - typeConfirm: the operation modal asks for the node's name; what no
  *   binding claims is typed into it (so q is a letter there, not quit)
  * - offer: the operation modal shows a failover refused by the split-brain
@@ -70,7 +77,7 @@ export type Command =
  * - log: no overlay is open and the log has the focus or the whole screen
  * - nodes: no overlay is open, the node grid shows and has the focus
  */
-export type KeyContextName = 'confirm' | 'fence' | 'resume' | 'typeConfirm' | 'offer' | 'modal' | 'search' | 'overlay' | 'job' | 'running' | 'always' | 'main' | 'split' | 'log' | 'nodes';
+export type KeyContextName = 'confirm' | 'fence' | 'resume' | 'form' | 'typeConfirm' | 'offer' | 'modal' | 'search' | 'overlay' | 'job' | 'running' | 'always' | 'main' | 'split' | 'log' | 'nodes';
 
 /**
  * One row: a command, its keys and where they work. A command may have a row
@@ -138,6 +145,12 @@ export const KEY_TABLE: readonly KeyBinding[] = [
 export const MODAL_KEY_TABLE: readonly KeyBinding[] = [
   { command: 'fenceFirst', keys: ['Ctrl-F'], description: 'fence the old primary first: stop its server, then promote (plans again)', when: 'fence', footer: 'fence first', pinned: true },
   { command: 'resumeReplayFirst', keys: ['Ctrl-R'], description: "resume the target's paused WAL replay first, then promote (plans again)", when: 'resume', footer: 'resume replay', pinned: true },
+  // Shift-Tab before Tab: a Tab binding would match the shifted press too.
+  { command: 'previousFormField', keys: ['Shift-Tab'], description: 'the previous field of the form', when: 'form', footer: 'previous' },
+  { command: 'nextFormField', keys: ['Tab'], description: 'the next field of the form', when: 'form', footer: 'next field' },
+  { command: 'nextFormValue', keys: ['→'], description: "the focused choice's next value, or flip the toggle", when: 'form', footer: 'change' },
+  { command: 'previousFormValue', keys: ['←'], description: "the focused choice's previous value, or flip the toggle", when: 'form' },
+  { command: 'submitForm', keys: ['Enter'], description: 'check the values and plan with them (an invalid one says why in place)', when: 'form', footer: 'plan', pinned: true },
 ];
 
 /** Every binding the router answers: the help overlay's table, then the modal's own. */
@@ -148,6 +161,7 @@ export const WHEN_LABEL: Record<KeyContextName, string> = {
   confirm: 'asked to stop a job',
   fence: 'old primary may run',
   resume: 'replay paused',
+  form: 'filling a form',
   typeConfirm: 'confirming a plan',
   offer: 'failover refused',
   modal: 'a plan shown',
@@ -174,6 +188,7 @@ export interface KeyPress {
   home?: boolean;
   end?: boolean;
   tab?: boolean;
+  shift?: boolean;
   return?: boolean;
   backspace?: boolean;
   delete?: boolean;
@@ -199,7 +214,7 @@ export interface KeyContext {
   /** A confirmed search is highlighted: Esc in the log clears it before it asks to stop a job. */
   searchShown?: boolean;
   /** The operation modal is open: typing the confirmation, offering a switchover, or only closing. */
-  operation?: 'typing' | 'offer' | 'info';
+  operation?: 'form' | 'typing' | 'offer' | 'info';
   /** The confirmation being typed is for a plan that offers to fence the old primary first (Ctrl-F). */
   fenceOffer?: boolean;
   /** The modal shows a failover refused only because WAL replay is paused on the target (Ctrl-R resumes it first). */
@@ -235,6 +250,7 @@ export function activeLayers(context: KeyContext): KeyContextName[] {
   if (context.stopPrompt) return ['confirm'];
   // The modal has every key (below the minimum size it is hidden, like the search input, and q quits).
   if (context.operation && !context.tooSmall) {
+    if (context.operation === 'form') return ['form', 'modal'];
     if (context.operation === 'typing') return context.fenceOffer ? ['fence', 'typeConfirm', 'modal'] : ['typeConfirm', 'modal'];
     const offers: KeyContextName[] = [...(context.fenceOffer ? (['fence'] as const) : []), ...(context.resumeReplayOffer ? (['resume'] as const) : [])];
     if (context.operation === 'offer') return [...offers, 'offer', 'modal'];
@@ -312,6 +328,8 @@ export function keyMatches(key: string, press: KeyPress): boolean {
       return Boolean(press.end);
     case 'Tab':
       return Boolean(press.tab);
+    case 'Shift-Tab':
+      return Boolean(press.tab) && Boolean(press.shift);
     case 'Enter':
       return Boolean(press.return);
     case 'Space':

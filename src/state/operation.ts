@@ -1,11 +1,13 @@
 import type { RunbookKind } from '../services/runbooks/registry.js';
 import { runbookEntry } from '../services/runbooks/registry.js';
 import type { CheckStatus, Plan } from '../services/runbooks/plan.js';
+import type { FormCli, FormSpec, FormValue, FormValues } from '../services/runbooks/form.js';
 
 /** The runbooks the cockpit can start on a node from its keys. */
 export type OperationKind = RunbookKind;
 
-export type OperationPhase = 'planning' | 'confirm' | 'running' | 'done' | 'failed';
+/** form: the runbook's parameter form is filled in first (only runbooks whose entry has one). */
+export type OperationPhase = 'form' | 'planning' | 'confirm' | 'running' | 'done' | 'failed';
 
 /** A plan as the modal draws it: what was checked and what would run, without the steps' functions. */
 export interface OperationPlan {
@@ -39,6 +41,21 @@ export interface OperationChoices {
   fence?: boolean;
   /** Ctrl-R: resume a paused WAL replay on the target first (failover --resume-replay). */
   resumeReplay?: boolean;
+  /** The values of the runbook's parameter form, as the DBA submitted them (the entry's fromForm turns them into options). */
+  formValues?: FormValues;
+}
+
+/** A runbook's parameter form being filled in (phase form), kept once submitted so the plan shows its values and CLI line. */
+export interface OperationForm {
+  spec: FormSpec;
+  cli: FormCli;
+  /** The cluster's node names, for 'nodes' choices. */
+  nodeNames: readonly string[];
+  values: Readonly<Record<string, FormValue>>;
+  /** The index of the field that takes keys. */
+  focus: number;
+  /** Why a field was refused at the last Enter, by name; shown under it. */
+  errors: Readonly<Record<string, string>>;
 }
 
 /** A runbook the DBA asked for on a node, from planning to its end. */
@@ -50,6 +67,8 @@ export interface Operation {
   /** What the DBA chose in the modal (fence, resume replay); the plan is made with them. Empty when asked from the grid. */
   choices: OperationChoices;
   phase: OperationPhase;
+  /** The runbook's parameter form, when its entry has one. */
+  form?: OperationForm;
   plan?: OperationPlan;
   /** What the DBA typed into the confirmation so far. */
   typed: string;
@@ -96,8 +115,9 @@ export function operationPlanOf(plan: Plan): OperationPlan {
  * failed). Undefined when no modal is open: nothing asked, or the steps run
  * or ran (the modal closes into the log once confirmed).
  */
-export function operationModalMode(operation: Operation | null): 'typing' | 'offer' | 'info' | undefined {
+export function operationModalMode(operation: Operation | null): 'form' | 'typing' | 'offer' | 'info' | undefined {
   if (!operation) return undefined;
+  if (operation.phase === 'form') return 'form';
   if (operation.phase === 'confirm') {
     if (!operation.plan?.blocked) return 'typing';
     return operation.plan.offersSwitchover && operation.kind === 'failover' ? 'offer' : 'info';

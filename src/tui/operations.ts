@@ -53,12 +53,18 @@ export const DEFAULT_PREPARERS: Partial<Record<OperationKind, PreparePlan>> = Ob
   RUNBOOKS.map((entry) => [
     entry.kind,
     ((config, target, choices, memory) =>
-      runbookEntry(entry.kind).prepare(config, target, runbookEntry(entry.kind).fromChoices(choices ?? {}), {
+      runbookEntry(entry.kind).prepare(config, target, { ...runbookEntry(entry.kind).fromChoices(choices ?? {}), ...formOptions(entry.kind, choices) }, {
         ...(memory?.lastSeenSlots ? { lastSeenSlots: memory.lastSeenSlots } : {}),
         ...(memory?.sessions ? { sessions: memory.sessions } : {}),
       })) satisfies PreparePlan,
   ]),
 );
+
+/** The planner's options for the values of the runbook's form, when it has one and they were submitted. */
+function formOptions(kind: OperationKind, choices: PrepareChoices | undefined): object {
+  const entry = runbookEntry(kind);
+  return entry.fromForm && choices?.formValues ? entry.fromForm(choices.formValues) : {};
+}
 
 /**
  * The operations glue: when the store asks for an operation (the DBA pressed p
@@ -193,9 +199,11 @@ export function bindOperationsToStore(
     if (operation.phase === 'running' && operation.cancelRequested && !(previous.operation?.id === operation.id && previous.operation.cancelRequested)) {
       cancels.get(operation.id)?.abort(new Error('cancelled by the operator'));
     }
-    if (operation.phase === 'planning' && previous.operation?.id !== operation.id) {
+    // Planned when asked for, or when its form was submitted (same id, from phase form).
+    if (operation.phase === 'planning' && (previous.operation?.id !== operation.id || previous.operation.phase === 'form')) {
       // Planned with what the DBA chose in the modal (Ctrl-F: fence, Ctrl-R: resume replay); none from the grid.
-      track(prepare(operation.id, operation.kind, operation.target, { ...operation.choices }));
+      // A runbook with a form is planned with its submitted values.
+      track(prepare(operation.id, operation.kind, operation.target, { ...operation.choices, ...(operation.form ? { formValues: operation.form.values } : {}) }));
     } else if (operation.phase === 'running' && previous.operation?.phase !== 'running') {
       const plan = plans.get(operation.id);
       if (plan) track(execute(operation.id, plan));

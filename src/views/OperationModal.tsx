@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import { useCockpit } from '../state/storeContext.js';
 import type { ModalRow } from './operationModalRows.js';
-import { fitRows, planRows, promptRows } from './operationModalRows.js';
+import { fitRows, formRows, formSummaryRows, planRows, promptRows } from './operationModalRows.js';
 import type { Theme } from './theme.js';
 import { useTheme } from './ThemeContext.js';
 
@@ -22,7 +22,12 @@ export function OperationModal({ width, height }: { width: number; height: numbe
   const prompt = promptRows(operation);
   // The CLI command that prints the same plan whole, for when the terminal is too short.
   const dryRun = operation.kind === 'switchover' ? `pgcockpit switchover --to ${operation.target} --dry-run` : `pgcockpit promote ${operation.target} --dry-run`;
-  const body = fitRows(operation.plan ? planRows(operation.plan) : [], height - CHROME_ROWS - prompt.length - 1, dryRun);
+  // A runbook with a form: the form itself, then, above its plan, the values and the same command line.
+  const rows =
+    operation.phase === 'form' && operation.form
+      ? formRows(operation.form)
+      : [...(operation.form ? formSummaryRows(operation.form, operation.target) : []), ...(operation.plan ? planRows(operation.plan) : [])];
+  const body = fitRows(rows, height - CHROME_ROWS - prompt.length - 1, dryRun);
   return (
     <Box flexDirection="column" width={width} height={height} borderStyle="double" borderColor={theme.selectedBorder} paddingX={1} overflow="hidden" flexShrink={0}>
       <Box justifyContent="space-between">

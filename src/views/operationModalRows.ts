@@ -1,4 +1,5 @@
-import type { Operation, OperationPlan } from '../state/operation.js';
+import { cliLine, formValuesText } from '../services/runbooks/form.js';
+import type { Operation, OperationForm, OperationPlan } from '../state/operation.js';
 import { fenceOfferOf, operationOffersResumeReplay, operationVerb } from '../state/operation.js';
 
 /** One line of the operation modal, as data: the component draws it, a test can read it. */
@@ -27,9 +28,37 @@ export function planRows(plan: OperationPlan): ModalRow[] {
   return rows;
 }
 
+/**
+ * The runbook's form: one line a field, the focused one marked ▸; a choice as
+ * ‹ pg2 ›, text with its cursor, a toggle as [x] or [ ]; a refused field's
+ * reason on the line under it.
+ */
+export function formRows(form: OperationForm): ModalRow[] {
+  const rows: ModalRow[] = [{ text: 'Parameters', tone: 'heading' }];
+  form.spec.fields.forEach((field, index) => {
+    const focused = index === form.focus;
+    const value = form.values[field.name];
+    const shown =
+      field.kind === 'toggle' ? (value === true ? '[x]' : '[ ]') : field.kind === 'choice' ? `‹ ${String(value ?? '')} ›` : `${String(value ?? '')}${focused ? '▏' : ''}`;
+    rows.push({ text: `${focused ? '▸' : ' '} ${field.label}: ${shown}`, ...(focused ? { tone: 'ok' as const } : {}) });
+    const refused = form.errors[field.name];
+    if (refused !== undefined) rows.push({ text: `    ✗ ${refused}`, tone: 'fail' });
+  });
+  return rows;
+}
+
+/** Above a formed plan: the values it was made with and the command line that makes the same plan. */
+export function formSummaryRows(form: OperationForm, target: string): ModalRow[] {
+  return [
+    { text: `values: ${formValuesText(form.spec, form.values)}` },
+    { text: `same as: ${cliLine(form.cli, target, form.spec, form.values)}`, tone: 'muted' },
+  ];
+}
+
 /** The lines under the plan: what happens now and the keys for it. */
 export function promptRows(operation: Operation): ModalRow[] {
   const plan = operation.plan;
+  if (operation.phase === 'form') return [{ text: 'Tab/Shift-Tab: next/previous field, ←/→: change, Enter: plan with these values, Esc: leave', tone: 'heading' }];
   if (operation.phase === 'planning') return [{ text: `planning the ${operation.kind} of ${operation.target}: reading every node…  Esc cancels`, tone: 'muted' }];
   if (operation.phase === 'failed' || !plan) return [{ text: `✗ could not plan the ${operation.kind}: ${operation.error ?? 'unknown error'}`, tone: 'fail' }, { text: 'Esc closes' }];
   if (plan.blocked) {

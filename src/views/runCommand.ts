@@ -163,5 +163,21 @@ export function runCommand(command: Command, input: string, state: CockpitState,
     case 'cancelOperation':
       state.cancelOperation();
       return;
+    case 'nextFormField':
+      state.moveFormFocus(1);
+      return;
+    case 'previousFormField':
+      state.moveFormFocus(-1);
+      return;
+    case 'nextFormValue':
+      state.changeFormValue(1);
+      return;
+    case 'previousFormValue':
+      state.changeFormValue(-1);
+      return;
+    case 'submitForm':
+      // Planning starts only when every field is valid (the store checks); otherwise the refusal shows under the field.
+      state.submitForm();
+      return;
   }
 }

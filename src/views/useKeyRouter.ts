@@ -32,6 +32,17 @@ export function useKeyRouter({ size, tooSmall }: { size: TerminalSize; tooSmall:
         runCommand(binding.command, input, state, { quit: () => exit(), logPage: logRows(size, state.logFullScreen, jobBarRows(state)) });
         return;
       }
+      // The form's bindings did not claim it: typed into the focused text field, or Space flips a focused toggle.
+      if (context.operation === 'form' && !tooSmall) {
+        const form = state.operation?.form;
+        const field = form?.spec.fields[form.focus];
+        if (field?.kind === 'toggle' && input === ' ' && !key.ctrl && !key.meta) state.changeFormValue(1);
+        if (field?.kind === 'text') {
+          const text = editedSearchDraft(String(form?.values[field.name] ?? ''), press);
+          if (text !== undefined) state.editFormText(text);
+        }
+        return;
+      }
       // The modal's bindings did not claim it: a key typed into the confirmation.
       if (context.operation === 'typing' && !tooSmall) {
         const typed = editedSearchDraft(state.operation?.typed ?? '', press);

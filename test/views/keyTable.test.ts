@@ -37,6 +37,11 @@ const ALL_COMMANDS: Record<Command, true> = {
   fenceFirst: true,
   resumeReplayFirst: true,
   cancelOperation: true,
+  nextFormField: true,
+  previousFormField: true,
+  nextFormValue: true,
+  previousFormValue: true,
+  submitForm: true,
 };
 
 /** Every screen the router can be on. */

@@ -1,5 +1,6 @@
 import type { CockpitConfig } from '../config/schema.js';
 import type { LastSeenSlots } from '../cluster/lastSeenSlots.js';
+import type { FormSpec, FormValues } from './form.js';
 import type { Plan } from './plan.js';
 import type { PlanSessions } from './sqlSessions.js';
 import type { FailoverOptions, FailoverPlan } from './failover/planFailover.js';
@@ -56,6 +57,10 @@ export interface RunbookEntry<P extends Plan = Plan, O = object> {
   succeeded(plan: P): string;
   /** The planner's options for what the DBA chose in the cockpit's modal (the offers a plan made). */
   fromChoices(choices: ModalChoices): Partial<O>;
+  /** What the cockpit asks before planning (fields with defaults and checks); absent: the plan is made at once. */
+  form?: FormSpec;
+  /** The planner's options for the form's values (only with a form). */
+  fromForm?(values: FormValues): Partial<O>;
 }
 
 const seconds = (set: (ms: number) => object) => (value: number | true) => (typeof value === 'number' ? set(value * 1000) : {});

@@ -2,7 +2,10 @@ import type { StateCreator } from 'zustand/vanilla';
 import type { LogLine } from '../../services/runner/logLine.js';
 import type { CockpitState } from '../createCockpitStore.js';
 import { marksAfterOutcome } from '../needsRebuild.js';
-import type { Operation, OperationChoices, OperationKind, OperationOutcome, OperationPlan } from '../operation.js';
+import type { FormCli, FormSpec } from '../../services/runbooks/form.js';
+import { fieldChoices, formErrors, initialFormValues } from '../../services/runbooks/form.js';
+import { runbookEntry } from '../../services/runbooks/registry.js';
+import type { Operation, OperationChoices, OperationForm, OperationKind, OperationOutcome, OperationPlan } from '../operation.js';
 import { linesAppended } from './log.js';
 
 /** A runbook asked for on a node, planned and confirmed through the modal, then run. */
@@ -12,8 +15,21 @@ export interface OperationState {
 }
 
 export interface OperationActions {
-  /** Asks for a runbook on a node: the modal opens (planning) and the glue prepares its plan. Refused while one runs. */
-  requestOperation(kind: OperationKind, target: string): void;
+  /**
+   * Asks for a runbook on a node: the modal opens (planning) and the glue
+   * prepares its plan; a runbook whose entry has a form shows the form first
+   * (phase form). `entry`: the form and CLI to use instead of the registry's
+   * (a test's runbook). Refused while one runs.
+   */
+  requestOperation(kind: OperationKind, target: string, entry?: { form?: FormSpec; cli: FormCli }): void;
+  /** The form's focus to the next (1) or previous (-1) field, wrapping (Tab, Shift-Tab). */
+  moveFormFocus(delta: 1 | -1): void;
+  /** The focused choice to its next (1) or previous (-1) value, wrapping; a focused toggle flips (→, ←). */
+  changeFormValue(delta: 1 | -1): void;
+  /** The focused text field's value as typed now; its refusal goes until the next Enter. */
+  editFormText(text: string): void;
+  /** Enter on the form: every field checked; an invalid one keeps the form (its reason under it), else planning with the values. */
+  submitForm(): void;
   /**
    * The operation asked again with these choices merged into its own (the
    * modal's Ctrl-F: fence, Ctrl-R: resume replay): same kind and target, back
@@ -47,16 +63,72 @@ export function initialOperationState(): OperationState {
 
 export const createOperationSlice: StateCreator<CockpitState, [], [], OperationSlice> = (set) => ({
   ...initialOperationState(),
-  requestOperation: (kind, target) =>
+  requestOperation: (kind, target, entry) =>
     set((state) => {
       if (state.operation?.phase === 'running') return { notice: `${state.operation.kind} of ${state.operation.target} is running: one operation at a time` };
-      return { operation: { id: (state.operation?.id ?? 0) + 1, kind, target, choices: {}, phase: 'planning', typed: '' } };
+      const { form: spec, cli } = entry ?? runbookEntry(kind);
+      const id = (state.operation?.id ?? 0) + 1;
+      if (!spec) return { operation: { id, kind, target, choices: {}, phase: 'planning', typed: '' } };
+      const nodeNames = state.nodes.map((node) => node.name);
+      const form: OperationForm = { spec, cli, nodeNames, values: initialFormValues(spec, nodeNames), focus: 0, errors: {} };
+      return { operation: { id, kind, target, choices: {}, phase: 'form', form, typed: '' } };
+    }),
+  moveFormFocus: (delta) =>
+    set((state) => {
+      const operation = state.operation;
+      if (operation?.phase !== 'form' || !operation.form) return state;
+      const count = operation.form.spec.fields.length;
+      return { operation: { ...operation, form: { ...operation.form, focus: (operation.form.focus + delta + count) % count } } };
+    }),
+  changeFormValue: (delta) =>
+    set((state) => {
+      const form = state.operation?.phase === 'form' ? state.operation.form : undefined;
+      const field = form?.spec.fields[form.focus];
+      if (!form || !field || field.kind === 'text') return state;
+      const current = form.values[field.name];
+      let value: string | boolean;
+      if (field.kind === 'toggle') value = current !== true;
+      else {
+        const choices = fieldChoices(field, form.nodeNames);
+        if (choices.length === 0) return state;
+        const index = choices.indexOf(String(current));
+        value = choices[(index + delta + choices.length) % choices.length]!;
+      }
+      const { [field.name]: _refused, ...errors } = form.errors;
+      return { operation: { ...state.operation!, form: { ...form, values: { ...form.values, [field.name]: value }, errors } } };
+    }),
+  editFormText: (text) =>
+    set((state) => {
+      const form = state.operation?.phase === 'form' ? state.operation.form : undefined;
+      const field = form?.spec.fields[form.focus];
+      if (!form || field?.kind !== 'text') return state;
+      return { operation: { ...state.operation!, form: { ...form, values: { ...form.values, [field.name]: text } } } };
+    }),
+  submitForm: () =>
+    set((state) => {
+      const operation = state.operation;
+      if (operation?.phase !== 'form' || !operation.form) return state;
+      const errors = formErrors(operation.form.spec, operation.form.values, operation.form.nodeNames);
+      const refused = operation.form.spec.fields.findIndex((field) => errors[field.name] !== undefined);
+      // The first refused field takes the focus, its reason under it; nothing is planned.
+      if (refused >= 0) return { operation: { ...operation, form: { ...operation.form, errors, focus: refused } } };
+      return { operation: { ...operation, phase: 'planning', form: { ...operation.form, errors: {} } } };
     }),
   replanOperation: (choices) =>
     set((state) => {
       const operation = state.operation;
       if (operation?.phase !== 'confirm') return state;
-      return { operation: { id: operation.id + 1, kind: operation.kind, target: operation.target, choices: { ...operation.choices, ...choices }, phase: 'planning', typed: '' } };
+      return {
+        operation: {
+          id: operation.id + 1,
+          kind: operation.kind,
+          target: operation.target,
+          choices: { ...operation.choices, ...choices },
+          phase: 'planning',
+          typed: '',
+          ...(operation.form ? { form: operation.form } : {}),
+        },
+      };
     }),
   setOperationPlan: (id, plan) =>
     set((state) => (state.operation?.id === id && state.operation.phase === 'planning' ? { operation: { ...state.operation, phase: 'confirm', plan } } : state)),
@@ -64,7 +136,7 @@ export const createOperationSlice: StateCreator<CockpitState, [], [], OperationS
   cancelOperation: () =>
     set((state) => {
       const phase = state.operation?.phase;
-      return phase === 'planning' || phase === 'confirm' || (phase === 'failed' && state.operation?.startedAt === undefined) ? { operation: null } : state;
+      return phase === 'form' || phase === 'planning' || phase === 'confirm' || (phase === 'failed' && state.operation?.startedAt === undefined) ? { operation: null } : state;
     }),
   confirmOperation: () =>
     set((state) => {
