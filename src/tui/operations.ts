@@ -263,7 +263,7 @@ export function applyPlanEvent(store: CockpitStore, id: number, event: PlanEvent
       state.appendLogLines(event.lines.map((line) => ({ ...line, text: jobLineText(event, line) })));
       return;
     case 'job-progress':
-      state.setJobProgress(event.jobId, event.fraction);
+      state.setJobProgress(event.jobId, event.fraction, event.amount);
       return;
     case 'job-finished':
       state.finishJob(event.jobId, event.outcome);

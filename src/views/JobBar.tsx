@@ -4,6 +4,7 @@ import { runningOperation } from '../state/operation.js';
 import { runningJob, runningJobCount } from '../state/runningJob.js';
 import { useCockpit } from '../state/storeContext.js';
 import { progressBarText } from './progressBarText.js';
+import { progressRateText } from './progressRateText.js';
 import { cancelOperationQuestion, jobPlace, stopJobQuestion } from './stopJobQuestion.js';
 import { useTheme } from './ThemeContext.js';
 import { useNow } from './useNow.js';
@@ -90,6 +91,7 @@ function RunningJobLine({ width }: { width: number }) {
   });
   const now = useNow(1000);
   if (!job) return <RunningOperationLine width={width} />;
+  const rate = progressRateText(job, now);
   return (
     <Box width={width} height={1} flexShrink={0} overflow="hidden">
       <Text wrap="truncate-end">
@@ -99,6 +101,7 @@ function RunningJobLine({ width }: { width: number }) {
         </Text>{' '}
         <Text bold>{job.title}</Text> on {jobPlace(job)}
         {job.progress === undefined ? null : <Text bold> {progressBarText(job.progress)}</Text>}
+        {rate === undefined ? null : <Text> ({rate})</Text>}
         <Text color={theme.muted}> · {formatElapsed(Math.max(0, now - job.startedAt))}</Text>
         {stopping ? (
           <Text bold color={theme.warning}>

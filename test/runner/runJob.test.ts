@@ -11,7 +11,7 @@ import { ReadOnlyError } from '../../src/services/runner/runner.js';
 import type { CommandSpec } from '../../src/services/runner/runner.js';
 import type { JobSink } from '../../src/services/runner/runJob.js';
 import { LOG_FLUSH_INTERVAL_MS } from '../../src/services/runner/coalescedLog.js';
-import { basebackupProgressFraction } from '../../src/services/runner/progress/basebackupProgress.js';
+import { basebackupProgressFraction, basebackupProgressReport } from '../../src/services/runner/progress/basebackupProgress.js';
 import { MAX_LOG_LINE, runJob } from '../../src/services/runner/runJob.js';
 import { SecretInArgsError } from '../../src/services/runner/secretInArgsError.js';
 import type { LogLine } from '../../src/state/createCockpitStore.js';
@@ -253,6 +253,18 @@ describe('runJob', () => {
     const { jobs, log } = store.getState();
     expect(jobs[0]).toMatchObject({ node: 'pg2', progress: 1, status: 'succeeded' });
     expect(log.map((line) => line.text)).toContain('10/100 kB (10%), 0/1 tablespace');
+  });
+
+  it("a parser's amounts reach the job record with its fraction (the job bar's rate and time left)", async () => {
+    const store = newStore();
+    await runJob({
+      title: 'pg_basebackup',
+      runner,
+      spec: sh(`printf '50/100 kB (50%%), 0/1 tablespace\\n'`),
+      sink: store,
+      parseProgress: basebackupProgressReport,
+    });
+    expect(store.getState().jobs[0]).toMatchObject({ progress: 0.5, progressAmount: { done: 50 * 1024, total: 100 * 1024, unit: 'bytes' } });
   });
 
   it('progress goes to the store with the output flush, not once a line', async () => {

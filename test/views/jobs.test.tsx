@@ -177,6 +177,14 @@ describe('the job bar', () => {
     expect(lastFrame()).not.toMatch(/\x1b\[3\dm/);
   });
 
+  it("shows the rate and the time left when the tool prints its amounts (pg_basebackup's kB)", async () => {
+    const { store, plainFrame } = cockpitWithJob({ theme: noColorTheme });
+    const MB = 1024 * 1024;
+    store.getState().setJobProgress(JOB_ID, 0.25, { done: 25 * MB, total: 100 * MB, unit: 'bytes' });
+    const frame = await waitForFrame(plainFrame, (f) => f.includes('25%') && f.includes('MB/s'));
+    expect(frame).toMatch(/25% \(25 MB of 100 MB, [\d.]+ [KMG]?B\/s, about .+ left\)/);
+  });
+
   it('has no progress bar while the output has said nothing about progress, and goes with the job', async () => {
     const { store, plainFrame } = cockpitWithJob();
     const frame = await waitForFrame(plainFrame, (f) => f.includes('▶ JOB'));

@@ -414,7 +414,7 @@ function stepContext(run: StepRun, options: ExecutePlanOptions, signal: AbortSig
       const sink: JobSink = {
         startJob: (job) => emit({ type: 'job-started', ...position, job }),
         appendLogLines: (lines) => emit({ type: 'job-output', ...position, jobId: lines[0]?.jobId ?? 0, lines }),
-        setJobProgress: (jobId, fraction) => emit({ type: 'job-progress', ...position, jobId, fraction }),
+        setJobProgress: (jobId, fraction, amount) => emit({ type: 'job-progress', ...position, jobId, fraction, ...(amount ? { amount } : {}) }),
         finishJob: (jobId, outcome) => emit({ type: 'job-finished', ...position, jobId, outcome }),
       };
       const result = await runJob({

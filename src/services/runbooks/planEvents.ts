@@ -1,6 +1,6 @@
 import { stripVTControlCharacters } from 'node:util';
 import { formatElapsed } from '../runner/formatElapsed.js';
-import type { JobRecord } from '../runner/jobRecord.js';
+import type { JobRecord, ProgressAmount } from '../runner/jobRecord.js';
 import type { LogLine } from '../runner/logLine.js';
 import { maskSecrets } from '../runner/secretMasker.js';
 import type { PlanResult, PlanStep } from './plan.js';
@@ -30,7 +30,7 @@ export type PlanEvent =
   /** A command the step runs, as a job (runJob): its record, output (coalesced, stripped, masked), progress and end. */
   | ({ type: 'job-started'; job: Omit<JobRecord, 'status'> } & StepPosition)
   | ({ type: 'job-output'; jobId: number; lines: readonly LogLine[] } & StepPosition)
-  | ({ type: 'job-progress'; jobId: number; fraction: number } & StepPosition)
+  | ({ type: 'job-progress'; jobId: number; fraction: number; amount?: ProgressAmount } & StepPosition)
   | ({ type: 'job-finished'; jobId: number; outcome: Pick<JobRecord, 'status' | 'endedAt' | 'exitCode' | 'signal'> } & StepPosition)
   | ({ type: 'step-finished'; step: PlanStep; result?: string; stepMs: number; planMs: number } & StepPosition)
   /** advice: the state left and what completes it, when the step before said what stopping after it leaves. */

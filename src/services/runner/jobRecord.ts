@@ -16,4 +16,19 @@ export interface JobRecord {
   signal?: string | null;
   /** How far it is, 0..1, when its output says so (pg_basebackup --progress); absent: unknown. */
   progress?: number;
+  /** The amounts behind the fraction, when the tool prints them (pg_basebackup's kB): the job bar's rate and time left. */
+  progressAmount?: ProgressAmount;
+}
+
+/** Done and total in one unit, as a tool reports them. */
+export interface ProgressAmount {
+  done: number;
+  total: number;
+  unit: 'bytes';
+}
+
+/** What a progress parser reads off a line: the fraction, with the amounts when the tool prints them. */
+export interface ProgressReport {
+  fraction: number;
+  amount?: ProgressAmount;
 }

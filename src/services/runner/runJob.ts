@@ -4,7 +4,7 @@ import type { CommandAudit } from '../audit/auditJournal.js';
 import { coalescedLog, LOG_FLUSH_INTERVAL_MS } from './coalescedLog.js';
 import type { JobSignals } from './jobControl.js';
 import { commandOutcome, describeResult, jobStatus } from './jobOutcome.js';
-import type { JobRecord } from './jobRecord.js';
+import type { JobRecord, ProgressAmount, ProgressReport } from './jobRecord.js';
 import type { LogLine } from './logLine.js';
 import type { CommandResult, CommandSpec, OutputLine, Runner } from './runner.js';
 import { ReadOnlyError } from './runner.js';
@@ -17,7 +17,7 @@ export interface JobSink {
   finishJob(id: number, outcome: Pick<JobRecord, 'status' | 'endedAt' | 'exitCode' | 'signal'>): void;
   appendLogLines(lines: readonly LogLine[]): void;
   /** Where the job's progress goes (the store has it; a sink without it gets none). */
-  setJobProgress?(id: number, fraction: number): void;
+  setJobProgress?(id: number, fraction: number, amount?: ProgressAmount): void;
 }
 
 /** A sink, or a store whose state is one (the object createCockpitStore returns). */
@@ -46,7 +46,7 @@ export interface RunJobOptions {
    * 0..1, or null for a line that says nothing about it. The latest value goes
    * to the job's record with the next output flush, not once a line.
    */
-  parseProgress?: (line: string) => number | null;
+  parseProgress?: (line: string) => number | ProgressReport | null;
   /** Default LOG_FLUSH_INTERVAL_MS. */
   flushIntervalMs?: number;
   /** false: stdout is read (onLine, progress) but not logged (pg_controldata's is long and of no use in the log). */
@@ -87,8 +87,8 @@ export async function runJob(options: RunJobOptions): Promise<CommandResult> {
 
   const progress = progressTracker(options.parseProgress);
   const log = coalescedLog((lines) => {
-    const fraction = progress.take();
-    if (fraction !== undefined) sink().setJobProgress?.(id, fraction);
+    const report = progress.take();
+    if (report !== undefined) sink().setJobProgress?.(id, report.fraction, report.amount);
     sink().appendLogLines(lines);
   }, options.flushIntervalMs ?? LOG_FLUSH_INTERVAL_MS);
   const record = (outcome: Omit<CommandRecord, keyof ReturnType<typeof describeCommand>>): Promise<string | undefined> =>
@@ -137,20 +137,21 @@ export async function runJob(options: RunJobOptions): Promise<CommandResult> {
 interface ProgressTracker {
   /** Reads a line; returns, the first time the parser throws, what to say in the log. */
   read(text: string): string | undefined;
-  /** The newest fraction a line gave since the last take, if any. */
-  take(): number | undefined;
+  /** The newest report a line gave since the last take, if any. */
+  take(): ProgressReport | undefined;
 }
 
 /** Keeps the newest progress a line gave, for the next flush. A parser that throws is dropped, not the job. */
-function progressTracker(parse: ((line: string) => number | null) | undefined): ProgressTracker {
-  let pending: number | undefined;
+function progressTracker(parse: ((line: string) => number | ProgressReport | null) | undefined): ProgressTracker {
+  let pending: ProgressReport | undefined;
   let failed = false;
   return {
     read(text) {
       if (!parse || failed) return undefined;
       try {
-        const fraction = parse(text);
-        if (fraction !== null && Number.isFinite(fraction)) pending = Math.min(1, Math.max(0, fraction));
+        const parsed = parse(text);
+        const report = typeof parsed === 'number' ? { fraction: parsed } : parsed;
+        if (report !== null && Number.isFinite(report.fraction)) pending = { ...report, fraction: Math.min(1, Math.max(0, report.fraction)) };
         return undefined;
       } catch (error) {
         failed = true;
@@ -158,9 +159,9 @@ function progressTracker(parse: ((line: string) => number | null) | undefined): 
       }
     },
     take() {
-      const fraction = pending;
+      const report = pending;
       pending = undefined;
-      return fraction;
+      return report;
     },
   };
 }

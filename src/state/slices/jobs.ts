@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand/vanilla';
-import type { JobRecord } from '../../services/runner/jobRecord.js';
+import type { JobRecord, ProgressAmount } from '../../services/runner/jobRecord.js';
 import { clamp } from '../clamp.js';
 import type { CockpitState } from '../createCockpitStore.js';
 
@@ -18,7 +18,7 @@ export interface JobsActions {
   startJob(job: Omit<JobRecord, 'status'>): void;
   finishJob(id: number, outcome: Pick<JobRecord, 'status' | 'endedAt' | 'exitCode' | 'signal'>): void;
   /** A running job's progress, 0..1 (clamped); unchanged values cost no update. */
-  setJobProgress(id: number, fraction: number): void;
+  setJobProgress(id: number, fraction: number, amount?: ProgressAmount): void;
   /** Asks the job-control service to stop a running job (ignored for a job that is not running). */
   requestJobCancel(id: number): void;
 }
@@ -39,12 +39,12 @@ export const createJobsSlice: StateCreator<CockpitState, [], [], JobsSlice> = (s
       cancelRequested: state.cancelRequested.includes(id) ? state.cancelRequested.filter((other) => other !== id) : state.cancelRequested,
       stopJobPrompt: state.stopJobPrompt === id ? null : state.stopJobPrompt,
     })),
-  setJobProgress: (id, fraction) =>
+  setJobProgress: (id, fraction, amount) =>
     set((state) => {
       const progress = clamp(fraction, 0, 1);
       const job = state.jobs.find((candidate) => candidate.id === id);
-      if (!job || job.progress === progress || Number.isNaN(progress)) return state;
-      return { jobs: state.jobs.map((candidate) => (candidate === job ? { ...job, progress } : candidate)) };
+      if (!job || Number.isNaN(progress) || (job.progress === progress && job.progressAmount?.done === amount?.done)) return state;
+      return { jobs: state.jobs.map((candidate) => (candidate === job ? { ...job, progress, ...(amount ? { progressAmount: amount } : {}) } : candidate)) };
     }),
   requestJobCancel: (id) =>
     set((state) => {

@@ -1,3 +1,5 @@
+import type { ProgressReport } from '../jobRecord.js';
+
 /**
  * pg_basebackup --progress, one report a line (at most one a second; the local
  * runner splits on \r, and off a terminal pg_basebackup ends each report with
@@ -46,6 +48,14 @@ export function parseBasebackupProgress(line: string): BasebackupProgress | null
   };
   const trimmed = file?.trimEnd();
   return trimmed ? { ...report, file: trimmed } : report;
+}
+
+/** The report as runJob's parseProgress takes it: the fraction and the bytes behind it, for the rate and the time left. */
+export function basebackupProgressReport(line: string): ProgressReport | null {
+  const fraction = basebackupProgressFraction(line);
+  const report = fraction === null ? null : parseBasebackupProgress(line);
+  if (fraction === null || !report) return null;
+  return { fraction, amount: { done: report.doneKb * 1024, total: report.totalKb * 1024, unit: 'bytes' } };
 }
 
 /**
