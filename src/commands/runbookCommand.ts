@@ -4,6 +4,9 @@ import { loadConfig } from '../services/config/loadConfig.js';
 import type { Plan } from '../services/runbooks/plan.js';
 import type { OptionValue, RunbookEntry } from '../services/runbooks/registry.js';
 import { commandSessions } from './commandSessions.js';
+import type { FormValues } from '../services/runbooks/form.js';
+import { formErrors, initialFormValues } from '../services/runbooks/form.js';
+import { EXIT_USAGE } from './exitCodes.js';
 import { requireConfigPath } from './requireConfigPath.js';
 import type { PlanCommandFlags } from './runPlanCommand.js';
 import { conflictingPlanFlags, runPlanCommand } from './runPlanCommand.js';
@@ -41,6 +44,14 @@ export function addRunbookCommand<P extends Plan, O>(
     command.addOption(option);
     return { spec, option };
   });
+  // A form's fields with a flag are options too, so the plan's "same as:" line runs as printed.
+  const formOptions = (entry.form?.fields ?? [])
+    .filter((field) => field.flag !== undefined)
+    .map((field) => {
+      const option = new Option(field.kind === 'toggle' ? field.flag! : `${field.flag!} <value>`, field.label);
+      command.addOption(option);
+      return { field, option };
+    });
   command.action(async (...args: unknown[]) => {
     const self = args.at(-1) as Command;
     const opts = self.opts<Record<string, unknown>>();
@@ -51,14 +62,41 @@ export function addRunbookCommand<P extends Plan, O>(
     }, {}) as O;
     const global = globals(self);
     const flags: PlanCommandFlags = { dryRun: opts.dryRun === true, yes: opts.yes === true, readOnly: global.readOnly === true };
-    await runRunbook(entry, node, plannerOptions, flags, (opts.config as string | undefined) ?? global.config);
+    const formInput = Object.fromEntries(
+      formOptions.flatMap(({ field, option }) => {
+        const value = opts[option.attributeName()];
+        return value === undefined ? [] : [[field.name, field.kind === 'toggle' ? value === true : String(value)]];
+      }),
+    ) as FormValues;
+    await runRunbook(entry, node, plannerOptions, flags, (opts.config as string | undefined) ?? global.config, formInput);
   });
 }
 
 /** Prepares the entry's plan and runs it as the CLI does. */
-export async function runRunbook<P extends Plan, O>(entry: RunbookEntry<P, O>, node: string, options: O, flags: PlanCommandFlags, configPath?: string): Promise<void> {
+export async function runRunbook<P extends Plan, O>(
+  entry: RunbookEntry<P, O>,
+  node: string,
+  commandOptions: O,
+  flags: PlanCommandFlags,
+  configPath?: string,
+  formInput: FormValues = {},
+): Promise<void> {
   if (conflictingPlanFlags(entry.cli.name, flags)) return;
   const config = await loadConfig(requireConfigPath(configPath));
+  let options = commandOptions;
+  if (entry.form) {
+    // The form's values as the cockpit would fill them: its defaults, then what the command line gave, checked the same way.
+    const nodeNames = config.nodes.map((candidate) => candidate.name);
+    const values = { ...initialFormValues(entry.form, nodeNames), ...formInput };
+    const errors = formErrors(entry.form, values, nodeNames);
+    const refused = entry.form.fields.filter((field) => errors[field.name] !== undefined);
+    if (refused.length > 0) {
+      for (const field of refused) process.stderr.write(`pgcockpit: ${field.flag ?? field.name}: ${errors[field.name]}\n`);
+      process.exitCode = EXIT_USAGE;
+      return;
+    }
+    options = { ...(entry.fromForm?.(values) ?? {}), ...commandOptions } as O;
+  }
   // Opened while the plan is printed and the DBA types, closed whatever happens (see commandSessions).
   const sessions = commandSessions(config, flags);
   try {
