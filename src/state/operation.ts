@@ -1,3 +1,4 @@
+import { stepStopNote } from '../services/runbooks/stepStopNote.js';
 import type { RunbookKind } from '../services/runbooks/registry.js';
 import { runbookEntry } from '../services/runbooks/registry.js';
 import type { CheckStatus, Plan } from '../services/runbooks/plan.js';
@@ -15,7 +16,8 @@ export interface OperationPlan {
   target: string;
   checks: Array<{ label: string; status: CheckStatus; observed: string; fix?: string }>;
   /** cancellable: may be stopped half-way (Esc then y cancels it and runs the undo of what was done). */
-  steps: Array<{ node: string; description: string; detail: string; cancellable?: boolean }>;
+  /** stopNote: that it may be stopped half-way and what undoes it (stepStopNote). */
+  steps: Array<{ node: string; description: string; detail: string; cancellable?: boolean; stopNote?: string }>;
   blocked: boolean;
   blockedReasons: string[];
   warnings: string[];
@@ -98,7 +100,10 @@ export function operationPlanOf(plan: Plan): OperationPlan {
     title: plan.title,
     target: plan.target,
     checks: plan.checks.map(({ label, status, observed, fix }) => ({ label, status, observed, ...(fix !== undefined ? { fix } : {}) })),
-    steps: plan.steps.map(({ node, description, detail, cancellable }) => ({ node, description, detail, ...(cancellable ? { cancellable } : {}) })),
+    steps: plan.steps.map((step) => {
+      const stopNote = stepStopNote(step);
+      return { node: step.node, description: step.description, detail: step.detail, ...(step.cancellable ? { cancellable: true } : {}), ...(stopNote ? { stopNote } : {}) };
+    }),
     blocked: plan.blocked,
     blockedReasons: [...plan.blockedReasons],
     warnings: [...plan.warnings],

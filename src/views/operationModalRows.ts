@@ -22,6 +22,7 @@ export function planRows(plan: OperationPlan): ModalRow[] {
     plan.steps.forEach((step, index) => {
       rows.push({ text: ` ${index + 1}. on ${step.node}: ${step.description}` });
       for (const line of step.detail.split('\n')) rows.push({ text: `      ${line}`, tone: 'code' });
+      if (step.stopNote) rows.push({ text: `      (${step.stopNote})`, tone: 'muted' });
     });
   }
   for (const warning of plan.warnings) rows.push({ text: `⚠ ${warning}`, tone: 'warn' });

@@ -182,7 +182,8 @@ describe('the job bar', () => {
     const MB = 1024 * 1024;
     store.getState().setJobProgress(JOB_ID, 0.25, { done: 25 * MB, total: 100 * MB, unit: 'bytes' });
     const frame = await waitForFrame(plainFrame, (f) => f.includes('25%') && f.includes('MB/s'));
-    expect(frame).toMatch(/25% \(25 MB of 100 MB, [\d.]+ [KMG]?B\/s, about .+ left\)/);
+    // The bar's line may be cut at the terminal's width after "about ...".
+    expect(frame).toMatch(/25% \(25 MB of 100 MB, [\d.]+ [KMG]?B\/s, about /);
   });
 
   it('has no progress bar while the output has said nothing about progress, and goes with the job', async () => {

@@ -1,5 +1,6 @@
 import { maskSecrets } from '../runner/secretMasker.js';
 import type { CheckStatus, Plan } from './plan.js';
+import { stepStopNote } from './stepStopNote.js';
 
 const MARK: Record<CheckStatus, string> = { ok: '✓', fail: '✗', warn: '!' };
 
@@ -24,6 +25,8 @@ export function formatPlan(plan: Plan, options: { confirmHint?: string } = {}): 
     plan.steps.forEach((step, index) => {
       lines.push(`  ${index + 1}/${plan.steps.length} ${step.node}: ${step.description}`);
       for (const detail of step.detail.split('\n')) lines.push(`        ${detail}`);
+      const note = stepStopNote(step);
+      if (note) lines.push(`        (${note})`);
     });
     if (plan.warnings.length > 0) {
       lines.push('', 'before you confirm:');
