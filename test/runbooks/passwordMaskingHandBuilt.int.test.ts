@@ -1,8 +1,7 @@
-import { execa } from 'execa';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, runCli } from '../support/runCli.js';
+import { runCli, runCliInterrupted } from '../support/runCli.js';
 import type { HandBuiltCluster } from '../support/handBuiltCluster.js';
 import { startHandBuiltCluster } from '../support/handBuiltCluster.js';
 
@@ -49,19 +48,10 @@ describe('the replication password in primary_conninfo is never shown or recorde
   });
 
   it('an interrupted switchover prints and records no password either, and says where it stopped', async () => {
-    const child = execa('node', [CLI, 'switchover', '--to', 'pg2', '--yes', '--config', cluster.configFile], { reject: false, env: env(), stdin: 'ignore' });
-    let stdout = '';
-    let signalled = false;
-    child.stdout?.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      if (!signalled && /^step 2\//m.test(stdout)) {
-        signalled = true;
-        child.kill('SIGINT');
-      }
-    });
-    const result = await child;
-    const output = `${stdout}\n${String(result.stderr)}`;
-    expect(signalled, output).toBe(true);
+    const result = await runCliInterrupted(['switchover', '--to', 'pg2', '--yes', '--config', cluster.configFile], env(), /^step 2\//m, 'SIGINT');
+    const { stdout } = result;
+    const output = `${stdout}\n${result.stderr}`;
+    expect(result.signalled, output).toBe(true);
     expect(result.exitCode, output).toBe(1);
     expect(stdout).toMatch(/^■ interrupted after step 2\/\d+: stop pg1 cleanly/m);
     expect(output).not.toContain(cluster.replicationPassword);

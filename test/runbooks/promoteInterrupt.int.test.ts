@@ -1,10 +1,9 @@
-import { execa } from 'execa';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pgCtlStop } from '../../src/services/postgres/pgCtl.js';
 import { localRunner } from '../../src/services/runner/localRunner.js';
-import { CLI } from '../support/runCli.js';
+import { runCliInterrupted } from '../support/runCli.js';
 import type { TestCluster } from '../support/testCluster.js';
 import { startTestCluster } from '../support/testCluster.js';
 import { waitFor } from '../support/waitFor.js';
@@ -33,24 +32,15 @@ describe('pgcockpit promote interrupted by SIGTERM', () => {
   });
 
   it('stops after the promotion, says pg2 is the primary and what is left with its SQL, records it; the listed SQL completes it', async () => {
-    const child = execa('node', [CLI, 'promote', 'pg2', '--yes', '--config', cluster.layout.configFile], {
-      reject: false,
-      env: { XDG_STATE_HOME: cluster.layout.root },
-      stdin: 'ignore',
-    });
-    let stdout = '';
-    let signalled = false;
-    child.stdout?.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      if (!signalled && /^step \d+\/\d+ on pg2: promote pg2/m.test(stdout)) {
-        signalled = true;
-        child.kill('SIGTERM');
-      }
-    });
-    const result = await child;
-    const stderr = String(result.stderr);
+    const result = await runCliInterrupted(
+      ['promote', 'pg2', '--yes', '--config', cluster.layout.configFile],
+      { XDG_STATE_HOME: cluster.layout.root },
+      /^step \d+\/\d+ on pg2: promote pg2/m,
+      'SIGTERM',
+    );
+    const { stdout, stderr } = result;
     const output = `${stdout}\n${stderr}`;
-    expect(signalled, output).toBe(true);
+    expect(result.signalled, output).toBe(true);
     expect(result.exitCode, output).toBe(1);
     const stopped = /^■ interrupted after step (\d+)\/(\d+): promote pg2 .*\(SIGTERM\); steps \d+\.\.\d+ were not run$/m.exec(stdout);
     expect(stopped, output).not.toBeNull();

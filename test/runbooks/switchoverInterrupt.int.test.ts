@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NodeRunners } from '../../src/services/runner/nodeRunners.js';
 import { createNodeRunners } from '../../src/services/runner/nodeRunners.js';
 import { runChecked } from '../../src/services/runner/runChecked.js';
-import { CLI } from '../support/runCli.js';
+import { CLI, runCliInterrupted } from '../support/runCli.js';
 import type { TestCluster } from '../support/testCluster.js';
 import { startTestCluster } from '../support/testCluster.js';
 import { waitFor } from '../support/waitFor.js';
@@ -27,24 +27,8 @@ describe('pgcockpit switchover interrupted by SIGINT', () => {
     );
 
   /** Runs `pgcockpit switchover --to pg2 --yes`, sending `signal` once a stdout line matches `when`. */
-  const interruptedSwitchover = async (when: RegExp, signal: NodeJS.Signals) => {
-    const child = execa('node', [CLI, 'switchover', '--to', 'pg2', '--yes', '--config', cluster.layout.configFile], {
-      reject: false,
-      env: { XDG_STATE_HOME: cluster.layout.root },
-      stdin: 'ignore',
-    });
-    let stdout = '';
-    let signalled = false;
-    child.stdout?.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      if (!signalled && when.test(stdout)) {
-        signalled = true;
-        child.kill(signal);
-      }
-    });
-    const result = await child;
-    return { stdout, stderr: String(result.stderr), exitCode: result.exitCode, signalled };
-  };
+  const interruptedSwitchover = (when: RegExp, signal: NodeJS.Signals) =>
+    runCliInterrupted(['switchover', '--to', 'pg2', '--yes', '--config', cluster.layout.configFile], { XDG_STATE_HOME: cluster.layout.root }, when, signal);
 
   beforeAll(async () => {
     cluster = await startTestCluster(3);

@@ -1,5 +1,6 @@
 import { formatBytes } from '../../cluster/formatBytes.js';
 import type { NodeSnapshot } from '../../cluster/nodeSnapshot.js';
+import { sameHost } from '../../cluster/sameHost.js';
 import type { CockpitConfig, NodeConfig } from '../../config/schema.js';
 import { lsnDiffBytes } from '../../postgres/lsn.js';
 import { slotNameFor } from '../../postgres/slotName.js';
@@ -15,6 +16,7 @@ import { clusterSystemIdentifier } from './failoverFacts.js';
 import type { FailoverRun } from './failoverSteps.js';
 import { unknownNodeCheck } from '../unknownNodeCheck.js';
 import { aliveEvidence } from './primaryAlive.js';
+import { sqlLiteral } from './repointStandby.js';
 import { adviseFailoverStops } from './failoverStopAdvice.js';
 import {
   catchUpStep,
@@ -336,7 +338,7 @@ export function planFailover(config: CockpitConfig, facts: FailoverFacts, target
         observed: `not a standby's slot, and not on ${target.name}: its client (pg_receivewal, a backup tool${slot.type === 'logical' ? ', logical decoding' : ''}) has nothing to stream from after the failover`,
         fix:
           slot.type === 'physical'
-            ? `create it on ${target.name} once it is the primary (select pg_create_physical_replication_slot(${sqlQuote(slot.name)}, true)) and point its client there`
+            ? `create it on ${target.name} once it is the primary (select pg_create_physical_replication_slot(${sqlLiteral(slot.name)}, true)) and point its client there`
             : `a logical slot cannot be recreated with its position: its consumer must start again from a new slot on ${target.name}`,
       });
     }
@@ -498,7 +500,7 @@ function conninfoUpstream(node: NodeConfig, facts: FailoverFacts, config: Cockpi
     const { host, port } = conninfoEndpoint(text);
     const local = host === undefined || host === '' || host.startsWith('/');
     return config.nodes.find(
-      (candidate) => candidate !== node && candidate.port === port && (local ? sameMachine(candidate.host, node.host) : sameMachine(candidate.host, host)),
+      (candidate) => candidate !== node && candidate.port === port && (local ? sameHost(candidate.host, node.host) : sameHost(candidate.host, host)),
     );
   } catch {
     return undefined;
@@ -530,19 +532,7 @@ function upstreamOf(target: NodeConfig, facts: FailoverFacts, config: CockpitCon
   return undefined;
 }
 
-function sameMachine(a: string, b: string): boolean {
-  return a === b || (isLoopback(a) && isLoopback(b));
-}
-
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host.startsWith('127.') || host === '::1';
-}
-
 function soleDownNode(nodes: NodeConfig[], snapshots: Map<string, NodeSnapshot>): NodeConfig | undefined {
   const down = nodes.filter((node) => snapshots.get(node.name)?.status !== 'up');
   return down.length === 1 ? down[0] : undefined;
-}
-
-function sqlQuote(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
 }

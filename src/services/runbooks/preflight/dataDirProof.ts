@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { NodeConfig } from '../../config/schema.js';
-import type { Runner } from '../../runner/runner.js';
+import { runCollected } from '../../runner/runChecked.js';
+import type { CommandSpec, Runner } from '../../runner/runner.js';
 import type { PreflightCheck } from '../plan.js';
 
 /** What a node's data directory says about itself, read on its host as its OS user. */
@@ -70,12 +71,11 @@ export function dataDirCheck(node: NodeConfig, facts: DataDirFacts | undefined, 
   return { label, status: 'ok', observed: `port ${facts.port} (${facts.portSource}), system ${facts.systemIdentifier}` };
 }
 
-async function collect(runner: Runner, spec: Parameters<Runner['run']>[0]): Promise<{ exitCode: number | null; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
+/** runCollected, with a runner that cannot start the program read as a failed run: the proof says why, it never throws. */
+async function collect(runner: Runner, spec: CommandSpec): Promise<{ exitCode: number | null; stdout: string; stderr: string }> {
   try {
-    const result = await runner.run(spec, { onLine: (line) => (line.stream === 'stdout' ? out : err).push(line.text) });
-    return { exitCode: result.exitCode, stdout: out.join('\n'), stderr: err.join('\n') };
+    const run = await runCollected(runner, spec);
+    return { exitCode: run.result.exitCode, stdout: run.stdout, stderr: run.stderr };
   } catch (error) {
     return { exitCode: null, stdout: '', stderr: error instanceof Error ? error.message : String(error) };
   }

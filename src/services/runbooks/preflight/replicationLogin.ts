@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { NodeConfig } from '../../config/schema.js';
+import { runCollected } from '../../runner/runChecked.js';
 import type { CommandSpec } from '../../runner/runner.js';
 import type { PreflightCheck, RunnerSource } from '../plan.js';
 import { formatConninfo, parseConninfo } from '../conninfoEdit.js';
@@ -50,18 +51,15 @@ export async function probeReplicationLogins(followers: readonly FollowerLogin[]
 }
 
 async function probeOne(follower: FollowerLogin, runners: RunnerSource): Promise<ReplicationLoginResult> {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
   try {
-    const result = await runners.forNode(follower.node.name).run(replicationLoginSpec(follower.node, follower.conninfo), {
-      onLine: (line) => (line.stream === 'stdout' ? stdout : stderr).push(line.text.trim()),
-    });
-    if (result.exitCode === 0) {
-      const [systemId, timeline] = (stdout.find((line) => line.includes('|')) ?? '').split('|');
+    const run = await runCollected(runners.forNode(follower.node.name), replicationLoginSpec(follower.node, follower.conninfo));
+    const lines = (text: string) => text.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+    if (run.result.exitCode === 0) {
+      const [systemId, timeline] = (lines(run.stdout).find((line) => line.includes('|')) ?? '').split('|');
       return { ok: true, detail: `IDENTIFY_SYSTEM answered: system ${systemId ?? '?'}, timeline ${timeline ?? '?'}` };
     }
-    const said = stderr.filter((line) => line !== '').map((line) => line.replace(/^psql: error: /, '')).at(-1);
-    return { ok: false, detail: said ?? `psql ${result.timedOut ? 'timed out' : `exited with ${result.exitCode ?? result.signal}`}` };
+    const said = lines(run.stderr).map((line) => line.replace(/^psql: error: /, '')).at(-1);
+    return { ok: false, detail: said ?? `psql ${run.result.timedOut ? 'timed out' : `exited with ${run.result.exitCode ?? run.result.signal}`}` };
   } catch (error) {
     return { ok: false, detail: `could not run psql on ${follower.node.name}'s host: ${error instanceof Error ? error.message : String(error)}` };
   }
