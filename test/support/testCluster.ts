@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type pg from 'pg';
@@ -10,7 +10,7 @@ import { findPgBinDir } from '../../src/services/postgres/findPgBinDir.js';
 import { createSandbox } from '../../src/services/sandbox/createSandbox.js';
 import { destroySandbox } from '../../src/services/sandbox/destroySandbox.js';
 import type { SandboxLayout } from '../../src/services/sandbox/sandboxLayout.js';
-import { sandboxLayout } from '../../src/services/sandbox/sandboxLayout.js';
+import { sandboxLayout, sandboxNodeNames } from '../../src/services/sandbox/sandboxLayout.js';
 
 /** A real cluster for one test file, made by the same code as `pgcockpit demo`. */
 export interface TestCluster {
@@ -33,13 +33,23 @@ export interface TestCluster {
 export async function startTestCluster(nodeCount: number): Promise<TestCluster> {
   const osUser = await serverOsUser();
   const pgBinDir = await findPgBinDir();
-  const layout = sandboxLayout(await mkdtemp(path.join(os.tmpdir(), 'pgcockpit-test-')));
+  let layout = sandboxLayout(await mkdtemp(path.join(os.tmpdir(), 'pgcockpit-test-')));
   let config: CockpitConfig;
   try {
     config = await createSandbox({ layout, nodeCount, pgBinDir, osUser });
-  } catch (error) {
+  } catch (first) {
+    // Seen once in a full run: a server did not start. The free port a node was given can be taken by another
+    // test's process before the server binds it; one more try on fresh ports, and if that fails too, the
+    // first try's server logs say why.
+    const logs = await serverLogs(layout, nodeCount);
     await destroySandbox({ layout, pgBinDir, osUser, stopMode: 'immediate' }).catch(() => undefined);
-    throw error;
+    layout = sandboxLayout(await mkdtemp(path.join(os.tmpdir(), 'pgcockpit-test-')));
+    try {
+      config = await createSandbox({ layout, nodeCount, pgBinDir, osUser });
+    } catch (second) {
+      await destroySandbox({ layout, pgBinDir, osUser, stopMode: 'immediate' }).catch(() => undefined);
+      throw new Error(`${String(second)}\n(first try: ${String(first).split('\n')[0]})\n${logs}`);
+    }
   }
   const node = (name: string): NodeConfig => {
     const found = config.nodes.find((candidate) => candidate.name === name);
@@ -61,4 +71,15 @@ export async function startTestCluster(nodeCount: number): Promise<TestCluster> 
       await destroySandbox({ layout, pgBinDir, osUser, stopMode: 'immediate' });
     },
   };
+}
+
+/** The last lines of each node's server log, for an error message. */
+async function serverLogs(layout: SandboxLayout, nodeCount: number): Promise<string> {
+  const parts = await Promise.all(
+    sandboxNodeNames(nodeCount).map(async (name) => {
+      const text = await readFile(layout.logFile(name), 'utf8').catch(() => '(no log)');
+      return `${name}'s server log ends:\n${text.trimEnd().split('\n').slice(-10).join('\n')}`;
+    }),
+  );
+  return parts.join('\n');
 }
