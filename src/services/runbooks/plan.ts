@@ -1,4 +1,5 @@
 import type { CockpitConfig } from '../config/schema.js';
+import type { ProgressReport } from '../runner/jobRecord.js';
 import type { CommandSpec, Runner } from '../runner/runner.js';
 
 /**
@@ -126,11 +127,12 @@ export interface CommandLogOptions {
   /** false: stdout is returned but not logged (pg_controldata's is long and holds the mock authentication nonce). */
   logStdout?: boolean;
   /**
-   * Reads the command's progress off an output line (basebackupProgressFraction
-   * for pg_basebackup --progress): 0..1, or null for a line that says nothing
-   * about it. It feeds the job's record, hence the job bar.
+   * Reads the command's progress off an output line (src/services/runner/progress/:
+   * pg_basebackup --progress, pg_dump/pg_restore --verbose, the server log
+   * during WAL replay): 0..1 or a report with the amounts, or null for a line
+   * that says nothing about it. It feeds the job's record, hence the job bar.
    */
-  parseProgress?: (line: string) => number | null;
+  parseProgress?: (line: string) => number | ProgressReport | null;
 }
 
 /** Runners for nodes' hosts, as createNodeRunners gives them. */
