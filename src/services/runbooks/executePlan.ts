@@ -193,7 +193,7 @@ export async function executePlan(plan: Plan, options: ExecutePlanOptions): Prom
     try {
       await journal.step({ ...about, phase: 'started', detail: step.detail });
       if (abort.signal.aborted) throw new Error('cancelled before it started');
-      const stepResult = await step.run(stepContext({ plan, position, sessions, emit, journal, result }, options, abort.signal));
+      const stepResult = await step.run(stepContext({ plan, position, sessions, emit, journal, result, cancellable: step.cancellable === true }, options, abort.signal));
       if (position.undoOf === undefined && stepResult) results.push(stepResult);
       emit({ type: 'step-finished', ...position, step, ...(stepResult ? { result: maskSecrets(stepResult) } : {}), ...times() });
       await journal.step({ ...about, phase: 'succeeded', ...(stepResult ? { result: stepResult } : {}), durationMs: Date.now() - stepStartedAt });
@@ -374,6 +374,8 @@ interface StepRun {
   journal: PlanJournal;
   /** The plan's typed outcome, added to by the steps. */
   result: PlanResult;
+  /** The step may be stopped half-way: a cancel also cancels its running statement on the server. */
+  cancellable: boolean;
 }
 
 function stepContext(run: StepRun, options: ExecutePlanOptions, signal: AbortSignal): StepContext {
@@ -386,7 +388,7 @@ function stepContext(run: StepRun, options: ExecutePlanOptions, signal: AbortSig
       const startedAt = Date.now();
       const statement = { plan: run.plan.title, step: position.number, ...(position.undoOf !== undefined ? { undoOf: position.undoOf } : {}), node, sql: text };
       try {
-        const rows = await sessions.query<Row>(node, text, sqlOptions);
+        const rows = await sessions.query<Row>(node, text, { ...sqlOptions, ...(run.cancellable ? { signal } : {}) });
         // Changes are recorded; read-only polls are not (a wait loop sends one every few ms).
         if (sqlOptions.mutating) await journal.statement({ ...statement, outcome: 'succeeded', durationMs: Date.now() - startedAt });
         return rows;

@@ -4,11 +4,23 @@ import { connectNode } from '../postgres/connectNode.js';
 import { ReadOnlyError } from '../runner/runner.js';
 
 export interface SqlSessions {
-  query<Row extends Record<string, unknown>>(node: string, text: string, options: { mutating: boolean; params?: unknown[] }): Promise<Row[]>;
+  /**
+   * One statement on the node's session. With `signal`, an abort while the
+   * statement runs cancels it on the server (pg_cancel_backend from a second
+   * session as the same role) and the statement fails with "canceling
+   * statement due to user request"; the session stays usable.
+   */
+  query<Row extends Record<string, unknown>>(node: string, text: string, options: QueryOptions): Promise<Row[]>;
   /** Drops a node's session (the server went away or restarted); the next query reconnects. */
   reset(node: string): Promise<void>;
   /** Ends every session; afterwards nothing opens a new one. */
   close(): Promise<void>;
+}
+
+export interface QueryOptions {
+  mutating: boolean;
+  params?: unknown[];
+  signal?: AbortSignal;
 }
 
 /** The sessions a plan will run on, which can be opened before it runs. */
@@ -109,6 +121,23 @@ export function createSqlSessions(config: CockpitConfig, options: SqlSessionsOpt
       idle.busy--;
     }
   };
+  /**
+   * Cancels the statement a session's backend runs, from a second session: the
+   * same login may signal its own backends. A failure to cancel is not fatal
+   * (the statement then runs to its end, or to statement_timeout).
+   */
+  async function cancelStatement(name: string, backendPid: number | null | undefined): Promise<void> {
+    if (!backendPid) return;
+    const canceller = await connect(nodeConfig(name), config, { applicationName: 'pgcockpit cancel', statementTimeoutMs: 10_000 }).catch(() => undefined);
+    if (!canceller) return;
+    try {
+      await canceller.query('select pg_cancel_backend($1)', [backendPid]);
+    } catch {
+      // Gone already, or not allowed: the statement ends by itself.
+    } finally {
+      await canceller.end().catch(() => undefined);
+    }
+  }
   function startKeepAlive() {
     if (keepAlive || closed) return;
     keepAlive = setInterval(() => {
@@ -119,16 +148,28 @@ export function createSqlSessions(config: CockpitConfig, options: SqlSessionsOpt
     keepAlive.unref();
   }
   return {
-    async query(name, text, { mutating, params }) {
+    async query(name, text, { mutating, params, signal }) {
       const node = nodeConfig(name);
       if (mutating && options.readOnly) {
         throw new ReadOnlyError({ program: `"${text}"`, args: [], mutating }, `${name} (${node.host}:${node.port})`);
       }
+      signal?.throwIfAborted();
       const used = session(name);
       used.busy++;
+      let cancelling: Promise<void> | undefined;
       try {
-        const result = await (await used.client).query(text, params);
-        return result.rows;
+        const client = await used.client;
+        const onAbort = () => {
+          cancelling = cancelStatement(name, (client as { processID?: number | null }).processID);
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+        try {
+          const result = await client.query(text, params);
+          return result.rows;
+        } finally {
+          signal?.removeEventListener('abort', onAbort);
+          await cancelling;
+        }
       } finally {
         used.busy--;
         used.lastUsedAt = Date.now();
