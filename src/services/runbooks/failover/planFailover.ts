@@ -1,5 +1,6 @@
 import { formatBytes } from '../../cluster/formatBytes.js';
 import type { NodeSnapshot } from '../../cluster/nodeSnapshot.js';
+import { listNames } from '../../cluster/listNames.js';
 import { sameHost } from '../../cluster/sameHost.js';
 import type { CockpitConfig, NodeConfig } from '../../config/schema.js';
 import { lsnDiffBytes } from '../../postgres/lsn.js';
@@ -15,9 +16,10 @@ import type { FailoverFacts } from './failoverFacts.js';
 import { clusterSystemIdentifier } from './failoverFacts.js';
 import type { FailoverRun } from './failoverSteps.js';
 import { unknownNodeCheck } from '../unknownNodeCheck.js';
-import { aliveEvidence } from './primaryAlive.js';
+import { aliveEvidence, streamingFollowers } from './primaryAlive.js';
 import { sqlLiteral } from './repointStandby.js';
 import { adviseFailoverStops } from './failoverStopAdvice.js';
+import { planSwitchover } from '../switchover/planSwitchover.js';
 import {
   catchUpStep,
   checkpointStep,
@@ -86,7 +88,7 @@ export function planFailover(config: CockpitConfig, facts: FailoverFacts, target
   const pausedRefusals: PreflightCheck[] = [];
   const fenceRefusals: PreflightCheck[] = [];
   let mustType = false;
-  /** The split-brain guard refused: another primary is writable, so the modal offers a switchover instead. */
+  /** The split-brain guard refused (another primary is writable) and a switchover would be planned: the modal offers it instead. */
   let offersSwitchover = false;
   const base = { title: `failover: promote ${targetName} to primary`, target: targetName, run };
   const finish = (steps: PlanStep[], extra: Pick<FailoverPlan, 'oldPrimary' | 'lastKnownPrimaryLsn' | 'targetReceivedLsn'>): FailoverPlan => {
@@ -194,24 +196,31 @@ export function planFailover(config: CockpitConfig, facts: FailoverFacts, target
   const writable = livePrimaries.filter((node) => facts.extras[node.name]?.transactionReadOnly !== true);
   const oldPrimary = livePrimaries[0] ?? upstreamOf(target, facts, config) ?? soleDownNode(others, snapshots);
   if (writable.length > 0) {
-    const names = writable.map((node) => node.name).join(', ');
-    offersSwitchover = true;
+    const names = listNames(writable.map((node) => node.name));
+    const runs = writable.length === 1 ? 'runs' : 'run';
+    // Offer only what can run: a switchover planned on the same look at the cluster (two primaries refuse it too).
+    const switchoverRefusal = switchoverRefusalOn(config, facts, target.name);
+    offersSwitchover = switchoverRefusal === undefined;
     checks.push({
       label: 'no other primary is writable (split-brain guard)',
       status: 'fail',
       observed: writable
         .map((node) => `${node.name} is up and writable (primary at ${snapshots.get(node.name)?.server?.currentLsn ?? '?'})`)
         .join('; '),
-      fix: `failover is for a primary that is gone; to move the role while ${names} runs, use switchover (it demotes ${names} first), or stop ${names} and plan again`,
+      fix: offersSwitchover
+        ? `failover is for a primary that is gone; to move the role while ${names} ${runs}, use switchover (it demotes ${names} first), or stop ${names} and plan again`
+        : `failover is for a primary that is gone: stop ${names} and plan again; a switchover to ${target.name} is refused too (${switchoverRefusal})`,
     });
   } else if (livePrimaries.length > 0) {
+    const names = listNames(livePrimaries.map((node) => node.name));
+    const one = livePrimaries.length === 1;
     checks.push({
       label: 'no other primary is writable (split-brain guard)',
       status: 'warn',
-      observed: `${livePrimaries.map((node) => node.name).join(', ')} is up as a primary but read-only (transaction_read_only = on)`,
-      fix: 'it still holds the primary role: stop it before confirming',
+      observed: `${names} ${one ? 'is up as a primary' : 'are up as primaries'} but read-only (transaction_read_only = on)`,
+      fix: `${one ? 'it still holds' : 'they still hold'} the primary role: stop ${one ? 'it' : 'them'} before confirming`,
     });
-    warnings.push(`${livePrimaries.map((node) => node.name).join(', ')} is still up as a read-only primary`);
+    warnings.push(`${names} ${one ? 'is still up as a read-only primary' : 'are still up as read-only primaries'}`);
   }
 
   // 4b. A down old primary (or, unknown, every down node): gone, or alive where pgcockpit cannot log in?
@@ -403,11 +412,11 @@ function oldPrimaryCheck(
   const verdict: OldPrimaryVerdict = { checks: [], warnings: [], fenceSteps: [], fenceOffer: [], fenceRefusals: [], twoPrimaries: false };
   const snapshot = facts.view.nodes.find((candidate) => candidate.name === node.name);
   const host = facts.hosts?.[node.name];
-  const evidence = aliveEvidence(node, facts.view, host, facts.tcpOpen?.[node.name]);
   const dataDirFacts = facts.dataDirs?.[node.name];
   const proof = facts.dataDirs ? dataDirCheck(node, dataDirFacts, clusterSystemId) : undefined;
   // Read and wrong (another server's port or another cluster's identifier): the host's answer is about someone else.
   const provenWrong = proof?.status === 'fail' && dataDirFacts?.port !== undefined && dataDirFacts.systemIdentifier !== undefined;
+  const evidence = aliveEvidence(node, facts.view, host, facts.tcpOpen?.[node.name], !provenWrong);
   const label = `${node.name} is gone (it must not stay a primary beside the new one)`;
   const why = snapshot?.downReason ?? 'not polled';
 
@@ -450,7 +459,10 @@ function oldPrimaryCheck(
     verdict.checks.push({ label, status: 'warn', observed: `${unreachable}; its host was not asked`, fix: `make sure ${node.name} is stopped (or fenced off) before you confirm: two primaries split the data` });
     verdict.warnings.push(`${unreachable}: make sure it is stopped before you confirm`);
   } else if (host.state === 'stopped' && !provenWrong) {
-    verdict.checks.push({ label, status: 'ok', observed: `${unreachable}; its host answers: ${host.detail}${options.fence ? '; nothing to fence' : ''}` });
+    // Its host's word is newer than the view: a receiver still "streaming" from it has not noticed the end yet.
+    const stale = streamingFollowers(node, facts.view);
+    const lagging = stale.length > 0 ? ` (${listNames(stale)} still showed ${stale.length === 1 ? 'its' : 'their'} WAL receiver streaming from it a moment before: the end of the stream is not noticed yet)` : '';
+    verdict.checks.push({ label, status: 'ok', observed: `${unreachable}; its host answers: ${host.detail}${options.fence ? '; nothing to fence' : ''}${lagging}` });
   } else if (host.state === 'noAnswer') {
     const sentence = `${node.name}'s host does not answer: if it is alive elsewhere it may still accept writes`;
     if (options.fence) {
@@ -460,7 +472,9 @@ function oldPrimaryCheck(
       verdict.warnings.push(sentence);
     }
   } else {
-    const sentence = `${node.name}'s host answers but cannot tell whether its server runs (${host.detail}${provenWrong ? '; its dataDir is not its own' : ''})`;
+    const sentence = provenWrong
+      ? `${node.name}'s host answers "${host.detail}", but about a data directory that is not ${node.name}'s: whether ${node.name}'s server runs is not known`
+      : `${node.name}'s host answers but cannot tell whether its server runs (${host.detail})`;
     if (options.fence) {
       verdict.checks.push({ label, status: 'fail', observed: `${sentence}: it cannot be fenced from here`, fix: `stop ${node.name} by hand, then plan again without --fence` });
     } else {
@@ -469,6 +483,18 @@ function oldPrimaryCheck(
     }
   }
   return verdict;
+}
+
+/**
+ * Why a switchover to `target` would be refused on the same look at the
+ * cluster (its first reason), or undefined when it would be planned: a refused
+ * failover offers "switch over instead" only then. The hosts' answers the
+ * failover gathered (down nodes' data directories, its followers' logins) are
+ * about other nodes and connections, so the switchover is judged on the view.
+ */
+function switchoverRefusalOn(config: CockpitConfig, facts: FailoverFacts, target: string): string | undefined {
+  const plan = planSwitchover(config, { view: facts.view, extras: facts.extras }, target);
+  return plan.blocked ? (plan.blockedReasons[0] ?? 'refused') : undefined;
 }
 
 function capacityCheck(label: string, setting: string | undefined, used: number, needed: number): PreflightCheck {
