@@ -7,7 +7,9 @@ import type { Plan, PlanStep } from '../../src/services/runbooks/plan.js';
 import type { PlanEvent } from '../../src/services/runbooks/planEvents.js';
 import { planEventLines } from '../../src/services/runbooks/planEvents.js';
 import { createNodeRunners } from '../../src/services/runner/nodeRunners.js';
+import { basebackupProgressReport } from '../../src/services/runner/progress/basebackupProgress.js';
 import { tableDataProgress } from '../../src/services/runner/progress/tableDataProgress.js';
+import { walReplayProgress } from '../../src/services/runner/progress/walReplayProgress.js';
 import type { TestCluster } from '../support/testCluster.js';
 import { startTestCluster } from '../support/testCluster.js';
 import { waitFor } from '../support/waitFor.js';
@@ -153,5 +155,81 @@ describe('step jobs on a real server', () => {
     expect(await cluster.query('pg1', "select 1 from pg_class where relname = 'scratch_cancel'")).toEqual([]);
     const lines = events.flatMap(planEventLines).join('\n');
     expect(lines).toMatch(/step 2\/2 ■ cancelled \(SIGINT\): a long statement on pg1 was stopped half-way/);
+  });
+
+  it('a base backup and a WAL replay from the archive, each a job whose progress reaches the job bar', async () => {
+    const node = cluster.node('pg1');
+    // A base backup logs in as the replication role (the sandbox's pg_hba.conf allows it alone to replicate).
+    const login = { ...node, user: cluster.config.replication.user, database: 'replication' };
+    const lookup = await nodePassword(login, cluster.config.passfile);
+    if (!lookup.found) throw new Error('no password for the sandbox replication role');
+    const bin = (program: string) => path.join(cluster.pgBinDir, program);
+    const restored = path.join(cluster.layout.nodeDir('pg1'), '..', 'replayed');
+    const env = { PGPASSWORD: lookup.password, LC_MESSAGES: 'C' };
+    const one = async (sql: string) => String(Object.values((await cluster.query('pg1', sql))[0] ?? {})[0]);
+    let from = '';
+    let target = '';
+    let to = '';
+    const events: PlanEvent[] = [];
+    const outcome = await executePlan(
+      plan('replay the archive', [
+        {
+          node: 'pg1',
+          description: 'take a base backup',
+          detail: `pg_basebackup -X none --checkpoint=fast --progress -D ${restored}`,
+          mutating: true,
+          cancellable: true,
+          async run(ctx) {
+            await ctx.command('pg1', { program: bin('pg_basebackup'), args: ['-h', node.host, '-p', String(node.port), '-U', login.user, '-X', 'none', '--checkpoint=fast', '--progress', '--verbose', '-D', restored], env, mutating: true }, { parseProgress: basebackupProgressReport });
+            from = /START WAL LOCATION: (\S+)/.exec(await ctx.command('pg1', { program: 'cat', args: [path.join(restored, 'backup_label')], mutating: false }))![1]!;
+          },
+        },
+        {
+          node: 'pg1',
+          description: 'write 3 segments of WAL after it, archived',
+          detail: 'insert ...; select pg_switch_wal()',
+          mutating: true,
+          async run(ctx) {
+            await ctx.sql('pg1', "create table replayed as select i, repeat('y', 500) as pad from generate_series(1, 100000) i", { mutating: true });
+            target = String((await ctx.sql('pg1', 'select pg_current_wal_lsn()::text as lsn', { mutating: false }))[0]!.lsn);
+            const switched = String((await ctx.sql('pg1', 'select pg_walfile_name(pg_switch_wal()) as segment', { mutating: true }))[0]!.segment);
+            await waitFor(async () => (await one('select last_archived_wal from pg_stat_archiver')) >= switched, `segment ${switched} archived`);
+            to = target;
+          },
+        },
+        {
+          node: 'pg1',
+          description: 'replay the archive up to the target, in the foreground',
+          detail: 'postgres -D replayed (recovery.signal, restore_command, recovery_target_lsn, recovery_target_action = shutdown)',
+          mutating: true,
+          cancellable: true,
+          async run(ctx) {
+            const settings = [
+              `restore_command = 'cp ${cluster.layout.archiveDir}/%f %p'`,
+              `recovery_target_lsn = '${target}'`,
+              "recovery_target_action = 'shutdown'",
+              "log_startup_progress_interval = '10ms'",
+            ].join('\n');
+            await ctx.command('pg1', { program: 'sh', args: ['-c', `printf '%s\\n' "$1" >> "$2/postgresql.auto.conf" && touch "$2/recovery.signal"`, 'sh', settings, restored], mutating: true });
+            // The server's log is the job's output: stderr, no collector; no port anyone else uses, no socket but its own directory.
+            await ctx.command(
+              'pg1',
+              { program: bin('postgres'), args: ['-D', restored, '-c', 'logging_collector=off', '-c', 'log_destination=stderr', '-c', 'listen_addresses=', '-c', `unix_socket_directories=${restored}`, '-c', 'archive_mode=off', '-c', 'lc_messages=C'], mutating: true },
+              { parseProgress: walReplayProgress({ from, to }) },
+            );
+          },
+        },
+      ]),
+      { config: cluster.config, readOnly: false, runners: createNodeRunners(cluster.config, { readOnly: false }), onEvent: (event) => events.push(event) },
+    );
+    const lines = events.flatMap(planEventLines).join('\n');
+    expect(outcome.succeeded, lines).toBe(true);
+    expect(lines).toMatch(/recovery stopping after WAL location \(LSN\) "/);
+    for (const step of [1, 3]) {
+      const fractions = events.flatMap((event) => (event.type === 'job-progress' && event.number === step ? [event.fraction] : []));
+      expect(fractions.length, `step ${step} progress`).toBeGreaterThan(0);
+      expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
+      expect(fractions.at(-1)).toBe(1);
+    }
   });
 });
