@@ -45,7 +45,21 @@ export type Command =
   | 'previousFormField'
   | 'nextFormValue'
   | 'previousFormValue'
-  | 'submitForm';
+  | 'submitForm'
+  | 'typeText'
+  | 'deleteTypedText'
+  | 'scrollHelpDown'
+  | 'scrollHelpUp'
+  | 'pageHelpDown'
+  | 'pageHelpUp'
+  | 'helpTop'
+  | 'helpBottom'
+  | 'toggleAlerts'
+  | 'toggleLogWrap'
+  | 'scrollDown'
+  | 'scrollUp'
+  | 'pageDown'
+  | 'pageUp';
 
 /**
  * Where a key works. The router asks the layers in this order and the first
@@ -53,9 +67,9 @@ export type Command =
  * - confirm: the "stop the job?" question is open; it alone hears keys, on
  *   every screen (a stray key must not do something behind the question)
  * - fence: the operation modal asks for the node's name of a failover plan
- *   that offers to fence the old primary first (MODAL_KEY_TABLE)
+ *   that offers to fence the old primary first
  * - resume: the operation modal shows a failover refused only because WAL
- *   replay is paused on the target, which offers to resume it first (MODAL_KEY_TABLE)
+ *   replay is paused on the target, which offers to resume it first
  * - form: the operation modal shows a runbook's parameter form; what no
  *   binding claims is typed into the focused text field (Space flips a toggle)
  * - typeConfirm: the operation modal asks for the node's name; what no
@@ -66,6 +80,7 @@ export type Command =
  *   typeConfirm or offer before it, it alone hears keys
  * - search: the log's search input is open; it alone hears keys, and what no
  *   binding claims is typed into it (so q is a letter there, not quit)
+ * - help: the help overlay is open (it scrolls), before `overlay`
  * - overlay: an overlay (help, node detail) is open
  * - job: a job runs and the log has the focus or the whole screen (the job
  *   view); an Esc that has a search to clear clears it first
@@ -77,7 +92,7 @@ export type Command =
  * - log: no overlay is open and the log has the focus or the whole screen
  * - nodes: no overlay is open, the node grid shows and has the focus
  */
-export type KeyContextName = 'confirm' | 'fence' | 'resume' | 'form' | 'typeConfirm' | 'offer' | 'modal' | 'search' | 'overlay' | 'job' | 'running' | 'always' | 'main' | 'split' | 'log' | 'nodes';
+export type KeyContextName = 'confirm' | 'fence' | 'resume' | 'form' | 'typeConfirm' | 'offer' | 'modal' | 'search' | 'help' | 'overlay' | 'job' | 'running' | 'always' | 'main' | 'split' | 'log' | 'nodes';
 
 /**
  * One row: a command, its keys and where they work. A command may have a row
@@ -129,51 +144,61 @@ export const KEY_TABLE: readonly KeyBinding[] = [
   { command: 'confirmOperation', keys: ['Enter'], description: "run the plan: only once the node's name is typed exactly", when: 'typeConfirm', footer: 'run it', pinned: true },
   { command: 'switchover', keys: ['s'], description: 'switch over instead of the refused failover', when: 'offer', footer: 'switch over', pinned: true },
   { command: 'cancelOperation', keys: ['Esc', 'Ctrl-C'], description: 'cancel: close the plan, nothing is changed', when: 'modal', footer: 'cancel', pinned: true },
-];
-
-/**
- * Bindings that only a plan in the operation modal offers, and that the modal
- * lists itself, next to what they do (as it lists "switch over instead: press
- * s"): the help overlay has no room left for rows that work only there. The
- * router and the footer read them with KEY_TABLE's.
- * - fence: a failover plan whose old primary's server still runs on its host
- *   (unreachable from here) offers to stop it first; Ctrl-F plans again with
- *   the fence step. A control key: letters are the typed confirmation.
- * - resume: a failover refused only because WAL replay is paused on the
- *   target offers to resume it first; Ctrl-R plans again with the resume step.
- */
-export const MODAL_KEY_TABLE: readonly KeyBinding[] = [
-  { command: 'fenceFirst', keys: ['Ctrl-F'], description: 'fence the old primary first: stop its server, then promote (plans again)', when: 'fence', footer: 'fence first', pinned: true },
-  { command: 'resumeReplayFirst', keys: ['Ctrl-R'], description: "resume the target's paused WAL replay first, then promote (plans again)", when: 'resume', footer: 'resume replay', pinned: true },
-  // Shift-Tab before Tab: a Tab binding would match the shifted press too.
+  // Offers a plan in the operation modal makes, and its parameter form. Ctrl-F and Ctrl-R are
+  // control keys: letters are the typed confirmation.
+  { command: 'fenceFirst', keys: ['Ctrl-F'], description: "fence first: stop the old primary's server, then promote", when: 'fence', footer: 'fence first', pinned: true },
+  { command: 'resumeReplayFirst', keys: ['Ctrl-R'], description: "resume the target's paused WAL replay first, then promote", when: 'resume', footer: 'resume replay', pinned: true },
   { command: 'previousFormField', keys: ['Shift-Tab'], description: 'the previous field of the form', when: 'form', footer: 'previous' },
   { command: 'nextFormField', keys: ['Tab'], description: 'the next field of the form', when: 'form', footer: 'next field' },
   { command: 'nextFormValue', keys: ['→'], description: "the focused choice's next value, or flip the toggle", when: 'form', footer: 'change' },
   { command: 'previousFormValue', keys: ['←'], description: "the focused choice's previous value, or flip the toggle", when: 'form' },
-  { command: 'submitForm', keys: ['Enter'], description: 'check the values and plan with them (an invalid one says why in place)', when: 'form', footer: 'plan', pinned: true },
+  { command: 'submitForm', keys: ['Enter'], description: 'plan with the values (an invalid one says why in place)', when: 'form', footer: 'plan', pinned: true },
+  // What no binding before claims is typed: into the search, the confirmation, a form's text field.
+  { command: 'typeText', keys: ['text'], description: 'typed into the search (q, ? and Space are letters here)', when: 'search' },
+  { command: 'deleteTypedText', keys: ['Backspace'], description: 'delete the last character typed', when: 'search' },
+  { command: 'typeText', keys: ['text'], description: "typed into the confirmation: the node's name", when: 'typeConfirm' },
+  { command: 'deleteTypedText', keys: ['Backspace'], description: 'delete the last character typed', when: 'typeConfirm' },
+  { command: 'typeText', keys: ['text'], description: 'typed into the focused text field (Space flips a toggle)', when: 'form' },
+  { command: 'deleteTypedText', keys: ['Backspace'], description: 'delete the last character typed', when: 'form' },
+  // The help overlay scrolls when it does not fit; it moves a whole entry at a time.
+  { command: 'scrollHelpDown', keys: ['↓', 'j'], description: 'scroll the help down a line', when: 'help', footer: 'scroll', pinned: true },
+  { command: 'scrollHelpUp', keys: ['↑', 'k'], description: 'scroll the help up a line', when: 'help' },
+  { command: 'pageHelpDown', keys: ['PgDn'], description: 'scroll the help down a page', when: 'help', footer: 'page' },
+  { command: 'pageHelpUp', keys: ['PgUp'], description: 'scroll the help up a page', when: 'help' },
+  { command: 'helpTop', keys: ['Home', 'g'], description: 'the top of the help', when: 'help' },
+  { command: 'helpBottom', keys: ['End', 'G'], description: 'the bottom of the help', when: 'help' },
+  // Nothing cut off without a way to read it: the alerts whole, long log lines wrapped, a tall plan scrolled.
+  { command: 'toggleAlerts', keys: ['a'], description: 'every alert in full, with its cause and fix (again: close)', when: 'always', footer: 'alerts' },
+  { command: 'toggleLogWrap', keys: ['w'], description: 'wrap long log lines onto the next rows, or cut them again (…)', when: 'main', footer: 'wrap' },
+  { command: 'scrollDown', keys: ['↓'], description: 'scroll the plan down a line', when: 'modal' },
+  { command: 'scrollUp', keys: ['↑'], description: 'scroll the plan up a line', when: 'modal' },
+  { command: 'pageDown', keys: ['PgDn'], description: 'scroll the plan down a page', when: 'modal', footer: 'scroll' },
+  { command: 'pageUp', keys: ['PgUp'], description: 'scroll the plan up a page', when: 'modal' },
+  { command: 'scrollDown', keys: ['↓'], description: 'scroll the alert list down a line', when: 'overlay' },
+  { command: 'scrollUp', keys: ['↑'], description: 'scroll the alert list up a line', when: 'overlay' },
+  { command: 'pageDown', keys: ['PgDn'], description: 'scroll the alert list down a page', when: 'overlay' },
+  { command: 'pageUp', keys: ['PgUp'], description: 'scroll the alert list up a page', when: 'overlay' },
 ];
 
-/** Every binding the router answers: the help overlay's table, then the modal's own. */
-const ALL_BINDINGS: readonly KeyBinding[] = [...KEY_TABLE, ...MODAL_KEY_TABLE];
-
-/** In words, for the help overlay. */
+/** Where a key works, in words: the help overlay's section headings and the README's "where" column. */
 export const WHEN_LABEL: Record<KeyContextName, string> = {
-  confirm: 'asked to stop a job',
-  fence: 'old primary may run',
-  resume: 'replay paused',
-  form: 'filling a form',
-  typeConfirm: 'confirming a plan',
-  offer: 'failover refused',
-  modal: 'a plan shown',
+  nodes: 'node grid focused',
+  log: 'log focused or full screen',
   search: 'typing a search',
-  overlay: 'in an overlay',
-  job: 'job running, log',
-  running: 'a job running',
+  split: 'no overlay open, log not full screen',
+  main: 'no overlay open',
+  overlay: 'an overlay open (help, detail)',
+  help: 'this help',
   always: 'anywhere',
-  main: 'without an overlay',
-  split: 'nodes and log shown',
-  log: 'log focused or full',
-  nodes: 'nodes focused',
+  job: 'a job runs, log focused or full screen',
+  running: 'a job runs',
+  confirm: 'asked to stop a job',
+  typeConfirm: "a plan waiting for the node's name",
+  offer: 'a failover refused: the primary is writable',
+  modal: 'a plan shown, before it runs',
+  fence: 'a failover plan offering to fence the old primary',
+  resume: 'a failover refused: WAL replay paused on the target',
+  form: "a runbook's parameter form",
 };
 
 /** A key press as ink's useInput reports it. */
@@ -195,6 +220,8 @@ export interface KeyPress {
   escape?: boolean;
   ctrl?: boolean;
   meta?: boolean;
+  /** Text a bracketed paste delivered: only ever typed, never a key's command. */
+  paste?: boolean;
 }
 
 /** What the router needs to know about the screen to pick a layer. */
@@ -257,7 +284,7 @@ export function activeLayers(context: KeyContext): KeyContextName[] {
     return [...offers, 'modal'];
   }
   const running: KeyContextName[] = context.jobRunning ? ['running'] : [];
-  if (context.overlay !== 'none') return ['overlay', ...running, 'always'];
+  if (context.overlay !== 'none') return [...(context.overlay === 'help' ? (['help'] as const) : []), 'overlay', ...running, 'always'];
   // Below the minimum size nothing but the message shows, an open search input included.
   if (context.tooSmall) return [...running, 'always'];
   if (context.searching) return ['search'];
@@ -277,11 +304,11 @@ export function activeBindings(context: KeyContext): KeyBinding[] {
   const claimed = new Map<KeyBinding, readonly string[]>();
   const taken = new Set<string>();
   for (const layer of activeLayers(context)) {
-    const bindings = ALL_BINDINGS.filter((candidate) => candidate.when === layer);
+    const bindings = KEY_TABLE.filter((candidate) => candidate.when === layer);
     for (const binding of bindings) claimed.set(binding, binding.keys.filter((key) => !taken.has(key)));
     for (const binding of bindings) for (const key of binding.keys) taken.add(key);
   }
-  return ALL_BINDINGS.flatMap((binding) => {
+  return KEY_TABLE.flatMap((binding) => {
     const keys = claimed.get(binding);
     if (!keys || keys.length === 0) return [];
     return [keys.length === binding.keys.length ? binding : { ...binding, keys }];
@@ -291,7 +318,7 @@ export function activeBindings(context: KeyContext): KeyBinding[] {
 /** Which binding a key press means in this context, if any. */
 export function bindingFor(press: KeyPress, context: KeyContext = MAIN_SCREEN): KeyBinding | undefined {
   for (const layer of activeLayers(context)) {
-    const binding = ALL_BINDINGS.find((candidate) => candidate.when === layer && candidate.keys.some((key) => keyMatches(key, press)));
+    const binding = KEY_TABLE.find((candidate) => candidate.when === layer && candidate.keys.some((key) => keyMatches(key, press)));
     if (binding) return binding;
   }
   return undefined;
@@ -303,6 +330,10 @@ export function commandFor(press: KeyPress, context: KeyContext = MAIN_SCREEN): 
 
 /** Whether a key as written in KEY_TABLE is this press. Modified keys (Ctrl, Alt) never match a plain key. */
 export function keyMatches(key: string, press: KeyPress): boolean {
+  if (key === 'text') return isTypedText(press);
+  if (press.paste) return false;
+  // Most terminals send DEL for Backspace (ink calls it delete), some BS.
+  if (key === 'Backspace') return Boolean(press.backspace || press.delete);
   if (key === 'Ctrl-C') return Boolean(press.ctrl) && press.input === 'c';
   if (key === 'Ctrl-F') return Boolean(press.ctrl) && press.input === 'f';
   if (key === 'Ctrl-R') return Boolean(press.ctrl) && press.input === 'r';
@@ -327,7 +358,8 @@ export function keyMatches(key: string, press: KeyPress): boolean {
     case 'End':
       return Boolean(press.end);
     case 'Tab':
-      return Boolean(press.tab);
+      // Shift-Tab is its own key (the form's previous field), not Tab.
+      return Boolean(press.tab) && !press.shift;
     case 'Shift-Tab':
       return Boolean(press.tab) && Boolean(press.shift);
     case 'Enter':
@@ -339,4 +371,11 @@ export function keyMatches(key: string, press: KeyPress): boolean {
     default:
       return press.input === key;
   }
+}
+
+/** A printable key (a letter, a digit, Space) or pasted text: what the search, the confirmation and a form's text field take. */
+function isTypedText(press: KeyPress): boolean {
+  if (press.paste) return true;
+  if (press.ctrl || press.meta || press.return || press.tab || press.escape || press.backspace || press.delete) return false;
+  return press.input.replace(/[\u0000-\u001f\u007f-\u009f]/g, '') !== '';
 }

@@ -1,63 +1,59 @@
 import { Box, Text } from 'ink';
-import type { KeyBinding } from '../state/keyTable.js';
-import { KEY_TABLE, WHEN_LABEL } from '../state/keyTable.js';
+import { useCockpit } from '../state/storeContext.js';
+import type { HelpItem } from './helpLayout.js';
+import { helpKeysWidth, helpPage, helpWindow } from './helpLayout.js';
 import { useTheme } from './ThemeContext.js';
 
-const KEYS_WIDTH = 18;
-const WHEN_WIDTH = 20;
-/** Border (2) and the title line. */
-const CHROME_ROWS = 3;
-
 /**
- * Every binding of the key table, generated from it, so help cannot drift from
- * behaviour. One binding a line with where it works; on a terminal too short
- * for that, two columns of key and description.
+ * Every binding of the key table, generated from it (the table the router
+ * and the footer read), so help cannot drift from behaviour: under a heading
+ * for where they work, one binding with its keys and its whole description
+ * (wrapped, never cut). A terminal too short for all of it shows whole entries
+ * from the store's helpTop, and the title says there is more above or below
+ * (↑/↓, PgUp/PgDn, Home/End scroll).
  */
 export function HelpOverlay({ width, height }: { width: number; height: number }) {
   const theme = useTheme();
-  const twoColumns = KEY_TABLE.length > height - CHROME_ROWS;
-  const half = Math.ceil(KEY_TABLE.length / 2);
+  const top = useCockpit((state) => state.helpTop);
+  const { items, rows } = helpPage(width, height);
+  const { first, end } = helpWindow(items, top, rows);
+  const more = [first > 0 ? '↑ more above' : '', end < items.length ? '↓ more below' : ''].filter(Boolean).join(', ');
+  const keysWidth = helpKeysWidth();
   return (
     <Box flexDirection="column" width={width} height={height} borderStyle="double" borderColor={theme.selectedBorder} paddingX={1} overflow="hidden">
-      <Box justifyContent="space-between">
+      <Box justifyContent="space-between" flexShrink={0}>
         <Text bold>Keys</Text>
-        <Text color={theme.muted}>Esc or ? closes</Text>
+        <Text color={theme.muted} wrap="truncate-start">
+          {more === '' ? 'Esc or ? closes' : `${more} · Esc or ? closes`}
+        </Text>
       </Box>
-      {twoColumns ? (
-        <Box gap={2}>
-          {[KEY_TABLE.slice(0, half), KEY_TABLE.slice(half)].map((column, index) => (
-            <Box key={index} flexDirection="column" flexBasis={0} flexGrow={1}>
-              {column.map((binding) => (
-                <HelpLine key={`${binding.command}:${binding.when}`} binding={binding} keysWidth={13} />
-              ))}
-            </Box>
-          ))}
-        </Box>
-      ) : (
-        KEY_TABLE.map((binding) => <HelpLine key={`${binding.command}:${binding.when}`} binding={binding} keysWidth={KEYS_WIDTH} whenColor={theme.muted} showWhen />)
-      )}
+      {items.slice(first, end).map((item, index) => (
+        <HelpEntry key={first + index} item={item} keysWidth={keysWidth} headingColor={theme.selectedBorder} />
+      ))}
     </Box>
   );
 }
 
-function HelpLine({ binding, keysWidth, showWhen, whenColor }: { binding: KeyBinding; keysWidth: number; showWhen?: boolean; whenColor?: string }) {
+function HelpEntry({ item, keysWidth, headingColor }: { item: HelpItem; keysWidth: number; headingColor?: string }) {
+  if (item.kind === 'heading') {
+    return (
+      <Text bold underline color={headingColor} wrap="truncate-end">
+        {item.text}
+      </Text>
+    );
+  }
   return (
-    <Box>
+    <Box flexShrink={0}>
       <Box width={keysWidth} flexShrink={0}>
-        <Text bold wrap="truncate-end">
-          {binding.keys.join(' ')}
-        </Text>
+        <Text bold>{item.keys}</Text>
       </Box>
-      <Box flexGrow={1} flexShrink={1}>
-        <Text wrap="truncate-end">{binding.description}</Text>
-      </Box>
-      {showWhen ? (
-        <Box width={WHEN_WIDTH} flexShrink={0} justifyContent="flex-end">
-          <Text color={whenColor} wrap="truncate-end">
-            {WHEN_LABEL[binding.when]}
+      <Box flexDirection="column" flexGrow={1}>
+        {item.lines.map((line, index) => (
+          <Text key={index} wrap="truncate-end">
+            {line}
           </Text>
-        </Box>
-      ) : null}
+        ))}
+      </Box>
     </Box>
   );
 }

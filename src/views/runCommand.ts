@@ -4,6 +4,11 @@ import { operationModalMode, operationOffersFence, operationOffersResumeReplay, 
 import { runningJob } from '../state/runningJob.js';
 import { findLogMatch } from './logSearch.js';
 import { cancellableStep } from './stopJobQuestion.js';
+import type { ModalWindow } from './operationModalRows.js';
+import { scrolledTop } from './operationModalRows.js';
+import type { ScrollTarget } from './scrollWindows.js';
+import type { HelpScrollCommand } from './helpLayout.js';
+import { editTypedText } from './typedText.js';
 
 
 /** What q says while a job runs. */
@@ -24,6 +29,10 @@ export interface CommandScreen {
   quit(): void;
   /** Log lines a page scroll moves (the rows the log shows now). */
   logPage: number;
+  /** The help overlay's first entry after a scroll key (the help's layout knows its pages); absent: it stays. */
+  helpTopAfter?(command: HelpScrollCommand, top: number): number;
+  /** Where the plan's or the alert list's view is and how far it may scroll (their layout knows); absent: they stay. */
+  scrollWindow?(target: ScrollTarget): Pick<ModalWindow, 'top' | 'maxTop' | 'page'>;
 }
 
 /**
@@ -178,6 +187,37 @@ export function runCommand(command: Command, input: string, state: CockpitState,
     case 'submitForm':
       // Planning starts only when every field is valid (the store checks); otherwise the refusal shows under the field.
       state.submitForm();
+      return;
+    case 'toggleAlerts':
+      if (state.overlay === 'alerts') state.closeOverlay();
+      else state.openOverlay('alerts');
+      return;
+    case 'toggleLogWrap':
+      state.toggleLogWrap();
+      return;
+    case 'scrollDown':
+    case 'scrollUp':
+    case 'pageDown':
+    case 'pageUp': {
+      // The modal's plan when a plan is shown (it covers everything), else the alert list when open.
+      const target = state.operation && operationModalMode(state.operation) ? 'modal' : state.overlay === 'alerts' ? 'alerts' : undefined;
+      const window = target ? screen.scrollWindow?.(target) : undefined;
+      if (!target || !window) return;
+      if (target === 'modal') state.setModalTop(state.operation!.id, scrolledTop(command, window));
+      else state.setAlertsTop(scrolledTop(command, window));
+      return;
+    }
+    case 'typeText':
+    case 'deleteTypedText':
+      editTypedText(state, input, command === 'deleteTypedText');
+      return;
+    case 'scrollHelpDown':
+    case 'scrollHelpUp':
+    case 'pageHelpDown':
+    case 'pageHelpUp':
+    case 'helpTop':
+    case 'helpBottom':
+      state.setHelpTop(screen.helpTopAfter?.(command, state.helpTop) ?? state.helpTop);
       return;
   }
 }

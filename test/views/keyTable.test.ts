@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Command, KeyContext, KeyPress } from '../../src/state/keyTable.js';
-import { activeBindings, activeLayers, bindingFor, commandFor, KEY_TABLE, keyMatches, MODAL_KEY_TABLE } from '../../src/state/keyTable.js';
+import { activeBindings, activeLayers, bindingFor, commandFor, KEY_TABLE, keyMatches } from '../../src/state/keyTable.js';
 
 /** Every member of the Command union: the compiler rejects a missing or an extra one. */
 const ALL_COMMANDS: Record<Command, true> = {
@@ -42,6 +42,20 @@ const ALL_COMMANDS: Record<Command, true> = {
   nextFormValue: true,
   previousFormValue: true,
   submitForm: true,
+  typeText: true,
+  deleteTypedText: true,
+  scrollHelpDown: true,
+  scrollHelpUp: true,
+  pageHelpDown: true,
+  pageHelpUp: true,
+  helpTop: true,
+  helpBottom: true,
+  toggleAlerts: true,
+  toggleLogWrap: true,
+  scrollDown: true,
+  scrollUp: true,
+  pageDown: true,
+  pageUp: true,
 };
 
 /** Every screen the router can be on. */
@@ -74,6 +88,8 @@ const CONTEXTS: Record<string, KeyContext> = {
   'plan: typing the name, a job running': { overlay: 'none', focus: 'log', jobRunning: true, operation: 'typing' },
   'plan: typing the name, too small': { overlay: 'none', focus: 'nodes', tooSmall: true, operation: 'typing' },
   'operation running, nodes focused': { overlay: 'none', focus: 'nodes', jobRunning: true },
+  'plan: a parameter form': { overlay: 'none', focus: 'nodes', operation: 'form' },
+  'plan: a parameter form, a job running': { overlay: 'none', focus: 'log', jobRunning: true, operation: 'form' },
 };
 
 /** The key presses (as ink's useInput reports them) that a key as written in KEY_TABLE stands for. */
@@ -97,6 +113,16 @@ function pressesFor(key: string): KeyPress[] {
       return [{ input: '', end: true }];
     case 'Tab':
       return [{ input: '', tab: true }];
+    case 'Shift-Tab':
+      return [{ input: '', tab: true, shift: true }];
+    case 'Backspace':
+      return [{ input: '', delete: true }, { input: '', backspace: true }];
+    case 'text':
+      return [{ input: 'x' }, { input: 'Q', shift: true }, { input: 'pg2 ', paste: true }];
+    case 'Ctrl-F':
+      return [{ input: 'f', ctrl: true }];
+    case 'Ctrl-R':
+      return [{ input: 'r', ctrl: true }];
     case 'Enter':
       return [{ input: '\r', return: true }];
     case 'Esc':
@@ -115,7 +141,7 @@ function pressesFor(key: string): KeyPress[] {
 
 describe('KEY_TABLE', () => {
   it("lists every command (with the modal's own), at most once a layer, with keys and a description", () => {
-    const table = [...KEY_TABLE, ...MODAL_KEY_TABLE];
+    const table = KEY_TABLE;
     const commands = table.map((binding) => binding.command);
     expect([...new Set(commands)].sort()).toEqual(Object.keys(ALL_COMMANDS).sort());
     const rows = table.map((binding) => `${binding.command} ${binding.when}`);
@@ -143,10 +169,13 @@ describe('KEY_TABLE', () => {
     it(`means ${binding.command} where it works (${binding.when}) unless a layer before claims it, elsewhere what the binding active there says or nothing`, () => {
       for (const [name, context] of Object.entries(CONTEXTS)) {
         // A key may mean another command on another screen (Enter confirms a search), never one the footer does not list for it.
-        const listed = activeBindings(context).find((candidate) => candidate.keys.includes(key));
-        const expected = listed?.command;
-        if (activeLayers(context)[0] === binding.when) expect(expected, `${name}: first layer`).toBe(binding.command);
+        const active = activeBindings(context);
+        const listed = active.find((candidate) => candidate.keys.includes(key));
+        // What no key claims is text where text is typed (q is a letter in the search).
+        const typed = active.find((candidate) => candidate.keys.includes('text'));
+        if (activeLayers(context)[0] === binding.when) expect(listed?.command, `${name}: first layer`).toBe(binding.command);
         for (const press of pressesFor(key)) {
+          const expected = listed?.command ?? (typed && keyMatches('text', press) ? typed.command : undefined);
           expect(commandFor(press, context), `${name}: ${JSON.stringify(press)}`).toBe(expected);
         }
       }
@@ -158,18 +187,25 @@ describe('routing priorities', () => {
   it('quit, help and poll control work everywhere but in the search input and the stop question', () => {
     for (const [name, context] of Object.entries(CONTEXTS)) {
       const modal = ((context.searching || context.operation) && !context.tooSmall) || context.stopPrompt;
-      for (const key of ['q', '?', ' ', '+', '-', 'R']) expect(bindingFor({ input: key }, context), `${name}: ${key}`)[modal ? 'toBeUndefined' : 'toBeDefined']();
+      const typing = activeBindings(context).some((binding) => binding.command === 'typeText');
+      for (const key of ['q', '?', ' ', '+', '-', 'R']) {
+        const command = bindingFor({ input: key }, context)?.command;
+        if (!modal) expect(command, `${name}: ${key}`).toBeDefined();
+        else expect(command, `${name}: ${key}`).toBe(typing ? 'typeText' : undefined);
+      }
     }
   });
 
   it('the search input claims every key: letters are text, Esc and Ctrl-C close it, Enter confirms', () => {
     for (const name of ['typing a search', 'typing a search, full screen']) {
       const context = CONTEXTS[name]!;
-      expect(activeBindings(context).map((binding) => binding.command).sort()).toEqual(['cancelLogSearch', 'confirmLogSearch']);
+      expect(activeBindings(context).map((binding) => binding.command).sort()).toEqual(['cancelLogSearch', 'confirmLogSearch', 'deleteTypedText', 'typeText']);
       expect(commandFor({ input: 'c', ctrl: true }, context)).toBe('cancelLogSearch');
       expect(commandFor({ input: '', escape: true, meta: true }, context)).toBe('cancelLogSearch');
       expect(commandFor({ input: '\r', return: true }, context)).toBe('confirmLogSearch');
-      for (const key of ['q', 'G', 'n', 'L', '/', '?']) expect(commandFor({ input: key }, context), key).toBeUndefined();
+      for (const key of ['q', 'G', 'n', 'L', '/', '?', ' ']) expect(commandFor({ input: key }, context), key).toBe('typeText');
+      expect(commandFor({ input: '', delete: true }, context)).toBe('deleteTypedText');
+      expect(commandFor({ input: '', upArrow: true }, context)).toBeUndefined();
     }
   });
 
@@ -187,12 +223,22 @@ describe('routing priorities', () => {
     expect(commandFor({ input: 'L' }, CONTEXTS['log full screen'])).toBe('toggleFullScreenLog');
   });
 
-  it('an open overlay takes Esc; the node grid does not get Enter, Tab or arrows', () => {
+  it('an open overlay takes Esc; the node grid does not get Enter, Tab or arrows; the help scrolls with them', () => {
+    for (const name of ['help open', 'detail open']) {
+      const overlay = CONTEXTS[name]!;
+      expect(commandFor({ input: '', escape: true, meta: true }, overlay), name).toBe('closeOverlay');
+      expect(commandFor({ input: '\r', return: true }, overlay), name).toBeUndefined();
+      expect(commandFor({ input: '', tab: true }, overlay), name).toBeUndefined();
+      expect(commandFor({ input: '2' }, overlay), name).toBeUndefined();
+    }
+    expect(commandFor({ input: '', downArrow: true }, CONTEXTS['detail open'])).not.toBe('nextNode');
     const help = CONTEXTS['help open']!;
-    expect(commandFor({ input: '', escape: true, meta: true }, help)).toBe('closeOverlay');
-    expect(commandFor({ input: '\r', return: true }, help)).toBeUndefined();
-    expect(commandFor({ input: '', tab: true }, help)).toBeUndefined();
-    expect(commandFor({ input: '', downArrow: true }, help)).toBeUndefined();
+    expect(commandFor({ input: '', downArrow: true }, help)).toBe('scrollHelpDown');
+    expect(commandFor({ input: 'k' }, help)).toBe('scrollHelpUp');
+    expect(commandFor({ input: '', pageDown: true }, help)).toBe('pageHelpDown');
+    expect(commandFor({ input: '', pageUp: true }, help)).toBe('pageHelpUp');
+    expect(commandFor({ input: '', home: true }, help)).toBe('helpTop');
+    expect(commandFor({ input: 'G' }, help)).toBe('helpBottom');
   });
 
   it('Esc means nothing without an overlay but in the log (where it clears the search)', () => {
@@ -276,7 +322,8 @@ describe('keyMatches', () => {
     ['٣ (Arabic-Indic 3)', { input: '٣' }],
   ] as const)('%s → nothing', (_name, press: KeyPress) => {
     expect(commandFor(press)).toBeUndefined();
-    expect(KEY_TABLE.some((binding) => binding.keys.some((key) => keyMatches(key, press)))).toBe(false);
+    // Only as text, where text is typed.
+    expect(KEY_TABLE.some((binding) => binding.keys.some((key) => key !== 'text' && keyMatches(key, press)))).toBe(false);
   });
 });
 
@@ -295,20 +342,23 @@ describe('the operation modal', () => {
   it('claims every key while the name is typed: Enter confirms, Esc and Ctrl-C cancel, letters are text (q too)', () => {
     for (const name of ['plan: typing the name', 'plan: typing the name, a job running']) {
       const context = CONTEXTS[name]!;
-      expect(activeBindings(context).map((binding) => binding.command), name).toEqual(['confirmOperation', 'cancelOperation']);
+      expect(activeBindings(context).map((binding) => binding.command), name).toEqual(expect.arrayContaining(['confirmOperation', 'cancelOperation', 'typeText', 'deleteTypedText']));
+      expect(activeBindings(context).map((binding) => binding.command), name).not.toContain('quit');
       expect(commandFor(ENTER, context)).toBe('confirmOperation');
       for (const press of [ESC, CTRL_C]) expect(commandFor(press, context), JSON.stringify(press)).toBe('cancelOperation');
-      for (const key of ['q', 'p', 's', 'g', '?', ' ', 'R', 'L', '2']) expect(commandFor({ input: key }, context), key).toBeUndefined();
+      for (const key of ['q', 'p', 's', 'g', '?', ' ', 'R', 'L', '2']) expect(commandFor({ input: key }, context), key).toBe('typeText');
     }
   });
 
   it('a refusal by the split-brain guard offers s (switchover); a plain refusal or planning only closes', () => {
     const offer = CONTEXTS['plan: failover refused, switchover offered']!;
-    expect(activeBindings(offer).map((binding) => binding.command)).toEqual(['switchover', 'cancelOperation']);
+    expect(activeBindings(offer).map((binding) => binding.command)).toEqual(expect.arrayContaining(['switchover', 'cancelOperation']));
+    expect(activeBindings(offer).map((binding) => binding.command)).not.toContain('confirmOperation');
     expect(commandFor({ input: 's' }, offer)).toBe('switchover');
     expect(commandFor(ENTER, offer)).toBeUndefined();
     const info = CONTEXTS['plan: planning or refused']!;
-    expect(activeBindings(info).map((binding) => binding.command)).toEqual(['cancelOperation']);
+    expect(activeBindings(info).map((binding) => binding.command)).toContain('cancelOperation');
+    expect(activeBindings(info).map((binding) => binding.command)).not.toContain('switchover');
     expect(commandFor({ input: 's' }, info)).toBeUndefined();
   });
 
@@ -316,12 +366,13 @@ describe('the operation modal', () => {
     const CTRL_F: KeyPress = { input: 'f', ctrl: true };
     const CTRL_R: KeyPress = { input: 'r', ctrl: true };
     const fence = CONTEXTS['plan: typing the name, fence offered']!;
-    expect(activeBindings(fence).map((binding) => binding.command)).toEqual(['confirmOperation', 'cancelOperation', 'fenceFirst']);
+    expect(activeBindings(fence).map((binding) => binding.command)).toEqual(expect.arrayContaining(['confirmOperation', 'cancelOperation', 'fenceFirst', 'typeText', 'deleteTypedText']));
     expect(commandFor(CTRL_F, fence)).toBe('fenceFirst');
-    expect(commandFor({ input: 'f' }, fence)).toBeUndefined();
+    expect(commandFor({ input: 'f' }, fence)).toBe('typeText');
     expect(commandFor(CTRL_R, fence)).toBeUndefined();
     const resume = CONTEXTS['plan: failover refused, resuming the paused replay offered']!;
-    expect(activeBindings(resume).map((binding) => binding.command)).toEqual(['cancelOperation', 'resumeReplayFirst']);
+    expect(activeBindings(resume).map((binding) => binding.command)).toEqual(expect.arrayContaining(['cancelOperation', 'resumeReplayFirst']));
+    expect(activeBindings(resume).map((binding) => binding.command)).not.toContain('fenceFirst');
     expect(commandFor(CTRL_R, resume)).toBe('resumeReplayFirst');
     expect(commandFor({ input: 'r' }, resume)).toBeUndefined();
     expect(commandFor({ input: 'R' }, resume)).toBeUndefined();

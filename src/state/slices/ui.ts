@@ -4,8 +4,8 @@ import type { CockpitState } from '../createCockpitStore.js';
 
 /** Which part of the screen hears the keys that panes listen to. */
 export type Focus = 'nodes' | 'log';
-/** What covers the node grid, if anything. */
-export type Overlay = 'none' | 'help' | 'detail';
+/** What covers the node grid, if anything: the key help, the selected node's detail, or every alert in full. */
+export type Overlay = 'none' | 'help' | 'detail' | 'alerts';
 
 /** What the screen shows around the cluster: the node picked, the focus, an overlay, a question or a notice. */
 export interface UiState {
@@ -20,6 +20,14 @@ export interface UiState {
   stopJobPrompt: number | 'operation' | null;
   /** A one-line message for the DBA ("a job is running: stop it first"), gone at the next key. */
   notice: string | null;
+  /** The help overlay's first entry shown (it scrolls when the terminal is too short for it); 0 each time it opens. */
+  helpTop: number;
+  /** The alert list's first row shown (it scrolls when the alerts do not fit); 0 each time an overlay opens. */
+  alertsTop: number;
+  /** The operation modal's first row shown, for the operation whose id it names (another operation starts at its top). */
+  modalTop: { operation: number; top: number };
+  /** Log lines longer than the log is wide continue on the next rows instead of being cut at the edge. */
+  logWrap: boolean;
 }
 
 export interface UiActions {
@@ -28,6 +36,11 @@ export interface UiActions {
   cycleFocus(): void;
   openOverlay(overlay: Overlay): void;
   closeOverlay(): void;
+  setHelpTop(top: number): void;
+  setAlertsTop(top: number): void;
+  /** Scrolls the modal of operation `operation` to row `top`. */
+  setModalTop(operation: number, top: number): void;
+  toggleLogWrap(): void;
   /** Opens the "stop it?" question for a running job, or ('operation') for the running operation. */
   askStopJob(id: number | 'operation'): void;
   dismissStopJob(): void;
@@ -38,7 +51,7 @@ export interface UiActions {
 export type UiSlice = UiState & UiActions;
 
 export function initialUiState(): UiState {
-  return { selectedNode: 0, focus: 'nodes', overlay: 'none', stopJobPrompt: null, notice: null };
+  return { selectedNode: 0, focus: 'nodes', overlay: 'none', stopJobPrompt: null, notice: null, helpTop: 0, alertsTop: 0, modalTop: { operation: 0, top: 0 }, logWrap: false };
 }
 
 export const createUiSlice: StateCreator<CockpitState, [], [], UiSlice> = (set) => ({
@@ -47,8 +60,12 @@ export const createUiSlice: StateCreator<CockpitState, [], [], UiSlice> = (set) 
   moveSelection: (delta) =>
     set((state) => ({ selectedNode: (state.selectedNode + delta + state.nodes.length) % Math.max(1, state.nodes.length) })),
   cycleFocus: () => set((state) => ({ focus: state.focus === 'nodes' ? 'log' : 'nodes' })),
-  openOverlay: (overlay) => set({ overlay }),
+  openOverlay: (overlay) => set({ overlay, helpTop: 0, alertsTop: 0 }),
   closeOverlay: () => set({ overlay: 'none' }),
+  setHelpTop: (top) => set({ helpTop: top }),
+  setAlertsTop: (top) => set({ alertsTop: top }),
+  setModalTop: (operation, top) => set({ modalTop: { operation, top } }),
+  toggleLogWrap: () => set((state) => ({ logWrap: !state.logWrap })),
   // Only about a job still running: a finished one needs no stopping (finishJob closes the question too).
   askStopJob: (id) =>
     set((state) =>
