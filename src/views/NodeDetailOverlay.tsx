@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { describeServerLog } from '../services/postgres/serverLogPlace.js';
 import { useCockpit } from '../state/storeContext.js';
 import { DownLines } from './DownLines.js';
 import { ReplicaTable } from './ReplicaTable.js';
@@ -31,6 +32,7 @@ export function NodeDetailOverlay({ width, height }: { width: number; height: nu
         </Text>
         <Text color={theme.muted}>Esc closes</Text>
       </Box>
+      {server && describeServerLog(server.settings) ? <Text wrap="truncate-middle">server log {describeServerLog(server.settings)}</Text> : null}
       {!node ? null : !server ? (
         node.status === 'down' ? (
           <DownLines node={node} now={now} />

@@ -140,3 +140,40 @@ describe('config: control characters', () => {
     ]);
   });
 });
+
+describe('config: serverLog, the file pg_ctl start -l writes', () => {
+  it('is checked like dataDir: relative, or holding a character the shell would read, is an error at its key', () => {
+    const lines = problemLines(dedent`
+      cluster: prod
+      nodes:
+        - name: db1
+          host: 127.0.0.1
+          dataDir: /srv/db1
+          serverLog: logs/db1.log
+        - name: db2
+          host: 127.0.0.2
+          dataDir: /srv/db2
+          serverLog: "/var/log/pg/$HOST.log"
+    `);
+    expect(lines).toEqual([
+      `${FILE}:6:16: nodes[0].serverLog: must be an absolute path (or start with ~/), got "logs/db1.log": pg_ctl would read it relative to its working directory, not to this file`,
+      `${FILE}:10:16: nodes[1].serverLog: holds a dollar sign ($), which the shell that pg_ctl starts the server with would interpret`,
+    ]);
+  });
+
+  it('an absolute path (or ~/ on this machine) is taken as written', () => {
+    const config = parseConfig(
+      dedent`
+        cluster: prod
+        nodes:
+          - name: db1
+            host: 127.0.0.1
+            dataDir: /srv/db1/data
+            serverLog: /var/log/postgresql/db1.log
+      `,
+      FILE,
+      { home: '/home/dba' },
+    );
+    expect(config.nodes[0]?.serverLog).toBe('/var/log/postgresql/db1.log');
+  });
+});

@@ -328,7 +328,7 @@ describe('parseConfig rejects a malformed file, pointing at the line to fix', ()
       `${FILE}:1:1: cluster: is required`,
       `${FILE}:4:11: nodes[0].port: must be between 1 and 65535`,
       `${FILE}:6:5: nodes[1].host: is required, unless a pg_service.conf service named by pgService sets it`,
-      `${FILE}:7:5: nodes[1].hots: unknown key "hots", did you mean "host"? (allowed: name, host, port, user, database, pgService, passfile, sslmode, sslrootcert, dataDir, osUser, pgBinDir, ssh, service)`,
+      `${FILE}:7:5: nodes[1].hots: unknown key "hots", did you mean "host"? (allowed: name, host, port, user, database, pgService, passfile, sslmode, sslrootcert, dataDir, osUser, pgBinDir, serverLog, ssh, service)`,
       `${FILE}:10:9: replication.user: expected a string, got the number 42 (quote it: "42")`,
     ]);
   });

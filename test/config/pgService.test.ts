@@ -453,7 +453,7 @@ describe('parseConfig with pgService', () => {
     ).toEqual([
       `${FILE}:4:16: nodes[0].pgService: port=54x2 of service "badport" (${SERVICE_FILE}:14) is not a port number`,
       `${FILE}:7:16: nodes[1].pgService: expected a string, got the number 42 (quote it: "42")`,
-      `${FILE}:12:5: nodes[2].prot: unknown key "prot", did you mean "port"? (allowed: name, host, port, user, database, pgService, passfile, sslmode, sslrootcert, dataDir, osUser, pgBinDir, ssh, service)`,
+      `${FILE}:12:5: nodes[2].prot: unknown key "prot", did you mean "port"? (allowed: name, host, port, user, database, pgService, passfile, sslmode, sslrootcert, dataDir, osUser, pgBinDir, serverLog, ssh, service)`,
     ]);
   });
 

@@ -1,4 +1,5 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -82,6 +83,15 @@ describe('switchover on a hand-built cluster', () => {
     expect(result.stdout).toContain('password=********');
     expect(result.stdout).toMatch(/✓ pg1's data directory .* is pg1's/);
     expect(result.stdout).toMatch(/✓ pg1 can log in to pg2 for replication/);
+    // pg1, started again by pg_ctl at the rejoin, goes on logging into its own log_directory (its logging
+    // collector's), with pg_ctl's -l beside it: not into a server.log next to its data directory.
+    const startLog = path.join(cluster.logDir('pg1'), 'startup.log');
+    expect(result.stdout).toContain(`✓ pg1 logs where it did once started again: pg_ctl -l ${startLog}: logging_collector is on`);
+    expect(result.stdout).toContain(`-l ${startLog} -w -t 120 start`);
+    expect(existsSync(path.join(path.dirname(cluster.dataDir('pg1')), 'server.log'))).toBe(false);
+    const pg1Log = await logDirectoryText(cluster.logDir('pg1'));
+    expect(pg1Log).toContain('entering standby mode');
+    expect(pg1Log).toMatch(/started streaming WAL from primary/);
 
     const present = new Set((await cluster.superQuery<{ seq: string }>('pg2', 'select seq from load_rows')).map((row) => Number(row.seq)));
     expect(acknowledged.filter((seq) => !present.has(seq))).toEqual([]);
@@ -156,3 +166,9 @@ describe('switchover on a hand-built cluster', () => {
     for (const secret of secrets(cluster)) expect(result.stdout).not.toContain(secret);
   }, 120_000);
 });
+
+/** Every file of a server's log_directory, concatenated: what the DBA greps after the switchover. */
+async function logDirectoryText(dir: string): Promise<string> {
+  const files = (await readdir(dir)).sort();
+  return (await Promise.all(files.map((file) => readFile(path.join(dir, file), 'utf8')))).join('\n');
+}

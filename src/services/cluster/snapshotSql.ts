@@ -42,6 +42,10 @@ export const SNAPSHOT_SETTINGS = [
   'primary_conninfo',
   'primary_slot_name',
   'cluster_name',
+  // Where the server logs (the detail view says it): the collector's directory, relative to data_directory.
+  'logging_collector',
+  'log_directory',
+  'data_directory',
 ] as const;
 
 /** wal_status / safe_wal_size (slots), wal_keep_size: PostgreSQL 13. */

@@ -7,7 +7,9 @@ import type { CockpitConfig, NodeConfig } from './schema.js';
 export function describeConfig(config: CockpitConfig, file: string): string {
   const count = config.nodes.length;
   const lines = [`${file}: cluster "${config.cluster}", ${count} ${count === 1 ? 'node' : 'nodes'}:`];
-  for (const node of config.nodes) lines.push(`  ${node.name} ${node.host}:${node.port} (${reach(node)})`);
+  for (const node of config.nodes) {
+    lines.push(`  ${node.name} ${node.host}:${node.port} (${reach(node)})${node.serverLog === undefined ? '' : `, server log ${node.serverLog}`}`);
+  }
   if (config.archive !== undefined) {
     lines.push(`  WAL archive: ${config.archive.dir}${config.archive.host === undefined ? '' : ` on ${config.archive.host}`}`);
   }

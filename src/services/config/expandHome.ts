@@ -25,6 +25,7 @@ export function expandConfigPaths(config: CockpitConfig, home: string): CockpitC
     if (node.ssh === undefined) {
       if (node.dataDir !== undefined) node.dataDir = expandHome(node.dataDir, home);
       if (node.pgBinDir !== undefined) node.pgBinDir = expandHome(node.pgBinDir, home);
+      if (node.serverLog !== undefined) node.serverLog = expandHome(node.serverLog, home);
     }
   }
   const archiveNode = copy.nodes.find((node) => node.name === copy.archive?.host);

@@ -63,6 +63,13 @@ export const nodeSchema = z.strictObject({
   dataDir: z.string().min(1).optional(),
   osUser: z.string().min(1).default('postgres'),
   pgBinDir: z.string().min(1).optional(),
+  /**
+   * The file `pg_ctl start -l` writes when pgcockpit starts this node's server
+   * itself (no service.start): its output up to the logging collector, or all
+   * of it without one. Absent: where the server logs now (see
+   * runbooks/serverLogPlace.ts), else <parent of dataDir>/server.log.
+   */
+  serverLog: z.string().min(1).optional(),
   /** Absent: the node's host is this machine. */
   ssh: sshSchema.optional(),
   service: serviceSchema.optional(),
@@ -150,7 +157,7 @@ export const configSchema = z
           message: 'is required for a local node (one without ssh): pgcockpit must know where its data lives',
         });
       }
-      for (const key of ['dataDir', 'pgBinDir'] as const) {
+      for (const key of ['dataDir', 'pgBinDir', 'serverLog'] as const) {
         const value = node[key];
         const problem = value === undefined ? undefined : serverPathProblem(value, node.ssh?.host);
         if (problem !== undefined) ctx.addIssue({ code: 'custom', path: ['nodes', index, key], message: problem });
@@ -201,7 +208,7 @@ export const configSchema = z
   });
 
 /**
- * Why a data or binary directory cannot be used, if it cannot. pg_ctl and
+ * Why a data or binary directory (or the server log file) cannot be used, if it cannot. pg_ctl and
  * pg_controldata take a relative path from their working directory (the OS
  * user's home, or wherever pgcockpit was started), never from this file;
  * `~/` is expanded for a node on this machine only (on an ssh host nobody

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { NodeConfig } from '../config/schema.js';
 import type { PgCtlRequest } from '../postgres/pgCtl.js';
+import type { ServerLogPlace } from '../postgres/serverLogPlace.js';
 import { pgCtlArgv } from '../postgres/pgCtl.js';
 import type { CommandSpec } from '../runner/runner.js';
 
@@ -8,13 +9,24 @@ export type ServiceAction = 'start' | 'stop' | 'restart' | 'status';
 
 /**
  * Where `pg_ctl start` sends the server's output when the node has no start
- * command of its own: next to the data directory (the sandbox's server.log),
- * not inside it, so a later pg_basebackup does not copy it. pg_ctl start
- * needs -l: without it the postmaster keeps the runner's stdout pipe open and
- * the command would never end.
+ * command of its own: the node's serverLog (configured, or learned from where
+ * the server logs now: see postgres/serverLogPlace.ts), else next to the data
+ * directory (the sandbox's server.log), not inside it, so a later
+ * pg_basebackup does not copy it. pg_ctl start needs -l: without it the
+ * postmaster keeps the runner's stdout pipe open and the command would never end.
  */
-export function serverLogFile(node: Pick<NodeConfig, 'dataDir'>): string {
+export function serverLogFile(node: Pick<NodeConfig, 'dataDir' | 'serverLog'>): string {
+  return node.serverLog ?? defaultServerLogFile(node);
+}
+
+/** <parent of dataDir>/server.log: where pgcockpit's pg_ctl start logs when nothing says otherwise. */
+export function defaultServerLogFile(node: Pick<NodeConfig, 'dataDir'>): string {
   return path.join(path.dirname(node.dataDir ?? '.'), 'server.log');
+}
+
+/** The node as pgcockpit starts it: with the log file learned from its host (readServerLogPlace), when one was. */
+export function withServerLog(node: NodeConfig, place: ServerLogPlace | undefined): NodeConfig {
+  return place ? { ...node, serverLog: place.file } : node;
 }
 
 function pgTool(node: Pick<NodeConfig, 'pgBinDir'>, tool: string): string {

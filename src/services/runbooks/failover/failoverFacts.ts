@@ -9,7 +9,9 @@ import { rememberConninfoPasswords } from '../conninfoEdit.js';
 import type { DataDirFacts } from '../preflight/dataDirProof.js';
 import { readDataDirFacts } from '../preflight/dataDirProof.js';
 import type { ReplicationLoginResult } from '../preflight/replicationLogin.js';
-import { serviceCommand } from '../serviceControl.js';
+import type { ServerLogPlace } from '../../postgres/serverLogPlace.js';
+import { readServerLogPlace } from '../../postgres/serverLogPlace.js';
+import { defaultServerLogFile, serviceCommand } from '../serviceControl.js';
 
 /** What the live view's snapshot does not carry and a failover plan needs, per reachable node. */
 export interface NodeExtras {
@@ -51,6 +53,8 @@ export interface FailoverFacts {
   dataDirs?: Record<string, DataDirFacts>;
   /** Each follower's replication login, tried with the conninfo the plan gives it (by follower name). */
   logins?: Record<string, ReplicationLoginResult>;
+  /** Nodes a plan starts or restarts with pg_ctl: where their server logs, so that it goes on logging there (absent: not asked). */
+  serverLogs?: Record<string, ServerLogPlace>;
   /** The slots each node held when the cockpit last saw it (absent from the CLI: it has seen nothing before). */
   lastSeenSlots?: Readonly<Record<string, LastSeenSlots>>;
 }
@@ -148,4 +152,19 @@ export async function probeDataDirs(config: CockpitConfig, names: readonly strin
     }),
   );
   return Object.fromEntries(entries);
+}
+
+/** Where the servers of `names` log now, read through their hosts' runners (nothing changes); a node whose own service starts it is left out. */
+export async function probeServerLogs(config: CockpitConfig, names: readonly string[], runners: RunnerSource): Promise<Record<string, ServerLogPlace>> {
+  const nodes = config.nodes.filter((node) => names.includes(node.name));
+  const entries = await Promise.all(
+    nodes.map(async (node) => {
+      try {
+        return [node.name, await readServerLogPlace(node, runners.forNode(node.name), defaultServerLogFile(node))] as const;
+      } catch {
+        return [node.name, undefined] as const;
+      }
+    }),
+  );
+  return Object.fromEntries(entries.filter((entry): entry is readonly [string, ServerLogPlace] => entry[1] !== undefined));
 }

@@ -16,6 +16,8 @@ import type { FailoverFacts } from './failoverFacts.js';
 import { clusterSystemIdentifier } from './failoverFacts.js';
 import type { FailoverRun } from './failoverSteps.js';
 import { unknownNodeCheck } from '../unknownNodeCheck.js';
+import { serverLogCheck } from '../serverLogCheck.js';
+import { withServerLog } from '../serviceControl.js';
 import { aliveEvidence, streamingFollowers } from './primaryAlive.js';
 import { sqlLiteral } from './repointStandby.js';
 import { adviseFailoverStops } from './failoverStopAdvice.js';
@@ -317,8 +319,10 @@ export function planFailover(config: CockpitConfig, facts: FailoverFacts, target
     if (facts.logins) checks.push(replicationLoginCheck(login, loginResult, 'warn'));
     if (!loginOk) warnings.push(`${sibling.name} will not follow ${target.name}: ${loginResult?.detail ?? 'its replication login fails'}`);
     if (sibPaused) repoints.push(resumeReplayStep(sibling));
+    const siblingLog = sibSnap.server && sibSnap.server.versionNum < 130000 ? facts.serverLogs?.[sibling.name] : undefined;
+    if (siblingLog) checks.push(serverLogCheck(sibling.name, siblingLog));
     repoints.push(
-      repointStep(sibling, target, {
+      repointStep(withServerLog(sibling, siblingLog), target, {
         conninfo: edited.conninfo,
         slot,
         versionNum: sibSnap.server?.versionNum ?? 0,

@@ -5,7 +5,7 @@ import type { RunnerSource } from '../plan.js';
 import { openPlanSessions, releasePlanSessions } from '../planSessionNodes.js';
 import { probeReplicationLogins } from '../preflight/replicationLogin.js';
 import type { PlanSessions } from '../sqlSessions.js';
-import { gatherFailoverFacts, probeDataDirs, probeDownHosts, probeDownTcp } from './failoverFacts.js';
+import { gatherFailoverFacts, probeDataDirs, probeDownHosts, probeDownTcp, probeServerLogs } from './failoverFacts.js';
 import type { FailoverOptions, FailoverPlan } from './planFailover.js';
 import { planFailover } from './planFailover.js';
 
@@ -42,13 +42,15 @@ export async function prepareFailover(
     const [hosts, tcpOpen] = await Promise.all([probeDownHosts(config, facts.view, runners), probeDownTcp(config, facts.view)]);
     const seen = prepare.lastSeenSlots ? { lastSeenSlots: prepare.lastSeenSlots } : {};
     const first = planFailover(config, { ...facts, hosts, tcpOpen, ...seen }, target, options);
-    const [dataDirs, logins] = await Promise.all([
+    const [dataDirs, logins, serverLogs] = await Promise.all([
       probeDataDirs(config, first.dataDirNodes, runners),
       probeReplicationLogins(first.followerLogins, runners),
+      // The standbys it restarts (PostgreSQL 12) go on logging where they did; the old primary is not started.
+      probeServerLogs(config, first.dataDirNodes.filter((name) => name !== first.oldPrimary), runners),
       // Beside the probes, not after them: the plan is shown no later for it.
       openPlanSessions(prepare.sessions, first, facts.view),
     ]);
-    const plan = planFailover(config, { ...facts, hosts, tcpOpen, dataDirs, logins, ...seen }, target, options);
+    const plan = planFailover(config, { ...facts, hosts, tcpOpen, dataDirs, logins, serverLogs, ...seen }, target, options);
     await (plan.blocked ? releasePlanSessions(prepare.sessions, first, facts.view) : openPlanSessions(prepare.sessions, plan, facts.view));
     return plan;
   } finally {

@@ -16,7 +16,8 @@ import { checkpointStep, createSlotsStep, promoteStep, repointStep } from '../fa
 import type { Plan, PlanStep, PreflightCheck } from '../plan.js';
 import { failedChecks } from '../plan.js';
 import { commandLine } from '../../os/shellQuote.js';
-import { serviceCommand } from '../serviceControl.js';
+import { serverLogCheck } from '../serverLogCheck.js';
+import { serviceCommand, withServerLog } from '../serviceControl.js';
 import type { SwitchoverRun } from './switchoverSteps.js';
 import { dropStaleSlotsStep, readShutdownCheckpointStep, rejoinOldPrimaryStep, stopStep, waitForReplayStep } from './switchoverSteps.js';
 import { unknownNodeCheck } from '../unknownNodeCheck.js';
@@ -146,6 +147,10 @@ export function planSwitchover(config: CockpitConfig, facts: FailoverFacts, targ
   if (facts.dataDirs || !oldPrimary.dataDir || !path.isAbsolute(oldPrimary.dataDir)) {
     checks.push(dataDirCheck(oldPrimary, facts.dataDirs?.[oldPrimary.name], clusterSystemIdentifier(facts)));
   }
+  // Started again by pg_ctl at the rejoin (or to give it its role back): it goes on logging where it did.
+  const logPlace = facts.serverLogs?.[oldPrimary.name];
+  const started = withServerLog(oldPrimary, logPlace);
+  if (logPlace) checks.push(serverLogCheck(oldPrimary.name, logPlace));
 
   // 3. Replay not paused on the target: it would never reach the shutdown checkpoint.
   checks.push(
@@ -224,7 +229,9 @@ export function planSwitchover(config: CockpitConfig, facts: FailoverFacts, targ
       dataDirNodes.push(sibling.name);
       if (facts.dataDirs) checks.push(dataDirCheck(sibling, facts.dataDirs[sibling.name], clusterSystemIdentifier(facts)));
     }
-    repoints.push(repointStep(sibling, target, { conninfo: edited.conninfo, slot, versionNum, timeoutMs: streamTimeoutMs }));
+    const siblingLog = versionNum < RELOADS_PRIMARY_CONNINFO ? facts.serverLogs?.[sibling.name] : undefined;
+    if (siblingLog) checks.push(serverLogCheck(sibling.name, siblingLog));
+    repoints.push(repointStep(withServerLog(sibling, siblingLog), target, { conninfo: edited.conninfo, slot, versionNum, timeoutMs: streamTimeoutMs }));
   }
   const oldPrimaryConninfo = rejoinConninfo({
     own: facts.extras[oldPrimary.name]?.primaryConninfo ?? '',
@@ -288,20 +295,20 @@ export function planSwitchover(config: CockpitConfig, facts: FailoverFacts, targ
   const steps: PlanStep[] = [
     checkpointStep(oldPrimary),
     stopStep(oldPrimary),
-    readShutdownCheckpointStep(oldPrimary, run, promoteFacts),
-    waitForReplayStep(target, oldPrimary, run, options.replayTimeoutMs ?? 60_000),
+    readShutdownCheckpointStep(started, run, promoteFacts),
+    waitForReplayStep(target, started, run, options.replayTimeoutMs ?? 60_000),
     promoteStep(target, promoteFacts, run.promotion),
     checkpointStep(target),
   ];
   if (newSlots.length > 0) steps.push(createSlotsStep(target, newSlots));
   steps.push(...repoints);
-  steps.push(rejoinOldPrimaryStep(oldPrimary, target, { conninfo: oldPrimaryConninfo.conninfo, slot: oldPrimarySlot, timeoutMs: streamTimeoutMs }));
+  steps.push(rejoinOldPrimaryStep(started, target, { conninfo: oldPrimaryConninfo.conninfo, slot: oldPrimarySlot, timeoutMs: streamTimeoutMs }));
   const staleSlots = primaryServer.slots.map((slot) => slot.name).filter((name) => staleOnOld.has(name) || copied.some((slot) => slot.name === name));
   if (staleSlots.length > 0) steps.push(dropStaleSlotsStep(oldPrimary, staleSlots));
   warnings.push(
-    `${oldPrimary.name} stops accepting writes at step 2; if ${target.name} cannot replay its last WAL the switchover stops before the promotion and ${oldPrimary.name} stays stopped (start it again with ${commandLine(serviceCommand(oldPrimary, 'start'))})`,
+    `${oldPrimary.name} stops accepting writes at step 2; if ${target.name} cannot replay its last WAL the switchover stops before the promotion and ${oldPrimary.name} stays stopped (start it again with ${commandLine(serviceCommand(started, 'start'))})`,
   );
-  return finish(adviseSwitchoverStops(steps, { oldPrimary, target, run }), oldPrimary.name);
+  return finish(adviseSwitchoverStops(steps, { oldPrimary: started, target, run }), oldPrimary.name);
 }
 
 function standbyCheck(

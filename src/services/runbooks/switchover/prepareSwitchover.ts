@@ -1,6 +1,6 @@
 import type { CockpitConfig } from '../../config/schema.js';
 import { createNodeRunners } from '../../runner/nodeRunners.js';
-import { gatherFailoverFacts, probeDataDirs } from '../failover/failoverFacts.js';
+import { gatherFailoverFacts, probeDataDirs, probeServerLogs } from '../failover/failoverFacts.js';
 import type { RunnerSource } from '../plan.js';
 import { openPlanSessions, releasePlanSessions } from '../planSessionNodes.js';
 import { probeReplicationLogins } from '../preflight/replicationLogin.js';
@@ -12,8 +12,8 @@ import { planSwitchover } from './planSwitchover.js';
  * One look at the cluster, then the switchover plan to `target`; then,
  * without changing anything, the old primary's data directory is proven its
  * own and every node that will stream from the target tries the replication
- * login it will make, from its own host, and the plan is made again with the
- * answers. With `sessions`, the statements' sessions are opened meanwhile
+ * login it will make, from its own host, and where each server it starts
+ * again logs now is read; the plan is made again with the answers. With `sessions`, the statements' sessions are opened meanwhile
  * (prepareFailover says why). What the TUI modal and the CLI both start from.
  */
 export async function prepareSwitchover(
@@ -28,13 +28,15 @@ export async function prepareSwitchover(
   const own = prepare.runners ? undefined : createNodeRunners(config, { readOnly: true });
   try {
     const runners = prepare.runners ?? own!;
-    const [dataDirs, logins] = await Promise.all([
+    const [dataDirs, logins, serverLogs] = await Promise.all([
       probeDataDirs(config, first.dataDirNodes, runners),
       probeReplicationLogins(first.followerLogins, runners),
+      // The nodes it starts again (the old primary, PostgreSQL 12 standbys): they go on logging where they did.
+      probeServerLogs(config, first.dataDirNodes, runners),
       // Beside the probes, not after them: the plan is shown no later for it.
       openPlanSessions(prepare.sessions, first, facts.view),
     ]);
-    const plan = planSwitchover(config, { ...facts, dataDirs, logins }, target, options);
+    const plan = planSwitchover(config, { ...facts, dataDirs, logins, serverLogs }, target, options);
     await (plan.blocked ? releasePlanSessions(prepare.sessions, first, facts.view) : openPlanSessions(prepare.sessions, plan, facts.view));
     return plan;
   } finally {
