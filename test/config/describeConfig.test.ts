@@ -33,4 +33,9 @@ describe('describeConfig', () => {
     const config = parseConfig('cluster: solo\nnodes: [{ name: pg1, host: localhost, dataDir: /srv/pg1 }]\n', 'x.yaml');
     expect(describeConfig(config, 'x.yaml')).toBe('x.yaml: cluster "solo", 1 node:\n  pg1 localhost:5432 (local)');
   });
+
+  it("names a node's serverLog, the file pgcockpit's pg_ctl start writes", () => {
+    const config = parseConfig('cluster: solo\nnodes: [{ name: pg1, host: localhost, dataDir: /srv/pg1/data, serverLog: /var/log/pg1.log }]\n', 'x.yaml');
+    expect(describeConfig(config, 'x.yaml')).toBe('x.yaml: cluster "solo", 1 node:\n  pg1 localhost:5432 (local), server log /var/log/pg1.log');
+  });
 });
