@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LogLine } from '../../src/state/createCockpitStore.js';
 import { LOG_CAPACITY } from '../../src/state/createCockpitStore.js';
-import { KEY_TABLE } from '../../src/state/keyTable.js';
 import { clockTime } from '../../src/views/clockTime.js';
 import { noColorTheme } from '../../src/views/theme.js';
 import { LOG_RENDERS_PER_SECOND } from '../../src/views/useThrottledLog.js';
@@ -336,16 +335,6 @@ describe('full-screen log', () => {
     // Back under the grid, the view is still where it was scrolled to: its last lines, as many as fit.
     expect(shownRows(frame)).toEqual(range(100 - FULL_ROWS - SPLIT_ROWS + 1, 100 - FULL_ROWS));
     expect(logTitle(frame)).toContain('G to follow');
-  });
-});
-
-describe('help', () => {
-  it('lists every key of the table on a short terminal too (two columns)', async () => {
-    const { press, plainFrame } = cockpit({ columns: 80, rows: 24 });
-    await press('?');
-    const frame = await waitForFrame(plainFrame, (f) => f.includes('Esc or ? closes'));
-    for (const binding of KEY_TABLE) expect(frame, binding.command).toContain(binding.keys.join(' '));
-    for (const key of ['PgUp', 'PgDn', 'g Home', 'G End', '/', 'L']) expect(frame).toContain(key);
   });
 });
 
