@@ -1,3 +1,4 @@
+import type { RunbookKind } from '../services/runbooks/registry.js';
 import { RUNBOOKS } from '../services/runbooks/registry.js';
 /**
  * Every key the cockpit answers, as data: the input router, the footer and
@@ -35,8 +36,8 @@ export type Command =
   | 'confirmStopJob'
   | 'keepJob'
   | 'quitWhileJobRuns'
-  | 'failover'
-  | 'switchover'
+  /** One command per runbook (its registry entry's kind): failover, switchover, rebuild. */
+  | RunbookKind
   | 'confirmOperation'
   | 'fenceFirst'
   | 'resumeReplayFirst'
@@ -187,7 +188,7 @@ export const WHEN_LABEL: Record<KeyContextName, string> = {
   search: 'typing a search',
   split: 'no overlay open, log not full screen',
   main: 'no overlay open',
-  overlay: 'an overlay open (help, detail)',
+  overlay: 'an overlay open',
   help: 'this help',
   always: 'anywhere',
   job: 'a job runs, log focused or full screen',
@@ -195,7 +196,7 @@ export const WHEN_LABEL: Record<KeyContextName, string> = {
   confirm: 'asked to stop a job',
   typeConfirm: "a plan waiting for the node's name",
   offer: 'a failover refused: the primary is writable',
-  modal: 'a plan shown, before it runs',
+  modal: 'a form or a plan shown, before it runs',
   fence: 'a failover plan offering to fence the old primary',
   resume: 'a failover refused: WAL replay paused on the target',
   form: "a runbook's parameter form",
