@@ -64,6 +64,19 @@ describe('the cockpit in a real terminal (tmux)', () => {
     expect(await tmux.waitForScreen(/EXIT=\d+/)).toContain('EXIT=0');
   });
 
+  it('handles every key of a chunk, in order, as ssh and send-keys deliver them: "2 Enter", "jjj Enter"', async () => {
+    await openCockpit();
+    await tmux.sendKeys('2', 'Enter');
+    expect(await tmux.waitForScreen(/2 pg2 · STANDBY · detail/)).toContain('Esc closes');
+    await tmux.sendKeys('Escape');
+    await tmux.waitForScreen(/pg2\s+STANDBY/);
+    // From pg2, three steps on two nodes land on pg1.
+    await tmux.sendKeys('jjj', 'Enter');
+    await tmux.waitForScreen(/1 pg1 · PRIMARY · detail/);
+    await tmux.sendKeys('q');
+    expect(await tmux.waitForScreen(/EXIT=\d+/)).toContain('EXIT=0');
+  });
+
   it('shows a stopped node as DOWN with the reason', async () => {
     await openCockpit();
     await execa(path.join(cluster.pgBinDir, 'pg_ctl'), ['-D', cluster.node('pg2').dataDir ?? '', '-m', 'immediate', 'stop'], {
