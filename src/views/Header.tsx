@@ -52,7 +52,7 @@ export function Header({ width }: { width: number }) {
           </Text>
         </Box>
       </Box>
-      <Box paddingX={1}>
+      <Box paddingX={1} width={width}>
         <AlertSummary />
       </Box>
     </Box>

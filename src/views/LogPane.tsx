@@ -1,8 +1,10 @@
 import { Box, Text } from 'ink';
 import { memo, useMemo } from 'react';
+import type { LogLine } from '../state/createCockpitStore.js';
 import { useCockpit } from '../state/storeContext.js';
 import { countLogMatches } from './logSearch.js';
-import { LogRow } from './LogRow.js';
+import { LOG_GUTTER_WIDTH, LogRow, logLineCut, logLineRows } from './LogRow.js';
+import type { LogWindow } from './logWindow.js';
 import { logWindow } from './logWindow.js';
 import { useTheme } from './ThemeContext.js';
 import { useThrottledLog } from './useThrottledLog.js';
@@ -31,16 +33,22 @@ export const LogPane = memo(function LogPane({ width, lines }: LogPaneProps) {
   const focused = useCockpit((state) => state.focus === 'log');
   const fullScreen = useCockpit((state) => state.logFullScreen);
   const rows = Math.max(0, lines - (draft === null ? 0 : 1));
+  const wrap = useCockpit((state) => state.logWrap);
   const shown = logWindow(log.length, logAppended, viewEnd, rows);
+  const textWidth = Math.max(10, width - LOG_GUTTER_WIDTH);
+  // Wrapped, the lines that end the window and fit its rows whole (the newest one at least, its first rows).
+  const first = wrap ? wrappedFirst(log, shown, rows, textWidth) : shown.first;
+  const cut = !wrap && log.slice(first, shown.end).some((line) => logLineCut(line, textWidth));
   const oldest = logAppended - log.length;
   const matches = useMemo(() => (query === '' ? undefined : countLogMatches(log, logAppended, query, activeMatch)), [log, logAppended, query, activeMatch]);
 
   const title = fullScreen ? ' LOG · full screen ' : focused ? ' LOG · focused ' : ' log ';
   const count = ` ${log.length} ${log.length === 1 ? 'line' : 'lines'} `;
-  const marker = shown.following ? '' : ` ↓ ${shown.newBelow} new ${shown.newBelow === 1 ? 'line' : 'lines'}, G to follow `;
+  const marker = logTitleMarker(shown);
   const search = matches === undefined ? '' : ` /${query} ${matches.total === 0 ? 'no match' : `${matches.ordinal || '–'} of ${matches.total}`} `;
+  const wrapHint = wrap ? ' wrapped, w: cut ' : cut ? ' lines cut (…), w: wrap ' : '';
   const hint = fullScreen ? ' L: back ' : focused ? ' Tab: back to nodes ' : ' Tab: focus ';
-  const used = 2 + title.length + 1 + count.length + (marker ? 1 + marker.length : 0) + (search ? 1 + search.length : 0) + 1 + hint.length;
+  const used = 2 + title.length + 1 + count.length + (marker ? 1 + marker.length : 0) + (search ? 1 + search.length : 0) + (wrapHint ? 1 + wrapHint.length : 0) + 1 + hint.length;
   const rule = '─'.repeat(Math.max(0, width - used));
   return (
     <Box flexDirection="column" width={width} height={lines + 1} flexShrink={0}>
@@ -65,6 +73,12 @@ export const LogPane = memo(function LogPane({ width, lines }: LogPaneProps) {
             <Text bold>{search}</Text>
           </>
         ) : null}
+        {wrapHint ? (
+          <>
+            <Text color={theme.border}>─</Text>
+            <Text color={cut ? theme.warning : theme.muted}>{wrapHint}</Text>
+          </>
+        ) : null}
         <Text color={theme.border}>─</Text>
         <Text color={theme.muted}>{hint}</Text>
         <Text color={theme.border}>{rule}</Text>
@@ -73,9 +87,9 @@ export const LogPane = memo(function LogPane({ width, lines }: LogPaneProps) {
         {log.length === 0 ? (
           <Text color={theme.muted}> nothing logged yet</Text>
         ) : (
-          log.slice(shown.first, shown.end).map((line, offset) => {
-            const number = oldest + shown.first + offset;
-            return <LogRow key={number} line={line} query={query} active={number === activeMatch} />;
+          log.slice(first, shown.end).map((line, offset) => {
+            const number = oldest + first + offset;
+            return <LogRow key={number} line={line} query={query} active={number === activeMatch} {...(wrap ? { wrapWidth: textWidth } : {})} />;
           })
         )}
       </Box>
@@ -90,3 +104,23 @@ export const LogPane = memo(function LogPane({ width, lines }: LogPaneProps) {
     </Box>
   );
 });
+
+/** Scrolled up: how many lines are newer than the view; held at the newest line (a search's match): that new ones will not show. */
+export function logTitleMarker(shown: Pick<LogWindow, 'following' | 'newBelow'>): string {
+  if (shown.following) return '';
+  if (shown.newBelow === 0) return ' held at the newest line, G to follow ';
+  return ` ↓ ${shown.newBelow} new ${shown.newBelow === 1 ? 'line' : 'lines'}, G to follow `;
+}
+
+/** The first line shown when lines wrap: going back from the window's end while whole lines fit `rows` (the last line shows even when it alone does not). */
+export function wrappedFirst(log: readonly LogLine[], shown: Pick<LogWindow, 'first' | 'end'>, rows: number, textWidth: number): number {
+  let first = shown.end;
+  let used = 0;
+  while (first > shown.first) {
+    const height = logLineRows(log[first - 1]!, textWidth);
+    if (used > 0 && used + height > rows) break;
+    used += height;
+    first -= 1;
+  }
+  return first;
+}

@@ -5,7 +5,7 @@ import { DownLines } from './DownLines.js';
 import { ReplicaTable } from './ReplicaTable.js';
 import { RoleBadge } from './RoleBadge.js';
 import { ServerSummary } from './ServerSummary.js';
-import { SettingsList } from './SettingsList.js';
+import { LongSettings, longSettingNames, SettingsList } from './SettingsList.js';
 import { SlotTable } from './SlotTable.js';
 import { useTheme } from './ThemeContext.js';
 
@@ -40,13 +40,17 @@ export function NodeDetailOverlay({ width, height }: { width: number; height: nu
           <Text color={theme.muted}>connecting… (no server facts yet)</Text>
         )
       ) : sideBySide ? (
-        <Box flexShrink={0}>
-          <Box flexDirection="column" width={inner - SETTINGS_COLUMN - 2} marginRight={2} overflow="hidden">
-            <ServerSummary node={node} server={server} link={link} now={now} />
-            <ReplicaTable replicas={server.replicas} />
-            <SlotTable slots={server.slots} />
+        <Box flexDirection="column" flexShrink={0}>
+          <Box flexShrink={0}>
+            <Box flexDirection="column" width={inner - SETTINGS_COLUMN - 2} marginRight={2} overflow="hidden">
+              <ServerSummary node={node} server={server} link={link} now={now} />
+              <ReplicaTable replicas={server.replicas} />
+              <SlotTable slots={server.slots} />
+            </Box>
+            <SettingsList settings={server.settings} itemWidth={SETTINGS_COLUMN} width={SETTINGS_COLUMN} shortOnly />
           </Box>
-          <SettingsList settings={server.settings} itemWidth={SETTINGS_COLUMN} width={SETTINGS_COLUMN} />
+          {/* A value too long for the settings column (archive_command) gets the whole width, under both columns. */}
+          <LongSettings settings={server.settings} names={longSettingNames(server.settings, SETTINGS_COLUMN)} width={inner} />
         </Box>
       ) : (
         <Box flexDirection="column" flexShrink={0}>

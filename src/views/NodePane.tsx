@@ -27,6 +27,8 @@ export interface NodePaneProps {
   needsRebuild?: boolean;
   width: number;
   height: number;
+  /** Lines the pane has no room for (what it wants less its height): its last line says so, and that Enter shows them. */
+  hiddenRows?: number;
   /** Narrow terminal: the less important lines go. */
   compact: boolean;
   /** The last tick's time: ages are measured from it. */
@@ -40,6 +42,7 @@ export interface NodePaneProps {
  */
 export const NodePane = memo(function NodePane(props: NodePaneProps) {
   const { node, index, selected, focused, width, height } = props;
+  const hidden = props.hiddenRows ?? 0;
   const theme = useTheme();
   return (
     <Box
@@ -51,15 +54,16 @@ export const NodePane = memo(function NodePane(props: NodePaneProps) {
       borderColor={selected && focused ? theme.selectedBorder : theme.border}
       paddingX={1}
     >
-      {/* Lines keep their height; a pane too short clips the last ones instead of squeezing them together. */}
-      <Box flexDirection="column" flexShrink={0}>
-        <Box justifyContent="space-between">
-          <Text bold inverse={selected} wrap="truncate-end">
-            {index + 1} {node.name}
-          </Text>
-          <Box flexShrink={0} marginLeft={1}>
-            <RoleBadge node={node} />
-          </Box>
+      {/* Lines keep their height; a pane too short clips the last ones instead of squeezing them together, and says so. */}
+      <Box flexDirection="column" flexShrink={0} height={hidden > 0 ? height - 3 : undefined} overflow="hidden">
+        <Box flexDirection="column" flexShrink={0}>
+          <Box justifyContent="space-between">
+            <Text bold inverse={selected} wrap="truncate-end">
+              {index + 1} {node.name}
+            </Text>
+            <Box flexShrink={0} marginLeft={1}>
+              <RoleBadge node={node} />
+            </Box>
         </Box>
         {props.needsRebuild ? (
           <Text bold inverse color={theme.warning} wrap="truncate-end">
@@ -68,7 +72,13 @@ export const NodePane = memo(function NodePane(props: NodePaneProps) {
         ) : null}
         <AddressLine node={node} />
         <PaneBody {...props} />
+        </Box>
       </Box>
+      {hidden > 0 ? (
+        <Text color={theme.muted} wrap="truncate-end">
+          … {hidden + 1} more lines · Enter: all
+        </Text>
+      ) : null}
     </Box>
   );
 });

@@ -1,7 +1,6 @@
 import { Text } from 'ink';
-import { formatBytes } from '../services/cluster/formatBytes.js';
-import { formatDuration } from '../services/cluster/formatDuration.js';
 import type { ReplicaLink } from '../services/cluster/nodeSnapshot.js';
+import { replicaLagText } from './replicaLagText.js';
 import { useTheme } from './ThemeContext.js';
 
 /**
@@ -20,19 +19,17 @@ export function ReplicaLines({ replicas }: { replicas: readonly ReplicaLink[] })
 }
 
 /**
- * One walsender: standby, state, sync state, replay lag. replay_lag turns
- * NULL once the standby has caught up and the primary is idle, so a missing
- * seconds figure is left out rather than shown as unknown.
+ * One walsender: standby, state, sync state, replay lag ("✓ caught up" once
+ * nothing is left to replay, whatever replay_lag's leftover says: see
+ * replicaLagText).
  */
 function ReplicaLine({ replica }: { replica: ReplicaLink }) {
   const theme = useTheme();
-  const lagBytes = replica.replayLagBytes === null ? 'lag ?' : `lag ${formatBytes(replica.replayLagBytes)}`;
-  const lagSeconds = replica.replayLagSeconds === null ? '' : ` ${formatDuration(replica.replayLagSeconds)}`;
   return (
     <Text wrap="truncate-end">
       ▸ <Text bold>{replica.standby ?? replica.applicationName}</Text>{' '}
-      <Text color={replica.state === 'streaming' ? undefined : theme.warning}>{replica.state}</Text> {replica.syncState} {lagBytes}
-      {lagSeconds}
+      <Text color={replica.state === 'streaming' ? undefined : theme.warning}>{replica.state}</Text> {replica.syncState}{' '}
+      <Text color={replica.replayLagBytes === 0 ? theme.ok : undefined}>{replicaLagText(replica)}</Text>
     </Text>
   );
 }

@@ -1,8 +1,8 @@
 import { Box, Text } from 'ink';
 import { formatBytes } from '../services/cluster/formatBytes.js';
-import { formatDuration } from '../services/cluster/formatDuration.js';
 import type { ReplicaLink } from '../services/cluster/nodeSnapshot.js';
 import { DetailTable } from './DetailTable.js';
+import { replicaLagSecondsText } from './replicaLagText.js';
 import { useTheme } from './ThemeContext.js';
 
 const COLUMNS = [
@@ -34,7 +34,7 @@ export function ReplicaTable({ replicas }: { replicas: readonly ReplicaLink[] })
             replica.syncState,
             bytesOrDash(replica.flushLagBytes),
             bytesOrDash(replica.replayLagBytes),
-            replica.replayLagSeconds === null ? '—' : formatDuration(replica.replayLagSeconds),
+            replicaLagSecondsText(replica),
           ])}
         />
       )}

@@ -20,13 +20,13 @@ export function ServerSummary({ node, server, link, now }: ServerSummaryProps) {
   const since = (at: number | null) => (at === null || now === undefined ? '' : ` ${ageText(now, at)} ago`);
   return (
     <Box flexDirection="column" marginBottom={1}>
-      <Text wrap="truncate-end">
+      <Text wrap="wrap">
         {node.host}:{node.port} · PostgreSQL {server.version} · timeline {server.timeline ?? '?'}{server.timelineLastSeen ? ' (last seen)' : ''} · started{since(server.startedAt)}
       </Text>
       {node.role === 'primary' ? (
         <Text>current LSN {server.currentLsn ?? '?'}</Text>
       ) : (
-        <Text wrap="truncate-end">
+        <Text wrap="wrap">
           receive {server.receiveLsn ?? '?'} · replay {server.replayLsn ?? '?'}
           {server.replayGapBytes === null ? '' : ` · ${formatBytes(server.replayGapBytes)} received, not applied`}
           {link?.replayPaused || server.replayPaused ? (
@@ -38,13 +38,13 @@ export function ServerSummary({ node, server, link, now }: ServerSummaryProps) {
         </Text>
       )}
       {node.role === 'standby' ? (
-        <Text wrap="truncate-end">
+        <Text wrap="wrap">
           {receiver
             ? `WAL receiver ${receiver.status} from ${receiver.senderHost ?? '?'}:${receiver.senderPort ?? '?'} · slot ${receiver.slotName ?? 'none'} · last message${since(receiver.lastMessageAt)}`
             : 'no WAL receiver running'}
         </Text>
       ) : null}
-      <Text wrap="truncate-end">
+      <Text wrap="wrap">
         archive {archiver.enabled ? 'on' : 'off'}
         {archiver.failing ? (
           <Text color={theme.critical} bold>

@@ -14,6 +14,15 @@ export interface SlotLinesProps {
  * WAL from being recycled until pg_wal fills (or max_slot_wal_keep_size
  * marks it lost), which is why INACTIVE is spelled out in capitals.
  */
+/**
+ * The WAL a slot holds back. No figure when its restart_lsn is NULL: a slot
+ * created without reserving WAL and never used yet (it holds none), or one
+ * invalidated (wal_status lost, shown after it).
+ */
+export function slotRetainedText(slot: Pick<ReplicationSlot, 'retainedBytes'>): string {
+  return slot.retainedBytes === null ? 'holds no WAL (restart_lsn unset)' : formatBytes(slot.retainedBytes);
+}
+
 export function SlotLines({ slots, compact }: SlotLinesProps) {
   const theme = useTheme();
   if (slots.length === 0) return <Text color={theme.muted}>no replication slots</Text>;
@@ -39,7 +48,7 @@ export function SlotLines({ slots, compact }: SlotLinesProps) {
         <Text key={slot.name} wrap="truncate-end">
           slot {slot.name}{' '}
           {slot.active ? 'active' : <Text color={theme.warning} bold>INACTIVE</Text>}{' '}
-          {slot.retainedBytes === null ? '?' : formatBytes(slot.retainedBytes)}
+          {slotRetainedText(slot)}
           {slot.walStatus ? (
             <Text color={slot.walStatus === 'lost' || slot.walStatus === 'unreserved' ? theme.critical : theme.muted}> {slot.walStatus}</Text>
           ) : null}

@@ -15,7 +15,8 @@ const COLUMNS = [
 ] as const;
 
 /**
- * Every slot on the node. "safe" is safe_wal_size: how much more WAL may be
+ * Every slot on the node. "retained" is none when restart_lsn is NULL (the
+ * slot holds no WAL: never used, or invalidated). "safe" is safe_wal_size: how much more WAL may be
  * written before max_slot_wal_keep_size marks the slot lost ("unlimited"
  * when that setting is -1).
  */
@@ -33,7 +34,7 @@ export function SlotTable({ slots }: { slots: readonly ReplicationSlot[] }) {
             slot.name,
             slot.type,
             slot.active ? 'active' : 'INACTIVE',
-            slot.retainedBytes === null ? '—' : formatBytes(slot.retainedBytes),
+            slot.retainedBytes === null ? 'none' : formatBytes(slot.retainedBytes),
             slot.walStatus ?? '—',
             slot.safeWalSizeBytes === null ? 'unlimited' : formatBytes(slot.safeWalSizeBytes),
             slot.restartLsn ?? '—',

@@ -1,6 +1,7 @@
 import { cliLine, formValuesText } from '../services/runbooks/form.js';
 import type { Operation, OperationForm, OperationPlan } from '../state/operation.js';
 import { fenceOfferOf, operationOffersResumeReplay, operationVerb } from '../state/operation.js';
+import { wrapText } from './wrapText.js';
 
 /** One line of the operation modal, as data: the component draws it, a test can read it. */
 export interface ModalRow {
@@ -85,13 +86,51 @@ export function promptRows(operation: Operation): ModalRow[] {
 }
 
 /**
- * The body cut to `height` rows, the last saying how many more there are.
- * The help overlay's one column holds no more rows, so the modal does not
- * scroll: the CLI's --dry-run prints the whole plan.
+ * Rows as wide as `width` at most: a longer row goes on over the next rows,
+ * under its own text (past its leading spaces and marker), in its tone, so a
+ * check's observation or a warning is read to its end instead of cut.
  */
-export function fitRows(rows: readonly ModalRow[], height: number, dryRunCommand = 'pgcockpit promote NODE --dry-run'): ModalRow[] {
-  if (rows.length <= height) return [...rows];
-  if (height <= 1) return rows.slice(0, Math.max(0, height));
-  const shown = rows.slice(0, height - 1);
-  return [...shown, { text: `↓ ${rows.length - shown.length} more lines: ${dryRunCommand} prints all`, tone: 'muted' }];
+export function wrapRows(rows: readonly ModalRow[], width: number): ModalRow[] {
+  return rows.flatMap((row) => {
+    const lead = /^\s*(?:[✓✗!⚠>→▸]\s+|\d+\.\s+)?/.exec(row.text)?.[0] ?? '';
+    const indent = ' '.repeat(Math.min([...lead].length, Math.floor(width / 2)));
+    return wrapText(row.text, width, indent).map((text) => ({ ...row, text }));
+  });
+}
+
+/** The modal's body: what the rows and the room for them are, and which rows show from `top`. */
+export interface ModalWindow {
+  /** The rows shown, the last one saying where the view is when they do not all fit. */
+  shown: ModalRow[];
+  /** The first row shown, kept inside the body. */
+  top: number;
+  /** The largest top: the last page. */
+  maxTop: number;
+  /** Rows a page scroll moves. */
+  page: number;
+}
+
+/**
+ * The `height` rows of the body from row `top`. When the rows do not all
+ * fit, the last one says which rows show and the keys that scroll (the
+ * modal's ↑/↓, PgUp/PgDn), and, when `width` has room, that `wholeCommand`
+ * (the CLI's --dry-run, or status) prints them all.
+ */
+export function modalWindow(rows: readonly ModalRow[], height: number, top: number, width: number, wholeCommand = 'pgcockpit promote NODE --dry-run'): ModalWindow {
+  if (rows.length <= height) return { shown: [...rows], top: 0, maxTop: 0, page: Math.max(1, height) };
+  if (height <= 1) return { shown: rows.slice(0, Math.max(0, height)), top: 0, maxTop: 0, page: 1 };
+  const page = height - 1;
+  const maxTop = rows.length - page;
+  const first = Math.max(0, Math.min(top, maxTop));
+  const shown = rows.slice(first, first + page);
+  const below = rows.length - first - shown.length;
+  const where = `${below > 0 ? `↓ ${below} more lines · ` : ''}lines ${first + 1}–${first + shown.length} of ${rows.length} · ↑/↓ PgUp/PgDn: scroll`;
+  const whole = `${where} · ${wholeCommand} prints all`;
+  return { shown: [...shown, { text: [...whole].length <= width ? whole : where, tone: 'muted' }], top: first, maxTop, page };
+}
+
+/** Where a scroll key moves the first row shown: a row, or a page, inside [0, maxTop]. */
+export function scrolledTop(command: 'scrollDown' | 'scrollUp' | 'pageDown' | 'pageUp', window: Pick<ModalWindow, 'top' | 'maxTop' | 'page'>): number {
+  const delta = command === 'scrollDown' ? 1 : command === 'scrollUp' ? -1 : command === 'pageDown' ? window.page : -window.page;
+  return Math.max(0, Math.min(window.maxTop, window.top + delta));
 }

@@ -150,7 +150,8 @@ export function runCommand(command: Command, input: string, state: CockpitState,
       else state.showNotice(JOB_RUNNING_NOTICE);
       return;
     case 'failover':
-    case 'switchover': {
+    case 'switchover':
+    case 'rebuild': {
       // From a refused failover's modal (s: switch over instead), to the node it was about.
       const fromModal = state.operation && operationModalMode(state.operation) === 'offer';
       const target = fromModal ? state.operation!.target : state.nodes[state.selectedNode]?.name;

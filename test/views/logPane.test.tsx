@@ -10,8 +10,10 @@ import { KEY } from './paneText.js';
 
 afterEach(cleanupCockpits);
 
-// At 120×40 the log shows 6 lines under the grid, 35 full screen (40 - 1 - header 2 - footer 1 - title 1).
-const SPLIT_ROWS = 6;
+// At 120×40 the log shows 24 lines under the grid (the body's 36 rows less its title and the 11 rows the panes
+// need: the primary's border, name, address, LSN, two standbys, two archive lines and two slots), 35 full screen
+// (40 - 1 - header 2 - footer 1 - title 1).
+const SPLIT_ROWS = 24;
 const FULL_ROWS = 35;
 
 /** Lines "row 00001" … numbered from `first`, as a job's output. */
@@ -152,68 +154,70 @@ describe('log lines', () => {
 
 describe('scrolling the log (focused with Tab)', () => {
   it('PgUp/PgDn move a page, new lines do not move a scrolled view, g/G go to top and bottom', async () => {
+    const P = SPLIT_ROWS;
     const { store, press, append, plainFrame, showsRows } = cockpit();
     append(rows(1, 100));
     await press(KEY.tab);
-    await showsRows(range(95, 100));
+    await showsRows(range(101 - P, 100));
     expect(logTitle(plainFrame())).not.toContain('new line');
 
     await press(KEY.pageUp);
-    let frame = await showsRows(range(89, 94));
-    expect(logTitle(frame)).toContain('↓ 6 new lines, G to follow');
+    let frame = await showsRows(range(101 - 2 * P, 100 - P));
+    expect(logTitle(frame)).toContain(`↓ ${P} new lines, G to follow`);
 
     append(rows(101, 5));
-    frame = await waitForFrame(plainFrame, (f) => logTitle(f).includes('↓ 11 new lines, G to follow'));
-    expect(shownRows(frame)).toEqual(range(89, 94));
+    frame = await waitForFrame(plainFrame, (f) => logTitle(f).includes(`↓ ${P + 5} new lines, G to follow`));
+    expect(shownRows(frame)).toEqual(range(101 - 2 * P, 100 - P));
 
     await press(KEY.pageDown);
-    frame = await showsRows(range(95, 100));
+    frame = await showsRows(range(101 - P, 100));
     expect(logTitle(frame)).toContain('↓ 5 new lines');
     await press(KEY.pageDown); // reaches the tail: follows again
-    frame = await showsRows(range(100, 105));
+    frame = await showsRows(range(106 - P, 105));
     expect(logTitle(frame)).not.toContain('new line');
     expect(store.getState().logViewEnd).toBeNull();
 
     await press('g');
-    frame = await showsRows(range(1, 6));
-    expect(logTitle(frame)).toContain('↓ 99 new lines, G to follow');
+    frame = await showsRows(range(1, P));
+    expect(logTitle(frame)).toContain(`↓ ${105 - P} new lines, G to follow`);
     await press(KEY.pageUp); // already at the top
-    await showsRows(range(1, 6));
+    await showsRows(range(1, P));
     await press('G');
-    await showsRows(range(100, 105));
+    await showsRows(range(106 - P, 105));
     append(rows(106, 2));
-    await showsRows(range(102, 107));
+    await showsRows(range(108 - P, 107));
 
     await press(KEY.home);
-    await showsRows(range(1, 6));
+    await showsRows(range(1, P));
     await press(KEY.end);
-    await showsRows(range(102, 107));
+    await showsRows(range(108 - P, 107));
   });
 
   it('keeps a scrolled view on its lines while the ring buffer drops old ones', async () => {
+    const P = SPLIT_ROWS;
     const { store, press, append, plainFrame, showsRows } = cockpit();
     append(rows(1, LOG_CAPACITY));
     await press(KEY.tab, KEY.pageUp, KEY.pageUp);
-    await showsRows(range(LOG_CAPACITY - 17, LOG_CAPACITY - 12));
+    await showsRows(range(LOG_CAPACITY - 3 * P + 1, LOG_CAPACITY - 2 * P));
 
     append(rows(LOG_CAPACITY + 1, 500)); // rows 1–500 fall off the front
     expect(store.getState().log[0]?.text).toBe('row 00501');
-    const frame = await waitForFrame(plainFrame, (f) => logTitle(f).includes('↓ 512 new lines'));
-    expect(shownRows(frame)).toEqual(range(LOG_CAPACITY - 17, LOG_CAPACITY - 12));
+    const frame = await waitForFrame(plainFrame, (f) => logTitle(f).includes(`↓ ${500 + 2 * P} new lines`));
+    expect(shownRows(frame)).toEqual(range(LOG_CAPACITY - 3 * P + 1, LOG_CAPACITY - 2 * P));
 
     await press('g');
-    await showsRows(range(501, 506));
+    await showsRows(range(501, 500 + P));
     // The lines on screen themselves fall off: the view stays on the oldest kept.
     append(rows(LOG_CAPACITY + 501, 3));
-    await showsRows(range(504, 509));
+    await showsRows(range(504, 503 + P));
     await press(KEY.pageDown);
-    await showsRows(range(510, 515));
+    await showsRows(range(504 + P, 503 + 2 * P));
   });
 
   it('does nothing to the log while the node grid has the focus', async () => {
     const { store, press, append, showsRows } = cockpit();
     append(rows(1, 50));
-    await showsRows(range(45, 50));
+    await showsRows(range(51 - SPLIT_ROWS, 50));
     await press(KEY.pageUp, 'g', '/');
     expect(store.getState()).toMatchObject({ logViewEnd: null, logSearchDraft: null });
   });
@@ -234,8 +238,8 @@ describe('searching the log', () => {
     expect(exited()).toBe(false);
     expect(store.getState()).toMatchObject({ logSearchDraft: 'quota', overlay: 'none', refreshRequests: 0, paused: false, logFullScreen: false });
     let frame = await waitForFrame(plainFrame, (f) => f.includes(' /quota '));
-    // The input takes the last row: five log lines above it.
-    expect(shownRows(frame)).toEqual(range(196, 200));
+    // The input takes the last row: one log line fewer above it.
+    expect(shownRows(frame)).toEqual(range(200 - SPLIT_ROWS + 2, 200));
 
     await press(KEY.enter);
     frame = await waitForFrame(plainFrame, (f) => f.includes('»'));
@@ -309,7 +313,7 @@ describe('full-screen log', () => {
   it('L gives the log the whole body, its keys work without Tab, L gives the grid back', async () => {
     const { store, press, append, plainFrame, showsRows } = cockpit();
     append(rows(1, 100));
-    await showsRows(range(95, 100));
+    await showsRows(range(101 - SPLIT_ROWS, 100));
     await press('L');
     let frame = await showsRows(range(100 - FULL_ROWS + 1, 100));
     expect(logTitle(frame)).toContain('LOG · full screen');

@@ -182,14 +182,46 @@ describe('the failover modal (p on a standby)', () => {
     await waitForFrame(phase(store), (value) => value === 'running');
   });
 
-  it('a plan taller than the screen says how many lines are cut, the confirmation staying in view', async () => {
+  it('a plan taller than the screen scrolls (PgDn/PgUp, ↓/↑), says where it is, the confirmation staying in view', async () => {
     const { store, press, plainFrame } = renderCockpit({ view: clusterView(), theme: noColorTheme, columns: 80, rows: 24 });
     await press('2', 'p');
     const steps = Array.from({ length: 12 }, (_, index) => ({ node: 'pg2', description: `step number ${index + 1}`, detail: `select ${index + 1}` }));
     store.getState().setOperationPlan(store.getState().operation!.id, failoverPlan({ steps }));
-    const frame = await waitForFrame(plainFrame, (text) => text.includes('type pg2 to promote it, Esc to cancel'));
-    expect(frame).toMatch(/↓ \d+ more lines: pgcockpit promote pg2 --dry-run prints all/);
+    let frame = await waitForFrame(plainFrame, (text) => text.includes('type pg2 to promote it, Esc to cancel'));
+    expect(frame).toMatch(/↓ \d+ more lines · lines 1–\d+ of \d+ · ↑\/↓ PgUp\/PgDn: scroll/);
     expect(frame).toContain('Pre-flight checks');
+    expect(frame).not.toContain('12. on pg2: step number 12');
+
+    // Down a page, then to the end: the last step shows, the first rows are gone; the confirmation stays.
+    await press(KEY.pageDown);
+    frame = await waitForFrame(plainFrame, (text) => !text.includes('Pre-flight checks'));
+    expect(frame).toMatch(/lines \d+–\d+ of \d+/);
+    await press(KEY.pageDown, KEY.pageDown, KEY.pageDown, KEY.pageDown);
+    frame = await waitForFrame(plainFrame, (text) => text.includes('12. on pg2: step number 12'));
+    expect(frame).not.toContain('more lines');
+    expect(frame).toContain('type pg2 to promote it, Esc to cancel');
+    // One row up, then back to the top; the keys were not typed into the confirmation.
+    const bottom = frame;
+    await press(KEY.up);
+    frame = await waitForFrame(plainFrame, (text) => text !== bottom && text.includes('↓ 1 more lines'));
+    await press(KEY.pageUp, KEY.pageUp, KEY.pageUp, KEY.pageUp, KEY.pageUp, KEY.pageUp);
+    frame = await waitForFrame(plainFrame, (text) => text.includes('Pre-flight checks'));
+    expect(frame).toMatch(/lines 1–/);
+    await press(KEY.down);
+    await waitForFrame(plainFrame, (text) => /lines 2–/.test(text));
+    expect(store.getState().operation?.typed).toBe('');
+  });
+
+  it('wraps a long check instead of cutting it: the sentence ends on screen', async () => {
+    const observed = 'only what nc2 wrote after 0/5016FF0 and no standby received is lost when pg2 is promoted, and the old primary must be rebuilt before it can follow';
+    const { store, press, plainFrame } = renderCockpit({ view: clusterView(), theme: noColorTheme, columns: 80, rows: 24 });
+    await press('2', 'p');
+    store.getState().setOperationPlan(store.getState().operation!.id, failoverPlan({ checks: [{ label: 'data loss', status: 'warn', observed }], warnings: [] }));
+    const frame = await waitForFrame(plainFrame, (text) => text.includes('type pg2 to promote it'));
+    expect(frame.split('\n').every((line) => line.length <= 80)).toBe(true);
+    // Read across the wrapped rows (border and indent dropped), the whole sentence is there, none of it cut with …
+    expect(frame.replace(/[║\s]+/g, ' ')).toContain(observed);
+    expect(frame).not.toContain('…');
   });
 
   it('marks a node left needing a rebuild in its pane, in words', async () => {

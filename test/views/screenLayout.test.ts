@@ -32,26 +32,51 @@ describe('gridWindow', () => {
       expect(grid.endIndex - grid.firstIndex).toBeLessThanOrEqual(4);
       expect(selected).toBeGreaterThanOrEqual(grid.firstIndex);
       expect(selected).toBeLessThan(grid.endIndex);
-      expect(grid.paneHeight).toBeGreaterThanOrEqual(MIN_PANE_HEIGHT);
+      expect(Math.min(...grid.rowHeights)).toBeGreaterThanOrEqual(MIN_PANE_HEIGHT);
       expect(grid.usedHeight).toBeLessThanOrEqual(17);
     }
   });
 });
 
 describe('mainLayout', () => {
-  it('keeps the log a few lines tall and gives the panes the rest', () => {
+  it('gives the panes the rows they want and the log the rest', () => {
+    // 160×45: three panes of 11 rows in one row; the log gets 41 - 1 - 11 = 29 lines, not 6.
+    const layout = mainLayout({ columns: 160, rows: 45 }, [11, 9, 9], 0);
+    expect(layout.body).toBe(41);
+    expect(layout.grid.rowHeights).toEqual([11]);
+    expect(layout.logLines).toBe(29);
+  });
+
+  it('lets a row of panes grow with what its tallest pane has to show, keeping the log its few lines', () => {
+    // A primary with many standbys and slots wants 30 rows.
+    expect(mainLayout({ columns: 160, rows: 45 }, [30, 9, 9], 0).grid.rowHeights).toEqual([30]);
+    expect(mainLayout({ columns: 160, rows: 45 }, [30, 9, 9], 0).logLines).toBe(10);
+    // More than the body has: the log keeps its 6 lines, the pane is cut (and says so).
+    const tall = mainLayout({ columns: 160, rows: 45 }, [60, 9, 9], 0);
+    expect(tall.logLines).toBe(6);
+    expect(tall.grid.usedHeight).toBe(41 - 1 - 6);
+  });
+
+  it('shrinks the tallest row first when two rows want more than fits (80×24)', () => {
+    const layout = mainLayout({ columns: 80, rows: 24 }, [12, 7, 7], 0);
+    expect(layout.grid.rowHeights).toEqual([9, 7]);
+    expect(layout.logLines).toBe(3);
+  });
+
+  it('keeps the old geometry for a node count (every pane its minimum)', () => {
     const layout = mainLayout({ columns: 120, rows: 40 }, 3, 0);
     expect(layout.body).toBe(36);
-    expect(layout.logLines).toBe(6);
-    expect(layout.grid.usedHeight).toBe(36 - 1 - 6);
-    expect(mainLayout({ columns: 80, rows: 24 }, 3, 0).logLines).toBe(3);
+    expect(layout.grid.rowHeights).toEqual([MIN_PANE_HEIGHT]);
+    expect(layout.logLines).toBe(36 - 1 - MIN_PANE_HEIGHT);
+    expect(mainLayout({ columns: 80, rows: 24 }, 3, 0).logLines).toBeGreaterThanOrEqual(3);
   });
 
   it('never gives the grid more rows than the body has', () => {
     for (let rows = 24; rows <= 80; rows++) {
       for (const nodes of [1, 3, 9, 20]) {
         const layout = mainLayout({ columns: 100, rows }, nodes, nodes - 1);
-        expect(layout.grid.usedHeight + 1 + layout.logLines, `${rows} rows, ${nodes} nodes`).toBeLessThanOrEqual(layout.body);
+        expect(layout.grid.usedHeight + 1 + layout.logLines, `${rows} rows, ${nodes} nodes`).toBe(layout.body);
+        expect(layout.logLines).toBeGreaterThanOrEqual(3);
       }
     }
   });
@@ -60,11 +85,10 @@ describe('mainLayout', () => {
     for (let rows = 24; rows <= 80; rows++) {
       for (const nodes of [1, 3, 9, 20]) {
         const layout = mainLayout({ columns: 100, rows }, nodes, nodes - 1, 1);
-        expect(layout.grid.usedHeight + 1 + 1 + layout.logLines, `${rows} rows, ${nodes} nodes`).toBeLessThanOrEqual(layout.body);
+        expect(layout.grid.usedHeight + 1 + 1 + layout.logLines, `${rows} rows, ${nodes} nodes`).toBe(layout.body);
       }
     }
     expect(logRows({ columns: 120, rows: 40 }, true, 1)).toBe(logRows({ columns: 120, rows: 40 }, true) - 1);
-    expect(logRows({ columns: 120, rows: 40 }, false, 1)).toBe(logRows({ columns: 120, rows: 40 }, false));
   });
 
   it('is compact below 120 columns', () => {
