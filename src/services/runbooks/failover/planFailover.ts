@@ -375,7 +375,10 @@ export function planFailover(config: CockpitConfig, facts: FailoverFacts, target
       port: catchUpFrom.node.port,
       user: config.replication.user,
     }).conninfo;
-    steps.push(catchUpStep(target, catchUpFrom.node, catchUpFrom.lsn, sourceConninfo, options.catchUpTimeoutMs ?? streamTimeoutMs, server.versionNum));
+    // PostgreSQL 12 restarts to read the new primary_conninfo: it goes on logging where it did.
+    const targetLog = server.versionNum < 130000 ? facts.serverLogs?.[target.name] : undefined;
+    if (targetLog) checks.push(serverLogCheck(target.name, targetLog));
+    steps.push(catchUpStep(withServerLog(target, targetLog), catchUpFrom.node, catchUpFrom.lsn, sourceConninfo, options.catchUpTimeoutMs ?? streamTimeoutMs, server.versionNum));
   } else {
     checks.push({ label: `${target.name} has the most WAL of the standbys`, status: 'ok', observed: `${targetHas ?? '?'}` });
   }

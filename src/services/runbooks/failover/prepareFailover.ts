@@ -1,3 +1,4 @@
+import type { ClusterView } from '../../cluster/clusterView.js';
 import type { LastSeenSlots } from '../../cluster/lastSeenSlots.js';
 import type { CockpitConfig } from '../../config/schema.js';
 import { createNodeRunners } from '../../runner/nodeRunners.js';
@@ -45,8 +46,8 @@ export async function prepareFailover(
     const [dataDirs, logins, serverLogs] = await Promise.all([
       probeDataDirs(config, first.dataDirNodes, runners),
       probeReplicationLogins(first.followerLogins, runners),
-      // The standbys it restarts (PostgreSQL 12) go on logging where they did; the old primary is not started.
-      probeServerLogs(config, first.dataDirNodes.filter((name) => name !== first.oldPrimary), runners),
+      // The standbys it may restart (PostgreSQL 12: the target to catch up, the re-pointed) go on logging where they did; the old primary is not started.
+      probeServerLogs(config, [...(restartsToCatchUp(facts.view, target) ? [target] : []), ...first.dataDirNodes.filter((name) => name !== first.oldPrimary)], runners),
       // Beside the probes, not after them: the plan is shown no later for it.
       openPlanSessions(prepare.sessions, first, facts.view),
     ]);
@@ -56,4 +57,10 @@ export async function prepareFailover(
   } finally {
     await own?.close().catch(() => undefined);
   }
+}
+
+/** A PostgreSQL 12 target is restarted if it must catch up from another standby (it reads primary_conninfo only at start). */
+function restartsToCatchUp(view: ClusterView, target: string): boolean {
+  const versionNum = view.nodes.find((node) => node.name === target)?.server?.versionNum;
+  return versionNum !== undefined && versionNum < 130000;
 }
