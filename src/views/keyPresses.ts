@@ -3,6 +3,9 @@ import type { KeyPress } from '../state/keyTable.js';
 /** What Ink's useInput passes for one stdin event: the text and its key flags. */
 export type InkKey = Omit<KeyPress, 'input'>;
 
+/** A lone Esc as Ink reports it. */
+const ESCAPE: KeyPress = { input: '', escape: true, meta: true };
+
 /** Flags that say Ink recognised one named key (an arrow, Enter, Esc, Ctrl-…): that event is one press. */
 const NAMED_KEY_FLAGS = ['upArrow', 'downArrow', 'leftArrow', 'rightArrow', 'pageUp', 'pageDown', 'home', 'end', 'tab', 'return', 'backspace', 'delete', 'escape', 'ctrl', 'meta'] as const;
 
@@ -20,6 +23,14 @@ const NAMED_KEY_FLAGS = ['upArrow', 'downArrow', 'leftArrow', 'rightArrow', 'pag
  * typed into the search or the confirmation so end up there as text, in order.
  */
 export function keyPressesOf(input: string, key: InkKey = {}): KeyPress[] {
+  // ESC and the key right after it come as one "Alt" press (Ink sets meta). The cockpit binds no Alt
+  // key, and over ssh it is Esc then a key typed quickly (Esc q: close, then quit): both, in order.
+  // (Ink keeps meta only for ESC before a letter, a digit, Space or a named key; ESC before other
+  // punctuation reaches useInput without it, and is lost.)
+  if (key.meta && !key.escape) {
+    const { meta: _alt, ...unmodified } = key;
+    return [ESCAPE, ...keyPressesOf(input, unmodified)];
+  }
   const characters = Array.from(input);
   if (characters.length <= 1 || NAMED_KEY_FLAGS.some((flag) => key[flag])) return [{ ...key, input }];
   return characters.map(singleCharacterPress);

@@ -49,6 +49,12 @@ export class TmuxSession {
     await this.tmux(['send-keys', '-t', 'main', ...keys]);
   }
 
+  /** Pastes `text` as a terminal does: bracketed (ESC [200~ … ESC [201~) when the program asked for that, newlines as Enter. */
+  async paste(text: string): Promise<void> {
+    await this.tmux(['set-buffer', '--', text]);
+    await this.tmux(['paste-buffer', '-p', '-t', 'main']);
+  }
+
   /** Is the pane in the alternate screen buffer right now? */
   async alternateScreen(): Promise<boolean> {
     return (await this.tmux(['display-message', '-p', '-t', 'main', '#{alternate_on}'])).stdout.trim() === '1';

@@ -77,6 +77,21 @@ describe('the cockpit in a real terminal (tmux)', () => {
     expect(await tmux.waitForScreen(/EXIT=\d+/)).toContain('EXIT=0');
   });
 
+  it('a paste is text, never keys: "q2" and a newline pasted over the grid do nothing, pasted into the search they are typed', async () => {
+    await openCockpit();
+    await tmux.paste('q2\n');
+    await tmux.sendKeys('Enter');
+    // Enter alone (after the paste) opens the detail of the node still selected: pg1, not pg2; and q did not quit.
+    await tmux.waitForScreen(/1 pg1 · PRIMARY · detail/);
+    await tmux.sendKeys('Escape');
+    await tmux.waitForScreen(/pg2\s+STANDBY/);
+    await tmux.sendKeys('Tab', '/');
+    await tmux.paste('q?\nx');
+    expect(await tmux.waitForScreen(/\/q\?x/)).not.toContain('EXIT=');
+    await tmux.sendKeys('Escape', 'q');
+    expect(await tmux.waitForScreen(/EXIT=\d+/)).toContain('EXIT=0');
+  });
+
   it('shows a stopped node as DOWN with the reason', async () => {
     await openCockpit();
     await execa(path.join(cluster.pgBinDir, 'pg_ctl'), ['-D', cluster.node('pg2').dataDir ?? '', '-m', 'immediate', 'stop'], {

@@ -52,6 +52,16 @@ describe('keys in one chunk', () => {
     await waitForFrame(() => store.getState().overlay, (o) => o === 'none');
   });
 
+  it('Esc and a key in one chunk (what Ink reads as Alt-q) are Esc, then the key: the help closes, then q quits', async () => {
+    const { store, chunk, exited } = cockpit();
+    await chunk('?');
+    expect(store.getState().overlay).toBe('help');
+    await chunk(`${KEY.escape}j`);
+    expect(store.getState()).toMatchObject({ overlay: 'none', selectedNode: 1 });
+    await chunk(`?${KEY.escape}q`);
+    await waitForFrame(() => String(exited()), (value) => value === 'true');
+  });
+
   it('"/text\\r" in one chunk with the log focused opens the search, types the text (q too) and confirms it', async () => {
     const { store, chunk } = cockpit();
     await chunk(`${KEY.tab}/pgq${KEY.backspace}1\r`);

@@ -30,7 +30,14 @@ describe('keyPressesOf', () => {
     expect(keyPressesOf('', { downArrow: true })).toEqual([{ input: '', downArrow: true }]);
     expect(keyPressesOf('', { escape: true, meta: true })).toEqual([{ input: '', escape: true, meta: true }]);
     expect(keyPressesOf('', { tab: true, shift: true })).toEqual([{ input: '', tab: true, shift: true }]);
-    expect(keyPressesOf('jk', { meta: true })).toEqual([{ input: 'jk', meta: true }]);
+  });
+
+  it('reads an Alt press (ESC and a key in one chunk) as Esc, then the key: the cockpit binds no Alt key', () => {
+    const ESC = { input: '', escape: true, meta: true };
+    expect(keyPressesOf('q', { meta: true })).toEqual([ESC, { input: 'q' }]);
+    expect(keyPressesOf('Q', { meta: true, shift: true })).toEqual([ESC, { input: 'Q', shift: true }]);
+    expect(keyPressesOf('', { meta: true, upArrow: true })).toEqual([ESC, { input: '', upArrow: true }]);
+    expect(keyPressesOf('\r', { meta: true, return: true })).toEqual([ESC, { input: '\r', return: true }]);
     expect(keyPressesOf('')).toEqual([{ input: '' }]);
   });
 });

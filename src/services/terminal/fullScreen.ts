@@ -3,8 +3,10 @@
  * way out (normal exit, signal, crash), so the DBA's shell scrollback is
  * untouched and the cursor comes back.
  */
-const ENTER = '\x1b[?1049h\x1b[H\x1b[?25l';
-const LEAVE = '\x1b[?25h\x1b[?1049l';
+// Bracketed paste (?2004) on while the cockpit runs: a paste arrives marked, and is typed as text,
+// never read as keys (a pasted "pg2\n" must not confirm a failover; see src/views/keyPresses.ts).
+const ENTER = '\x1b[?1049h\x1b[H\x1b[?25l\x1b[?2004h';
+const LEAVE = '\x1b[?2004l\x1b[?25h\x1b[?1049l';
 
 export interface FullScreen {
   /** Leaves the alternate screen; idempotent. */
