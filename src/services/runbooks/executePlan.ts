@@ -98,6 +98,8 @@ export interface PlanOutcome {
    * changes something was undone (the cluster is as before the plan).
    */
   cancelled?: { stoppedStep?: number; afterStep: number; signal?: string; undone: string[]; undoFailed?: string; next: string; nothingLeftChanged: boolean };
+  /** A failed plan that undoes on failure (Plan.undoOnFailure): the plan steps whose undo ran, the undo that failed if one did, what to do next. */
+  undone?: { list: string[]; undoFailed?: string; next: string; nothingLeftChanged: boolean };
   /** Stopped early (failed, interrupted or cancelled): the state left and the command that completes or reverses it; masked. */
   advice?: string;
   elapsedMs: number;
@@ -210,10 +212,15 @@ export async function executePlan(plan: Plan, options: ExecutePlanOptions): Prom
    * half-way first), last done first, each run as a step (not cancellable:
    * the cancel already fired), stopping at the first that fails.
    */
-  const undoAndEnd = async (afterStep: number, stopped?: { number: number; step: PlanStep; stepMs: number }) => {
-    const signal = signalName(options.cancel?.reason);
+  /**
+   * The undo steps of the steps done (plus `partial`, a step stopped or failed
+   * half-way, first), last done first, each run as a step (not cancellable:
+   * the cancel already fired), stopping at the first that fails; `announce`
+   * says how many there are before they run.
+   */
+  const runUndos = async (afterStep: number, partial: { number: number; step: PlanStep } | undefined, announce: (undoTotal: number) => Promise<void>) => {
     const done = plan.steps.slice(0, afterStep).map((step, index) => ({ number: index + 1, step }));
-    if (stopped) done.push({ number: stopped.number, step: stopped.step });
+    if (partial) done.push({ number: partial.number, step: partial.step });
     const undos: Array<{ of: { number: number; step: PlanStep }; steps: readonly PlanStep[] }> = [];
     let undoFailed: string | undefined;
     for (const item of [...done].reverse()) {
@@ -226,14 +233,7 @@ export async function executePlan(plan: Plan, options: ExecutePlanOptions): Prom
       }
     }
     const undoTotal = undos.reduce((sum, undo) => sum + undo.steps.length, 0);
-    if (stopped) {
-      emit({ type: 'step-cancelled', number: stopped.number, total, step: stopped.step, ...(signal ? { signal } : {}), stepMs: stopped.stepMs, planMs: Date.now() - startedAt, undoCount: undoTotal });
-      await journal.step({ plan: plan.title, step: stopped.number, total, node: stopped.step.node, description: stopped.step.description, phase: 'cancelled', durationMs: stopped.stepMs });
-    } else if (undoTotal === 0) {
-      emit({ type: 'notice', text: '↺ nothing to undo: no step done has an undo' });
-    } else {
-      emit({ type: 'notice', text: `↺ undoing what was done: ${undoTotal} undo step${undoTotal === 1 ? '' : 's'}, last done first` });
-    }
+    await announce(undoTotal);
     const undone: string[] = [];
     const left: string[] = [];
     let number = 0;
@@ -272,6 +272,22 @@ export async function executePlan(plan: Plan, options: ExecutePlanOptions): Prom
             : `nothing is left changed: ${undone.length > 0 ? `what ${undone.join(', ')} did was undone` : 'the steps done change nothing'}`
           : `${kept.map((item) => `step ${item.number} (${item.step.description})`).join(', ')} stay${kept.length === 1 ? 's' : ''} done (no undo): ${stoppedAdvice(plan, kept.at(-1)!.number)}`,
     );
+    return { undone, undoFailed, kept, advice };
+  };
+
+  /** The cancel's end: the undo of what was done (the step stopped half-way first), then what is left and the command that retries. */
+  const undoAndEnd = async (afterStep: number, stopped?: { number: number; step: PlanStep; stepMs: number }) => {
+    const signal = signalName(options.cancel?.reason);
+    const { undone, undoFailed, kept, advice } = await runUndos(afterStep, stopped, async (undoTotal) => {
+      if (stopped) {
+        emit({ type: 'step-cancelled', number: stopped.number, total, step: stopped.step, ...(signal ? { signal } : {}), stepMs: stopped.stepMs, planMs: Date.now() - startedAt, undoCount: undoTotal });
+        await journal.step({ plan: plan.title, step: stopped.number, total, node: stopped.step.node, description: stopped.step.description, phase: 'cancelled', durationMs: stopped.stepMs });
+      } else if (undoTotal === 0) {
+        emit({ type: 'notice', text: '↺ nothing to undo: no step done has an undo' });
+      } else {
+        emit({ type: 'notice', text: `↺ undoing what was done: ${undoTotal} undo step${undoTotal === 1 ? '' : 's'}, last done first` });
+      }
+    });
     const next = maskSecrets(
       undoFailed ? `run the undo left by hand (above), then plan it again` : plan.retryCommand ? `to retry: ${plan.retryCommand}` : `to retry: plan the ${plan.title} again`,
     );
@@ -308,6 +324,27 @@ export async function executePlan(plan: Plan, options: ExecutePlanOptions): Prom
     );
   };
 
+  /** A failed step of a plan that undoes on failure (a rebuild): the undo of what was done (the failed step's first), then what is left. */
+  const undoFailureAndEnd = async (afterStep: number, failed: { number: number; step: PlanStep }, error: string) => {
+    const { undone, undoFailed, kept, advice } = await runUndos(afterStep, failed, async (undoTotal) => {
+      emit({ type: 'notice', text: undoTotal > 0 ? `↺ undoing what was done: ${undoTotal} undo step${undoTotal === 1 ? '' : 's'}, last done first` : '↺ nothing to undo: no step done has an undo' });
+    });
+    const next = maskSecrets(undoFailed ? 'run the undo left by hand (above), then plan it again' : plan.retryCommand ? `fix the cause above, then retry: ${plan.retryCommand}` : `fix the cause above, then plan the ${plan.title} again`);
+    const maskedFailure = undoFailed ? maskSecrets(undoFailed) : undefined;
+    emit({ type: 'plan-undone', title: plan.title, total, failedStep: failed.number, undone, ...(maskedFailure ? { undoFailed: maskedFailure } : {}), advice, next });
+    return ended(
+      {
+        succeeded: false,
+        completedSteps: afterStep,
+        failedStep: { number: failed.number, node: failed.step.node, description: failed.step.description, error: maskSecrets(error) },
+        undone: { list: undone, ...(maskedFailure ? { undoFailed: maskedFailure } : {}), next, nothingLeftChanged: !undoFailed && kept.length === 0 },
+        advice,
+        results,
+      },
+      { outcome: 'failed', step: failed.number, error, advice: `${advice}; ${next}`, undone, ...(undoFailed ? { undoError: undoFailed } : {}) },
+    );
+  };
+
   try {
     for (const [index, step] of plan.steps.entries()) {
       const number = index + 1;
@@ -340,8 +377,9 @@ export async function executePlan(plan: Plan, options: ExecutePlanOptions): Prom
       const message = ran.error;
       const advice = index > 0 && plan.steps[index - 1]?.ifStoppedAfter ? stoppedAdvice(plan, index) : undefined;
       const about = { plan: plan.title, step: number, total, node: step.node, description: step.description };
-      emit({ type: 'step-failed', ...position, step, error: maskSecrets(message), stepMs: ran.stepMs, planMs: Date.now() - startedAt, ...(advice ? { advice } : {}) });
+      emit({ type: 'step-failed', ...position, step, error: maskSecrets(message), stepMs: ran.stepMs, planMs: Date.now() - startedAt, ...(advice && !plan.undoOnFailure ? { advice } : {}) });
       await journal.step({ ...about, phase: 'failed', error: message, durationMs: ran.stepMs });
+      if (plan.undoOnFailure) return await undoFailureAndEnd(index, { number, step }, message);
       return await ended(
         {
           succeeded: false,

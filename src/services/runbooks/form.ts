@@ -15,11 +15,13 @@ interface FieldBase {
   label: string;
   /** The subcommand's flag for this field ("--from"); absent: not on the command line. */
   flag?: string;
+  /** Why the default is what it is, shown under the field ("primary: the node the others stream from"). */
+  hint?: string;
 }
 
 export type FormField =
   /** One of a list: 'nodes' is the cluster's node names, as the config lists them. */
-  | (FieldBase & { kind: 'choice'; choices: 'nodes' | readonly string[]; default?: string })
+  | (FieldBase & { kind: 'choice'; choices: 'nodes' | readonly string[]; default?: string; also?: readonly string[] })
   /** Free text; validate says why a value is refused, undefined when it is fine. */
   | (FieldBase & { kind: 'text'; default?: string; validate?(value: string): string | undefined })
   | (FieldBase & { kind: 'toggle'; default: boolean });
@@ -34,9 +36,9 @@ export interface FormCli {
   target: { argument: string } | { option: string };
 }
 
-/** The choices of a choice field, 'nodes' resolved from the config's node names. */
+/** The choices of a choice field, 'nodes' resolved from the config's node names, after the ones it `also` offers first ("primary"). */
 export function fieldChoices(field: Extract<FormField, { kind: 'choice' }>, nodeNames: readonly string[]): readonly string[] {
-  return field.choices === 'nodes' ? nodeNames : field.choices;
+  return [...(field.also ?? []), ...(field.choices === 'nodes' ? nodeNames : field.choices)];
 }
 
 /** Every field at its default: a choice without one takes its first, text is empty, a toggle its own default. */

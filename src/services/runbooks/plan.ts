@@ -35,6 +35,13 @@ export interface Plan {
   /** Refused because another primary is up and writable (the split-brain guard): a switchover is the way, and the modal offers it. */
   offersSwitchover?: boolean;
   /**
+   * A step that fails has the undo of what was done run (its own first: it
+   * may have done part of its work), as a cancel has: a rebuild puts the old
+   * data directory back and starts it. Default: a failure stops the plan
+   * where it is and says what is left (a failover half done is not undone).
+   */
+  undoOnFailure?: boolean;
+  /**
    * The one command that plans and runs it again ("pgcockpit rebuild pg1 --from
    * pg2 --yes"): said after a cancel whose undo ran. Absent: "plan it again".
    */

@@ -58,6 +58,17 @@ export type PlanEvent =
       advice: string;
       next: string;
     }
+  /** How a failed plan that undoes on failure ended: the failed step, what was undone, the state left and what to do next. */
+  | {
+      type: 'plan-undone';
+      title: string;
+      total: number;
+      failedStep: number;
+      undone: readonly string[];
+      undoFailed?: string;
+      advice: string;
+      next: string;
+    }
   /** The end, whatever it was: the typed result (nodes needing a rebuild, ...) for the store. */
   | { type: 'outcome'; title: string; total: number; succeeded: boolean; result: PlanResult; elapsedMs: number };
 
@@ -142,6 +153,12 @@ function planEventText(event: PlanEvent): string[] {
         `  next: ${event.next}`,
       ];
     }
+    case 'plan-undone':
+      return [
+        `■ ${event.title}: step ${event.failedStep}/${event.total} failed; undone: ${event.undone.length > 0 ? event.undone.join(', ') : 'nothing'}${event.undoFailed ? `; undo failed: ${event.undoFailed}` : ''}`,
+        `  state left: ${event.advice}`,
+        `  next: ${event.next}`,
+      ];
     case 'outcome':
       return event.succeeded ? [`✓ ${event.title}: all ${event.total} steps done in ${formatElapsed(event.elapsedMs)}`] : [];
   }

@@ -7,6 +7,9 @@ import type { FailoverOptions, FailoverPlan } from './failover/planFailover.js';
 import { prepareFailover } from './failover/prepareFailover.js';
 import type { SwitchoverOptions, SwitchoverPlan } from './switchover/planSwitchover.js';
 import { prepareSwitchover } from './switchover/prepareSwitchover.js';
+import type { RebuildMethod, RebuildOptions, RebuildPlan } from './rebuild/planRebuild.js';
+import { REBUILD_METHODS } from './rebuild/planRebuild.js';
+import { prepareRebuild } from './rebuild/prepareRebuild.js';
 
 /** How a command-line value is read: seconds and MiB are checked and turned into what the planner takes. */
 export type OptionValue = 'flag' | 'seconds' | 'mebibytes';
@@ -29,7 +32,7 @@ export interface RunbookOption<O> {
  * folder under src/services/runbooks/ plus one entry here.
  */
 /** The runbooks the cockpit and the CLI know (the store's OperationKind is this). */
-export type RunbookKind = 'failover' | 'switchover';
+export type RunbookKind = 'failover' | 'switchover' | 'rebuild';
 
 /** What the DBA accepted in the cockpit's modal before the plan was made again: Ctrl-F fence, Ctrl-R resume replay. */
 export interface ModalChoices {
@@ -133,8 +136,66 @@ export const switchoverEntry: RunbookEntry<SwitchoverPlan, SwitchoverOptions> = 
   succeeded: (plan) => `${plan.target} is the primary on timeline ${plan.run.promotion.timeline ?? '?'}; ${plan.oldPrimary} streams from it`,
 };
 
+export const rebuildEntry: RunbookEntry<RebuildPlan, RebuildOptions> = {
+  kind: 'rebuild',
+  key: 'r',
+  keyHelp: { description: 'rebuild the selected node as a standby (a form: source, method; then the plan)', footer: 'rebuild' },
+  confirmVerb: 'rebuild it',
+  cli: {
+    name: 'rebuild',
+    description:
+      'rebuild a node as a standby: stop it, keep its data directory aside, copy the source with pg_basebackup as its OS user, give the copy its own settings, start it streaming (--dry-run prints the plan, --yes runs it)',
+    target: { argument: '<node>', description: 'the node to rebuild (an old primary after a failover, a damaged standby)' },
+    options: [
+      {
+        flags: '--min-free <MiB>',
+        description: "free space that must stay on the node's filesystem after the copy (default 10% of the copy + 256)",
+        value: 'mebibytes',
+        apply: (value) => (typeof value === 'number' ? { minFreeBytes: value * 1024 * 1024 } : {}),
+      },
+      {
+        flags: '--max-rate <MiB>',
+        description: "copy at most this many MiB a second (pg_basebackup --max-rate): spares the source's disks and network",
+        value: 'mebibytes',
+        apply: (value) => (typeof value === 'number' ? { maxRateKbps: Math.max(32, Math.round(value * 1024)) } : {}),
+      },
+      { flags: '--stream-timeout <seconds>', description: 'how long the rebuilt node has to stream once started (default 60)', value: 'seconds', apply: seconds((ms) => ({ streamTimeoutMs: ms })) },
+    ],
+  },
+  form: {
+    fields: [
+      {
+        kind: 'choice',
+        name: 'from',
+        label: 'copy from',
+        choices: 'nodes',
+        also: ['primary'],
+        default: 'primary',
+        flag: '--from',
+        hint: 'primary: the current primary, the node the others stream from',
+      },
+      {
+        kind: 'choice',
+        name: 'method',
+        label: 'method',
+        choices: REBUILD_METHODS,
+        default: 'auto',
+        flag: '--method',
+        hint: 'auto: pg_basebackup, a full copy (pg_rewind is not built in yet)',
+      },
+    ],
+  },
+  fromForm: (values) => ({
+    ...(typeof values.from === 'string' && values.from !== '' ? { from: values.from } : {}),
+    ...(typeof values.method === 'string' ? { method: values.method as RebuildMethod } : {}),
+  }),
+  prepare: (config, target, options, memory) => prepareRebuild(config, target, options, memory?.sessions ? { sessions: memory.sessions } : {}),
+  fromChoices: () => ({}),
+  succeeded: (plan) => `${plan.target} streams from ${plan.source ?? '?'}; its old data directory is kept at ${plan.asideDir ?? '?'}`,
+};
+
 /** Every runbook, in the order the CLI's help lists them. */
-export const RUNBOOKS = [failoverEntry, switchoverEntry] as const;
+export const RUNBOOKS = [failoverEntry, switchoverEntry, rebuildEntry] as const;
 
 /** The entry of a runbook kind. */
 export function runbookEntry(kind: RunbookKind): RunbookEntry<Plan, object> {

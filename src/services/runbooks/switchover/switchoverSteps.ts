@@ -120,11 +120,11 @@ export function rejoinSettings(facts: Pick<RejoinFacts, 'conninfo' | 'slot'>): s
  * never as arguments: a primary_conninfo may hold a password, and argv is
  * what ps shows every user of the host.
  */
-export function appendSettingsCommand(file: string, settings: readonly string[]): CommandSpec {
+export function appendSettingsCommand(file: string, settings: readonly string[], by = 'switchover'): CommandSpec {
   const names = settings.map((_, index) => `PGCOCKPIT_SETTING_${index + 1}`);
   return {
     program: 'sh',
-    args: ['-c', `printf '%s\\n' '# added by pgcockpit switchover' ${names.map((name) => `"$${name}"`).join(' ')} >> "$1"`, 'sh', file],
+    args: ['-c', `printf '%s\\n' '# added by pgcockpit ${by}' ${names.map((name) => `"$${name}"`).join(' ')} >> "$1"`, 'sh', file],
     env: Object.fromEntries(names.map((name, index) => [name, settings[index] ?? ''])),
     mutating: true,
     timeoutMs: 30_000,
