@@ -48,7 +48,7 @@ describe('a failover refused because a primary is writable offers only what can 
     expect(plan.offersSwitchover).toBeUndefined();
     expect(splitBrain(plan)?.observed).toMatch(/^pg1 is up and writable .*; pg3 is up and writable/);
     const fix = splitBrain(plan)?.fix ?? '';
-    expect(fix).toMatch(/^failover is for a primary that is gone: stop pg1 and pg3 and plan again; a switchover to pg2 is refused too \(.*split brain/);
+    expect(fix).toBe('failover is for a primary that is gone: stop pg1 and pg3 and plan again; a switchover to pg2 is refused too: pg1 and pg3 are up as primaries (split brain)');
     expect(fix).not.toContain('use switchover');
     expect(fix).not.toMatch(/\bruns\b/);
   });
@@ -58,7 +58,7 @@ describe('a failover refused because a primary is writable offers only what can 
     const plan = planFailover(config, facts([pg1, withServer(pg2, { settings }), down('pg3')], { pg1: primaryExtras, pg2: standbyExtras('pg1') }), 'pg2');
     expect(plan.blocked).toBe(true);
     expect(plan.offersSwitchover).toBeUndefined();
-    expect(splitBrain(plan)?.fix).toMatch(/stop pg1 and plan again; a switchover to pg2 is refused too \(pg3 streams from pg1 and is caught up: pg3 is down/);
+    expect(splitBrain(plan)?.fix).toMatch(/stop pg1 and plan again; a switchover to pg2 is refused too: pg3 is down/);
   });
 
   it('two read-only primaries: the warning agrees in number', () => {

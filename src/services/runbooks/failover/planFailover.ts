@@ -211,7 +211,7 @@ export function planFailover(config: CockpitConfig, facts: FailoverFacts, target
         .join('; '),
       fix: offersSwitchover
         ? `failover is for a primary that is gone; to move the role while ${names} ${runs}, use switchover (it demotes ${names} first), or stop ${names} and plan again`
-        : `failover is for a primary that is gone: stop ${names} and plan again; a switchover to ${target.name} is refused too (${switchoverRefusal})`,
+        : `failover is for a primary that is gone: stop ${names} and plan again; a switchover to ${target.name} is refused too: ${switchoverRefusal}`,
     });
   } else if (livePrimaries.length > 0) {
     const names = listNames(livePrimaries.map((node) => node.name));
@@ -501,7 +501,8 @@ function oldPrimaryCheck(
  */
 function switchoverRefusalOn(config: CockpitConfig, facts: FailoverFacts, target: string): string | undefined {
   const plan = planSwitchover(config, { view: facts.view, extras: facts.extras }, target);
-  return plan.blocked ? (plan.blockedReasons[0] ?? 'refused') : undefined;
+  const refusal = plan.checks.find((check) => check.status === 'fail');
+  return plan.blocked ? (refusal?.observed ?? 'refused') : undefined;
 }
 
 function capacityCheck(label: string, setting: string | undefined, used: number, needed: number): PreflightCheck {

@@ -1,4 +1,5 @@
 import { formatBytes } from '../../cluster/formatBytes.js';
+import { listNames } from '../../cluster/listNames.js';
 import type { NodeSnapshot } from '../../cluster/nodeSnapshot.js';
 import type { CockpitConfig, NodeConfig } from '../../config/schema.js';
 import { slotNameFor } from '../../postgres/slotName.js';
@@ -130,7 +131,7 @@ export function planSwitchover(config: CockpitConfig, facts: FailoverFacts, targ
     checks.push({
       label: 'one primary is up',
       status: 'fail',
-      observed: primaries.length === 0 ? 'no primary is reachable' : `${primaries.map((node) => node.name).join(', ')} are all up as primaries (split brain)`,
+      observed: primaries.length === 0 ? 'no primary is reachable' : `${listNames(primaries.map((node) => node.name))} are up as primaries (split brain)`,
       fix: primaries.length === 0 ? `switchover needs the primary up; when it is gone, use promote ${target.name} (failover)` : 'resolve the split brain first: stop all primaries but one',
     });
     return finish([], null);
