@@ -89,7 +89,7 @@ describe('rebuild on a hand-built cluster', () => {
     expect(primary.stdout + primary.stderr).toMatch(/pg2 is the only primary, followed by pg1/);
     const disk = await cli('rebuild', 'pg1', '--yes', '--min-free', '1000000');
     expect(disk.exitCode).toBe(2);
-    expect(disk.stdout + disk.stderr).toMatch(/room for the copy/);
+    expect(disk.stdout + disk.stderr).toMatch(/room for the copy on pg1.s host/);
     const unknown = await cli('rebuild', 'pg1', '--yes', '--from', 'pg9');
     expect(unknown.exitCode).toBe(2);
     expect(unknown.stdout + unknown.stderr).toMatch(/--from: choose one of primary, pg1, pg2/);

@@ -218,13 +218,13 @@ export function planRebuild(config: CockpitConfig, facts: RebuildFacts, targetNa
     );
     const needed = facts.sourceBytes === undefined ? undefined : facts.sourceBytes + (options.minFreeBytes ?? Math.round(facts.sourceBytes * 0.1) + 256 * 1024 * 1024);
     if (disk.freeBytes === undefined || needed === undefined) {
-      checks.push({ label: `room for the copy on ${target.host}`, status: 'warn', observed: `not known (${disk.freeBytes === undefined ? disk.problem ?? 'df said nothing' : `the size of ${source.name}'s databases`})`, fix: 'check df before confirming: the old data directory stays beside the copy' });
+      checks.push({ label: `room for the copy on ${target.name}'s host`, status: 'warn', observed: `not known (${disk.freeBytes === undefined ? disk.problem ?? 'df said nothing' : `the size of ${source.name}'s databases`})`, fix: 'check df before confirming: the old data directory stays beside the copy' });
     } else {
       const observed = `${formatBytes(disk.freeBytes)} free in ${disk.parent}, the copy needs ${formatBytes(facts.sourceBytes!)} and ${formatBytes(needed - facts.sourceBytes!)} must stay free`;
       checks.push(
         disk.freeBytes >= needed
-          ? { label: `room for the copy on ${target.host}`, status: 'ok', observed }
-          : { label: `room for the copy on ${target.host}`, status: 'fail', observed, fix: `free ${formatBytes(needed - disk.freeBytes)} on ${target.host} (earlier kept data directories: pgcockpit cleanup), then plan again` },
+          ? { label: `room for the copy on ${target.name}'s host`, status: 'ok', observed }
+          : { label: `room for the copy on ${target.name}'s host`, status: 'fail', observed, fix: `free ${formatBytes(needed - disk.freeBytes)} on ${target.host} (earlier kept data directories: pgcockpit cleanup), then plan again` },
       );
     }
   }
