@@ -1,5 +1,5 @@
 import { useApp, useInput } from 'ink';
-import { useCallback, useRef } from 'react';
+import { useCallback, useState } from 'react';
 import type { KeyPress } from '../state/keyTable.js';
 import { bindingFor, keyContextOf } from '../state/keyTable.js';
 import { useCockpitStore } from '../state/storeContext.js';
@@ -26,7 +26,8 @@ import { scrollWindowOf } from './scrollWindows.js';
 export function useKeyRouter({ size, tooSmall }: { size: TerminalSize; tooSmall: boolean }): void {
   const { exit } = useApp();
   const store = useCockpitStore();
-  const splitter = useRef(createKeySplitter());
+  // One per cockpit: it remembers whether a bracketed paste is under way.
+  const [splitter] = useState(createKeySplitter);
   const onPress = useCallback(
     (press: KeyPress) => {
       // A notice lasts until the next key.
@@ -49,9 +50,9 @@ export function useKeyRouter({ size, tooSmall }: { size: TerminalSize; tooSmall:
   );
   const onInput = useCallback<Parameters<typeof useInput>[0]>(
     (input, key) => {
-      for (const press of splitter.current.presses(input, key)) onPress(press);
+      for (const press of splitter.presses(input, key)) onPress(press);
     },
-    [onPress],
+    [onPress, splitter],
   );
   useInput(onInput);
 }
