@@ -48,7 +48,7 @@ describe('a failover refused because a primary is writable offers only what can 
     expect(plan.offersSwitchover).toBeUndefined();
     expect(splitBrain(plan)?.observed).toMatch(/^pg1 is up and writable .*; pg3 is up and writable/);
     const fix = splitBrain(plan)?.fix ?? '';
-    expect(fix).toBe('failover is for a primary that is gone: stop pg1 and pg3 and plan again; a switchover to pg2 is refused too: pg1 and pg3 are up as primaries (split brain)');
+    expect(fix).toBe('failover is for a primary that is gone: stop pg1 and pg3 and plan again; a switchover to pg2 is refused too: pg1 and pg3 are up as primaries (split brain); resolve the split brain first: stop all primaries but one');
     expect(fix).not.toContain('use switchover');
     expect(fix).not.toMatch(/\bruns\b/);
   });

@@ -502,7 +502,7 @@ function oldPrimaryCheck(
 function switchoverRefusalOn(config: CockpitConfig, facts: FailoverFacts, target: string): string | undefined {
   const plan = planSwitchover(config, { view: facts.view, extras: facts.extras }, target);
   const refusal = plan.checks.find((check) => check.status === 'fail');
-  return plan.blocked ? (refusal?.observed ?? 'refused') : undefined;
+  return plan.blocked ? (refusal ? `${refusal.observed}${refusal.fix ? `; ${refusal.fix}` : ''}` : 'refused') : undefined;
 }
 
 function capacityCheck(label: string, setting: string | undefined, used: number, needed: number): PreflightCheck {
