@@ -162,8 +162,8 @@ export const KEY_TABLE: readonly KeyBinding[] = [
   { command: 'typeText', keys: ['text'], description: 'typed into the focused text field (Space flips a toggle)', when: 'form' },
   { command: 'deleteTypedText', keys: ['Backspace'], description: 'delete the last character typed', when: 'form' },
   // The help overlay scrolls when it does not fit; it moves a whole entry at a time.
-  { command: 'scrollHelpDown', keys: ['↓', 'j'], description: 'scroll the help down a line', when: 'help', footer: 'scroll', pinned: true },
-  { command: 'scrollHelpUp', keys: ['↑', 'k'], description: 'scroll the help up a line', when: 'help' },
+  { command: 'scrollHelpDown', keys: ['↓', 'j'], description: 'scroll the help down an entry', when: 'help', footer: 'scroll', pinned: true },
+  { command: 'scrollHelpUp', keys: ['↑', 'k'], description: 'scroll the help up an entry', when: 'help' },
   { command: 'pageHelpDown', keys: ['PgDn'], description: 'scroll the help down a page', when: 'help', footer: 'page' },
   { command: 'pageHelpUp', keys: ['PgUp'], description: 'scroll the help up a page', when: 'help' },
   { command: 'helpTop', keys: ['Home', 'g'], description: 'the top of the help', when: 'help' },
