@@ -175,10 +175,10 @@ export const KEY_TABLE: readonly KeyBinding[] = [
   { command: 'scrollUp', keys: ['↑'], description: 'scroll the plan up a line', when: 'modal' },
   { command: 'pageDown', keys: ['PgDn'], description: 'scroll the plan down a page', when: 'modal', footer: 'scroll' },
   { command: 'pageUp', keys: ['PgUp'], description: 'scroll the plan up a page', when: 'modal' },
-  { command: 'scrollDown', keys: ['↓'], description: 'scroll the alert list down a line', when: 'overlay' },
-  { command: 'scrollUp', keys: ['↑'], description: 'scroll the alert list up a line', when: 'overlay' },
-  { command: 'pageDown', keys: ['PgDn'], description: 'scroll the alert list down a page', when: 'overlay' },
-  { command: 'pageUp', keys: ['PgUp'], description: 'scroll the alert list up a page', when: 'overlay' },
+  { command: 'scrollDown', keys: ['↓'], description: 'scroll the alert list or the node detail down a line', when: 'overlay' },
+  { command: 'scrollUp', keys: ['↑'], description: 'scroll the alert list or the node detail up a line', when: 'overlay' },
+  { command: 'pageDown', keys: ['PgDn'], description: 'scroll the alert list or the node detail down a page', when: 'overlay' },
+  { command: 'pageUp', keys: ['PgUp'], description: 'scroll the alert list or the node detail up a page', when: 'overlay' },
 ];
 
 /** Where a key works, in words: the help overlay's section headings and the README's "where" column. */

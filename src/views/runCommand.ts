@@ -200,12 +200,13 @@ export function runCommand(command: Command, input: string, state: CockpitState,
     case 'scrollUp':
     case 'pageDown':
     case 'pageUp': {
-      // The modal's plan when a plan is shown (it covers everything), else the alert list when open.
-      const target = state.operation && operationModalMode(state.operation) ? 'modal' : state.overlay === 'alerts' ? 'alerts' : undefined;
+      // The modal's plan when a plan is shown (it covers everything), else the alert list or the node detail when open.
+      const target = state.operation && operationModalMode(state.operation) ? 'modal' : state.overlay === 'alerts' || state.overlay === 'detail' ? state.overlay : undefined;
       const window = target ? screen.scrollWindow?.(target) : undefined;
       if (!target || !window) return;
       if (target === 'modal') state.setModalTop(state.operation!.id, scrolledTop(command, window));
-      else state.setAlertsTop(scrolledTop(command, window));
+      else if (target === 'alerts') state.setAlertsTop(scrolledTop(command, window));
+      else state.setDetailTop(scrolledTop(command, window));
       return;
     }
     case 'typeText':

@@ -116,6 +116,32 @@ describe('the detail view', () => {
   });
 });
 
+describe('the node detail, taller than the screen', () => {
+  it('scrolls with PgDn/PgUp and ↓/↑ and says where it is: every standby and slot the pane could not show is there', async () => {
+    const names = Array.from({ length: 30 }, (_, index) => `pg${index + 2}`);
+    const pg1 = primarySnapshot('pg1', 5432, {
+      replicas: names.map((name) => replicaLink({ applicationName: name })),
+      slots: names.map((name) => replicationSlot({ name: `slot_${name}` })),
+    });
+    const { press, plainFrame } = renderCockpit({ view: clusterView({ nodes: [pg1, standbySnapshot('pg2', 5433)] }), theme: noColorTheme, columns: 100, rows: 30 });
+    await waitForFrame(plainFrame, (f) => /… \d+ more lines · Enter: all/.test(f));
+    await press(KEY.enter);
+    let frame = await waitForFrame(plainFrame, (f) => /↓ \d+ more lines · lines 1–\d+ of \d+ · ↑\/↓ PgUp\/PgDn: scroll/.test(f));
+    expect(frame).toContain('Settings');
+    expect(frame).not.toContain('slot_pg31');
+    await press(KEY.pageDown, KEY.pageDown, KEY.pageDown, KEY.pageDown, KEY.pageDown);
+    frame = await waitForFrame(plainFrame, (f) => f.includes('slot_pg31'));
+    expect(frame).toContain('1 pg1 · PRIMARY · detail');
+    expect(frame).not.toContain('more lines');
+    expect(frame.split('\n')).toHaveLength(29);
+    await press(KEY.up);
+    await waitForFrame(plainFrame, (f) => f.includes('↓ 1 more lines'));
+    await press(KEY.pageUp, KEY.pageUp, KEY.pageUp, KEY.pageUp, KEY.pageUp, KEY.pageUp);
+    frame = await waitForFrame(plainFrame, (f) => /lines 1–/.test(f));
+    expect(frame).toContain('Settings');
+  });
+});
+
 /** Issue 10, point 4: the log gets the rows the panes do not need, and a pane grows with what it has to show. */
 describe('space', () => {
   it('at 160×45 the panes are as tall as their lines and the log gets the rest', async () => {

@@ -24,6 +24,10 @@ export interface UiState {
   helpTop: number;
   /** The alert list's first row shown (it scrolls when the alerts do not fit); 0 each time an overlay opens. */
   alertsTop: number;
+  /** The node detail's first row shown (it scrolls when the node has more than fits); 0 each time an overlay opens. */
+  detailTop: number;
+  /** The node detail's content rows and the rows it has on screen, as drawn last (the view measures both): how far it may scroll. */
+  detailSize: { rows: number; visible: number };
   /** The operation modal's first row shown, for the operation whose id it names (another operation starts at its top). */
   modalTop: { operation: number; top: number };
   /** Log lines longer than the log is wide continue on the next rows instead of being cut at the edge. */
@@ -38,6 +42,8 @@ export interface UiActions {
   closeOverlay(): void;
   setHelpTop(top: number): void;
   setAlertsTop(top: number): void;
+  setDetailTop(top: number): void;
+  setDetailSize(rows: number, visible: number): void;
   /** Scrolls the modal of operation `operation` to row `top`. */
   setModalTop(operation: number, top: number): void;
   toggleLogWrap(): void;
@@ -51,7 +57,7 @@ export interface UiActions {
 export type UiSlice = UiState & UiActions;
 
 export function initialUiState(): UiState {
-  return { selectedNode: 0, focus: 'nodes', overlay: 'none', stopJobPrompt: null, notice: null, helpTop: 0, alertsTop: 0, modalTop: { operation: 0, top: 0 }, logWrap: false };
+  return { selectedNode: 0, focus: 'nodes', overlay: 'none', stopJobPrompt: null, notice: null, helpTop: 0, alertsTop: 0, detailTop: 0, detailSize: { rows: 0, visible: 0 }, modalTop: { operation: 0, top: 0 }, logWrap: false };
 }
 
 export const createUiSlice: StateCreator<CockpitState, [], [], UiSlice> = (set) => ({
@@ -60,10 +66,14 @@ export const createUiSlice: StateCreator<CockpitState, [], [], UiSlice> = (set) 
   moveSelection: (delta) =>
     set((state) => ({ selectedNode: (state.selectedNode + delta + state.nodes.length) % Math.max(1, state.nodes.length) })),
   cycleFocus: () => set((state) => ({ focus: state.focus === 'nodes' ? 'log' : 'nodes' })),
-  openOverlay: (overlay) => set({ overlay, helpTop: 0, alertsTop: 0 }),
+  openOverlay: (overlay) => set({ overlay, helpTop: 0, alertsTop: 0, detailTop: 0 }),
   closeOverlay: () => set({ overlay: 'none' }),
   setHelpTop: (top) => set({ helpTop: top }),
   setAlertsTop: (top) => set({ alertsTop: top }),
+  setDetailTop: (top) => set({ detailTop: top }),
+  // Only a change: the view reports after every render.
+  setDetailSize: (rows, visible) =>
+    set((state) => (state.detailSize.rows === rows && state.detailSize.visible === visible ? state : { detailSize: { rows, visible } })),
   setModalTop: (operation, top) => set({ modalTop: { operation, top } }),
   toggleLogWrap: () => set((state) => ({ logWrap: !state.logWrap })),
   // Only about a job still running: a finished one needs no stopping (finishJob closes the question too).
