@@ -62,6 +62,13 @@ function lag(link: StandbyLink | undefined): string {
 }
 
 function notes(node: NodeSnapshot, link: StandbyLink | undefined): string {
+  // First, so a cut line keeps it: the alert below says why.
+  const rebuild = node.needsRebuild ? `⚠ NEEDS REBUILD (${node.needsRebuild.command})` : '';
+  const rest = otherNotes(node, link);
+  return rebuild && rest ? `${rebuild}, ${rest}` : rebuild || rest;
+}
+
+function otherNotes(node: NodeSnapshot, link: StandbyLink | undefined): string {
   if (node.status === 'down') return `${node.serverAnswered ? 'up, refuses login: ' : ''}${node.downReason ?? ''}`;
   const server = node.server;
   if (!server) return '';

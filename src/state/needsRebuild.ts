@@ -2,6 +2,19 @@ import type { ClusterView } from '../services/cluster/clusterView.js';
 import type { NodeSnapshot } from '../services/cluster/nodeSnapshot.js';
 
 /**
+ * The nodes the panes mark NEEDS REBUILD once a look is in: those the look
+ * itself derives (each node's needsRebuild, services/cluster/needsRebuild.ts:
+ * the cluster's own word, whoever ran the failover) plus those remembered
+ * (an operation's outcome, or an earlier look), so a node keeps its mark
+ * while it is down and the look cannot see it; a node streaming on the
+ * primary's timeline loses it (stillNeedingRebuild).
+ */
+export function needingRebuildAfterLook(marked: readonly string[], view: Pick<ClusterView, 'nodes'>): readonly string[] {
+  const derived = view.nodes.filter((node) => node.needsRebuild !== undefined && !marked.includes(node.name)).map((node) => node.name);
+  return stillNeedingRebuild(derived.length > 0 ? [...marked, ...derived] : marked, view);
+}
+
+/**
  * The nodes still needing a rebuild once the live view is in: a node marked
  * after a failover (it stayed on the old timeline) is cleared when it
  * streams again as a standby on the timeline of the one writable primary.

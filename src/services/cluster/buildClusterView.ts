@@ -2,6 +2,7 @@ import type { Thresholds } from '../config/schema.js';
 import { clusterAlerts } from './clusterAlerts.js';
 import type { ClusterView, StandbyLink } from './clusterView.js';
 import { deriveLinks } from './deriveLinks.js';
+import { withNeedsRebuild } from './needsRebuild.js';
 import type { NodeSnapshot } from './nodeSnapshot.js';
 
 /** One tick's snapshots become the cluster view: links between the nodes, then what is wrong. */
@@ -12,7 +13,9 @@ export function buildClusterView(
   forecasts?: ReadonlyMap<string, number>,
 ): ClusterView {
   const links = deriveLinks(nodes, now);
-  return { nodes: nameWalsenders(nodes, links), links, alerts: clusterAlerts(nodes, links, thresholds, now, forecasts), at: now };
+  // Each node's needsRebuild is derived here, at every look, from what the nodes say (needsRebuild.ts).
+  const named = withNeedsRebuild(nameWalsenders(nodes, links), links);
+  return { nodes: named, links, alerts: clusterAlerts(named, links, thresholds, now, forecasts), at: now };
 }
 
 /**

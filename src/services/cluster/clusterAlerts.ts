@@ -6,6 +6,9 @@ import { formatDuration } from './formatDuration.js';
 import { listNames } from './listNames.js';
 import { loginRefusal } from './loginRefusal.js';
 import { cannotSeeReplication, monitoringLoginAlerts } from './monitoringLoginAlerts.js';
+import { rebuildCommand } from './needsRebuild.js';
+import type { WalRemoved } from './needsRebuildWal.js';
+import { walRemovedFor } from './needsRebuildWal.js';
 import type { NodeSnapshot, ServerFacts } from './nodeSnapshot.js';
 
 /**
@@ -23,10 +26,11 @@ export function clusterAlerts(
 ): Alert[] {
   const alerts = [
     ...roleAlerts(nodes, links),
+    ...needsRebuildAlerts(nodes),
     ...monitoringLoginAlerts(nodes),
     ...links.flatMap((link) => linkAlerts(link, nodes, thresholds)),
     ...orphanWalsenderAlerts(nodes, links),
-    ...nodes.flatMap((node) => (node.status === 'up' && node.server ? serverAlerts(node.name, node.server, thresholds, now) : [])),
+    ...nodes.flatMap((node) => (node.status === 'up' && node.server ? serverAlerts(node.name, node.server, thresholds, now, nodes) : [])),
     ...walFullAlerts(nodes, thresholds, forecasts),
     ...archiveCommandAlerts(nodes),
   ];
@@ -90,6 +94,36 @@ function roleAlerts(nodes: NodeSnapshot[], links: StandbyLink[]): Alert[] {
   return alerts;
 }
 
+/** Each node the derivation (needsRebuild.ts, set by buildClusterView) says needs a rebuild: why, and the one command. */
+function needsRebuildAlerts(nodes: NodeSnapshot[]): Alert[] {
+  return nodes.flatMap((node): Alert[] =>
+    node.needsRebuild
+      ? [{ severity: 'critical', code: 'needs-rebuild', node: node.name, message: `${node.name} needs a rebuild: ${node.needsRebuild.reason}: ${node.needsRebuild.command}` }]
+      : [],
+  );
+}
+
+/**
+ * A standby refused because its upstream removed WAL it needs, while the
+ * archive still holds it: no copy is needed, a restore_command lets it read
+ * the missing segments from the archive and then stream again. (Without the
+ * archive the derivation marks it for a rebuild and needsRebuildAlerts says so.)
+ */
+function walRemovedAlert(removed: WalRemoved): Alert {
+  const { standby, upstream, segment, evidence } = removed;
+  const cause = `${standby} cannot stream: ${upstream} has removed WAL it needs (${segment}; ${evidence})`;
+  const archived = removed.archived ? `, but the archive still holds it (${removed.archived.by} archived up to ${removed.archived.lastArchivedWal})` : '';
+  let fix: string;
+  if (removed.hasRestoreCommand) {
+    fix = `${standby} has a restore_command, so it should read it from the archive: check that restore_command and ${standby}'s server log, else ${rebuildCommand(standby)}`;
+  } else if (removed.restoreCommand) {
+    fix = `give ${standby} restore_command = '${removed.restoreCommand}' (ALTER SYSTEM SET restore_command, then reload; restart before PostgreSQL 14), no copy needed`;
+  } else {
+    fix = `give ${standby} a restore_command that reads that archive (the counterpart of ${removed.archived?.by ?? upstream}'s archive_command), no copy needed`;
+  }
+  return { severity: 'critical', code: 'standby-wal-removed', node: standby, message: `${cause}${archived}: ${fix}` };
+}
+
 /** One standby's replication: its timeline, its receiver, both ends agreeing, and how far behind it is. */
 function linkAlerts(link: StandbyLink, nodes: NodeSnapshot[], thresholds: Thresholds): Alert[] {
   const alerts: Alert[] = [];
@@ -102,7 +136,10 @@ function linkAlerts(link: StandbyLink, nodes: NodeSnapshot[], thresholds: Thresh
   const upstreamTimeline = upstream?.status === 'up' ? (upstream.server?.timeline ?? null) : null;
   // A login without pg_read_all_stats reads no received_tli, so the standby's own timeline may be stale.
   const blind = cannotSeeReplication(standby) || cannotSeeReplication(upstream);
-  if (!blind && upstream && ownTimeline !== null && upstreamTimeline !== null && ownTimeline !== upstreamTimeline) {
+  // needsRebuildAlerts says why and the one fix: a second "check primary_conninfo" would send the DBA the wrong way.
+  const rebuild = standby?.needsRebuild !== undefined;
+  const walRemoved = !rebuild && standby && !link.receiverStreaming ? walRemovedFor(standby, nodes, [link]) : null;
+  if (!blind && !rebuild && upstream && ownTimeline !== null && upstreamTimeline !== null && ownTimeline !== upstreamTimeline) {
     alerts.push({
       severity: 'critical',
       code: 'timeline-mismatch',
@@ -113,6 +150,10 @@ function linkAlerts(link: StandbyLink, nodes: NodeSnapshot[], thresholds: Thresh
 
   if (blind && (server?.walReceiver || link.receiverStreaming)) {
     // The receiver runs but its status, sender and slot are hidden: monitoringLoginAlerts says why.
+  } else if (rebuild) {
+    // Said by needsRebuildAlerts.
+  } else if (walRemoved) {
+    alerts.push(walRemovedAlert(walRemoved));
   } else if (!link.receiverStreaming) {
     const receiver = server?.walReceiver;
     const why = receiver ? `its WAL receiver is ${receiver.status}` : 'no WAL receiver is running';
@@ -139,6 +180,8 @@ function linkAlerts(link: StandbyLink, nodes: NodeSnapshot[], thresholds: Thresh
     });
   }
 
+  // Its lag only grows until the WAL is back or it is rebuilt: the alert above says how; "check the network" would mislead.
+  if (rebuild || walRemoved) return alerts;
   const behind = upstream ? ` behind ${upstream.name}` : ' behind';
   const fix = link.replayPaused
     ? 'replay is paused, resume it with pg_wal_replay_resume()'
@@ -210,15 +253,20 @@ function orphanWalsenderAlerts(nodes: NodeSnapshot[], links: StandbyLink[]): Ale
 }
 
 /** What one server holds or fails to ship: replication slots and WAL archiving. */
-function serverAlerts(name: string, server: ServerFacts, thresholds: Thresholds, now: number): Alert[] {
+function serverAlerts(name: string, server: ServerFacts, thresholds: Thresholds, now: number, nodes: NodeSnapshot[]): Alert[] {
   const alerts: Alert[] = [];
   for (const slot of server.slots) {
     if (slot.walStatus === 'lost') {
+      // The configured standby whose primary_slot_name it is: its own alert says whether the archive can still feed it.
+      const consumer = nodes.find((node) => node.name !== name && node.server?.settings.primary_slot_name === slot.name);
+      const fix = consumer
+        ? `see ${consumer.name}'s alert: the archive may still hold that WAL, else ${rebuildCommand(consumer.name)}`
+        : 'rebuild that standby from a fresh base backup';
       alerts.push({
         severity: 'critical',
         code: 'slot-at-risk',
         node: name,
-        message: `Slot ${slot.name} on ${name} has lost WAL its consumer still needed (max_slot_wal_keep_size): rebuild that standby from a fresh base backup`,
+        message: `Slot ${slot.name} on ${name} has lost WAL its consumer still needed (max_slot_wal_keep_size): ${fix}`,
       });
     } else if (slot.walStatus === 'unreserved') {
       const left = slot.safeWalSizeBytes === null ? '' : ` (${formatBytes(Math.max(0, slot.safeWalSizeBytes))} left)`;

@@ -29,6 +29,21 @@ export interface NodeSnapshot {
   stale?: boolean;
   /** Everything the one-statement poll returned; present when status is up. */
   server?: ServerFacts;
+  /**
+   * Derived from the whole cluster at this look (see needsRebuild.ts): the
+   * node cannot rejoin as a standby without a rebuild, and why. Absent when it can.
+   */
+  needsRebuild?: NeedsRebuildFact;
+}
+
+/** Why a node needs a rebuild, as status, status --json and the pane's badge say it. */
+export interface NeedsRebuildFact {
+  /** second-primary: up as a primary nobody follows beside the one they do; forked: its WAL left the primary's history; wal-removed: the WAL it needs is gone everywhere. */
+  cause: 'second-primary' | 'forked' | 'wal-removed';
+  /** One sentence with the numbers, e.g. "on timeline 1 past 0/5000000, where pg2's history left it". */
+  reason: string;
+  /** The exact command that rebuilds it. */
+  command: string;
 }
 
 export interface ServerFacts {
@@ -51,6 +66,16 @@ export interface ServerFacts {
    * falls back to is older; a timeline never goes backwards in the view.
    */
   timelineLastSeen?: boolean;
+  /**
+   * Primary on a timeline after the first: where each ancestor timeline
+   * ended (pg_wal/<TLI>.history). Null when the role may not read it
+   * (superuser or EXECUTE on pg_read_file) or on timeline 1; absent from older fixtures.
+   */
+  timelineHistory?: TimelineFork[] | null;
+  /** The oldest WAL segment file in pg_wal (needs pg_monitor / pg_ls_waldir); null when unknown. */
+  oldestWalSegment?: string | null;
+  /** wal_segment_size in bytes. */
+  walSegmentBytes?: number | null;
   /** Primary: pg_current_wal_lsn(). Null on a standby. */
   currentLsn: string | null;
   /** Standby: pg_last_wal_receive_lsn() / pg_last_wal_replay_lsn(). Null on a primary. */
@@ -89,6 +114,12 @@ export interface MonitoringLogin {
   readAllStats: boolean;
   /** pg_has_role(current_user, 'pg_monitor', 'usage'). */
   pgMonitor: boolean;
+}
+
+/** One line of a timeline history file: `timeline` ended at `switchpoint`, where its child began. */
+export interface TimelineFork {
+  timeline: number;
+  switchpoint: string;
 }
 
 export interface WalReceiver {

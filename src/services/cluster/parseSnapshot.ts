@@ -1,5 +1,5 @@
 import { parseLsn } from '../postgres/lsn.js';
-import type { ArchiverStats, MonitoringLogin, NodeSnapshot, ReplicaLink, ReplicationSlot, ServerFacts, WalReceiver } from './nodeSnapshot.js';
+import type { ArchiverStats, MonitoringLogin, NodeSnapshot, ReplicaLink, ReplicationSlot, ServerFacts, TimelineFork, WalReceiver } from './nodeSnapshot.js';
 
 /**
  * Turns the json of snapshotSql's one row into a NodeSnapshot. Pure.
@@ -22,6 +22,9 @@ export function parseSnapshot(json: unknown, node: { name: string; host: string;
     versionNum: requireValue(optNumber(root, 'versionNum', 'snapshot'), 'snapshot.versionNum'),
     startedAt: requireValue(optNumber(root, 'startedAt', 'snapshot'), 'snapshot.startedAt'),
     timeline: optNumber(root, 'timeline', 'snapshot'),
+    timelineHistory: parseTimelineHistory(optString(root, 'timelineHistory', 'snapshot')),
+    oldestWalSegment: optString(root, 'oldestWalSegment', 'snapshot'),
+    walSegmentBytes: optNumber(root, 'walSegmentBytes', 'snapshot'),
     currentLsn: optLsn(root, 'currentLsn', 'snapshot'),
     receiveLsn: optLsn(root, 'receiveLsn', 'snapshot'),
     replayLsn: optLsn(root, 'replayLsn', 'snapshot'),
@@ -113,6 +116,21 @@ function parseArchiver(o: JsonObject): ArchiverStats {
     readyCount: canReadStatusDir ? optNumber(o, 'readyCount', at) : null,
     oldestReadyAt: canReadStatusDir ? optNumber(o, 'oldestReadyAt', at) : null,
   };
+}
+
+/**
+ * A timeline history file's lines, "1\t0/5000060\tno recovery target specified"
+ * (read back through query_to_xml, so &, < and > arrive escaped; only the
+ * first two fields are used). Comments and blank lines are skipped, as the server does.
+ */
+export function parseTimelineHistory(text: string | null): TimelineFork[] | null {
+  if (text === null) return null;
+  const forks: TimelineFork[] = [];
+  for (const line of text.split('\n')) {
+    const match = /^\s*(\d+)\s+([0-9A-Fa-f]{1,8}\/[0-9A-Fa-f]{1,8})/.exec(line);
+    if (match) forks.push({ timeline: Number(match[1]), switchpoint: match[2]!.toUpperCase() });
+  }
+  return forks;
 }
 
 function parseMonitoringLogin(value: unknown): MonitoringLogin {

@@ -41,6 +41,8 @@ export const SNAPSHOT_SETTINGS = [
   'synchronous_standby_names',
   'primary_conninfo',
   'primary_slot_name',
+  // A standby that lost WAL its upstream removed can fetch it from the archive with one (PostgreSQL >= 12 as a setting).
+  'restore_command',
   'cluster_name',
   // Where the server logs (the detail view says it): the collector's directory, relative to data_directory.
   'logging_collector',
@@ -80,6 +82,15 @@ export function snapshotSql(versionNum: number): string {
   const readyListing =
     "$ready$select count(*) as n, (extract(epoch from min(modification)) * 1000)::bigint as oldest " +
     "from pg_ls_archive_statusdir() where name like '%.ready'$ready$";
+  // The oldest WAL segment still in pg_wal (by segment number, any timeline):
+  // a standby needing an older one cannot stream from here. Same guard as the listing above.
+  const oldestWal =
+    "$oldest$select name from pg_ls_waldir() where name ~ '^[0-9A-F]{24}$' order by substr(name, 9), name limit 1$oldest$";
+  // The primary's timeline history file (pg_wal/<TLI>.history): where each
+  // ancestor timeline forked. Reading a file needs superuser or a GRANT on
+  // pg_read_file; missing_ok, so timeline 1 (no file) reads as null.
+  const historyFile =
+    "$history$select pg_read_file('pg_wal/' || lpad(upper(to_hex(%s)), 8, '0') || '.history', 0, 65536, true) as text$history$";
 
   return `
 with node as materialized (
@@ -108,6 +119,11 @@ ready as materialized (
   select case when has_function_privilege('pg_ls_archive_statusdir()', 'execute')
     then query_to_xml(${readyListing}, false, true, '')::text
   end as xml
+),
+waldir as materialized (
+  select case when has_function_privilege('pg_ls_waldir()', 'execute')
+    then query_to_xml(${oldestWal}, false, true, '')::text
+  end as xml
 )
 select json_build_object(
   'version', split_part(current_setting('server_version'), ' ', 1),
@@ -125,6 +141,15 @@ select json_build_object(
       (select nullif(min_recovery_end_timeline, 0) from pg_control_recovery())::bigint))
     else ('x' || substr(pg_walfile_name(lsn.current_lsn), 1, 8))::bit(32)::bigint
   end,
+  -- A primary on a timeline after the first: its history file (see historyFile).
+  'timelineHistory', case when not lsn.in_recovery
+      and has_function_privilege('pg_read_file(text, bigint, bigint, boolean)', 'execute')
+      and ('x' || substr(pg_walfile_name(lsn.current_lsn), 1, 8))::bit(32)::bigint > 1
+    then substring(query_to_xml(format(${historyFile}, ('x' || substr(pg_walfile_name(lsn.current_lsn), 1, 8))::bit(32)::bigint), false, true, '')::text
+      from '<text>(.*)</text>')
+  end,
+  'oldestWalSegment', substring(waldir.xml from '<name>([0-9A-F]{24})</name>'),
+  'walSegmentBytes', (select setting::float8 from pg_settings where name = 'wal_segment_size'),
   'currentLsn', lsn.current_lsn::text,
   'receiveLsn', lsn.receive_lsn::text,
   'replayLsn', lsn.replay_lsn::text,
@@ -214,5 +239,5 @@ select json_build_object(
     where st.name in (${settingNames})
   )
 ) as snapshot
-from lsn, ref, ready`;
+from lsn, ref, ready, waldir`;
 }

@@ -8,7 +8,7 @@ import type { CockpitConfig } from '../../services/config/schema.js';
 import type { LogLine } from '../../services/runner/logLine.js';
 import { clamp } from '../clamp.js';
 import type { CockpitState } from '../createCockpitStore.js';
-import { stillNeedingRebuild } from '../needsRebuild.js';
+import { needingRebuildAfterLook } from '../needsRebuild.js';
 import type { NodeSample } from '../nodeHistory.js';
 import { appendSamples } from '../nodeHistory.js';
 import { linesAppended } from './log.js';
@@ -31,8 +31,10 @@ export interface ClusterState {
   /** Each node's replication slots as last seen while it answered: a failover lists those the dead primary held. */
   lastSeenSlots: Record<string, LastSeenSlots>;
   /**
-   * Nodes a runbook left needing a rebuild (the old primary after a failover): their panes say NEEDS REBUILD.
-   * An operation's outcome marks and clears them; the live view clears a node seen streaming on the primary's timeline.
+   * Nodes needing a rebuild: their panes say NEEDS REBUILD. Each look marks those it derives (a second
+   * primary, a standby off the primary's history or without its WAL: NodeSnapshot.needsRebuild), an
+   * operation's outcome marks (a failover's old primary) and clears (a rebuild) them; a mark outlives
+   * the look while the node is down, and goes when the node is seen streaming on the primary's timeline.
    */
   needsRebuild: readonly string[];
   /** pgcockpit --read-only: commands that change anything are refused (by the runners); the header says so. */
@@ -93,8 +95,8 @@ export function createClusterSlice(
         lastTickAt: view.at,
         history: appendSamples(state.history, view),
         lastSeenSlots: rememberSlots(state.lastSeenSlots, view),
-        // Same tick, same set(): a rebuilt node loses its mark as soon as it is seen streaming on the current timeline.
-        needsRebuild: stillNeedingRebuild(state.needsRebuild, view),
+        // Same tick, same set(): derived marks come in, and a rebuilt node loses its mark as soon as it is seen streaming on the current timeline.
+        needsRebuild: needingRebuildAfterLook(state.needsRebuild, view),
       })),
     togglePause: () => set((state) => ({ paused: !state.paused })),
     stepInterval: (direction) =>
