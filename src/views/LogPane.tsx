@@ -17,8 +17,9 @@ export interface LogPaneProps {
 
 /**
  * The log: under a title rule (focus, line count, "↓ N new lines" when scrolled
- * up, the search and its match count), the window of lines the view is on, and
- * the search input at the bottom while one is typed. It selects only the log
+ * up, the search and its match count, whether long lines are cut or wrapped),
+ * the window of lines the view is on (a long line cut with …, or with w wrapped
+ * under itself), and the search input at the bottom while one is typed. It selects only the log
  * view's state and renders at most a few times a second (useThrottledLog), so
  * a flood of output re-renders neither it nor anything else often; memo keeps
  * the screen's own re-renders (a selection move) from reaching it.
@@ -32,8 +33,8 @@ export const LogPane = memo(function LogPane({ width, lines }: LogPaneProps) {
   const activeMatch = useCockpit((state) => state.logSearchMatch);
   const focused = useCockpit((state) => state.focus === 'log');
   const fullScreen = useCockpit((state) => state.logFullScreen);
-  const rows = Math.max(0, lines - (draft === null ? 0 : 1));
   const wrap = useCockpit((state) => state.logWrap);
+  const rows = Math.max(0, lines - (draft === null ? 0 : 1));
   const shown = logWindow(log.length, logAppended, viewEnd, rows);
   const textWidth = Math.max(10, width - LOG_GUTTER_WIDTH);
   // Wrapped, the lines that end the window and fit its rows whole (the newest one at least, its first rows).
