@@ -12,14 +12,19 @@ export interface DetailTableProps {
   rows: readonly (readonly string[])[];
 }
 
-/** A plain table: fixed-width columns, a muted heading row, cells cut at their width. */
+/**
+ * A plain table: a muted heading row, each column at least its width and
+ * wider when a cell needs it (an IPv6 client, a long slot name), so a cell is
+ * read whole; only what the screen itself cannot hold is cut (…).
+ */
 export function DetailTable({ columns, rows }: DetailTableProps) {
   const theme = useTheme();
+  const widths = columns.map((column, index) => Math.max(column.width, ...rows.map((row) => [...(row[index] ?? '')].length + 1)));
   return (
     <Box flexDirection="column">
       <Box>
-        {columns.map((column) => (
-          <Box key={column.title} width={column.width} flexShrink={0}>
+        {columns.map((column, index) => (
+          <Box key={column.title} width={widths[index]} flexShrink={0}>
             <Text color={theme.muted} wrap="truncate-end">
               {column.title}
             </Text>
@@ -29,7 +34,7 @@ export function DetailTable({ columns, rows }: DetailTableProps) {
       {rows.map((row, rowIndex) => (
         <Box key={`${row[0] ?? ''}-${rowIndex}`}>
           {columns.map((column, index) => (
-            <Box key={column.title} width={column.width} flexShrink={0}>
+            <Box key={column.title} width={widths[index]} flexShrink={0}>
               <Text wrap="truncate-end">{row[index] ?? ''}</Text>
             </Box>
           ))}

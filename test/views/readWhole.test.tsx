@@ -116,6 +116,20 @@ describe('the detail view', () => {
   });
 });
 
+describe('the node detail tables', () => {
+  it('widen a column for a cell longer than its width: an IPv6 client and a long slot name read whole', async () => {
+    const pg1 = primarySnapshot('pg1', 5432, {
+      replicas: [replicaLink({ applicationName: 'reporting_replica_eu', clientAddr: '2001:db8:85a3::8a2e:370:7334' })],
+      slots: [replicationSlot({ name: 'physical_slot_for_reporting_eu' })],
+    });
+    const { press, plainFrame } = renderCockpit({ view: clusterView({ nodes: [pg1, standbySnapshot()] }), theme: noColorTheme, columns: 100, rows: 30 });
+    await press(KEY.enter);
+    const frame = await waitForFrame(plainFrame, (f) => f.includes('Settings'));
+    expect(frame).toMatch(/reporting_replica_eu\s+2001:db8:85a3::8a2e:370:7334\s+streaming/);
+    expect(frame).toMatch(/physical_slot_for_reporting_eu\s+physical\s+active/);
+  });
+});
+
 describe('the node detail, taller than the screen', () => {
   it('scrolls with PgDn/PgUp and ↓/↑ and says where it is: every standby and slot the pane could not show is there', async () => {
     const names = Array.from({ length: 30 }, (_, index) => `pg${index + 2}`);
