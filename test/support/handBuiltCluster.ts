@@ -28,6 +28,8 @@ export interface HandBuiltOptions {
   configUser?: 'postgres' | 'monitor';
   /** Default true: role `monitor` (login, password) granted pg_monitor; false: no grant. */
   monitorHasPgMonitor?: boolean;
+  /** wal_log_hints = on (what pg_rewind needs without data checksums); default off, as initdb leaves it. */
+  walLogHints?: boolean;
 }
 
 export interface HandBuiltCluster {
@@ -156,7 +158,7 @@ export async function startHandBuiltCluster(options: HandBuiltOptions = {}): Pro
     } finally {
       await rm(pwfile, { force: true });
     }
-    await appendOwned(path.join(dataDir(primaryName), 'postgresql.conf'), handBuiltSettings(node(primaryName).port, logDir(primaryName), socketDir, archiveDir), osUser);
+    await appendOwned(path.join(dataDir(primaryName), 'postgresql.conf'), handBuiltSettings(node(primaryName).port, logDir(primaryName), socketDir, archiveDir, options.walLogHints ?? false), osUser);
     await writeOwnedFile(path.join(dataDir(primaryName), 'pg_hba.conf'), HBA, osUser);
     await start(primaryName);
 
@@ -243,7 +245,7 @@ export async function startHandBuiltCluster(options: HandBuiltOptions = {}): Pro
  * and the archive command is the runbook's, which fails when the segment
  * already exists even with identical content.
  */
-function handBuiltSettings(port: number, logDirectory: string, socketDir: string, archiveDir: string): string {
+function handBuiltSettings(port: number, logDirectory: string, socketDir: string, archiveDir: string, walLogHints: boolean): string {
   return (
     '\n# --- set up by hand, following the runbook ---\n' +
     confLines({
@@ -259,6 +261,7 @@ function handBuiltSettings(port: number, logDirectory: string, socketDir: string
       archive_command: `test ! -f ${archiveDir}/%f && cp %p ${archiveDir}/%f`,
       logging_collector: true,
       log_directory: logDirectory,
+      ...(walLogHints ? { wal_log_hints: true } : {}),
     })
   );
 }

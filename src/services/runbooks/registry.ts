@@ -7,9 +7,11 @@ import type { FailoverOptions, FailoverPlan } from './failover/planFailover.js';
 import { prepareFailover } from './failover/prepareFailover.js';
 import type { SwitchoverOptions, SwitchoverPlan } from './switchover/planSwitchover.js';
 import { prepareSwitchover } from './switchover/prepareSwitchover.js';
-import type { RebuildMethod, RebuildOptions, RebuildPlan } from './rebuild/planRebuild.js';
-import { REBUILD_METHODS } from './rebuild/planRebuild.js';
+import type { RebuildMethod } from './rebuild/chooseMethod.js';
+import { REBUILD_METHODS } from './rebuild/chooseMethod.js';
+import type { RebuildOptions, RebuildPlan } from './rebuild/planRebuild.js';
 import { prepareRebuild } from './rebuild/prepareRebuild.js';
+import { rebuildCommand } from '../cluster/needsRebuild.js';
 
 /** How a command-line value is read: seconds and MiB are checked and turned into what the planner takes. */
 export type OptionValue = 'flag' | 'seconds' | 'mebibytes';
@@ -102,7 +104,7 @@ export const failoverEntry: RunbookEntry<FailoverPlan, FailoverOptions> = {
     }),
   fromChoices: (choices) => ({ ...(choices.fence ? { fence: true } : {}), ...(choices.resumeReplay ? { resumeReplay: true } : {}) }),
   succeeded: (plan) =>
-    `${plan.target} is the primary on timeline ${plan.run.timeline ?? '?'}` + (plan.run.needsRebuild.length > 0 ? `; needs rebuild: ${plan.run.needsRebuild.join(', ')}` : ''),
+    `${plan.target} is the primary on timeline ${plan.run.timeline ?? '?'}` + (plan.run.needsRebuild.length > 0 ? `; needs rebuild: ${plan.run.needsRebuild.map((node) => `${node} (${rebuildCommand(node)})`).join(', ')}` : ''),
 };
 
 export const switchoverEntry: RunbookEntry<SwitchoverPlan, SwitchoverOptions> = {
@@ -181,7 +183,7 @@ export const rebuildEntry: RunbookEntry<RebuildPlan, RebuildOptions> = {
         choices: REBUILD_METHODS,
         default: 'auto',
         flag: '--method',
-        hint: 'auto: pg_basebackup, a full copy (pg_rewind is not built in yet)',
+        hint: 'auto: pg_rewind when the node forked from the source and rewinding moves less than a copy (it copies the source\'s whole pg_wal); else pg_basebackup',
       },
     ],
   },

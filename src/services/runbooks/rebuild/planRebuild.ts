@@ -13,11 +13,17 @@ import { replicationLoginCheck } from '../preflight/replicationLogin.js';
 import { serverLogCheck } from '../serverLogCheck.js';
 import { withServerLog } from '../serviceControl.js';
 import { unknownNodeCheck } from '../unknownNodeCheck.js';
+import { sameHost } from '../../cluster/sameHost.js';
+import { shellQuote } from '../../os/shellQuote.js';
 import type { HostDisk } from './hostDisk.js';
-import { copyStep, moveAsideStep, ownSettingsStep, startAndStreamStep, stopTargetStep } from './rebuildSteps.js';
+import type { RebuildMethod } from './chooseMethod.js';
+import { chooseMethod } from './chooseMethod.js';
+import type { TargetControl } from './targetControl.js';
+import { nodePassword } from '../../postgres/nodePassword.js';
+import { copyStep, crashRecoveryStep, createSlotStep, moveAsideStep, ownSettingsStep, rewindStep, saveConfigStep, startAndStreamStep, stopTargetStep } from './rebuildSteps.js';
 
-export type RebuildMethod = 'auto' | 'basebackup';
-export const REBUILD_METHODS: readonly RebuildMethod[] = ['auto', 'basebackup'];
+export type { RebuildMethod } from './chooseMethod.js';
+export { REBUILD_METHODS } from './chooseMethod.js';
 
 export interface RebuildOptions {
   /** The node to copy from; absent or "primary": the current primary. */
@@ -38,12 +44,18 @@ export interface RebuildFacts extends FailoverFacts {
   disks?: Record<string, HostDisk>;
   /** What the copy will be: the source's databases (sum of pg_database_size), absent when unknown. */
   sourceBytes?: number;
+  /** The source's pg_wal (pg_ls_waldir): what pg_rewind copies whole. */
+  sourceWalBytes?: number;
+  /** The target's pg_controldata and PG_VERSION (timeline, clean shutdown, wal_log_hints, checksums). */
+  control?: Record<string, TargetControl>;
+  /** Whether pgcockpit's login on the source may read its files, as pg_rewind's --source-server must. */
+  sourceFileAccess?: { ok: boolean; detail: string };
 }
 
 export interface RebuildPlan extends Plan {
   source: string | null;
   /** The method the plan uses, and why. */
-  method: 'basebackup';
+  method: 'basebackup' | 'rewind';
   methodReason: string;
   /** Where the node's data directory is kept: <dataDir>.pgcockpit-<UTC timestamp>. */
   asideDir: string | null;
@@ -75,7 +87,8 @@ export function planRebuild(config: CockpitConfig, facts: RebuildFacts, targetNa
   const snapshots = new Map(facts.view.nodes.map((node) => [node.name, node]));
   let source: NodeConfig | undefined;
   let asideDir: string | null = null;
-  let methodReason = 'pg_basebackup: a full copy (pg_rewind is not built in yet)';
+  let method: 'basebackup' | 'rewind' = 'basebackup';
+  let methodReason = 'pg_basebackup';
   const finish = (steps: PlanStep[]): RebuildPlan => {
     const blockedReasons = failedChecks(checks);
     const blocked = blockedReasons.length > 0;
@@ -88,10 +101,11 @@ export function planRebuild(config: CockpitConfig, facts: RebuildFacts, targetNa
       blocked,
       blockedReasons,
       warnings,
-      undoOnFailure: true,
-      retryCommand: `pgcockpit rebuild ${targetName}${options.from && options.from !== 'primary' ? ` --from ${options.from}` : ''} --yes`,
+      // pg_rewind works in place: after it nothing can be put back, so a rewind stops where it failed and says what is left.
+      undoOnFailure: method === 'basebackup',
+      retryCommand: `pgcockpit rebuild ${targetName}${options.from && options.from !== 'primary' ? ` --from ${options.from}` : ''}${options.method && options.method !== 'auto' ? ` --method ${options.method}` : ''} --yes`,
       source: source?.name ?? null,
-      method: 'basebackup',
+      method,
       methodReason,
       asideDir,
       followerLogins,
@@ -185,7 +199,29 @@ export function planRebuild(config: CockpitConfig, facts: RebuildFacts, targetNa
     });
   }
 
-  // 3. Its data directory: proven its own (port, system identifier) before anything stops or moves it.
+  // 3. pg_basebackup or pg_rewind, and why: the checks below depend on it.
+  const choice = chooseMethod(options.method ?? 'auto', {
+    target: target.name,
+    source: source.name,
+    running,
+    control: facts.control?.[target.name],
+    targetTimeline: targetUp ? targetSnap.server?.timeline : undefined,
+    sourceTimeline: sourceServer.timeline,
+    sourceMajor: Math.floor(sourceServer.versionNum / 10000),
+    sourceBytes: facts.sourceBytes,
+    sourceWalBytes: facts.sourceWalBytes,
+    sourceFileAccess: facts.sourceFileAccess,
+  });
+  method = choice.method;
+  methodReason = choice.reason;
+  const refusedRewind = options.method === 'rewind' && choice.rewindBlockers.length > 0;
+  checks.push(
+    refusedRewind
+      ? { label: 'method', status: 'fail', observed: choice.reason, fix: `--method basebackup (or auto) copies ${source.name} instead` }
+      : { label: 'method', status: 'ok', observed: choice.reason },
+  );
+
+  // 4. Its data directory: proven its own (port, system identifier) before anything stops or moves it.
   dataDirNodes.push(target.name);
   if (!target.dataDir || !path.isAbsolute(target.dataDir)) {
     checks.push(dataDirCheck(target, undefined, undefined));
@@ -208,7 +244,7 @@ export function planRebuild(config: CockpitConfig, facts: RebuildFacts, targetNa
       disk.owner === undefined
         ? { label: `${disk.parent} belongs to ${target.osUser}`, status: 'warn', observed: `owner unknown: ${disk.problem ?? 'stat said nothing'}` }
         : disk.owner === target.osUser
-          ? { label: `${disk.parent} belongs to ${target.osUser}`, status: 'ok', observed: `owner ${disk.owner}: the copy is made as ${target.osUser}, and the old directory kept beside it` }
+          ? { label: `${disk.parent} belongs to ${target.osUser}`, status: 'ok', observed: `owner ${disk.owner}: ${method === 'rewind' ? `${target.osUser} keeps the configuration files beside the data directory` : `the copy is made as ${target.osUser}, and the old directory kept beside it`}` }
           : {
               label: `${disk.parent} belongs to ${target.osUser}`,
               status: 'fail',
@@ -216,11 +252,13 @@ export function planRebuild(config: CockpitConfig, facts: RebuildFacts, targetNa
               fix: `chown ${target.osUser} ${disk.parent} on ${target.host} (the copy must be made and owned by ${target.osUser}, never by root)`,
             },
     );
-    const needed = facts.sourceBytes === undefined ? undefined : facts.sourceBytes + (options.minFreeBytes ?? Math.round(facts.sourceBytes * 0.1) + 256 * 1024 * 1024);
+    // A copy needs room for the source's databases; a rewind for the source's pg_wal it fetches.
+    const moved = method === 'rewind' ? facts.sourceWalBytes : facts.sourceBytes;
+    const needed = moved === undefined ? undefined : moved + (options.minFreeBytes ?? Math.round(moved * 0.1) + 256 * 1024 * 1024);
     if (disk.freeBytes === undefined || needed === undefined) {
-      checks.push({ label: `room for the copy on ${target.name}'s host`, status: 'warn', observed: `not known (${disk.freeBytes === undefined ? disk.problem ?? 'df said nothing' : `the size of ${source.name}'s databases`})`, fix: 'check df before confirming: the old data directory stays beside the copy' });
+      checks.push({ label: `room for the copy on ${target.name}'s host`, status: 'warn', observed: `not known (${disk.freeBytes === undefined ? disk.problem ?? 'df said nothing' : `the size of ${source.name}'s ${method === 'rewind' ? 'pg_wal' : 'databases'}`})`, fix: 'check df before confirming: the old data directory stays beside the copy' });
     } else {
-      const observed = `${formatBytes(disk.freeBytes)} free in ${disk.parent}, the copy needs ${formatBytes(facts.sourceBytes!)} and ${formatBytes(needed - facts.sourceBytes!)} must stay free`;
+      const observed = `${formatBytes(disk.freeBytes)} free in ${disk.parent}, the ${method === 'rewind' ? 'rewind fetches' : 'copy needs'} ${formatBytes(moved!)} and ${formatBytes(needed - moved!)} must stay free`;
       checks.push(
         disk.freeBytes >= needed
           ? { label: `room for the copy on ${target.name}'s host`, status: 'ok', observed }
@@ -229,7 +267,7 @@ export function planRebuild(config: CockpitConfig, facts: RebuildFacts, targetNa
     }
   }
 
-  // 4. Versions: the copy is the source's major version, run by the node's binaries.
+  // 5. Versions: the copy is the source's major version, run by the node's binaries.
   if (targetUp && targetSnap.server && Math.floor(targetSnap.server.versionNum / 10000) !== Math.floor(sourceServer.versionNum / 10000)) {
     checks.push({
       label: `${target.name} and ${source.name} run one major version`,
@@ -239,7 +277,7 @@ export function planRebuild(config: CockpitConfig, facts: RebuildFacts, targetNa
     });
   }
 
-  // 5. The login the copy and the rebuilt standby make, from the target's host as its OS user.
+  // 6. The login the copy and the rebuilt standby make, from the target's host as its OS user.
   const conninfo = rejoinConninfo({
     own: facts.extras[target.name]?.primaryConninfo ?? '',
     target: facts.extras[source.name]?.primaryConninfo ?? '',
@@ -259,7 +297,7 @@ export function planRebuild(config: CockpitConfig, facts: RebuildFacts, targetNa
   checks.push({ label: `${target.name} will stream from ${source.name}`, status: 'ok', observed: `primary_conninfo = ${conninfo.conninfo} (credentials from ${credentialsFrom})` });
   if (facts.logins) checks.push(replicationLoginCheck(login, facts.logins[target.name], 'fail'));
 
-  // 6. Its slot on the source: reused when free, created by the copy when missing.
+  // 7. Its slot on the source: reused when free, created by the copy when missing.
   const slot = facts.extras[target.name]?.primarySlotName || slotNameFor(config.replication.slotNamePattern, target.name);
   const existing = sourceServer.slots.find((candidate) => candidate.name === slot);
   // The node itself streaming through it (a standby being rebuilt): free once it is stopped.
@@ -272,17 +310,41 @@ export function planRebuild(config: CockpitConfig, facts: RebuildFacts, targetNa
   } else if (existing && existing.type !== 'physical') {
     checks.push({ label: `slot ${slot} on ${source.name}`, status: 'fail', observed: `a ${existing.type} slot has that name`, fix: 'set replication.slotNamePattern so the standby gets a physical slot of its own' });
   } else {
-    checks.push({ label: `slot ${slot} on ${source.name}`, status: 'ok', observed: existing ? 'exists, inactive: the copy and the standby use it' : 'missing: the copy creates it (pg_basebackup --create-slot)' });
+    checks.push({ label: `slot ${slot} on ${source.name}`, status: 'ok', observed: existing ? 'exists, inactive: the standby uses it' : method === 'rewind' ? `missing: created on ${source.name} before ${target.name} starts` : 'missing: the copy creates it (pg_basebackup --create-slot)' });
   }
 
   const logPlace = facts.serverLogs?.[target.name];
   if (logPlace) checks.push(serverLogCheck(target.name, logPlace));
   const started = withServerLog(target, logPlace);
   const streamTimeoutMs = options.streamTimeoutMs ?? 60_000;
-  checks.push({ label: 'method', status: 'ok', observed: methodReason });
 
   const steps: PlanStep[] = [];
   if (running) steps.push(stopTargetStep(started, targetUp));
+  if (method === 'rewind') {
+    const confDir = `${target.dataDir}.pgcockpit-conf-${asideStamp(options.now ?? new Date())}`;
+    asideDir = null;
+    if (choice.needsCrashRecovery) steps.push(crashRecoveryStep(started));
+    steps.push(saveConfigStep(started, confDir));
+    // The archive, when the target's host can read it: pg_rewind fetches the target's recycled WAL from there.
+    const archiveHost = config.archive?.host === undefined ? undefined : config.nodes.find((node) => node.name === config.archive!.host);
+    const archiveReadable = config.archive !== undefined && (archiveHost === undefined || sameHost(archiveHost.host, target.host));
+    if (!archiveReadable) {
+      warnings.push(`no WAL archive on ${target.name}'s host is configured (archive.dir): if ${target.name} recycled WAL from before the fork, pg_rewind fails; then rebuild with --method basebackup`);
+    }
+    steps.push(
+      rewindStep(target, source, {
+        password: async () => {
+          const lookup = await nodePassword(source, config.passfile);
+          return lookup.found ? lookup.password : undefined;
+        },
+        ...(archiveReadable ? { restoreCommand: `cp ${shellQuote(path.posix.join(config.archive!.dir, '%f'))} %p` } : {}),
+      }),
+    );
+    steps.push(ownSettingsStep(target, { asideDir: confDir, conninfo: conninfo.conninfo, slot }));
+    if (!existing) steps.push(createSlotStep(source, slot));
+    steps.push(startAndStreamStep(started, source, { slot, timeoutMs: streamTimeoutMs }));
+    return finish(steps);
+  }
   steps.push(moveAsideStep(target, asideDir));
   steps.push(copyStep(target, source, { conninfo: conninfo.conninfo, slot, createSlot: !existing, ...(options.maxRateKbps ? { maxRateKbps: options.maxRateKbps } : {}), asideDir }));
   steps.push(ownSettingsStep(target, { asideDir, conninfo: conninfo.conninfo, slot }));

@@ -7,8 +7,29 @@ import { openPlanSessions, releasePlanSessions } from '../planSessionNodes.js';
 import { probeReplicationLogins } from '../preflight/replicationLogin.js';
 import type { PlanSessions } from '../sqlSessions.js';
 import { readHostDisk } from './hostDisk.js';
+import { readTargetControl } from './targetControl.js';
 import type { RebuildOptions, RebuildPlan } from './planRebuild.js';
 import { planRebuild } from './planRebuild.js';
+
+interface SourceSizes {
+  databases: string | null;
+  wal: string | null;
+  reads_files: boolean;
+}
+
+/**
+ * What each method would move: the databases (pg_basebackup) and pg_wal
+ * (pg_rewind copies it whole; pg_ls_waldir needs pg_monitor, else null),
+ * and whether this login could be pg_rewind's source.
+ */
+const SOURCE_SIZES_SQL = `select
+  (select sum(pg_database_size(oid)) from pg_database)::text as databases,
+  case when pg_has_role(current_user, 'pg_monitor', 'usage') or (select rolsuper from pg_roles where rolname = current_user)
+       then (select sum(size) from pg_ls_waldir())::text end as wal,
+  (select rolsuper from pg_roles where rolname = current_user)
+    or (has_function_privilege('pg_ls_dir(text, boolean, boolean)', 'execute')
+        and has_function_privilege('pg_stat_file(text, boolean)', 'execute')
+        and has_function_privilege('pg_read_binary_file(text, bigint, bigint, boolean)', 'execute')) as reads_files`;
 
 /**
  * One look at the cluster, then the rebuild plan; then, changing nothing,
@@ -32,22 +53,41 @@ export async function prepareRebuild(
   const own = prepare.runners ? undefined : createNodeRunners(config, { readOnly: true });
   try {
     const runners = prepare.runners ?? own!;
-    const [dataDirs, logins, serverLogs, disk, hosts, tcpOpen, sourceBytes] = await Promise.all([
+    const [dataDirs, logins, serverLogs, disk, hosts, tcpOpen, control, sizes] = await Promise.all([
       probeDataDirs(config, [target], runners),
       probeReplicationLogins(first.followerLogins, runners),
       probeServerLogs(config, [target], runners),
       readHostDisk(node, runners.forNode(target)),
       probeDownHosts(config, facts.view, runners),
       probeDownTcp(config, facts.view),
-      withNodeClient(source, config, async (client) => Number((await client.query('select sum(pg_database_size(oid))::bigint as bytes from pg_database')).rows[0]?.bytes), {
-        connectTimeoutMs: 5000,
-        statementTimeoutMs: 10_000,
-      }).catch(() => undefined),
+      readTargetControl(node, runners.forNode(target)),
+      withNodeClient(source, config, async (client) => (await client.query<SourceSizes>(SOURCE_SIZES_SQL)).rows[0], { connectTimeoutMs: 5000, statementTimeoutMs: 10_000 }).catch(() => undefined),
       openPlanSessions(prepare.sessions, first, facts.view),
     ]);
+    const number = (value: string | null | undefined) => (value == null || !Number.isFinite(Number(value)) ? undefined : Number(value));
+    const sourceBytes = number(sizes?.databases);
+    const sourceWalBytes = number(sizes?.wal);
     const plan = planRebuild(
       config,
-      { ...facts, dataDirs, logins, serverLogs, disks: { [target]: disk }, hosts, tcpOpen, ...(sourceBytes !== undefined && Number.isFinite(sourceBytes) ? { sourceBytes } : {}) },
+      {
+        ...facts,
+        dataDirs,
+        logins,
+        serverLogs,
+        disks: { [target]: disk },
+        hosts,
+        tcpOpen,
+        control: { [target]: control },
+        ...(sourceBytes !== undefined ? { sourceBytes } : {}),
+        ...(sourceWalBytes !== undefined ? { sourceWalBytes } : {}),
+        ...(sizes
+          ? {
+              sourceFileAccess: sizes.reads_files
+                ? { ok: true, detail: `${source.user} may read ${source.name}'s files` }
+                : { ok: false, detail: `pgcockpit's login on ${source.name} (${source.user}) may not read its files, as pg_rewind's source must (a superuser, or EXECUTE on pg_ls_dir, pg_stat_file, pg_read_binary_file)` },
+            }
+          : {}),
+      },
       target,
       options,
     );
