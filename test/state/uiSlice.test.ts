@@ -5,7 +5,40 @@ import { freshStore } from './storeOnTest.js';
 describe('ui slice', () => {
   it('starts on the first node, focus on the nodes, nothing covering them', () => {
     expect(freshStore().state()).toMatchObject(initialUiState());
-    expect(initialUiState()).toEqual({ selectedNode: 0, focus: 'nodes', overlay: 'none', stopJobPrompt: null, notice: null });
+    expect(initialUiState()).toEqual({
+      selectedNode: 0,
+      focus: 'nodes',
+      overlay: 'none',
+      stopJobPrompt: null,
+      notice: null,
+      helpTop: 0,
+      alertsTop: 0,
+      detailTop: 0,
+      detailSize: { rows: 0, visible: 0 },
+      modalTop: { operation: 0, top: 0 },
+      logWrap: false,
+    });
+  });
+
+  it('scrolls the alert list, the detail and the modal (an overlay opens at its top); w toggles wrapping', () => {
+    const { store, state } = freshStore();
+    state().openOverlay('alerts');
+    state().setAlertsTop(4);
+    state().setDetailTop(3);
+    state().setModalTop(7, 12);
+    expect(state()).toMatchObject({ alertsTop: 4, detailTop: 3, modalTop: { operation: 7, top: 12 } });
+    state().openOverlay('detail');
+    expect(state()).toMatchObject({ overlay: 'detail', alertsTop: 0, detailTop: 0 });
+    // The detail's measured size: a set() only when it changed (the view reports after every render).
+    let sets = 0;
+    store.subscribe(() => sets++);
+    state().setDetailSize(40, 20);
+    state().setDetailSize(40, 20);
+    expect(sets).toBe(1);
+    state().toggleLogWrap();
+    expect(state().logWrap).toBe(true);
+    state().toggleLogWrap();
+    expect(state().logWrap).toBe(false);
   });
 
   it('the selection wraps when moved and is clamped when set; focus cycles; overlays open and close', () => {
