@@ -6,6 +6,7 @@ import { configCheckCommand } from './commands/configCheckCommand.js';
 import { demoCommand } from './commands/demoCommand.js';
 import { demoDownCommand } from './commands/demoDownCommand.js';
 import { logCommand } from './commands/logCommand.js';
+import { cleanupCommand } from './commands/cleanupCommand.js';
 import { addRunbookCommand } from './commands/runbookCommand.js';
 import { statusCommand } from './commands/statusCommand.js';
 import { EXIT_FAILURE, EXIT_USAGE } from './commands/exitCodes.js';
@@ -131,6 +132,24 @@ program
   .option('--since <time>', 'only entries since an ISO time (2024-05-01T10:00, 2024-05-01) or a duration ago (90s, 15m, 2h, 1d)', sinceTime)
   .option('--json', 'the journal\'s JSON lines, as written')
   .action(async (options: { since?: Date; json?: boolean }) => logCommand({ since: options.since, json: options.json ?? false }));
+
+program
+  .command('cleanup')
+  .description("list what rebuilds kept beside the nodes' data directories (old data directories, partial copies), with sizes; --remove DIR deletes one")
+  .option('-c, --config <file>', 'config file (default: as for pgcockpit)')
+  .option('--remove <directory>', 'delete this kept directory (asks for its name on a terminal)')
+  .option('--dry-run', 'with --remove: say what would be removed, remove nothing')
+  .option('--yes', 'with --remove: do not ask')
+  .action(async (options: { config?: string; remove?: string; dryRun?: boolean; yes?: boolean }, command: Command) => {
+    const global = command.optsWithGlobals<GlobalOptions>();
+    await cleanupCommand({
+      config: options.config ?? global.config,
+      ...(options.remove !== undefined ? { remove: options.remove } : {}),
+      dryRun: options.dryRun ?? false,
+      yes: options.yes ?? false,
+      readOnly: global.readOnly ?? false,
+    });
+  });
 
 // Every runbook's subcommand (promote, switchover, ...) comes from its registry entry.
 for (const entry of RUNBOOKS) {

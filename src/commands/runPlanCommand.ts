@@ -124,7 +124,13 @@ export async function runPlanCommand<P extends Plan>(run: RunPlanCommand<P>): Pr
     if (!outcome.succeeded) {
       const failed = outcome.failedStep;
       process.stderr.write(
-        maskSecrets(`pgcockpit: ${run.command} stopped at step ${failed?.number}/${plan.steps.length} (${failed?.description}) on ${failed?.node}: ${failed?.error}\n`),
+        maskSecrets(
+          `pgcockpit: ${run.command} stopped at step ${failed?.number}/${plan.steps.length} (${failed?.description}) on ${failed?.node}: ${failed?.error}` +
+            (outcome.undone
+              ? `; undone: ${outcome.undone.list.length > 0 ? outcome.undone.list.join(', ') : 'nothing'}${outcome.undone.undoFailed ? `; undo failed: ${outcome.undone.undoFailed}` : ''}; state left: ${outcome.advice ?? 'see the lines above'}; ${outcome.undone.next}`
+              : '') +
+            '\n',
+        ),
       );
       process.exitCode = EXIT_FAILURE;
       return;

@@ -22,7 +22,7 @@ describe('rebuild on a hand-built cluster', () => {
   const one = async (node: string, sql: string) => Object.values((await cluster.superQuery(node, sql))[0] ?? {})[0];
   const receiver = async (node: string) =>
     (await cluster.superQuery<{ status: string; sender_port: number; slot_name: string }>(node, 'select status, sender_port, slot_name from pg_stat_wal_receiver'))[0];
-  const kept = async (node: string) => (await readdir(path.dirname(cluster.dataDir(node)))).filter((name) => name.startsWith(`${node}.pgcockpit-`)).sort();
+  const kept_ = async (node: string) => (await readdir(path.dirname(cluster.dataDir(node)))).filter((name) => name.startsWith(`${node}.pgcockpit-`)).sort();
   const secrets = () => [cluster.replicationPassword, cluster.superuserPassword, cluster.monitorPassword];
   const expectNoSecrets = (...texts: string[]) => {
     for (const text of texts) for (const secret of secrets()) expect(text).not.toContain(secret);
@@ -68,7 +68,7 @@ describe('rebuild on a hand-built cluster', () => {
     expect(run.stdout).toMatch(/pg1 streams from pg2/);
     expectNoSecrets(dry.stdout, dry.stderr, run.stdout, run.stderr);
     await expectStreamingStandby('pg1', 'after the rebuild');
-    expect(await kept('pg1')).toHaveLength(1);
+    expect(await kept_('pg1')).toHaveLength(1);
     const status = await cli('status', '--json');
     expect(status.stdout).not.toMatch(/needs? rebuild/i);
   });
@@ -76,11 +76,11 @@ describe('rebuild on a hand-built cluster', () => {
   it('rebuilds a standby whose data directory was damaged (a file removed): back and streaming, the damaged directory kept', async () => {
     const relation = String(await one('pg1', "select pg_relation_filepath('rebuilt_rows')"));
     await rm(path.join(cluster.dataDir('pg1'), relation));
-    const before = await kept('pg1');
+    const before = await kept_('pg1');
     const run = await cli('rebuild', 'pg1', '--yes');
     expect(run.exitCode, run.stdout + run.stderr).toBe(0);
     await expectStreamingStandby('pg1', 'after the second rebuild');
-    expect(await kept('pg1')).toHaveLength(before.length + 1);
+    expect(await kept_('pg1')).toHaveLength(before.length + 1);
   });
 
   it('refuses, changing nothing: the primary the others follow, too little disk, a source that is not there, the node itself as source, --read-only', async () => {
@@ -99,16 +99,16 @@ describe('rebuild on a hand-built cluster', () => {
     const readOnly = await runCli(['--read-only', 'rebuild', 'pg1', '--yes', '--config', cluster.configFile], { XDG_STATE_HOME: cluster.root });
     expect(readOnly.exitCode).not.toBe(0);
     expect(readOnly.stdout + readOnly.stderr).toMatch(/read-only/);
-    const before = await kept('pg1');
+    const before = await kept_('pg1');
     expect(await receiver('pg1')).toMatchObject({ status: 'streaming' });
-    expect(await kept('pg1')).toEqual(before);
+    expect(await kept_('pg1')).toEqual(before);
   });
 
   it('a cancel (SIGINT) during the copy kills pg_basebackup, puts the data directory back and starts it again', async () => {
     // 40 MB at 1 MiB/s: the copy runs long enough to be cancelled half-way.
     await cluster.superQuery('pg2', "create table ballast as select i, repeat('z', 400) as pad from generate_series(1, 100000) i");
     await waitFor(async () => (await cluster.superQuery('pg1', "select 1 from pg_class where relname = 'ballast'")).length === 1, 'ballast on pg1');
-    const before = await kept('pg1');
+    const before = await kept_('pg1');
     const run = await runCliInterrupted(
       ['rebuild', 'pg1', '--yes', '--max-rate', '1', '--config', cluster.configFile],
       { XDG_STATE_HOME: cluster.root },
@@ -121,8 +121,26 @@ describe('rebuild on a hand-built cluster', () => {
     expect(run.stdout).toMatch(/undone: .*copy pg2.*keep pg1's data directory aside.*stop pg1/);
     expect(await pgrep(`pg_basebackup -d`)).toEqual([]);
     // The data directory is back (no kept copy added: the partial copy is set aside under its own name).
-    expect(await kept('pg1')).toEqual([...before, ...(await kept('pg1')).filter((name) => name.includes('partial'))].sort());
+    expect(await kept_('pg1')).toEqual([...before, ...(await kept_('pg1')).filter((name) => name.includes('partial'))].sort());
     await expectStreamingStandby('pg1', 'after the cancel');
     expect(await one('pg2', "select count(*)::int from pg_replication_slots where slot_name = 'slot_pg1'")).toBe(1);
+  });
+
+  it('cleanup lists what the rebuilds kept, with sizes, and removes one only by its exact path; nothing else', async () => {
+    const listed = await cli('cleanup');
+    expect(listed.exitCode, listed.stderr).toBe(0);
+    const kept = await kept_('pg1');
+    for (const name of kept) expect(listed.stdout).toContain(path.join(path.dirname(cluster.dataDir('pg1')), name));
+    expect(listed.stdout).toMatch(/pg1 +\d+(\.\d+)? [kMG]?B +data directory +\//);
+    expect(listed.stdout).toMatch(/partial copy/);
+
+    const outside = await cli('cleanup', '--remove', cluster.dataDir('pg1'), '--yes');
+    expect(outside.exitCode).toBe(2);
+    expect(outside.stderr).toMatch(/is not a directory a rebuild kept/);
+    const oldest = path.join(path.dirname(cluster.dataDir('pg1')), kept[0]!);
+    const removed = await cli('cleanup', '--remove', oldest, '--yes');
+    expect(removed.exitCode, removed.stdout + removed.stderr).toBe(0);
+    expect(await kept_('pg1')).toEqual(kept.slice(1));
+    expect(await receiver('pg1')).toMatchObject({ status: 'streaming' });
   });
 });
