@@ -1,7 +1,9 @@
 import { collectClusterView, openClusterLooks } from '../services/cluster/collectClusterView.js';
 import type { ClusterView } from '../services/cluster/clusterView.js';
 import { healthExitCode } from '../services/cluster/healthExitCode.js';
+import { withDownNodesAsked } from '../services/cluster/needsRebuildDown.js';
 import { loadConfig } from '../services/config/loadConfig.js';
+import { createNodeRunners } from '../services/runner/nodeRunners.js';
 import { formatStatusText } from './formatStatusText.js';
 import { requireConfigPath } from './requireConfigPath.js';
 import { statusJson } from './statusJson.js';
@@ -25,21 +27,28 @@ export async function statusCommand(options: StatusOptions): Promise<void> {
     process.stdout.write(options.watch && !options.json && process.stdout.isTTY ? `\x1b[H\x1b[2J${text}` : text);
     process.exitCode = healthExitCode(view);
   };
-  if (!options.watch) {
-    print(await collectClusterView(config));
-    return;
-  }
-  // One set of connections for the whole watch: a standby's timeline never goes backwards between looks.
-  const looks = openClusterLooks(config);
+  // A down node cannot say whether it forked from the primary's history: its host can (pg_controldata, read-only).
+  const runners = createNodeRunners(config, { readOnly: true });
+  const ask = (view: ClusterView) => withDownNodesAsked(view, config, runners);
   try {
-    print(await looks.look());
-    let stopped = false;
-    process.once('SIGINT', () => (stopped = true));
-    while (!stopped) {
-      await new Promise((resolve) => setTimeout(resolve, options.interval * 1000));
-      if (!stopped) print(await looks.look());
+    if (!options.watch) {
+      print(await ask(await collectClusterView(config)));
+      return;
+    }
+    // One set of connections for the whole watch: a standby's timeline never goes backwards between looks.
+    const looks = openClusterLooks(config);
+    try {
+      print(await ask(await looks.look()));
+      let stopped = false;
+      process.once('SIGINT', () => (stopped = true));
+      while (!stopped) {
+        await new Promise((resolve) => setTimeout(resolve, options.interval * 1000));
+        if (!stopped) print(await ask(await looks.look()));
+      }
+    } finally {
+      await looks.close();
     }
   } finally {
-    await looks.close();
+    await runners.close();
   }
 }
