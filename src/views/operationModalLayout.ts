@@ -1,3 +1,4 @@
+import { runbookEntry } from '../services/runbooks/registry.js';
 import type { Operation } from '../state/operation.js';
 import type { ModalRow, ModalWindow } from './operationModalRows.js';
 import { formRows, formSummaryRows, modalWindow, planRows, promptRows, wrapRows } from './operationModalRows.js';
@@ -21,7 +22,8 @@ export function operationModalLayout(operation: Operation, width: number, height
   const inner = Math.max(1, width - 4);
   const prompt = wrapRows(promptRows(operation), inner);
   // The CLI command that prints the same plan whole.
-  const dryRun = operation.kind === 'switchover' ? `pgcockpit switchover --to ${operation.target} --dry-run` : `pgcockpit promote ${operation.target} --dry-run`;
+  const { cli } = runbookEntry(operation.kind);
+  const dryRun = `pgcockpit ${cli.name} ${'argument' in cli.target ? operation.target : `${cli.target.option.split(' ')[0]} ${operation.target}`} --dry-run`;
   // A runbook with a form: the form itself, then, above its plan, the values and the same command line.
   const rows =
     operation.phase === 'form' && operation.form

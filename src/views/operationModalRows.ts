@@ -45,6 +45,8 @@ export function formRows(form: OperationForm): ModalRow[] {
     rows.push({ text: `${focused ? '▸' : ' '} ${field.label}: ${shown}`, ...(focused ? { tone: 'ok' as const } : {}) });
     const refused = form.errors[field.name];
     if (refused !== undefined) rows.push({ text: `    ✗ ${refused}`, tone: 'fail' });
+    // Why the default is what it is (the rebuild's source and method).
+    else if (field.hint) rows.push({ text: `    ${field.hint}`, tone: 'muted' });
   });
   return rows;
 }
