@@ -74,6 +74,15 @@ export function replicationLoginCheck(follower: FollowerLogin, result: Replicati
   const label = `${follower.node.name} can log in to ${follower.upstream} for replication (psql replication=true from its host as ${follower.node.osUser})`;
   if (!result) return { label, status: 'warn', observed: 'not tried (no runner for its host)' };
   if (result.ok) return { label, status: 'ok', observed: result.detail };
+  const line = missingHbaLine(result.detail);
+  if (line) {
+    return {
+      label,
+      status: failStatus,
+      observed: result.detail,
+      fix: `add this line to ${follower.upstream}'s pg_hba.conf (above any line that rejects it), then select pg_reload_conf() on ${follower.upstream} and plan again: ${line}`,
+    };
+  }
   return {
     label,
     status: failStatus,
@@ -83,4 +92,19 @@ export function replicationLoginCheck(follower: FollowerLogin, result: Replicati
         ? `make the login work (a pg_hba.conf line on ${follower.upstream} for ${follower.node.name}'s address and the replication user, the password in ${follower.node.name}'s primary_conninfo or in a passfile its OS user can read), then plan again`
         : `${follower.node.name} will not follow ${follower.upstream} until this login works: fix it (pg_hba.conf on ${follower.upstream}, the password), then re-point it`,
   };
+}
+
+/**
+ * The pg_hba.conf line the server's refusal asks for: `no pg_hba.conf entry
+ * for replication connection from host "10.0.0.5", user "replication", no
+ * encryption` becomes `host replication replication 10.0.0.5/32
+ * scram-sha-256` (/128 for an IPv6 address). Null for any other failure.
+ */
+export function missingHbaLine(message: string): string | null {
+  const match = /no pg_hba\.conf entry for replication connection from host "([^"]+)", user "([^"]+)"(?:, (no encryption|SSL encryption|GSS encryption))?/.exec(message);
+  if (!match) return null;
+  const [, address, user, encryption] = match;
+  const type = encryption === 'SSL encryption' ? 'hostssl' : 'host';
+  const quoted = /^[A-Za-z0-9_]+$/.test(user!) ? user! : `"${user!.replaceAll('"', '""')}"`;
+  return `${type} replication ${quoted} ${address}/${address!.includes(':') ? 128 : 32} scram-sha-256`;
 }
