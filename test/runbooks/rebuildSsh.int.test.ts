@@ -1,0 +1,154 @@
+import { execa } from 'execa';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CockpitConfig } from '../../src/services/config/schema.js';
+import { executePlan } from '../../src/services/runbooks/executePlan.js';
+import { formatPlan } from '../../src/services/runbooks/formatPlan.js';
+import type { PlanEvent } from '../../src/services/runbooks/planEvents.js';
+import { planEventLines } from '../../src/services/runbooks/planEvents.js';
+import { prepareRebuild } from '../../src/services/runbooks/rebuild/prepareRebuild.js';
+import type { NodeRunners } from '../../src/services/runner/nodeRunners.js';
+import { createNodeRunners } from '../../src/services/runner/nodeRunners.js';
+import type { TestSshd } from '../support/sshd.js';
+import { scratchHome, startSshd } from '../support/sshd.js';
+import type { TestCluster } from '../support/testCluster.js';
+import { startTestCluster } from '../support/testCluster.js';
+import { waitFor } from '../support/waitFor.js';
+import { testSshEnvironment } from '../ssh/sshTestEnv.js';
+import { pgrep } from './cancelRunbook.js';
+
+/**
+ * Rebuild with the target reached over ssh (a real sshd on loopback; the
+ * "remote" host is this machine, so pgrep and find see what ran there): pg2's
+ * stop, move aside, pg_basebackup, settings and start all go through ssh +
+ * sudo to its OS user. A full rebuild, then a cancel half-way through a
+ * throttled copy: the remote pg_basebackup is killed (its process group), the
+ * partial copy set aside, pg2's own directory put back and started again.
+ */
+describe('rebuild over ssh', () => {
+  let cluster: TestCluster;
+  let sshd: TestSshd;
+  let home: string;
+  let config: CockpitConfig;
+  let runners: NodeRunners;
+
+  const dataDir = () => cluster.node('pg2').dataDir ?? '';
+  /** What rebuilds kept beside pg2's data directory (data.pgcockpit-..., data.pgcockpit-partial-...). */
+  const kept = async () => (await fs.readdir(path.dirname(dataDir()))).filter((name) => name.startsWith(`${path.basename(dataDir())}.pgcockpit-`)).sort();
+  /** pg_basebackup processes writing into this test's pg2 data directory (other tests' copies left out). */
+  const basebackups = async () => (await pgrep('pg_basebackup')).filter((line) => line.includes(dataDir()));
+  const receiver = async () => (await cluster.query<{ status: string; sender_port: number }>('pg2', 'select status, sender_port from pg_stat_wal_receiver'))[0];
+  const systemIdentifier = async (node: string) => String((await cluster.query<{ id: string }>(node, 'select system_identifier::text as id from pg_control_system()'))[0]?.id);
+
+  /** pg2 streams from pg1 on its own port, every file owned by the OS user, and a row written on pg1 arrives. */
+  const expectStreamingStandby = async (row: string) => {
+    await waitFor(async () => (await receiver())?.status === 'streaming', 'pg2 streaming', 30_000);
+    expect(await receiver()).toMatchObject({ status: 'streaming', sender_port: cluster.node('pg1').port });
+    expect((await cluster.query<{ port: string }>('pg2', 'show port'))[0]?.port).toBe(String(cluster.node('pg2').port));
+    expect((await cluster.query<{ r: boolean }>('pg2', 'select pg_is_in_recovery() as r'))[0]?.r).toBe(true);
+    const notOwned = await execa('find', [dataDir(), '!', '-user', cluster.osUser.name, '-print'], { reject: false });
+    expect(String(notOwned.stdout)).toBe('');
+    expect(((await fs.stat(dataDir())).mode & 0o777).toString(8)).toBe('700');
+    await cluster.query('pg1', 'insert into rebuilt_rows values ($1)', [row]);
+    await waitFor(async () => (await cluster.query('pg2', 'select 1 from rebuilt_rows where note = $1', [row])).length === 1, `row ${row} on pg2`);
+  };
+
+  beforeAll(async () => {
+    [cluster, sshd, home] = await Promise.all([startTestCluster(2), startSshd(), scratchHome()]);
+    config = {
+      ...cluster.config,
+      nodes: cluster.config.nodes.map((node) =>
+        node.name === 'pg2' ? { ...node, ssh: { host: '127.0.0.1', port: sshd.port, user: 'root', identityFile: sshd.clientKeyFile, acceptNewHostKeys: false } } : node,
+      ),
+    };
+    const env = testSshEnvironment(home);
+    await fs.writeFile(env.userKnownHostsFiles[0] ?? '', `${sshd.knownHostsLine}\n`);
+    runners = createNodeRunners(config, { readOnly: false, sshEnvironment: env });
+    await cluster.query('pg1', 'create table rebuilt_rows (note text)');
+  }, 120_000);
+  afterAll(async () => {
+    await runners?.close();
+    await cluster?.destroy();
+    await sshd?.stop();
+    if (home) await fs.rm(home, { recursive: true, force: true });
+  });
+
+  it('rebuilds the standby pg2 through ssh: its steps ran there, it streams from pg1 on its own port, the old directory kept', async () => {
+    await waitFor(async () => (await receiver())?.status === 'streaming', 'pg2 streaming');
+    const plan = await prepareRebuild(config, 'pg2', { method: 'basebackup' }, { runners });
+    expect(plan.blocked, formatPlan(plan)).toBe(false);
+    const events: PlanEvent[] = [];
+    const outcome = await executePlan(plan, { config, readOnly: false, runners, onEvent: (event) => events.push(event) });
+    const lines = events.flatMap(planEventLines).join('\n');
+    expect(outcome.succeeded, lines).toBe(true);
+    // Every program of the rebuild ran on pg2's host through this sshd, pg_basebackup among them.
+    const jobs = events.flatMap((event) => (event.type === 'job-started' ? [event.job] : []));
+    expect(jobs.length).toBeGreaterThan(3);
+    expect(jobs.every((job) => job.where.startsWith('ssh root@127.0.0.1')), jobs.map((job) => job.where).join('\n')).toBe(true);
+    expect(lines).toMatch(/pg_basebackup -d .* -X stream -S slot_pg2/);
+    expect(sshd.log()).toMatch(/Accepted publickey for root from 127\.0\.0\.1/);
+
+    await expectStreamingStandby('after the rebuild over ssh');
+    expect(await systemIdentifier('pg2')).toBe(await systemIdentifier('pg1'));
+    expect(await kept()).toEqual([path.basename(plan.asideDir ?? '')]);
+    expect((await fs.stat(path.join(plan.asideDir ?? '', 'PG_VERSION'))).isFile()).toBe(true);
+  }, 120_000);
+
+  it('a cancel during the throttled copy kills the remote pg_basebackup, keeps the partial copy aside, puts pg2 back and streaming', async () => {
+    // 40 MB at 1 MiB/s: the copy runs long enough to be cancelled half-way.
+    await cluster.query('pg1', "create table ballast as select i, repeat('z', 400) as pad from generate_series(1, 100000) i");
+    await waitFor(async () => (await cluster.query('pg2', "select 1 from pg_class where relname = 'ballast'")).length === 1, 'ballast on pg2');
+    const before = await kept();
+    // pg2's own directory, told apart from a copy: a file only it has.
+    const mark = path.join(dataDir(), 'pgcockpit-test-mark');
+    await fs.writeFile(mark, 'the old pg2\n');
+    await fs.chown(mark, cluster.osUser.uid, cluster.osUser.gid);
+
+    const plan = await prepareRebuild(config, 'pg2', { method: 'basebackup', maxRateKbps: 1024 }, { runners });
+    expect(plan.blocked, formatPlan(plan)).toBe(false);
+    const copyStep = plan.steps.findIndex((step) => step.description.includes('with pg_basebackup')) + 1;
+    expect(copyStep).toBeGreaterThan(0);
+    const events: PlanEvent[] = [];
+    const cancel = new AbortController();
+    const running = executePlan(plan, { config, readOnly: false, runners, cancel: cancel.signal, onEvent: (event) => events.push(event) });
+    // Cancelled once the copy reports progress, with its pg_basebackup seen running.
+    await waitFor(() => events.some((event) => event.type === 'job-progress' && event.number === copyStep && event.undoOf === undefined && event.fraction > 0), 'the copy to report progress', 60_000);
+    expect(await basebackups()).not.toEqual([]);
+    cancel.abort('SIGINT');
+    const outcome = await running;
+    const lines = events.flatMap(planEventLines).join('\n');
+
+    expect(outcome.cancelled, lines).toMatchObject({ stoppedStep: copyStep, nothingLeftChanged: true });
+    expect(outcome.cancelled?.undone.join(', '), lines).toMatch(/copy pg1.*keep pg2's data directory aside.*stop pg2/);
+    expect(await basebackups()).toEqual([]);
+    // pg2's own directory is back (the mark is there), and the partial copy is kept aside under its own name.
+    expect(await fs.readFile(mark, 'utf8')).toBe('the old pg2\n');
+    const added = (await kept()).filter((name) => !before.includes(name));
+    expect(added).toEqual([expect.stringMatching(/\.pgcockpit-partial-\d{8}T\d{6}Z$/)]);
+    await expectStreamingStandby('after the cancel over ssh');
+    expect((await cluster.query('pg1', "select count(*)::int as n from pg_replication_slots where slot_name = 'slot_pg2'"))[0]?.n).toBe(1);
+  }, 120_000);
+
+  it('the ssh session dropping during the copy leaves no pg_basebackup behind (its stderr pipe breaks), and the failed copy is undone over a new connection', async () => {
+    const before = await kept();
+    const plan = await prepareRebuild(config, 'pg2', { method: 'basebackup', maxRateKbps: 1024 }, { runners });
+    expect(plan.blocked, formatPlan(plan)).toBe(false);
+    const copyStep = plan.steps.findIndex((step) => step.description.includes('with pg_basebackup')) + 1;
+    const events: PlanEvent[] = [];
+    const running = executePlan(plan, { config, readOnly: false, runners, onEvent: (event) => events.push(event) });
+    await waitFor(() => events.some((event) => event.type === 'job-progress' && event.number === copyStep && event.undoOf === undefined && event.fraction > 0), 'the copy to report progress', 60_000);
+    expect(await basebackups()).not.toEqual([]);
+    await sshd.dropConnections();
+    const outcome = await running;
+    const lines = events.flatMap(planEventLines).join('\n');
+
+    expect(outcome.failedStep, lines).toMatchObject({ number: copyStep, error: expect.stringMatching(/the connection broke while .*pg_basebackup was running/) });
+    expect(outcome.undone, lines).toMatchObject({ nothingLeftChanged: true });
+    // By the time the undo has put pg2 back and started it, the copy is gone (not left writing beside it).
+    expect(await basebackups()).toEqual([]);
+    expect(await fs.readFile(path.join(dataDir(), 'pgcockpit-test-mark'), 'utf8')).toBe('the old pg2\n');
+    expect((await kept()).filter((name) => !before.includes(name))).toEqual([expect.stringMatching(/\.pgcockpit-partial-\d{8}T\d{6}Z$/)]);
+    await expectStreamingStandby('after the dropped session');
+  }, 120_000);
+});
