@@ -60,7 +60,7 @@ describe('failover to a standby that is behind another', () => {
     expect(plan.run.receivedLsn).toBe(pg3Lsn);
     expect(lines.join('\n')).toContain(`pg2 had received WAL up to ${pg3Lsn}`);
     expect(Number(await one('pg2', 'select count(*) from load_rows'))).toBe(onPg3);
-    await expectStatusAlerts(cluster.layout.configFile, ['node-down pg1']);
+    await expectStatusAlerts(cluster.layout.configFile, ['needs-rebuild pg1', 'node-down pg1']);
     const [receiver] = await cluster.query('pg3', 'select status, sender_port from pg_stat_wal_receiver');
     expect(receiver).toEqual({ status: 'streaming', sender_port: cluster.node('pg2').port });
     await cluster.query('pg2', 'insert into load_rows (seq) values (-1)');

@@ -105,9 +105,9 @@ describe('failover with the primary killed under a write load', () => {
     expect(journal).toContain('"kind":"plan"');
     expect(journal).toContain('select pg_promote(wait => false)');
 
-    // The cluster afterwards, as status sees it: exactly one alert, pg1 down (it awaits its rebuild).
-    await waitFor(async () => (await statusAlerts(cluster.layout.configFile)).codes.join() === 'node-down pg1', 'status: only pg1 down', 30_000, 500).catch(
-      async (error: unknown) => expect((await statusAlerts(cluster.layout.configFile)).codes, String(error)).toEqual(['node-down pg1']),
+    // The cluster afterwards, as status sees it: pg1 down, and (asked of its host) needing its rebuild.
+    await waitFor(async () => (await statusAlerts(cluster.layout.configFile)).codes.join() === 'needs-rebuild pg1,node-down pg1', 'status: only pg1 down', 30_000, 500).catch(
+      async (error: unknown) => expect((await statusAlerts(cluster.layout.configFile)).codes, String(error)).toEqual(['needs-rebuild pg1', 'node-down pg1']),
     );
     expect((await statusAlerts(cluster.layout.configFile)).exitCode).toBe(1);
   });

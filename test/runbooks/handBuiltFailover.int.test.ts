@@ -95,7 +95,7 @@ describe('failover on a hand-built cluster', () => {
     // Status afterwards: pg1 down awaiting its rebuild, the runbook's archive_command warned about on the two
     // live nodes, and (what that command causes, which the plan warned of) perhaps pg2's archiver failing on a
     // segment pg1 had archived. Nothing else.
-    const expected = ['archive-command-not-idempotent pg2', 'archive-command-not-idempotent pg3', 'node-down pg1'];
+    const expected = ['archive-command-not-idempotent pg2', 'archive-command-not-idempotent pg3', 'needs-rebuild pg1', 'node-down pg1'];
     const after = await statusAlerts(cluster.configFile);
     expect(after.codes.filter((code) => code !== 'archiver-failing pg2'), after.raw.slice(0, 3000)).toEqual(expected);
     expect(result.stdout).toMatch(/! pg2's archive_command accepts a segment that is already archived/);
@@ -138,7 +138,8 @@ describe('failover on a hand-built cluster', () => {
     expect(fenced.stdout).toMatch(/✓ pg1's data directory .* is pg1's: port \d+ \(postmaster\.pid\)/);
     expect(fenced.stdout).toMatch(/step 1\/\d+ on pg1: stop pg1's server \(fence\)/);
     await expect(readFile(path.join(cluster.dataDir('pg1'), 'postmaster.pid'))).rejects.toThrow();
-    await expectStatusAlerts(cluster.configFile, [...ARCHIVE_WARNINGS_PG2_PG3, 'node-down pg1'], ['archiver-failing pg2']);
+    // Fenced with a clean stop: pg2 received its shutdown checkpoint, so pg1 may even be able to follow as it is.
+    await expectStatusAlerts(cluster.configFile, [...ARCHIVE_WARNINGS_PG2_PG3, 'node-down pg1'], ['archiver-failing pg2', 'needs-rebuild pg1']);
     expect(await one(cluster, 'pg2', 'select pg_is_in_recovery()')).toBe(false);
     await waitFor(async () => (await receiver(cluster, 'pg3'))?.sender_port === cluster.node('pg2').port, 'pg3 streaming from pg2');
     await noSecretsAnywhere(cluster, [refusedOutput, fencedOutput]);
@@ -155,7 +156,7 @@ describe('failover on a hand-built cluster', () => {
     expect(done.exitCode, `${done.stdout}\n${done.stderr}`).toBe(0);
     expect(await one(cluster, 'pg3', 'select pg_is_wal_replay_paused()')).toBe(false);
     await waitFor(async () => (await receiver(cluster, 'pg3'))?.sender_port === cluster.node('pg2').port, 'pg3 streaming from pg2');
-    await expectStatusAlerts(cluster.configFile, [...ARCHIVE_WARNINGS_PG2_PG3, 'node-down pg1'], ['archiver-failing pg2']);
+    await expectStatusAlerts(cluster.configFile, [...ARCHIVE_WARNINGS_PG2_PG3, 'needs-rebuild pg1', 'node-down pg1'], ['archiver-failing pg2']);
   }, 120_000);
 
   it('a follower whose replication login fails: the plan says it will not follow and why; the step quotes its server log', async () => {
@@ -174,7 +175,7 @@ describe('failover on a hand-built cluster', () => {
     expect(await one(cluster, 'pg2', 'select pg_is_in_recovery()')).toBe(false);
     await noSecretsAnywhere(cluster, [output]);
     // What is left is what the plan said: pg3 does not stream (its password is the old one), pg1 is down.
-    await expectStatusAlerts(cluster.configFile, [...ARCHIVE_WARNINGS_PG2_PG3, 'node-down pg1', 'standby-not-streaming pg3'], ['archiver-failing pg2', 'timeline-mismatch pg3']);
+    await expectStatusAlerts(cluster.configFile, [...ARCHIVE_WARNINGS_PG2_PG3, 'needs-rebuild pg1', 'node-down pg1', 'standby-not-streaming pg3'], ['archiver-failing pg2', 'timeline-mismatch pg3']);
   }, 120_000);
 
   it('a cascade (pg1 -> pg2 -> pg3): pg3 is left alone and keeps streaming from pg2 through its own slot, no inactive slot left', async () => {
@@ -194,7 +195,7 @@ describe('failover on a hand-built cluster', () => {
     const slots = await cluster.superQuery<{ slot_name: string; active: boolean }>('pg2', 'select slot_name, active from pg_replication_slots order by 1');
     expect(slots).toEqual([{ slot_name: 'slot_pg3', active: true }]);
     await noSecretsAnywhere(cluster, [output]);
-    await expectStatusAlerts(cluster.configFile, [...ARCHIVE_WARNINGS_PG2_PG3, 'node-down pg1'], ['archiver-failing pg2']);
+    await expectStatusAlerts(cluster.configFile, [...ARCHIVE_WARNINGS_PG2_PG3, 'needs-rebuild pg1', 'node-down pg1'], ['archiver-failing pg2']);
   }, 120_000);
 });
 

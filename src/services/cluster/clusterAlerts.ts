@@ -94,11 +94,15 @@ function roleAlerts(nodes: NodeSnapshot[], links: StandbyLink[]): Alert[] {
   return alerts;
 }
 
-/** Each node the derivation (needsRebuild.ts, set by buildClusterView) says needs a rebuild: why, and the one command. */
+/**
+ * Each node the derivation (needsRebuild.ts, set by buildClusterView) says needs a rebuild: why, and the one
+ * command. Critical while it is up (a second primary taking writes, a standby that cannot follow); a warning
+ * when it is down (the old primary after a failover: the cluster serves, with one copy fewer), like node-down.
+ */
 function needsRebuildAlerts(nodes: NodeSnapshot[]): Alert[] {
   return nodes.flatMap((node): Alert[] =>
     node.needsRebuild
-      ? [{ severity: 'critical', code: 'needs-rebuild', node: node.name, message: `${node.name} needs a rebuild: ${node.needsRebuild.reason}: ${node.needsRebuild.command}` }]
+      ? [{ severity: node.status === 'up' ? 'critical' : 'warning', code: 'needs-rebuild', node: node.name, message: `${node.name} needs a rebuild: ${node.needsRebuild.reason}: ${node.needsRebuild.command}` }]
       : [],
   );
 }
