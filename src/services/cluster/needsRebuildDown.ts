@@ -48,12 +48,12 @@ export function downNodeForked(control: ControlData, primary: NodeSnapshot): str
   return null;
 }
 
-/** pg_controldata on the node's host, as its OS user (read-only, LC_ALL=C); null when it cannot be read. */
+/** pg_controldata on the node's host, as its OS user (read-only, LC_ALL=C), in the time a poll gets; null when it cannot be read. */
 async function readControlData(node: NodeConfig, runners: NodeRunners): Promise<ControlData | null> {
   if (!node.dataDir) return null;
   try {
     const program = node.pgBinDir ? path.posix.join(node.pgBinDir, 'pg_controldata') : 'pg_controldata';
-    const run = await runCollected(runners.forNode(node.name), { program, args: ['-D', node.dataDir], env: { LC_ALL: 'C' }, mutating: false, timeoutMs: 10_000 });
+    const run = await runCollected(runners.forNode(node.name), { program, args: ['-D', node.dataDir], env: { LC_ALL: 'C' }, mutating: false, timeoutMs: 5_000 });
     return run.result.exitCode === 0 ? parseControlData(run.stdout) : null;
   } catch {
     return null;
