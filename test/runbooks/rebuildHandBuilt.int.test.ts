@@ -119,7 +119,7 @@ describe('rebuild on a hand-built cluster', () => {
     expect(run.exitCode, run.stdout + run.stderr).toBe(130);
     expect(run.stdout).toMatch(/cancelled at step \d\/\d \(SIGINT\)/);
     expect(run.stdout).toMatch(/undone: .*copy pg2.*keep pg1's data directory aside.*stop pg1/);
-    expect(await pgrep(`pg_basebackup -d`)).toEqual([]);
+    expect(await pgrep(`pg_basebackup .*-D ${cluster.dataDir('pg1')} `)).toEqual([]);
     // The data directory is back (no kept copy added: the partial copy is set aside under its own name).
     expect(await kept_('pg1')).toEqual([...before, ...(await kept_('pg1')).filter((name) => name.includes('partial'))].sort());
     await expectStreamingStandby('pg1', 'after the cancel');
