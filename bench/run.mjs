@@ -3,6 +3,7 @@ import { benchCpu } from './cpu.mjs';
 import { benchLogStream } from './logStream.mjs';
 import { benchPolling } from './poll.mjs';
 import { benchPromote } from './promote.mjs';
+import { benchRebuild } from './rebuild.mjs';
 import { benchRender } from './render.mjs';
 import { benchRunbookStream } from './runbookStream.mjs';
 import { startBenchCluster } from './support.mjs';
@@ -20,3 +21,5 @@ try {
 }
 // Failover timings: a fresh 2-node sandbox per sample, so after the shared cluster is gone.
 await benchPromote();
+// Rebuild timings: a 2-node sandbox with ~340 MB of data of its own.
+await benchRebuild();
