@@ -63,6 +63,22 @@ describe('planRebuild', () => {
     expect(plan.steps[2]!.detail).not.toContain('--create-slot');
   });
 
+  it('a new standby (no data directory yet): copy, its own port and name and the config\'s replication passfile, start; nothing to keep aside', () => {
+    const withPassfile = configSchema.parse({ ...config, replication: { ...config.replication, passfile: '/etc/pgcockpit/replication.pgpass' } });
+    const facts = afterFailover({ hosts: { pg1: { state: 'unknown', detail: 'pg_ctl: directory "/data/pg1/main" does not exist (exit 4)' } }, dataDirs: { pg1: { problem: 'pg_controldata: no such file' } }, disks: { pg1: { parent: '/data/pg1', freeBytes: 100 * GiB, owner: 'postgres', dataDirExists: false } } });
+    facts.extras.pg2 = extras('');
+    const plan = planRebuild(withPassfile, facts, 'pg1', { now });
+    expect(failing(plan)).toEqual([]);
+    expect(plan.asideDir).toBeNull();
+    expect(plan.checks.find((check) => check.label === "pg1's server")?.observed).toBe('no data directory at /data/pg1/main yet: a new standby, the copy creates it');
+    expect(plan.steps.map((step) => step.description)).toEqual([
+      'copy pg2 into /data/pg1/main with pg_basebackup as postgres',
+      "give the copy pg1's own settings (port, primary_conninfo, slot), standby.signal, mode 0700",
+      'start pg1 and wait until it streams from pg2',
+    ]);
+    expect(plan.steps[1]!.detail).toContain("port = 5432\n  cluster_name = 'pg1'\n  primary_conninfo = 'host=" + hostFor('pg2') + " port=5432 user=replication passfile=/etc/pgcockpit/replication.pgpass'");
+  });
+
   it('refuses to rebuild the primary the others follow', () => {
     const plan = planRebuild(config, afterFailover(), 'pg2', { now });
     expect(plan.blocked).toBe(true);

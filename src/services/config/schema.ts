@@ -77,6 +77,12 @@ export const nodeSchema = z.strictObject({
 
 export const replicationSchema = z.strictObject({
   user: z.string().min(1).default('replication'),
+  /**
+   * The passfile on the nodes' hosts (readable by their OS user) that holds
+   * the replication user's password: a standby pgcockpit sets up with the
+   * config's credentials gets passfile=<it> in its primary_conninfo.
+   */
+  passfile: z.string().min(1).refine((value) => value.startsWith('/'), 'must be an absolute path (it is read on the nodes\' hosts)').optional(),
   /** Physical slot name for a standby; {node} is replaced by the standby's name. */
   slotNamePattern: z
     .string()

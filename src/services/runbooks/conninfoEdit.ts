@@ -135,6 +135,8 @@ export interface RejoinConninfoInput {
   user: string;
   /** The old primary's name, for application_name when the target's string set one (its own name, which is not ours). */
   nodeName: string;
+  /** config.replication.passfile: with the config's credentials, where the standby's OS user reads the password. */
+  passfile?: string;
 }
 
 /**
@@ -151,7 +153,8 @@ export function rejoinConninfo(input: RejoinConninfoInput): RepointedConninfo & 
   const ownCredentials = own.filter(([key]) => CREDENTIAL_KEYS.has(key));
   const targetCredentials = target.filter(([key]) => CREDENTIAL_KEYS.has(key));
   const credentialsFrom = ownCredentials.some(([key]) => key !== 'user') ? 'own' : targetCredentials.length > 0 ? 'target' : ownCredentials.length > 0 ? 'own' : 'config';
-  const credentials = credentialsFrom === 'own' ? ownCredentials : credentialsFrom === 'target' ? targetCredentials : [['user', input.user] as const];
+  const credentials: ConninfoEntry[] =
+    credentialsFrom === 'own' ? ownCredentials : credentialsFrom === 'target' ? targetCredentials : [['user', input.user], ...(input.passfile !== undefined ? [['passfile', input.passfile] as const] : [])];
   const ownName = own.find(([key]) => key === 'application_name')?.[1];
   const targetName = target.find(([key]) => key === 'application_name')?.[1];
   // The target's application_name named the target (or stood for it): the old primary goes by its own name.

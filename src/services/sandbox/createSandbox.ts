@@ -17,6 +17,9 @@ import { runChecked } from '../runner/runChecked.js';
 import { slotNameFor } from '../postgres/slotName.js';
 import { waitForStreaming } from '../postgres/waitForStreaming.js';
 import { SAMPLE_SCHEMA_SQL } from './sampleData.js';
+import { executePlan } from '../runbooks/executePlan.js';
+import { prepareRebuild } from '../runbooks/rebuild/prepareRebuild.js';
+import { createNodeRunners } from '../runner/nodeRunners.js';
 import { SANDBOX_DATABASE, SANDBOX_SUPERUSER, sandboxConfig, sandboxConfigYaml } from './sandboxConfig.js';
 import type { SandboxLayout } from './sandboxLayout.js';
 import { sandboxNodeNames } from './sandboxLayout.js';
@@ -43,8 +46,9 @@ const SLOT_PATTERN = 'slot_{node}';
  * Builds a real streaming-replication cluster the way the runbook does:
  * archive directory owned by the server account (0750), archive_mode with a
  * safe archive_command, a replication role and its pg_hba line, one physical
- * slot per standby, standbys cloned with `pg_basebackup -R -S <slot>` as the
- * server account (never root), wal_log_hints on, and a small sample database.
+ * slot per standby, standbys made by the rebuild runbook (pg_basebackup
+ * through the slot as the server account, never root: the one clone path),
+ * wal_log_hints on, and a small sample database.
  */
 export async function createSandbox(options: CreateSandboxOptions): Promise<CockpitConfig> {
   const { layout, osUser, pgBinDir } = options;
@@ -126,30 +130,27 @@ export async function createSandbox(options: CreateSandboxOptions): Promise<Cock
   });
   await withNodeClient(primary, config, (client) => client.query(SAMPLE_SCHEMA_SQL));
 
-  await Promise.all(
-    nodes.slice(1).map(async (standby) => {
-      step(`pg_basebackup ${standby.name} from ${primaryName} (slot ${slotNameFor(SLOT_PATTERN, standby.name)})`);
-      const dataDir = layout.dataDir(standby.name);
-      await tool(
-        'pg_basebackup',
-        [
-          '-h', primary.host,
-          '-p', String(primary.port),
-          '-U', REPLICATION_USER,
-          '-D', dataDir,
-          '-R',
-          '-S', slotNameFor(SLOT_PATTERN, standby.name),
-          '-X', 'stream',
-          '-c', 'fast',
-          '--no-password',
-        ],
-        { PGPASSFILE: layout.passfile },
-      );
-      await writeOwnedFile(path.join(dataDir, NODE_CONF), nodeSettings(standby.name, standby.port), osUser);
-      step(`start ${standby.name} on 127.0.0.1:${standby.port}`);
-      await pgCtlStart({ pgBinDir, dataDir, runner, onLine: options.onLine }, layout.logFile(standby.name));
-    }),
-  );
+  // The standbys are made by the rebuild runbook, the one clone path there is: pg_basebackup as the
+  // server account, the node's own port, name, primary_conninfo and slot, started and streaming.
+  const runners = createNodeRunners(config, { readOnly: false });
+  try {
+    await Promise.all(
+      nodes.slice(1).map(async (standby) => {
+        step(`rebuild ${standby.name} as a standby of ${primaryName} (pg_basebackup, slot ${slotNameFor(SLOT_PATTERN, standby.name)})`);
+        const plan = await prepareRebuild(config, standby.name, { method: 'basebackup' }, { runners });
+        if (plan.blocked) throw new Error(`the sandbox could not plan ${standby.name}'s copy: ${plan.blockedReasons.join('; ')}`);
+        const lines: string[] = [];
+        const outcome = await executePlan(plan, { config, readOnly: false, runners, log: (text) => lines.push(text) });
+        if (!outcome.succeeded) {
+          throw new Error(`the sandbox could not make ${standby.name} a standby: ${outcome.failedStep?.error ?? outcome.advice ?? 'stopped'}\n${lines.slice(-30).join('\n')}`);
+        }
+        // The sandbox's own per-node file, as for the primary (the copy holds the primary's).
+        await writeOwnedFile(path.join(layout.dataDir(standby.name), NODE_CONF), nodeSettings(standby.name, standby.port), osUser);
+      }),
+    );
+  } finally {
+    await runners.close();
+  }
 
   if (standbyNames.length > 0) {
     step(`wait for ${standbyNames.length} standby(s) to stream from ${primaryName}`);

@@ -34,7 +34,8 @@ export function sandboxConfig(input: SandboxConfigInput): CockpitConfigInput {
       osUser: input.osUser,
       pgBinDir: input.pgBinDir,
     })),
-    replication: { user: input.replicationUser, slotNamePattern: input.slotNamePattern },
+    // The standbys read the replication password from the sandbox's passfile (it is the server account's).
+    replication: { user: input.replicationUser, slotNamePattern: input.slotNamePattern, passfile: input.layout.passfile },
     archive: { dir: input.layout.archiveDir },
     backups: { dir: input.layout.backupsDir },
   };

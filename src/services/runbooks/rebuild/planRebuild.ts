@@ -171,7 +171,11 @@ export function planRebuild(config: CockpitConfig, facts: RebuildFacts, targetNa
 
   const hostState = facts.hosts?.[target.name];
   const running = targetUp || hostState?.state === 'running';
-  if (!targetUp && (!hostState || hostState.state === 'noAnswer' || hostState.state === 'unknown')) {
+  // A new standby: its host answered, and there is no data directory yet (pg_ctl status cannot tell: exit 4).
+  const fresh = !targetUp && !running && facts.disks?.[target.name]?.dataDirExists === false;
+  if (fresh) {
+    checks.push({ label: `${target.name}'s server`, status: 'ok', observed: `no data directory at ${target.dataDir} yet: a new standby, the copy creates it` });
+  } else if (!targetUp && (!hostState || hostState.state === 'noAnswer' || hostState.state === 'unknown')) {
     checks.push({
       label: `${target.name}'s host answers`,
       status: 'fail',
@@ -228,7 +232,7 @@ export function planRebuild(config: CockpitConfig, facts: RebuildFacts, targetNa
     return finish([]);
   }
   const proof = facts.dataDirs?.[target.name];
-  if (facts.dataDirs) {
+  if (facts.dataDirs && !fresh) {
     // A damaged directory may not say its system identifier: its port is proof enough to move it aside (nothing is deleted).
     const damaged = proof && !proof.systemIdentifier && proof.port === target.port;
     checks.push(
@@ -285,6 +289,7 @@ export function planRebuild(config: CockpitConfig, facts: RebuildFacts, targetNa
     port: source.port,
     user: config.replication.user,
     nodeName: target.name,
+    ...(config.replication.passfile !== undefined ? { passfile: config.replication.passfile } : {}),
   });
   const credentialsFrom =
     conninfo.credentialsFrom === 'own'
@@ -345,8 +350,15 @@ export function planRebuild(config: CockpitConfig, facts: RebuildFacts, targetNa
     steps.push(startAndStreamStep(started, source, { slot, timeoutMs: streamTimeoutMs }));
     return finish(steps);
   }
+  const copy = copyStep(target, source, { conninfo: conninfo.conninfo, slot, createSlot: !existing, ...(options.maxRateKbps ? { maxRateKbps: options.maxRateKbps } : {}), asideDir });
+  if (fresh) {
+    // Nothing to keep: the copy gets the node's port and name instead of the source's.
+    steps.push(copy, ownSettingsStep(target, { conninfo: conninfo.conninfo, slot }), startAndStreamStep(started, source, { slot, timeoutMs: streamTimeoutMs }));
+    asideDir = null;
+    return finish(steps);
+  }
   steps.push(moveAsideStep(target, asideDir));
-  steps.push(copyStep(target, source, { conninfo: conninfo.conninfo, slot, createSlot: !existing, ...(options.maxRateKbps ? { maxRateKbps: options.maxRateKbps } : {}), asideDir }));
+  steps.push(copy);
   steps.push(ownSettingsStep(target, { asideDir, conninfo: conninfo.conninfo, slot }));
   steps.push(startAndStreamStep(started, source, { slot, timeoutMs: streamTimeoutMs }));
   warnings.push(`${target.name}'s data directory is kept at ${asideDir}: remove it yourself once the rebuilt standby is trusted`);

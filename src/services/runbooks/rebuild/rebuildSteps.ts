@@ -207,9 +207,10 @@ export function copyStep(node: NodeConfig, source: NodeConfig, facts: CopyFacts)
  * mode 0700; then proof: every file belongs to the OS user, and the port the
  * copy will listen on is the node's.
  */
-export function ownSettingsStep(node: NodeConfig, facts: { asideDir: string; conninfo: string; slot: string }): PlanStep {
+export function ownSettingsStep(node: NodeConfig, facts: { asideDir?: string; conninfo: string; slot: string }): PlanStep {
   const dataDir = node.dataDir ?? '';
-  const restore = script(
+  // A new standby has no configuration of its own to bring back: its port and name are set instead of the source's.
+  const restore = facts.asideDir === undefined ? undefined : script(
     [
       'restored=""',
       'for f in "$1"/*.conf; do if [ -f "$f" ]; then cp -p -- "$f" "$2"/ && restored="$restored ${f##*/}"; fi; done',
@@ -218,7 +219,7 @@ export function ownSettingsStep(node: NodeConfig, facts: { asideDir: string; con
     ].join('\n'),
     [facts.asideDir, dataDir],
   );
-  const settings = rejoinSettings(facts);
+  const settings = [...(restore ? [] : [`port = ${node.port}`, `cluster_name = ${confString(node.name)}`]), ...rejoinSettings(facts)];
   const append = appendSettingsCommand(path.posix.join(dataDir, 'postgresql.auto.conf'), settings, 'rebuild');
   const finish = script(
     [
@@ -234,7 +235,7 @@ export function ownSettingsStep(node: NodeConfig, facts: { asideDir: string; con
     node: node.name,
     description: `give the copy ${node.name}'s own settings (port, primary_conninfo, slot), standby.signal, mode 0700`,
     detail: [
-      `cp -p ${facts.asideDir}/*.conf (and conf.d) ${dataDir}/`,
+      ...(restore ? [`cp -p ${facts.asideDir}/*.conf (and conf.d) ${dataDir}/`] : []),
       `append to ${dataDir}/postgresql.auto.conf:`,
       ...settings.map((line) => `  ${line}`),
       `touch ${dataDir}/standby.signal; chmod 0700 ${dataDir}; every file owned by ${node.osUser}`,
@@ -242,7 +243,7 @@ export function ownSettingsStep(node: NodeConfig, facts: { asideDir: string; con
     ].join('\n'),
     mutating: true,
     async run(ctx: StepContext) {
-      const restored = (await ctx.command(node.name, restore)).trim();
+      const restored = restore ? (await ctx.command(node.name, restore)).trim() : `a new standby: port ${node.port} and cluster_name ${node.name} set`;
       await ctx.command(node.name, append);
       const finished = (await ctx.command(node.name, finish)).trim();
       const said = (await ctx.command(node.name, port)).trim();
