@@ -1,4 +1,5 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { execa } from 'execa';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HandBuiltCluster } from '../support/handBuiltCluster.js';
@@ -60,6 +61,11 @@ describe('rebuild with pg_rewind', () => {
     await waitFor(async () => (await cluster.superQuery('pg1', "select 1 from notes where note = 'written on the new primary'")).length === 1, 'the new row on pg1');
     // What only the old primary had is gone: it now follows pg2's history.
     expect(Number(await one('pg1', "select count(*) from notes where note = 'only pg1 had this'"))).toBe(0);
+    expect(((await stat(cluster.dataDir('pg1'))).mode & 0o777).toString(8)).toBe('700');
+    const notOwned = await execa('find', [cluster.dataDir('pg1'), '!', '-user', cluster.osUser.name, '-print'], { reject: false });
+    expect(String(notOwned.stdout)).toBe('');
+    const status = await cli('status', '--json');
+    expect(status.stdout).not.toMatch(/needs-rebuild|"needsRebuild":\s*\{/);
     // In place: no data directory was kept aside, only its configuration files.
     const kept = (await readdir(path.dirname(cluster.dataDir('pg1')))).filter((name) => name.startsWith('pg1.pgcockpit-'));
     expect(kept).toEqual([expect.stringMatching(/^pg1\.pgcockpit-conf-\d{8}T\d{6}Z$/)]);
