@@ -10,8 +10,11 @@ import { planEventLines } from '../../src/services/runbooks/planEvents.js';
 import { prepareRebuild } from '../../src/services/runbooks/rebuild/prepareRebuild.js';
 import type { NodeRunners } from '../../src/services/runner/nodeRunners.js';
 import { createNodeRunners } from '../../src/services/runner/nodeRunners.js';
+import { localRunner } from '../../src/services/runner/localRunner.js';
+import { sshRunnerForNode } from '../../src/services/runner/sshRunner.js';
+import { SshConnectionPool } from '../../src/services/ssh/sshConnectionPool.js';
 import type { TestSshd } from '../support/sshd.js';
-import { scratchHome, startSshd } from '../support/sshd.js';
+import { descendantsOf, scratchHome, startSshd } from '../support/sshd.js';
 import type { TestCluster } from '../support/testCluster.js';
 import { startTestCluster } from '../support/testCluster.js';
 import { waitFor } from '../support/waitFor.js';
@@ -39,6 +42,21 @@ describe('rebuild over ssh', () => {
   /** pg_basebackup processes writing into this test's pg2 data directory (other tests' copies left out). */
   const basebackups = async () => (await pgrep('pg_basebackup')).filter((line) => line.includes(dataDir()));
   const receiver = async () => (await cluster.query<{ status: string; sender_port: number }>('pg2', 'select status, sender_port from pg_stat_wal_receiver'))[0];
+  /** The files these processes (pgrep lines) hold open. */
+  const openFiles = async (processes: string[]) => {
+    const files: string[] = [];
+    for (const pid of processes.map((line) => line.split(' ')[0])) {
+      for (const fd of await fs.readdir(`/proc/${pid}/fd`).catch(() => [])) files.push(await fs.readlink(`/proc/${pid}/fd/${fd}`).catch(() => ''));
+    }
+    return files;
+  };
+  /** pg2's own directory, told apart from a copy: a file only it has, owned by the OS user as the rest. */
+  const markPg2 = async () => {
+    const mark = path.join(dataDir(), 'pgcockpit-test-mark');
+    await fs.writeFile(mark, 'the old pg2\n');
+    await fs.chown(mark, cluster.osUser.uid, cluster.osUser.gid);
+    return mark;
+  };
   const systemIdentifier = async (node: string) => String((await cluster.query<{ id: string }>(node, 'select system_identifier::text as id from pg_control_system()'))[0]?.id);
 
   /** pg2 streams from pg1 on its own port, every file owned by the OS user, and a row written on pg1 arrives. */
@@ -66,6 +84,8 @@ describe('rebuild over ssh', () => {
     await fs.writeFile(env.userKnownHostsFiles[0] ?? '', `${sshd.knownHostsLine}\n`);
     runners = createNodeRunners(config, { readOnly: false, sshEnvironment: env });
     await cluster.query('pg1', 'create table rebuilt_rows (note text)');
+    // 40 MB: at 1 MiB/s (--max-rate) the copy runs long enough to be cut half-way.
+    await cluster.query('pg1', "create table ballast as select i, repeat('z', 400) as pad from generate_series(1, 100000) i");
   }, 120_000);
   afterAll(async () => {
     await runners?.close();
@@ -96,14 +116,8 @@ describe('rebuild over ssh', () => {
   }, 120_000);
 
   it('a cancel during the throttled copy kills the remote pg_basebackup, keeps the partial copy aside, puts pg2 back and streaming', async () => {
-    // 40 MB at 1 MiB/s: the copy runs long enough to be cancelled half-way.
-    await cluster.query('pg1', "create table ballast as select i, repeat('z', 400) as pad from generate_series(1, 100000) i");
-    await waitFor(async () => (await cluster.query('pg2', "select 1 from pg_class where relname = 'ballast'")).length === 1, 'ballast on pg2');
     const before = await kept();
-    // pg2's own directory, told apart from a copy: a file only it has.
-    const mark = path.join(dataDir(), 'pgcockpit-test-mark');
-    await fs.writeFile(mark, 'the old pg2\n');
-    await fs.chown(mark, cluster.osUser.uid, cluster.osUser.gid);
+    const mark = await markPg2();
 
     const plan = await prepareRebuild(config, 'pg2', { method: 'basebackup', maxRateKbps: 1024 }, { runners });
     expect(plan.blocked, formatPlan(plan)).toBe(false);
@@ -132,6 +146,7 @@ describe('rebuild over ssh', () => {
 
   it('the ssh session dropping during the copy leaves no pg_basebackup behind (its stderr pipe breaks), and the failed copy is undone over a new connection', async () => {
     const before = await kept();
+    await markPg2();
     const plan = await prepareRebuild(config, 'pg2', { method: 'basebackup', maxRateKbps: 1024 }, { runners });
     expect(plan.blocked, formatPlan(plan)).toBe(false);
     const copyStep = plan.steps.findIndex((step) => step.description.includes('with pg_basebackup')) + 1;
@@ -150,5 +165,57 @@ describe('rebuild over ssh', () => {
     expect(await fs.readFile(path.join(dataDir(), 'pgcockpit-test-mark'), 'utf8')).toBe('the old pg2\n');
     expect((await kept()).filter((name) => !before.includes(name))).toEqual([expect.stringMatching(/\.pgcockpit-partial-\d{8}T\d{6}Z$/)]);
     await expectStreamingStandby('after the dropped session');
+  }, 120_000);
+
+  it('the connection breaking while sshd keeps the session (a network cut): the undo stops the pg_basebackup still writing there before it puts pg2 back', async () => {
+    const before = await kept();
+    await markPg2();
+    // Keepalives every 300 ms: the cut is noticed in about a second instead of 45 s.
+    const env = testSshEnvironment(home);
+    const pool = new SshConnectionPool({ env, keepaliveIntervalMs: 300 });
+    const pg2 = sshRunnerForNode(config.nodes.find((node) => node.name === 'pg2')!, { pool, env });
+    const cut = { forNode: (name: string) => (name === 'pg2' ? pg2 : localRunner(cluster.osUser)) };
+    const stopped: number[] = [];
+    try {
+      const plan = await prepareRebuild(config, 'pg2', { method: 'basebackup', maxRateKbps: 1024 }, { runners: cut });
+      expect(plan.blocked, formatPlan(plan)).toBe(false);
+      const copyStep = plan.steps.findIndex((step) => step.description.includes('with pg_basebackup')) + 1;
+      const events: PlanEvent[] = [];
+      const running = executePlan(plan, { config, readOnly: false, runners: cut, onEvent: (event) => events.push(event) });
+      // Cut while pg_basebackup writes the ballast's file (40 MB at 1 MiB/s): it goes on writing for many seconds.
+      const ballast = path.join(dataDir(), String((await cluster.query<{ file: string }>('pg1', "select pg_relation_filepath('ballast') as file"))[0]?.file));
+      await waitFor(async () => (await openFiles(await basebackups())).includes(ballast), `pg_basebackup writing ${ballast}`, 60_000, 20);
+      // The session's sshd processes freeze (as behind a dead link): the client hears nothing more, and
+      // pg_basebackup, whose output pipe stays open, goes on copying.
+      for (const pid of descendantsOf(sshd.pid)) {
+        if ((await fs.readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '')).startsWith('sshd')) {
+          process.kill(pid, 'SIGSTOP');
+          stopped.push(pid);
+        }
+      }
+      expect(stopped).not.toEqual([]);
+      const outcome = await running;
+      const lines = events.flatMap(planEventLines).join('\n');
+
+      expect(outcome.failedStep, lines).toMatchObject({ number: copyStep, error: expect.stringMatching(/the connection broke while .*pg_basebackup was running/) });
+      expect(outcome.undone, lines).toMatchObject({ nothingLeftChanged: true });
+      // The runner could not stop it (no answer on the old connection): the undo did, before moving anything.
+      expect(lines).toMatch(/undo 1\/3 ✓ stopped a pg_basebackup still copying into \S+; the partial copy is at /);
+      expect(await basebackups(), lines).toEqual([]);
+      expect(await fs.readFile(path.join(dataDir(), 'pgcockpit-test-mark'), 'utf8')).toBe('the old pg2\n');
+      await expect(fs.stat(path.join(dataDir(), 'backup_label'))).rejects.toThrow();
+      expect((await kept()).filter((name) => !before.includes(name))).toEqual([expect.stringMatching(/\.pgcockpit-partial-\d{8}T\d{6}Z$/)]);
+      await expectStreamingStandby('after the cut');
+    } finally {
+      for (const pid of stopped) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // gone already
+        }
+      }
+      await pg2.close();
+      await pool.close();
+    }
   }, 120_000);
 });

@@ -160,19 +160,39 @@ export function basebackupCommand(node: NodeConfig, facts: CopyFacts): CommandSp
 }
 
 /**
+ * Before a partial copy is moved: a pg_basebackup of this OS user still
+ * writing into $1 is stopped (TERM, then KILL), and $stray says so. When the
+ * ssh connection breaks but the remote session lives on (a network cut), the
+ * runner cannot stop the copy; moved aside, it would go on writing by path
+ * into whatever sits at $1 next: the old data directory, once put back.
+ * `ps -ww`: whole command lines (pg_basebackup's own, and its WAL streamer's).
+ */
+const STOP_STRAY_COPY = [
+  'copies() { ps -ww -u "$(id -u)" -o pid= -o args= | while read -r pid args; do case "$args" in *pg_basebackup*" -D $1 "*) echo "$pid";; esac; done; }',
+  'stray=""; pids=$(copies "$1")',
+  'if [ -n "$pids" ]; then',
+  '  kill -TERM $pids 2>/dev/null; n=0',
+  '  while [ -n "$(copies "$1")" ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done',
+  '  pids=$(copies "$1"); if [ -n "$pids" ]; then kill -KILL $pids 2>/dev/null; sleep 0.5; fi',
+  '  stray="stopped a pg_basebackup still copying into $1; "',
+  'fi',
+].join('\n');
+
+/**
  * The copy, made as the node's OS user (its runner), so every file belongs
  * to it: a copy made as root leaves a data directory the server refuses.
- * Cancellable: the undo moves a partial copy aside (kept, for a look) and
- * drops the slot if this copy created it (it would hold WAL for nobody).
+ * Cancellable: the undo stops a copy still running there, moves a partial
+ * copy aside (kept, for a look) and drops the slot if this copy created it
+ * (it would hold WAL for nobody).
  */
 export function copyStep(node: NodeConfig, source: NodeConfig, facts: CopyFacts): PlanStep {
   const spec = basebackupCommand(node, facts);
   const dataDir = node.dataDir ?? '';
   const partial = `${facts.asideDir.replace(/\.pgcockpit-/, '.pgcockpit-partial-')}`;
-  const movePartial = script('if [ -e "$1" ]; then mv -- "$1" "$2"; echo "the partial copy is at $2"; else echo "no copy was started"; fi', [dataDir, partial]);
+  const movePartial = script([STOP_STRAY_COPY, 'if [ -e "$1" ]; then mv -- "$1" "$2"; echo "${stray}the partial copy is at $2"; else echo "${stray}no copy was started"; fi'].join('\n'), [dataDir, partial]);
   const dropSlot = `select slot_name from pg_replication_slots where slot_name = ${sqlLiteral(facts.slot)} and not active and pg_drop_replication_slot(slot_name) is not null`;
   const undo: PlanStep[] = [
-    { node: node.name, description: 'move the partial copy aside', detail: `mv ${dataDir} ${partial} (if it was started)`, mutating: true, run: async (ctx) => (await ctx.command(node.name, movePartial)).trim() },
+    { node: node.name, description: 'move the partial copy aside', detail: `stop a pg_basebackup still copying into ${dataDir}, if any; mv ${dataDir} ${partial} (if it was started)`, mutating: true, run: async (ctx) => (await ctx.command(node.name, movePartial)).trim() },
   ];
   if (facts.createSlot) {
     undo.push({
