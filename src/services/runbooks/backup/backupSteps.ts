@@ -1,0 +1,202 @@
+import { rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { BackupEntry, BackupFormat } from '../../backups/backupEntry.js';
+import type { backupPaths } from '../../backups/backupCatalog.js';
+import { writeBackupEntry } from '../../backups/backupCatalog.js';
+import { dumpChecksum } from '../../backups/backupChecksum.js';
+import { makeDumpFolder } from '../../backups/backupsDirFacts.js';
+import type { PgDumpCandidate } from '../../backups/pgDumpChoice.js';
+import { formatBytes } from '../../cluster/formatBytes.js';
+import type { CockpitConfig, NodeConfig } from '../../config/schema.js';
+import { commandLine } from '../../os/shellQuote.js';
+import { nodePassword } from '../../postgres/nodePassword.js';
+import { formatElapsed } from '../../runner/formatElapsed.js';
+import { JUMP_HOST } from '../../runner/nodeRunners.js';
+import { tableDataProgress } from '../../runner/progress/tableDataProgress.js';
+import type { CommandSpec } from '../../runner/runner.js';
+import { formatConninfo } from '../conninfoEdit.js';
+import type { PlanStep, StepContext } from '../plan.js';
+import type { DumpTable } from './planBackup.js';
+import { isRecoveryConflict, recoveryConflictAdvice } from './recoveryConflict.js';
+
+export interface BackupStepFacts {
+  config: CockpitConfig;
+  node: NodeConfig;
+  database: string;
+  format: BackupFormat;
+  jobs?: number;
+  tablesWanted: readonly string[];
+  /** The tables dumped, as read before (sizes weigh the progress; estimates go into the catalog). */
+  tables: readonly DumpTable[];
+  paths: ReturnType<typeof backupPaths>;
+  pgDump: PgDumpCandidate;
+  serverVersion: string;
+  standby: boolean;
+  /** The primary, named in a recovery conflict's advice. */
+  primary?: string;
+}
+
+const FORMAT_FLAG: Record<BackupFormat, string> = { custom: 'c', directory: 'd', plain: 'p' };
+
+/**
+ * pg_dump's argv and environment: the connection without a password (it
+ * travels in PGPASSWORD, never in argv, which ps shows everyone), --verbose
+ * for the progress, LC_MESSAGES=C so its lines are read by their words, the
+ * output to the partial name.
+ */
+export function pgDumpCommand(facts: BackupStepFacts, password: string | undefined): CommandSpec {
+  const { node } = facts;
+  return {
+    program: facts.pgDump.path,
+    args: [
+      '-h', node.host,
+      '-p', String(node.port),
+      '-U', node.user,
+      '-d', formatConninfo([['dbname', facts.database]]),
+      `-F${FORMAT_FLAG[facts.format]}`,
+      ...(facts.jobs ? ['-j', String(facts.jobs)] : []),
+      ...facts.tablesWanted.flatMap((table) => ['-t', table]),
+      '--verbose',
+      '-f', facts.paths.partial,
+    ],
+    env: {
+      LC_MESSAGES: 'C',
+      PGAPPNAME: 'pgcockpit backup',
+      ...(password !== undefined ? { PGPASSWORD: password } : {}),
+      ...(node.sslmode ? { PGSSLMODE: node.sslmode } : {}),
+      ...(node.sslrootcert ? { PGSSLROOTCERT: node.sslrootcert } : {}),
+    },
+    // Writes a file on this machine: refused under --read-only, like every change pgcockpit makes.
+    mutating: true,
+    timeoutMs: 7 * 24 * 3600_000,
+  };
+}
+
+/** The password pg_dump uses: the passfile's line for this database, else the node's own. */
+async function dumpPassword(facts: BackupStepFacts): Promise<string | undefined> {
+  for (const login of [{ ...facts.node, database: facts.database }, facts.node]) {
+    const lookup = await nodePassword(login, facts.config.passfile);
+    if (lookup.found) return lookup.password;
+  }
+  return undefined;
+}
+
+/** pg_restore beside the pg_dump used: it reads the table of contents the dump wrote. */
+function pgRestoreBeside(pgDump: string): string {
+  return path.join(path.dirname(pgDump), 'pg_restore');
+}
+
+/**
+ * The steps of a backup, on the jump host: the catalog entry (running),
+ * pg_dump into the partial name, then the dump read back (pg_restore
+ * --list), checksummed, renamed and recorded complete. A cancel removes the
+ * partial dump and records the entry cancelled; a failure removes it and
+ * records failed with the reason: neither is ever restorable.
+ */
+export function backupSteps(facts: BackupStepFacts): PlanStep[] {
+  const { paths, format } = facts;
+  let entry: BackupEntry = {
+    id: paths.id,
+    kind: 'pg_dump',
+    path: paths.path,
+    cluster: facts.config.cluster,
+    node: facts.node.name,
+    database: facts.database,
+    format,
+    serverVersion: facts.serverVersion,
+    pgDumpVersion: facts.pgDump.version,
+    startedAt: new Date().toISOString(),
+    tables: facts.tables.map((table) => ({ name: table.name, rowEstimate: table.rowEstimate, bytes: table.bytes })),
+    status: 'running',
+    options: { tables: [...facts.tablesWanted], ...(facts.jobs ? { jobs: facts.jobs } : {}) },
+  };
+  const record = async (change: Partial<BackupEntry>) => {
+    entry = { ...entry, ...change };
+    await writeBackupEntry(entry);
+  };
+  /** The partial dump removed and the entry closed as `status`: what a cancel or a failure leaves. */
+  const abandon = async (status: 'failed' | 'cancelled', error?: string) => {
+    await rm(paths.partial, { recursive: true, force: true });
+    if (entry.status === 'running') await record({ status, finishedAt: new Date().toISOString(), ...(error ? { error } : {}) });
+  };
+  const failing = async (ctx: StepContext, error: unknown, explain: (message: string) => string = (message) => message): Promise<never> => {
+    const message = explain(error instanceof Error ? error.message : String(error));
+    // A cancel is the undo's to record; a failure is recorded here, the plan stopping after it.
+    if (!ctx.signal?.aborted) await abandon('failed', message);
+    throw new Error(message);
+  };
+  const placeholder = pgDumpCommand(facts, undefined);
+
+  const catalogStep: PlanStep = {
+    node: JUMP_HOST,
+    description: `record the backup in the catalog as running`,
+    detail: `mkdir -p ${path.dirname(paths.path)}\nwrite ${paths.entry} (status running)`,
+    mutating: true,
+    undo: [
+      {
+        node: JUMP_HOST,
+        description: 'remove the partial dump and record the backup cancelled',
+        detail: `rm -rf ${paths.partial}\nwrite ${paths.entry} (status cancelled)`,
+        mutating: true,
+        run: async () => {
+          await abandon('cancelled');
+          return `${paths.partial} removed; ${paths.id} is recorded cancelled (not restorable)`;
+        },
+      },
+    ],
+    async run() {
+      await makeDumpFolder(paths.path);
+      await record({ startedAt: new Date().toISOString() });
+      return `${paths.entry}: running`;
+    },
+  };
+
+  const dumpStep: PlanStep = {
+    node: JUMP_HOST,
+    description: `dump ${facts.database} from ${facts.node.name} with ${facts.pgDump.path} (${format}${facts.jobs ? `, ${facts.jobs} jobs` : ''})`,
+    detail: `${commandLine(placeholder)}  (PGPASSWORD from the passfile, LC_MESSAGES=C)`,
+    mutating: true,
+    cancellable: true,
+    async run(ctx) {
+      const startedAt = Date.now();
+      const progress = tableDataProgress(facts.tables);
+      let conflict = false;
+      try {
+        await ctx.command(JUMP_HOST, pgDumpCommand(facts, await dumpPassword(facts)), {
+          parseProgress: (line) => {
+            if (isRecoveryConflict(line)) conflict = true;
+            return progress(line);
+          },
+        });
+      } catch (error) {
+        return failing(ctx, error, (message) => (conflict && facts.standby ? recoveryConflictAdvice(facts.node.name, facts.primary) : message));
+      }
+      return `${facts.database} dumped in ${formatElapsed(Date.now() - startedAt)}`;
+    },
+  };
+
+  const listSpec: CommandSpec = { program: pgRestoreBeside(facts.pgDump.path), args: ['--list', paths.partial], env: { LC_MESSAGES: 'C' }, mutating: false, timeoutMs: 3600_000 };
+  const completeStep: PlanStep = {
+    node: JUMP_HOST,
+    description: 'read the dump back, checksum it, and record it complete',
+    detail: `${format === 'plain' ? '' : `${commandLine(listSpec)}\n`}sha256 of ${paths.partial}\nmv ${paths.partial} ${paths.path}\nwrite ${paths.entry} (status complete)`,
+    mutating: true,
+    async run(ctx) {
+      try {
+        let objects: number | undefined;
+        if (format !== 'plain') {
+          // The whole table of contents read by pg_restore: a dump it cannot list is no backup.
+          const list = await ctx.command(JUMP_HOST, listSpec, { logStdout: false });
+          objects = list.split('\n').filter((line) => line.trim() !== '' && !line.startsWith(';')).length;
+        }
+        const { sha256, sizeBytes } = await dumpChecksum(paths.partial);
+        await rename(paths.partial, paths.path);
+        await record({ status: 'complete', finishedAt: new Date().toISOString(), sha256, sizeBytes, ...(objects !== undefined ? { objects } : {}) });
+        return `${paths.id}: ${formatBytes(sizeBytes)}${objects !== undefined ? `, ${objects} objects` : ''}, sha256 ${sha256.slice(0, 12)}…, at ${paths.path}`;
+      } catch (error) {
+        return failing(ctx, error);
+      }
+    },
+  };
+  return [catalogStep, dumpStep, completeStep];
+}

@@ -1,0 +1,258 @@
+import { shellJoin } from '../../os/shellQuote.js';
+import { formatBytes } from '../../cluster/formatBytes.js';
+import type { ClusterView } from '../../cluster/clusterView.js';
+import type { CockpitConfig } from '../../config/schema.js';
+import type { BackupFormat } from '../../backups/backupEntry.js';
+import { backupPaths } from '../../backups/backupCatalog.js';
+import type { BackupsDirFacts } from '../../backups/backupsDirFacts.js';
+import type { PgDumpCandidate } from '../../backups/pgDumpChoice.js';
+import { choosePgDump } from '../../backups/pgDumpChoice.js';
+import type { Plan, PlanStep, PreflightCheck } from '../plan.js';
+import { failedChecks } from '../plan.js';
+import { unknownNodeCheck } from '../unknownNodeCheck.js';
+import { backupSteps } from './backupSteps.js';
+
+export const BACKUP_FORMATS = ['custom', 'directory', 'plain'] as const satisfies readonly BackupFormat[];
+
+export interface BackupOptions {
+  database?: string;
+  /** Default custom (pg_dump -Fc: compressed, pg_restore picks tables from it). */
+  format?: BackupFormat;
+  /** pg_dump -j: parallel workers, directory format only. */
+  jobs?: number;
+  /** pg_dump -t: only these tables (patterns as pg_dump reads them). */
+  tables?: readonly string[];
+  /** The moment the dump is named after (tests pin it); default now. */
+  now?: Date;
+}
+
+/** A user table of the database, as read before the dump: its size weighs the progress, its estimate goes into the catalog. */
+export interface DumpTable {
+  /** "schema.name", unquoted, as pg_dump --verbose prints it. */
+  name: string;
+  bytes: number;
+  /** pg_class.reltuples (-1 on PostgreSQL 14+ for a table never vacuumed or analysed: unknown). */
+  rowEstimate: number;
+  /** The login may SELECT it (pg_dump fails on the first table it may not read). */
+  readable: boolean;
+}
+
+/** What the node said about its databases (one connection, nothing changed). */
+export interface NodeDatabases {
+  databases: Array<{ name: string; bytes: number }>;
+  /** The tables of the database to dump, when it exists. */
+  tables?: DumpTable[];
+  /** A standby's settings that decide whether replay cancels a long dump. */
+  maxStandbyStreamingDelay?: string;
+  hotStandbyFeedback?: string;
+  /** Why the node could not be asked. */
+  problem?: string;
+}
+
+export interface BackupFacts {
+  view: ClusterView;
+  /** The node's answer; absent: not asked (the node is down or unknown). */
+  node?: NodeDatabases;
+  /** The pg_dumps on the jump host (absent: not looked for). */
+  pgDumps?: PgDumpCandidate[];
+  /** config.backups.dir on the jump host (absent: not asked, or not configured). */
+  backupsDir?: BackupsDirFacts;
+}
+
+export interface BackupPlan extends Plan {
+  database: string | null;
+  format: BackupFormat;
+  /** The catalog id and where the dump goes once complete (null when refused early). */
+  id: string | null;
+  path: string | null;
+  /** The pg_dump that runs, and why it was chosen. */
+  pgDump: string | null;
+}
+
+/** "s.t" matches table t in schema s; "t" matches t in any schema; a pattern with wildcards is left to pg_dump. */
+export function tableMatches(table: string, wanted: string): boolean {
+  return table === wanted || table.endsWith(`.${wanted}`);
+}
+
+const PATTERN = /[*?]/;
+
+/**
+ * The plan that dumps one database of a node with pg_dump, run on the jump
+ * host as the current user into config.backups.dir (pure: facts in, plan
+ * out). A standby is the place to dump (it spares the primary); the dump is
+ * written under a temporary name and renamed only once pg_restore read its
+ * table of contents, with its catalog entry beside it from the start
+ * (running, then complete; cancelled or failed with the partial removed).
+ */
+export function planBackup(config: CockpitConfig, facts: BackupFacts, nodeName: string, options: BackupOptions = {}): BackupPlan {
+  const checks: PreflightCheck[] = [];
+  const warnings: string[] = [];
+  const format = options.format ?? 'custom';
+  const database = options.database ?? null;
+  const tablesWanted = options.tables ?? [];
+  let paths: ReturnType<typeof backupPaths> | undefined;
+  let pgDump: string | null = null;
+  const finish = (steps: PlanStep[]): BackupPlan => {
+    const blockedReasons = failedChecks(checks);
+    const blocked = blockedReasons.length > 0;
+    return {
+      title: `backup ${database ?? '(no database)'} from ${nodeName}`,
+      target: nodeName,
+      confirmWord: nodeName,
+      checks,
+      steps: blocked ? [] : steps,
+      blocked,
+      blockedReasons,
+      warnings,
+      undoOnFailure: false,
+      retryCommand: backupCommandLine(nodeName, { ...options, format }),
+      database,
+      format,
+      id: paths?.id ?? null,
+      path: paths?.path ?? null,
+      pgDump,
+    };
+  };
+
+  const node = config.nodes.find((candidate) => candidate.name === nodeName);
+  if (!node) {
+    checks.push(unknownNodeCheck(config, nodeName));
+    return finish([]);
+  }
+  const snapshot = facts.view.nodes.find((candidate) => candidate.name === nodeName);
+  const server = snapshot?.status === 'up' ? snapshot.server : undefined;
+  if (!snapshot || !server) {
+    checks.push({ label: `${nodeName} is up`, status: 'fail', observed: `${nodeName} is down: ${snapshot?.downReason ?? 'not polled'}`, fix: 'start it, or dump another node (--node)' });
+    return finish([]);
+  }
+  const serverMajor = Math.floor(server.versionNum / 10000);
+  const primary = facts.view.nodes.find((candidate) => candidate.status === 'up' && candidate.role === 'primary');
+  const caughtUpStandbys = facts.view.links.filter((link) => link.caughtUp && link.receiverStreaming).map((link) => link.standby);
+  if (snapshot.role === 'primary') {
+    checks.push({ label: `${nodeName} is up`, status: 'ok', observed: `primary, PostgreSQL ${server.version}` });
+    if (caughtUpStandbys.length > 0) warnings.push(`${nodeName} is the primary: the caught-up standby ${caughtUpStandbys[0]} could take the dump instead and spare it (--node ${caughtUpStandbys[0]})`);
+  } else {
+    const link = facts.view.links.find((candidate) => candidate.standby === nodeName);
+    const lag = link?.lagBytes != null ? formatBytes(link.lagBytes) : 'unknown';
+    checks.push({ label: `${nodeName} is up`, status: 'ok', observed: `standby, PostgreSQL ${server.version}${link?.caughtUp ? ', caught up' : `, replay ${lag} behind`}: the dump spares the primary` });
+    if (link && !link.caughtUp) warnings.push(`${nodeName} is ${lag} behind${primary ? ` ${primary.name}` : ''}: the dump shows the data as ${nodeName} has replayed it when the dump starts`);
+    const answer = facts.node;
+    if (answer?.maxStandbyStreamingDelay !== undefined && answer.maxStandbyStreamingDelay !== '-1' && answer.hotStandbyFeedback !== 'on') {
+      warnings.push(
+        `${nodeName} has max_standby_streaming_delay = ${answer.maxStandbyStreamingDelay} and hot_standby_feedback = ${answer.hotStandbyFeedback ?? 'off'}: ` +
+          'a dump that runs longer may be cancelled by a recovery conflict (raise the delay, set hot_standby_feedback = on, or dump the primary)',
+      );
+    }
+  }
+
+  // The backups directory on the jump host: where the dump and its catalog entry go.
+  const dir = config.backups?.dir;
+  if (!dir) {
+    checks.push({ label: 'a backups directory', status: 'fail', observed: 'the config has no backups.dir', fix: 'add "backups: { dir: /path/on/this/machine }" to the config' });
+    return finish([]);
+  }
+  const dirFacts = facts.backupsDir;
+  if (dirFacts) {
+    checks.push(
+      dirFacts.writable
+        ? { label: `${dir} is writable here`, status: 'ok', observed: dirFacts.exists ? 'it exists' : 'missing: it is created' }
+        : { label: `${dir} is writable here`, status: 'fail', observed: dirFacts.problem ?? 'not writable', fix: `create it for this user (mkdir -p ${dir}), or set backups.dir to a directory this user may write` },
+    );
+  }
+
+  // The database, from the live pg_database list.
+  const answer = facts.node;
+  const listed = answer?.databases.map((item) => `${item.name} ${formatBytes(item.bytes)}`).join(', ') ?? '';
+  if (answer?.problem) {
+    checks.push({ label: `${nodeName}'s databases`, status: 'fail', observed: `could not be read: ${answer.problem}` });
+    return finish([]);
+  }
+  if (!database) {
+    checks.push({ label: 'a database to dump', status: 'fail', observed: 'none named', fix: `--db one of: ${listed || '(not read)'}` });
+    return finish([]);
+  }
+  const found = answer?.databases.find((item) => item.name === database);
+  if (answer) {
+    if (!found) {
+      checks.push({ label: `database ${database} exists on ${nodeName}`, status: 'fail', observed: `no such database; there are: ${listed}`, fix: 'name one of those (--db)' });
+      return finish([]);
+    }
+    checks.push({ label: `database ${database} exists on ${nodeName}`, status: 'ok', observed: `${formatBytes(found.bytes)}, ${answer.tables?.length ?? 0} tables` });
+  }
+
+  // What is dumped: every table, or the ones named.
+  const tables = (answer?.tables ?? []).filter((table) => tablesWanted.length === 0 || tablesWanted.some((wanted) => PATTERN.test(wanted) || tableMatches(table.name, wanted)));
+  const missing = tablesWanted.filter((wanted) => !PATTERN.test(wanted) && answer?.tables && !answer.tables.some((table) => tableMatches(table.name, wanted)));
+  if (missing.length > 0) {
+    checks.push({ label: `tables named exist in ${database}`, status: 'fail', observed: `not found: ${missing.join(', ')}`, fix: 'name them as schema.table (pg_dump -t patterns: * and ? are passed on)' });
+  } else if (tablesWanted.length > 0) {
+    checks.push({ label: `tables named exist in ${database}`, status: 'ok', observed: tables.map((table) => table.name).join(', ') });
+  }
+  const unreadable = tables.filter((table) => !table.readable);
+  if (unreadable.length > 0) {
+    checks.push({
+      label: `${node.user} may read every table dumped`,
+      status: 'fail',
+      observed: `it may not SELECT ${unreadable.length} of them: ${unreadable.slice(0, 5).map((table) => table.name).join(', ')}${unreadable.length > 5 ? ', …' : ''}`,
+      fix: `pg_dump logs in as the node's user (${node.user}): give it SELECT on them (or pg_read_all_data, PostgreSQL 14+), or dump as a role that may`,
+    });
+  }
+
+  // The format: -j works with directory format only.
+  if (options.jobs !== undefined && (!Number.isInteger(options.jobs) || options.jobs < 1)) {
+    checks.push({ label: 'parallel jobs', status: 'fail', observed: `--jobs ${options.jobs}`, fix: 'a whole number ≥ 1' });
+  } else if (options.jobs !== undefined && options.jobs > 1 && format !== 'directory') {
+    checks.push({ label: 'parallel jobs', status: 'fail', observed: `--jobs ${options.jobs} with --format ${format}`, fix: 'pg_dump runs parallel workers into a directory only: --format directory' });
+  }
+
+  // pg_dump: its major version ≥ the server's.
+  let chosenPgDump: PgDumpCandidate | undefined;
+  if (facts.pgDumps) {
+    const choice = choosePgDump(facts.pgDumps, serverMajor);
+    if (choice.chosen) {
+      chosenPgDump = choice.chosen;
+      pgDump = choice.chosen.path;
+      checks.push({ label: `a pg_dump ≥ ${serverMajor} on this machine`, status: 'ok', observed: choice.reason });
+    } else {
+      checks.push({ label: `a pg_dump ≥ ${serverMajor} on this machine`, status: 'fail', observed: choice.reason, fix: `install ${choice.install}, or set ${nodeName}'s pgBinDir to PostgreSQL ${serverMajor}+ binaries here` });
+    }
+  }
+
+  // Room for the dump: a plain dump is about the table data; a compressed one is usually much smaller.
+  if (dirFacts?.freeBytes !== undefined && found) {
+    const needed = tablesWanted.length > 0 ? tables.reduce((sum, table) => sum + table.bytes, 0) : found.bytes;
+    const observed = `${formatBytes(dirFacts.freeBytes)} free, ${tablesWanted.length > 0 ? 'the tables take' : `${database} takes`} ${formatBytes(needed)}`;
+    if (dirFacts.freeBytes >= needed) checks.push({ label: `room for the dump in ${dir}`, status: 'ok', observed });
+    else if (format !== 'plain' && dirFacts.freeBytes >= needed / 4) checks.push({ label: `room for the dump in ${dir}`, status: 'warn', observed, fix: 'a compressed dump is usually far smaller; if the disk fills, the dump fails and its partial file is removed' });
+    else checks.push({ label: `room for the dump in ${dir}`, status: 'fail', observed, fix: `free space in ${dir}, or point backups.dir elsewhere` });
+  }
+
+  if (!chosenPgDump || !found) return finish([]);
+  paths = backupPaths(dir, config.cluster, database, format, options.now ?? new Date());
+  const steps = backupSteps({
+    config,
+    node,
+    database,
+    format,
+    ...(options.jobs !== undefined && options.jobs > 1 ? { jobs: options.jobs } : {}),
+    tablesWanted,
+    tables,
+    paths,
+    pgDump: chosenPgDump,
+    serverVersion: server.version,
+    ...(snapshot.role === 'standby' && primary ? { primary: primary.name } : {}),
+    standby: snapshot.role === 'standby',
+  });
+  return finish(steps);
+}
+
+/** "pgcockpit backup --node pg2 --db shop --format directory --jobs 2 --yes". */
+export function backupCommandLine(node: string, options: BackupOptions): string {
+  const words = ['pgcockpit', 'backup', '--node', node];
+  if (options.database) words.push('--db', options.database);
+  if (options.format && options.format !== 'custom') words.push('--format', options.format);
+  if (options.jobs !== undefined) words.push('--jobs', String(options.jobs));
+  for (const table of options.tables ?? []) words.push('--table', table);
+  words.push('--yes');
+  return shellJoin(words);
+}

@@ -1,0 +1,66 @@
+import { readBackupsDir } from '../../backups/backupsDirFacts.js';
+import { findPgDumps } from '../../backups/findPgDump.js';
+import { collectClusterView } from '../../cluster/collectClusterView.js';
+import type { CockpitConfig, NodeConfig } from '../../config/schema.js';
+import { withNodeClient } from '../../postgres/connectNode.js';
+import type { BackupOptions, BackupPlan, DumpTable, NodeDatabases } from './planBackup.js';
+import { planBackup } from './planBackup.js';
+
+/** The databases a dump can be taken of (templates and those refusing connections cannot), with their sizes, and a standby's conflict settings. */
+const DATABASES_SQL = `select datname as name, pg_database_size(oid)::text as bytes,
+  current_setting('max_standby_streaming_delay') as delay, current_setting('hot_standby_feedback') as feedback
+from pg_database where datallowconn and not datistemplate order by datname`;
+
+/**
+ * The user tables (and materialized views) pg_dump dumps the data of, named
+ * as its --verbose prints them, with size, row estimate and whether this
+ * login may read them; extension and system schemas left out.
+ */
+const TABLES_SQL = `select n.nspname || '.' || c.relname as name, pg_relation_size(c.oid)::text as bytes, c.reltuples::float8 as rows,
+  has_table_privilege(c.oid, 'select') as readable
+from pg_class c join pg_namespace n on n.oid = c.relnamespace
+where c.relkind in ('r', 'm', 'p') and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg\\_toast%' and n.nspname not like 'pg\\_temp%'
+  and not exists (select 1 from pg_depend d where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype = 'e')
+order by 1`;
+
+async function readNodeDatabases(config: CockpitConfig, node: NodeConfig, database: string | undefined): Promise<NodeDatabases> {
+  const options = { connectTimeoutMs: 5000, statementTimeoutMs: 30_000 };
+  try {
+    const rows = await withNodeClient(node, config, async (client) => (await client.query<{ name: string; bytes: string; delay: string; feedback: string }>(DATABASES_SQL)).rows, options);
+    const answer: NodeDatabases = {
+      databases: rows.map((row) => ({ name: row.name, bytes: Number(row.bytes) })),
+      ...(rows[0] ? { maxStandbyStreamingDelay: rows[0].delay, hotStandbyFeedback: rows[0].feedback } : {}),
+    };
+    if (database === undefined || !answer.databases.some((item) => item.name === database)) return answer;
+    const tables = await withNodeClient(
+      { ...node, database },
+      config,
+      async (client) => (await client.query<{ name: string; bytes: string; rows: number; readable: boolean }>(TABLES_SQL)).rows,
+      options,
+    );
+    const dumpTables: DumpTable[] = tables.map((row) => ({ name: row.name, bytes: Number(row.bytes), rowEstimate: Number(row.rows), readable: row.readable }));
+    return { ...answer, tables: dumpTables };
+  } catch (error) {
+    return { databases: [], problem: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/**
+ * One look at the cluster, then, changing nothing: the node's databases
+ * (pg_database with sizes) and the tables of the one to dump, the pg_dumps
+ * on this machine with their versions, and the backups directory (writable,
+ * free space); the plan is made from the answers. What the cockpit's modal
+ * and `pgcockpit backup` both start from.
+ */
+export async function prepareBackup(config: CockpitConfig, target: string, options: BackupOptions = {}): Promise<BackupPlan> {
+  const view = await collectClusterView(config);
+  const node = config.nodes.find((candidate) => candidate.name === target);
+  const up = view.nodes.some((snapshot) => snapshot.name === target && snapshot.status === 'up');
+  if (!node || !up) return planBackup(config, { view }, target, options);
+  const [answer, pgDumps, backupsDir] = await Promise.all([
+    readNodeDatabases(config, node, options.database),
+    findPgDumps(node.pgBinDir),
+    config.backups ? readBackupsDir(config.backups.dir) : Promise.resolve(undefined),
+  ]);
+  return planBackup(config, { view, node: answer, pgDumps, ...(backupsDir ? { backupsDir } : {}) }, target, options);
+}
