@@ -28,6 +28,10 @@ import { pgrep } from './cancelRunbook.js';
  * sudo to its OS user. A full rebuild, then a cancel half-way through a
  * throttled copy: the remote pg_basebackup is killed (its process group), the
  * partial copy set aside, pg2's own directory put back and started again.
+ * Then the connection lost mid-copy, two ways: sshd's sessions killed (the
+ * copy's output pipe breaks, it dies), and sshd's sessions frozen as behind a
+ * network cut (the copy runs on; the undo must stop it before moving
+ * anything). Neither leaves a pg_basebackup, and pg2 is as it was.
  */
 describe('rebuild over ssh', () => {
   let cluster: TestCluster;
