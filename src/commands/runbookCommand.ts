@@ -49,6 +49,8 @@ export function addRunbookCommand<P extends Plan, O>(
     .filter((field) => field.flag !== undefined)
     .map((field) => {
       const option = new Option(field.kind === 'toggle' ? field.flag! : `${field.flag!} <value>`, field.label);
+      // A repeatable field's flag may be given again (--table a --table b): the values joined with commas, as the form holds them.
+      if (field.kind === 'text' && field.repeatable) option.argParser((value: string, previous: string | undefined) => (previous === undefined ? value : `${previous},${value}`));
       command.addOption(option);
       return { field, option };
     });

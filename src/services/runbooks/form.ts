@@ -22,8 +22,11 @@ interface FieldBase {
 export type FormField =
   /** One of a list: 'nodes' is the cluster's node names, as the config lists them. */
   | (FieldBase & { kind: 'choice'; choices: 'nodes' | readonly string[]; default?: string; also?: readonly string[] })
-  /** Free text; validate says why a value is refused, undefined when it is fine. */
-  | (FieldBase & { kind: 'text'; default?: string; validate?(value: string): string | undefined })
+  /**
+   * Free text; validate says why a value is refused, undefined when it is fine.
+   * repeatable: a comma-separated list, its flag given once per item (`--table a --table b`).
+   */
+  | (FieldBase & { kind: 'text'; default?: string; repeatable?: boolean; validate?(value: string): string | undefined })
   | (FieldBase & { kind: 'toggle'; default: boolean });
 
 export interface FormSpec {
@@ -82,6 +85,8 @@ export function cliLine(cli: FormCli, target: string, spec: FormSpec, values: Fo
     const value = values[field.name];
     if (field.kind === 'toggle') {
       if (value === true) words.push(field.flag);
+    } else if (field.kind === 'text' && field.repeatable && typeof value === 'string') {
+      for (const item of value.split(',').map((part) => part.trim()).filter((part) => part !== '')) words.push(field.flag, shellWord(item));
     } else if (typeof value === 'string' && value !== '') words.push(field.flag, shellWord(value));
   }
   words.push('--yes');

@@ -12,6 +12,11 @@ import { REBUILD_METHODS } from './rebuild/chooseMethod.js';
 import type { RebuildOptions, RebuildPlan } from './rebuild/planRebuild.js';
 import { prepareRebuild } from './rebuild/prepareRebuild.js';
 import { rebuildCommand } from '../cluster/needsRebuild.js';
+import type { BackupOptions, BackupPlan } from './backup/planBackup.js';
+import { BACKUP_FORMATS } from './backup/planBackup.js';
+import { prepareBackup } from './backup/prepareBackup.js';
+import type { BackupFormat } from '../backups/backupEntry.js';
+import { restoreEntry } from './restore/restoreEntry.js';
 
 /** How a command-line value is read: seconds and MiB are checked and turned into what the planner takes. */
 export type OptionValue = 'flag' | 'seconds' | 'mebibytes';
@@ -34,7 +39,7 @@ export interface RunbookOption<O> {
  * folder under src/services/runbooks/ plus one entry here.
  */
 /** The runbooks the cockpit and the CLI know (the store's OperationKind is this). */
-export type RunbookKind = 'failover' | 'switchover' | 'rebuild';
+export type RunbookKind = 'failover' | 'switchover' | 'rebuild' | 'backup' | 'restore';
 
 /** What the DBA accepted in the cockpit's modal before the plan was made again: Ctrl-F fence, Ctrl-R resume replay. */
 export interface ModalChoices {
@@ -44,8 +49,12 @@ export interface ModalChoices {
 
 export interface RunbookEntry<P extends Plan = Plan, O = object> {
   kind: RunbookKind;
-  /** The cockpit key that opens its plan for the selected node, with its line in the help and its footer hint. */
-  key: string;
+  /**
+   * The cockpit key that opens its plan for the selected node, with its line in
+   * the help and its footer hint. Absent: opened from elsewhere (restore, from
+   * the backups picker's `r`), not from the node grid.
+   */
+  key?: string;
   keyHelp: { description: string; footer: string };
   /** What typing the confirmation word does: "type pg2 to promote it". */
   confirmVerb: string;
@@ -196,8 +205,58 @@ export const rebuildEntry: RunbookEntry<RebuildPlan, RebuildOptions> = {
   succeeded: (plan) => `${plan.target} streams from ${plan.source ?? '?'}; its old data directory is kept at ${plan.asideDir ?? '?'}`,
 };
 
+export const backupEntry: RunbookEntry<BackupPlan, BackupOptions> = {
+  kind: 'backup',
+  key: 'b',
+  keyHelp: { description: 'backup: pg_dump a database of the selected node into the catalog (a form: database, format, tables; then the plan)', footer: 'backup' },
+  confirmVerb: 'dump it',
+  cli: {
+    name: 'backup',
+    description:
+      'backup: dump one database of a node with pg_dump, run here as you into backups.dir, recorded in the catalog (a standby spares the primary; --dry-run prints the plan, --yes runs it)',
+    target: { option: '--node <node>', description: 'the node to dump from (a caught-up standby spares the primary)' },
+    options: [],
+  },
+  form: {
+    fields: [
+      { kind: 'text', name: 'db', label: 'database', flag: '--db', hint: 'the plan lists the databases with their sizes', validate: (value) => (value.trim() === '' ? 'name the database to dump' : undefined) },
+      {
+        kind: 'choice',
+        name: 'format',
+        label: 'format',
+        choices: BACKUP_FORMATS,
+        default: 'custom',
+        flag: '--format',
+        hint: 'custom: one compressed file, pg_restore picks tables from it; directory: one file a table, dumped with --jobs in parallel; plain: SQL for psql',
+      },
+      {
+        kind: 'text',
+        name: 'jobs',
+        label: 'jobs',
+        flag: '--jobs',
+        hint: 'parallel pg_dump workers (directory format only); empty: one',
+        validate: (value) => (value.trim() === '' || /^[1-9]\d*$/.test(value.trim()) ? undefined : 'a whole number ≥ 1, or empty'),
+      },
+      { kind: 'text', name: 'tables', label: 'tables', flag: '--table', repeatable: true, hint: 'only these tables (schema.table, comma-separated); empty: the whole database' },
+    ],
+  },
+  fromForm: (values) => {
+    const text = (name: string) => (typeof values[name] === 'string' ? (values[name] as string).trim() : '');
+    const tables = text('tables').split(',').map((table) => table.trim()).filter((table) => table !== '');
+    return {
+      ...(text('db') !== '' ? { database: text('db') } : {}),
+      ...(text('format') !== '' ? { format: text('format') as BackupFormat } : {}),
+      ...(text('jobs') !== '' ? { jobs: Number(text('jobs')) } : {}),
+      ...(tables.length > 0 ? { tables } : {}),
+    };
+  },
+  prepare: (config, target, options) => prepareBackup(config, target, options),
+  fromChoices: () => ({}),
+  succeeded: (plan) => `${plan.id ?? '?'} is complete: ${plan.path ?? '?'} (restorable, in the catalog)`,
+};
+
 /** Every runbook, in the order the CLI's help lists them. */
-export const RUNBOOKS = [failoverEntry, switchoverEntry, rebuildEntry] as const;
+export const RUNBOOKS = [failoverEntry, switchoverEntry, rebuildEntry, backupEntry, restoreEntry] as const;
 
 /** The entry of a runbook kind. */
 export function runbookEntry(kind: RunbookKind): RunbookEntry<Plan, object> {

@@ -135,12 +135,12 @@ export function backupSteps(facts: BackupStepFacts): PlanStep[] {
     undo: [
       {
         node: JUMP_HOST,
-        description: 'remove the partial dump and record the backup cancelled',
-        detail: `rm -rf ${paths.partial}\nwrite ${paths.entry} (status cancelled)`,
+        description: 'record the backup cancelled',
+        detail: `write ${paths.entry} (status cancelled)`,
         mutating: true,
         run: async () => {
           await abandon('cancelled');
-          return `${paths.partial} removed; ${paths.id} is recorded cancelled (not restorable)`;
+          return `${paths.id} is recorded cancelled (not restorable)`;
         },
       },
     ],
@@ -157,6 +157,18 @@ export function backupSteps(facts: BackupStepFacts): PlanStep[] {
     detail: `${commandLine(placeholder)}  (PGPASSWORD from the passfile, LC_MESSAGES=C)`,
     mutating: true,
     cancellable: true,
+    undo: [
+      {
+        node: JUMP_HOST,
+        description: 'remove the partial dump',
+        detail: `rm -rf ${paths.partial}`,
+        mutating: true,
+        run: async () => {
+          await rm(paths.partial, { recursive: true, force: true });
+          return `${paths.partial} removed`;
+        },
+      },
+    ],
     async run(ctx) {
       const startedAt = Date.now();
       const progress = tableDataProgress(facts.tables);

@@ -14,9 +14,12 @@ from pg_database where datallowconn and not datistemplate order by datname`;
 /**
  * The user tables (and materialized views) pg_dump dumps the data of, named
  * as its --verbose prints them, with size, row estimate and whether this
- * login may read them; extension and system schemas left out.
+ * login may read them; extension and system schemas left out. The size is
+ * pg_class.relpages (as of the last VACUUM or ANALYZE), not
+ * pg_relation_size: that one waits for a lock an ALTER TABLE or a LOCK
+ * holds, and planning must not hang behind it.
  */
-const TABLES_SQL = `select n.nspname || '.' || c.relname as name, pg_relation_size(c.oid)::text as bytes, c.reltuples::float8 as rows,
+const TABLES_SQL = `select n.nspname || '.' || c.relname as name, (c.relpages::bigint * current_setting('block_size')::bigint)::text as bytes, c.reltuples::float8 as rows,
   has_table_privilege(c.oid, 'select') as readable
 from pg_class c join pg_namespace n on n.oid = c.relnamespace
 where c.relkind in ('r', 'm', 'p') and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg\\_toast%' and n.nspname not like 'pg\\_temp%'
