@@ -7,6 +7,7 @@ import { demoCommand } from './commands/demoCommand.js';
 import { demoDownCommand } from './commands/demoDownCommand.js';
 import { logCommand } from './commands/logCommand.js';
 import { cleanupCommand } from './commands/cleanupCommand.js';
+import { backupsCommand } from './commands/backupsCommand.js';
 import { addRunbookCommand } from './commands/runbookCommand.js';
 import { statusCommand } from './commands/statusCommand.js';
 import { EXIT_FAILURE, EXIT_USAGE } from './commands/exitCodes.js';
@@ -146,6 +147,28 @@ program
       config: options.config ?? global.config,
       ...(options.remove !== undefined ? { remove: options.remove } : {}),
       dryRun: options.dryRun ?? false,
+      yes: options.yes ?? false,
+      readOnly: global.readOnly ?? false,
+    });
+  });
+
+program
+  .command('backups')
+  .description('the backup catalog, newest first (when, age, database, node, format, size, duration, verified); --verify ID checks a dump, --delete ID removes one')
+  .option('-c, --config <file>', 'config file (default: as for pgcockpit)')
+  .option('--json', 'the catalog entries as a JSON array')
+  .option('--show <id>', "a dump's catalog entry and its objects (pg_restore --list)")
+  .option('--verify <id>', 'sha256 against the catalog and pg_restore --list over the whole table of contents; records verifiedAt (exit 1 when it fails)')
+  .option('--delete <id>', 'delete a dump and its catalog entry (asks for its id on a terminal)')
+  .option('--yes', 'with --delete: do not ask')
+  .action(async (options: { config?: string; json?: boolean; show?: string; verify?: string; delete?: string; yes?: boolean }, command: Command) => {
+    const global = command.optsWithGlobals<GlobalOptions>();
+    await backupsCommand({
+      config: options.config ?? global.config,
+      json: options.json ?? false,
+      ...(options.show !== undefined ? { show: options.show } : {}),
+      ...(options.verify !== undefined ? { verify: options.verify } : {}),
+      ...(options.delete !== undefined ? { delete: options.delete } : {}),
       yes: options.yes ?? false,
       readOnly: global.readOnly ?? false,
     });

@@ -2,6 +2,8 @@ import { createStore } from 'zustand/vanilla';
 import type { CockpitConfig } from '../services/config/schema.js';
 import type { JobRecord } from '../services/runner/jobRecord.js';
 import type { LogLine } from '../services/runner/logLine.js';
+import type { BackupsSlice } from './slices/backups.js';
+import { createBackupsSlice } from './slices/backups.js';
 import type { ClusterSlice } from './slices/cluster.js';
 import { createClusterSlice } from './slices/cluster.js';
 import type { JobsSlice } from './slices/jobs.js';
@@ -22,11 +24,12 @@ export type { Focus, Overlay } from './slices/ui.js';
  * The cockpit's state, one slice per concern (src/state/slices/*), each with
  * its own state and actions: cluster (the poller's view, rebuild marks, poll
  * control), log (the ring buffer and the DBA's place in it), jobs, operation
- * (the runbook in the modal) and ui (selection, focus, overlays, questions).
+ * (the runbook in the modal), ui (selection, focus, overlays, questions) and
+ * backups (the picker's catalog, filter, details and delete question).
  * An action may write other slices' fields in its own set(): one poll result,
  * one plan event, one render.
  */
-export interface CockpitState extends ClusterSlice, LogSlice, JobsSlice, OperationSlice, UiSlice {}
+export interface CockpitState extends ClusterSlice, LogSlice, JobsSlice, OperationSlice, UiSlice, BackupsSlice {}
 
 export type CockpitStore = ReturnType<typeof createCockpitStore>;
 
@@ -38,5 +41,6 @@ export function createCockpitStore(config: Pick<CockpitConfig, 'cluster' | 'node
     ...createJobsSlice(...slice),
     ...createOperationSlice(...slice),
     ...createUiSlice(...slice),
+    ...createBackupsSlice(...slice),
   }));
 }

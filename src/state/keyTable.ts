@@ -60,7 +60,19 @@ export type Command =
   | 'scrollDown'
   | 'scrollUp'
   | 'pageDown'
-  | 'pageUp';
+  | 'pageUp'
+  | 'openBackups'
+  | 'nextBackup'
+  | 'previousBackup'
+  | 'openBackupDetail'
+  | 'startBackupFilter'
+  | 'confirmBackupFilter'
+  | 'cancelBackupFilter'
+  | 'verifyBackup'
+  | 'deleteBackup'
+  | 'confirmBackupDelete'
+  | 'cancelBackupDelete'
+  | 'backupsBack';
 
 /**
  * Where a key works. The router asks the layers in this order and the first
@@ -92,8 +104,31 @@ export type Command =
  * - split: no overlay is open and the node grid and the log both show
  * - log: no overlay is open and the log has the focus or the whole screen
  * - nodes: no overlay is open, the node grid shows and has the focus
+ * - backupFilter: the backups picker's filter is being typed; it alone hears keys
+ * - backupDelete: the picker asks for a dump's id before deleting it; it alone hears keys
+ * - backups: the backups picker is open, before `overlay`
  */
-export type KeyContextName = 'confirm' | 'fence' | 'resume' | 'form' | 'typeConfirm' | 'offer' | 'modal' | 'search' | 'help' | 'overlay' | 'job' | 'running' | 'always' | 'main' | 'split' | 'log' | 'nodes';
+export type KeyContextName =
+  | 'confirm'
+  | 'fence'
+  | 'resume'
+  | 'form'
+  | 'typeConfirm'
+  | 'offer'
+  | 'modal'
+  | 'search'
+  | 'help'
+  | 'overlay'
+  | 'job'
+  | 'running'
+  | 'always'
+  | 'main'
+  | 'split'
+  | 'log'
+  | 'nodes'
+  | 'backupFilter'
+  | 'backupDelete'
+  | 'backups';
 
 /**
  * One row: a command, its keys and where they work. A command may have a row
@@ -117,7 +152,9 @@ export const KEY_TABLE: readonly KeyBinding[] = [
   { command: 'selectNodeByNumber', keys: ['1-9'], description: 'select node N', when: 'nodes', footer: 'node' },
   { command: 'openDetail', keys: ['Enter'], description: "open the selected node's detail", when: 'nodes', footer: 'detail' },
   // One key per runbook, from its registry entry.
-  ...RUNBOOKS.map((entry): KeyBinding => ({ command: entry.kind, keys: [entry.key], description: entry.keyHelp.description, when: 'nodes', footer: entry.keyHelp.footer })),
+  ...RUNBOOKS.flatMap((entry): KeyBinding[] =>
+    entry.key === undefined ? [] : [{ command: entry.kind, keys: [entry.key], description: entry.keyHelp.description, when: 'nodes', footer: entry.keyHelp.footer }],
+  ),
   { command: 'logPageUp', keys: ['PgUp'], description: 'scroll the log a page up (older)', when: 'log', footer: 'older' },
   { command: 'logPageDown', keys: ['PgDn'], description: 'scroll the log a page down (newer)', when: 'log', footer: 'newer' },
   { command: 'logTop', keys: ['g', 'Home'], description: 'go to the oldest line kept', when: 'log', footer: 'top' },
@@ -179,6 +216,24 @@ export const KEY_TABLE: readonly KeyBinding[] = [
   { command: 'scrollUp', keys: ['↑'], description: 'scroll the alert list or the node detail up a line', when: 'overlay' },
   { command: 'pageDown', keys: ['PgDn'], description: 'scroll the alert list or the node detail down a page', when: 'overlay' },
   { command: 'pageUp', keys: ['PgUp'], description: 'scroll the alert list or the node detail up a page', when: 'overlay' },
+  // The backups picker (B): the catalog newest first; its restore key is the restore runbook's.
+  { command: 'openBackups', keys: ['B'], description: 'the backups picker: every dump in the catalog, newest first', when: 'main', footer: 'backups' },
+  { command: 'nextBackup', keys: ['↓', 'j'], description: 'pick the next (older) dump', when: 'backups' },
+  { command: 'previousBackup', keys: ['↑', 'k'], description: 'pick the previous (newer) dump', when: 'backups' },
+  { command: 'openBackupDetail', keys: ['Enter'], description: "the dump's details: its objects (pg_restore --list), the tables' row estimates", when: 'backups', footer: 'details' },
+  { command: 'startBackupFilter', keys: ['/'], description: 'filter the dumps by id, database, node or format', when: 'backups', footer: 'filter' },
+  { command: 'verifyBackup', keys: ['v'], description: "verify the dump: sha256 against the catalog, pg_restore --list reads its whole table of contents", when: 'backups', footer: 'verify' },
+  { command: 'restore', keys: ['r'], description: 'restore the dump: a form (target node, new database name, tables), then the plan', when: 'backups', footer: 'restore', pinned: true },
+  { command: 'deleteBackup', keys: ['d'], description: 'delete the dump and its catalog entry, after its id is typed', when: 'backups', footer: 'delete' },
+  { command: 'backupsBack', keys: ['Esc'], description: 'close the details, else the picker', when: 'backups', footer: 'close', pinned: true },
+  { command: 'confirmBackupFilter', keys: ['Enter'], description: 'keep the filter', when: 'backupFilter', footer: 'keep', pinned: true },
+  { command: 'cancelBackupFilter', keys: ['Esc', 'Ctrl-C'], description: 'drop the filter being typed', when: 'backupFilter', footer: 'cancel', pinned: true },
+  { command: 'typeText', keys: ['text'], description: 'typed into the filter', when: 'backupFilter' },
+  { command: 'deleteTypedText', keys: ['Backspace'], description: 'delete the last character typed', when: 'backupFilter' },
+  { command: 'confirmBackupDelete', keys: ['Enter'], description: "delete it: only once the dump's id is typed exactly", when: 'backupDelete', footer: 'delete it', pinned: true },
+  { command: 'cancelBackupDelete', keys: ['Esc', 'Ctrl-C'], description: 'keep the dump', when: 'backupDelete', footer: 'keep it', pinned: true },
+  { command: 'typeText', keys: ['text'], description: "typed into the confirmation: the dump's id", when: 'backupDelete' },
+  { command: 'deleteTypedText', keys: ['Backspace'], description: 'delete the last character typed', when: 'backupDelete' },
 ];
 
 /** Where a key works, in words: the help overlay's section headings and the README's "where" column. */
@@ -200,6 +255,9 @@ export const WHEN_LABEL: Record<KeyContextName, string> = {
   fence: 'a failover plan offering to fence the old primary',
   resume: 'a failover refused: WAL replay paused on the target',
   form: "a runbook's parameter form",
+  backups: 'the backups picker',
+  backupFilter: "typing the backups picker's filter",
+  backupDelete: "the picker asking for a dump's id to delete it",
 };
 
 /** A key press as ink's useInput reports it. */
@@ -247,13 +305,15 @@ export interface KeyContext {
   fenceOffer?: boolean;
   /** The modal shows a failover refused only because WAL replay is paused on the target (Ctrl-R resumes it first). */
   resumeReplayOffer?: boolean;
+  /** The backups picker is open: its list, its filter being typed, or a delete's id being typed. */
+  backups?: 'list' | 'filter' | 'delete';
 }
 
 export const MAIN_SCREEN: KeyContext = { overlay: 'none', focus: 'nodes' };
 
 /** The context the store describes (the too-small screen is the terminal's business, not the store's). */
 export function keyContextOf(
-  state: Pick<CockpitState, 'overlay' | 'focus' | 'logSearchDraft' | 'logSearchQuery' | 'logFullScreen' | 'jobs' | 'stopJobPrompt' | 'operation'>,
+  state: Pick<CockpitState, 'overlay' | 'focus' | 'logSearchDraft' | 'logSearchQuery' | 'logFullScreen' | 'jobs' | 'stopJobPrompt' | 'operation'> & Partial<Pick<CockpitState, 'backupFilterDraft' | 'backupDelete'>>,
   tooSmall = false,
 ): KeyContext {
   return {
@@ -269,6 +329,7 @@ export function keyContextOf(
     operation: operationModalMode(state.operation),
     ...(operationOffersFence(state.operation) ? { fenceOffer: true } : {}),
     ...(operationOffersResumeReplay(state.operation) ? { resumeReplayOffer: true } : {}),
+    ...(state.overlay === 'backups' ? { backups: state.backupDelete ? 'delete' : state.backupFilterDraft != null ? 'filter' : 'list' } : {}),
   };
 }
 
@@ -285,7 +346,9 @@ export function activeLayers(context: KeyContext): KeyContextName[] {
     return [...offers, 'modal'];
   }
   const running: KeyContextName[] = context.jobRunning ? ['running'] : [];
-  if (context.overlay !== 'none') return [...(context.overlay === 'help' ? (['help'] as const) : []), 'overlay', ...running, 'always'];
+  if (context.backups === 'filter' && !context.tooSmall) return ['backupFilter'];
+  if (context.backups === 'delete' && !context.tooSmall) return ['backupDelete'];
+  if (context.overlay !== 'none') return [...(context.overlay === 'help' ? (['help'] as const) : context.overlay === 'backups' ? (['backups'] as const) : []), 'overlay', ...running, 'always'];
   // Below the minimum size nothing but the message shows, an open search input included.
   if (context.tooSmall) return [...running, 'always'];
   if (context.searching) return ['search'];

@@ -8,6 +8,7 @@ import { App } from '../views/App.js';
 import { themeFor } from '../views/theme.js';
 import { ThemeContext } from '../views/ThemeContext.js';
 import { bindPollerToStore } from './bindPollerToStore.js';
+import { bindBackupsToStore } from './bindBackupsToStore.js';
 import { bindOperationsToStore } from './operations.js';
 
 export interface RunCockpitOptions {
@@ -28,6 +29,7 @@ export async function runCockpit(config: CockpitConfig, options: RunCockpitOptio
   const stopPoller = bindPollerToStore(store, config);
   const jobControl = createJobControl(store);
   const stopOperations = bindOperationsToStore(store, config);
+  const stopBackups = bindBackupsToStore(store, config, { readOnly: options.readOnly === true });
   // A signal while a runbook runs lets its running step finish (a stop or a promotion cut off halfway
   // leaves a state nobody can describe), then says where it stopped and what completes it.
   const screen = enterFullScreen(process.stdout, process.stdin, {
@@ -53,6 +55,7 @@ export async function runCockpit(config: CockpitConfig, options: RunCockpitOptio
     // (on a signal, process exit TERMs the local process groups: trackProcessGroup).
     jobControl.stop();
     await stopOperations();
+    await stopBackups();
     await stopPoller();
   }
 }

@@ -1,6 +1,7 @@
 import { Box } from 'ink';
 import { useCockpit } from '../state/storeContext.js';
 import { AlertListOverlay } from './AlertListOverlay.js';
+import { BackupsOverlay } from './BackupsOverlay.js';
 import { Header } from './Header.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import { JobBar } from './JobBar.js';
@@ -43,6 +44,7 @@ export function MainScreen({ size }: { size: TerminalSize }) {
         {overlay === 'help' ? <HelpOverlay width={columns} height={layout.body - jobRows} /> : null}
         {overlay === 'detail' ? <NodeDetailOverlay width={columns} height={layout.body - jobRows} /> : null}
         {overlay === 'alerts' ? <AlertListOverlay width={columns} height={layout.body - jobRows} /> : null}
+        {overlay === 'backups' ? <BackupsOverlay width={columns} height={layout.body - jobRows} /> : null}
         {overlay !== 'none' ? jobBar : null}
         {overlay === 'none' && logFullScreen ? (
           <>

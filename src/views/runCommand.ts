@@ -9,6 +9,7 @@ import { scrolledTop } from './operationModalRows.js';
 import type { ScrollTarget } from './scrollWindows.js';
 import type { HelpScrollCommand } from './helpLayout.js';
 import { editTypedText } from './typedText.js';
+import { selectedBackup } from '../state/slices/backups.js';
 
 
 /** What q says while a job runs. */
@@ -158,6 +159,45 @@ export function runCommand(command: Command, input: string, state: CockpitState,
       if (target) state.requestOperation(command, target);
       return;
     }
+    case 'restore': {
+      // From the backups picker: the restore runbook's form for the dump picked (its target is the dump's id).
+      const entry = state.backupDetail ? state.backupEntries?.find((candidate) => candidate.id === state.backupDetail!.backupId) : selectedBackup(state);
+      if (entry) state.requestOperation('restore', entry.id);
+      return;
+    }
+    case 'openBackups':
+      state.openBackups();
+      return;
+    case 'nextBackup':
+    case 'previousBackup':
+      state.moveBackupSelection(command === 'nextBackup' ? 1 : -1);
+      return;
+    case 'openBackupDetail':
+      state.openBackupDetail();
+      return;
+    case 'startBackupFilter':
+      state.startBackupFilter();
+      return;
+    case 'confirmBackupFilter':
+    case 'cancelBackupFilter':
+      state.endBackupFilter(command === 'confirmBackupFilter');
+      return;
+    case 'verifyBackup':
+      state.verifySelectedBackup();
+      return;
+    case 'deleteBackup':
+      state.askDeleteBackup();
+      return;
+    case 'confirmBackupDelete':
+      // Only the id typed exactly deletes (the store checks); anything else leaves the question open.
+      state.confirmBackupDelete();
+      return;
+    case 'cancelBackupDelete':
+      state.cancelBackupDelete();
+      return;
+    case 'backupsBack':
+      state.backupsBack();
+      return;
     case 'fenceFirst':
       // The same failover planned again with the fence chosen (the plan offered it).
       if (operationOffersFence(state.operation)) state.replanOperation({ fence: true });

@@ -26,6 +26,17 @@ export function editTypedText(state: CockpitState, input: string, deleting: bool
     if (typed !== undefined) state.typeConfirmation(typed);
     return;
   }
+  // The backups picker's delete question, then its filter (each alone hears keys while open).
+  if (state.overlay === 'backups' && state.backupDelete) {
+    const typed = editedSearchDraft(state.backupDelete.typed, press);
+    if (typed !== undefined) state.typeBackupDelete(typed);
+    return;
+  }
+  if (state.overlay === 'backups' && state.backupFilterDraft !== null) {
+    const draft = editedSearchDraft(state.backupFilterDraft, press);
+    if (draft !== undefined) state.editBackupFilter(draft);
+    return;
+  }
   if (state.logSearchDraft !== null) {
     const draft = editedSearchDraft(state.logSearchDraft, press);
     if (draft !== undefined) state.editLogSearch(draft);

@@ -4,8 +4,8 @@ import type { CockpitState } from '../createCockpitStore.js';
 
 /** Which part of the screen hears the keys that panes listen to. */
 export type Focus = 'nodes' | 'log';
-/** What covers the node grid, if anything: the key help, the selected node's detail, or every alert in full. */
-export type Overlay = 'none' | 'help' | 'detail' | 'alerts';
+/** What covers the node grid, if anything: the key help, the selected node's detail, every alert in full, or the backups picker. */
+export type Overlay = 'none' | 'help' | 'detail' | 'alerts' | 'backups';
 
 /** What the screen shows around the cluster: the node picked, the focus, an overlay, a question or a notice. */
 export interface UiState {

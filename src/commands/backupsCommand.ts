@@ -1,0 +1,132 @@
+import { createInterface } from 'node:readline/promises';
+import { AuditJournal } from '../services/audit/auditJournal.js';
+import { findBackup, listBackups } from '../services/backups/backupCatalog.js';
+import { backupRow, backupTable } from '../services/backups/backupRow.js';
+import { catalogDir } from '../services/backups/catalogDir.js';
+import { deleteBackup } from '../services/backups/deleteBackup.js';
+import { readDumpToc } from '../services/backups/dumpToc.js';
+import { verifyAndRecord } from '../services/backups/verifyBackup.js';
+import type { CockpitConfig } from '../services/config/schema.js';
+import { loadConfig } from '../services/config/loadConfig.js';
+import { currentOsUser } from '../services/os/osUser.js';
+import { clientTool } from '../services/runbooks/restore/restoreCommands.js';
+import { localRunner } from '../services/runner/localRunner.js';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './exitCodes.js';
+import { requireConfigPath } from './requireConfigPath.js';
+
+export interface BackupsCommandOptions {
+  config?: string;
+  json: boolean;
+  verify?: string;
+  show?: string;
+  delete?: string;
+  yes: boolean;
+  readOnly: boolean;
+}
+
+/**
+ * `pgcockpit backups`: the catalog, newest first, one row a dump (local time
+ * and age, database, node, format, size, duration, verified mark); --json the
+ * entries as a JSON array; --show ID its table of contents; --verify ID its
+ * sha256 against the catalog and pg_restore --list over its whole table of
+ * contents (recorded as verifiedAt; exit 1 when it fails, with the reason);
+ * --delete ID removes it after its id is typed (or --yes).
+ */
+export async function backupsCommand(options: BackupsCommandOptions): Promise<void> {
+  const config = await loadConfig(requireConfigPath(options.config));
+  let dir: string;
+  try {
+    dir = catalogDir(config);
+  } catch (error) {
+    process.stderr.write(`pgcockpit: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = EXIT_USAGE;
+    return;
+  }
+  const runner = localRunner(currentOsUser());
+  const pgRestore = (node: string) => {
+    const found = config.nodes.find((candidate) => candidate.name === node);
+    return found ? clientTool(found, 'pg_restore') : 'pg_restore';
+  };
+  const entryOf = async (id: string) =>
+    findBackup(dir, config.cluster, id).catch((error: unknown) => {
+      process.stderr.write(`pgcockpit: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = EXIT_USAGE;
+      return undefined;
+    });
+
+  if (options.verify !== undefined) {
+    const entry = await entryOf(options.verify);
+    if (!entry) return;
+    if (options.readOnly) return refuseReadOnly('verify (it records the result in the catalog)');
+    const { verification } = await verifyAndRecord(entry, runner, pgRestore(entry.node));
+    if (verification.ok) {
+      process.stdout.write(`✓ ${entry.id}: sha256 ${verification.sha256} as in the catalog${verification.toc ? `; pg_restore --list read ${verification.toc.entries.length} objects` : ''}\n`);
+      process.exitCode = EXIT_OK;
+    } else {
+      process.stdout.write(`✗ ${entry.id} failed verification:\n${verification.reasons.map((reason) => `  ${reason}\n`).join('')}`);
+      process.exitCode = EXIT_FAILURE;
+    }
+    return;
+  }
+  if (options.show !== undefined) {
+    const entry = await entryOf(options.show);
+    if (!entry) return;
+    process.stdout.write(`${JSON.stringify(entry, null, 2)}\n`);
+    if (entry.format !== 'plain') {
+      const toc = await readDumpToc(runner, entry.path, pgRestore(entry.node)).catch((error: unknown) => error as Error);
+      if (toc instanceof Error) {
+        process.stderr.write(`pgcockpit: ${toc.message}\n`);
+        process.exitCode = EXIT_FAILURE;
+        return;
+      }
+      for (const item of toc.entries) process.stdout.write(`${item.type} ${item.schema === '-' ? '' : `${item.schema}.`}${item.name}\n`);
+    }
+    process.exitCode = EXIT_OK;
+    return;
+  }
+  if (options.delete !== undefined) {
+    const entry = await entryOf(options.delete);
+    if (!entry) return;
+    if (options.readOnly) return refuseReadOnly('delete a dump');
+    await removeConfirmed(config, entry.id, entry.path, options.yes, () => deleteBackup(entry));
+    return;
+  }
+  const { entries, problems } = await listBackups(dir, config.cluster);
+  if (options.json) process.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
+  else if (entries.length === 0) process.stdout.write(`no dumps in ${dir} for ${config.cluster} yet: pgcockpit backup --node NODE --db DB takes one\n`);
+  else {
+    const now = Date.now();
+    for (const line of backupTable(entries.map((entry) => backupRow(entry, now)))) process.stdout.write(`${line}\n`);
+  }
+  for (const problem of problems) process.stderr.write(`pgcockpit: unreadable catalog entry ${problem}\n`);
+  process.exitCode = EXIT_OK;
+}
+
+function refuseReadOnly(what: string): void {
+  process.stderr.write(`pgcockpit: read-only mode: refused to ${what}. Restart pgcockpit without --read-only to allow it\n`);
+  process.exitCode = EXIT_USAGE;
+}
+
+/** Deletes after the id is typed on a terminal (or --yes), and records it in the audit journal. */
+async function removeConfirmed(config: CockpitConfig, id: string, file: string, yes: boolean, remove: () => Promise<void>): Promise<void> {
+  if (!yes) {
+    if (process.stdin.isTTY !== true) {
+      process.stderr.write(`pgcockpit: deleting ${id} needs its id typed on a terminal, or --yes; nothing was deleted\n`);
+      process.exitCode = EXIT_USAGE;
+      return;
+    }
+    const prompt = createInterface({ input: process.stdin, output: process.stderr });
+    const typed = await prompt.question(`type ${id} to delete ${file} and its catalog entry (anything else keeps it): `).finally(() => prompt.close());
+    if (typed.trim() !== id) {
+      process.stderr.write('pgcockpit: not confirmed; nothing was deleted\n');
+      process.exitCode = EXIT_FAILURE;
+      return;
+    }
+  }
+  await remove();
+  await new AuditJournal()
+    .recordPlan(`delete backup ${id} of ${config.cluster}`, [{ step: 1, node: 'jump host', description: `delete ${file} and its catalog entry`, detail: `rm -r ${file} ${file}.json` }], { node: 'jump host' })
+    .catch(() => undefined);
+  process.stdout.write(`deleted ${id} (${file})\n`);
+  process.exitCode = EXIT_OK;
+}

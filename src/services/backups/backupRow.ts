@@ -1,0 +1,51 @@
+import { formatBytes } from '../cluster/formatBytes.js';
+import { formatDuration } from '../cluster/formatDuration.js';
+import type { BackupEntry } from './backupEntry.js';
+
+/** One dump as the picker and `pgcockpit backups` show it: every column already text. */
+export interface BackupRow {
+  id: string;
+  /** Local time, "2026-11-30 14:45". */
+  when: string;
+  /** "2 h 5 min ago". */
+  age: string;
+  database: string;
+  node: string;
+  format: string;
+  size: string;
+  duration: string;
+  /** "✓ verified", "✗ failed", "… running", "" (complete, never verified). */
+  mark: string;
+}
+
+/** The row of an entry, its age as of `now` (ms). */
+export function backupRow(entry: BackupEntry, now: number): BackupRow {
+  const started = Date.parse(entry.startedAt);
+  const finished = entry.finishedAt ? Date.parse(entry.finishedAt) : Number.NaN;
+  return {
+    id: entry.id,
+    when: Number.isFinite(started) ? localTime(new Date(started)) : entry.startedAt,
+    age: Number.isFinite(started) ? `${formatDuration(Math.max(0, now - started) / 1000)} ago` : '?',
+    database: entry.database,
+    node: entry.node,
+    format: entry.format,
+    size: entry.sizeBytes !== undefined ? formatBytes(entry.sizeBytes) : '-',
+    duration: Number.isFinite(finished) && Number.isFinite(started) ? formatDuration((finished - started) / 1000) : '-',
+    mark: entry.status !== 'complete' ? (entry.status === 'running' ? '… running' : `✗ ${entry.status}`) : entry.verifiedAt ? '✓ verified' : '',
+  };
+}
+
+/** "2026-11-30 14:45" in this machine's time zone. */
+function localTime(at: Date): string {
+  const two = (value: number) => String(value).padStart(2, '0');
+  return `${at.getFullYear()}-${two(at.getMonth() + 1)}-${two(at.getDate())} ${two(at.getHours())}:${two(at.getMinutes())}`;
+}
+
+/** Rows as aligned text columns, a header first: what `pgcockpit backups` prints. */
+export function backupTable(rows: readonly BackupRow[]): string[] {
+  const header: BackupRow = { id: 'ID', when: 'WHEN', age: 'AGE', database: 'DATABASE', node: 'NODE', format: 'FORMAT', size: 'SIZE', duration: 'TOOK', mark: 'VERIFIED' };
+  const columns = ['id', 'when', 'age', 'database', 'node', 'format', 'size', 'duration', 'mark'] as const;
+  const all = [header, ...rows];
+  const widths = columns.map((column) => Math.max(...all.map((row) => row[column].length)));
+  return all.map((row) => columns.map((column, index) => row[column].padEnd(widths[index]!)).join('  ').trimEnd());
+}

@@ -1,0 +1,109 @@
+import { listBackups } from '../services/backups/backupCatalog.js';
+import { catalogDir } from '../services/backups/catalogDir.js';
+import { deleteBackup } from '../services/backups/deleteBackup.js';
+import { readDumpToc } from '../services/backups/dumpToc.js';
+import { verifyAndRecord } from '../services/backups/verifyBackup.js';
+import type { CockpitConfig } from '../services/config/schema.js';
+import { currentOsUser } from '../services/os/osUser.js';
+import { clientTool } from '../services/runbooks/restore/restoreCommands.js';
+import { localRunner } from '../services/runner/localRunner.js';
+import type { Runner } from '../services/runner/runner.js';
+import type { CockpitStore } from '../state/createCockpitStore.js';
+import type { BackupTask } from '../state/slices/backups.js';
+
+export interface BackupsGlueOptions {
+  /** The catalog's root; default the config's backups.dir. */
+  dir?: string;
+  /** Where pg_restore --list runs: this machine as the DBA (the dumps are here). */
+  runner?: Runner;
+  /** --read-only: verifying (it writes verifiedAt) and deleting are refused. */
+  readOnly?: boolean;
+}
+
+/**
+ * The backups picker's glue: answers the store's backup tasks (read the
+ * catalog, read a dump's table of contents, verify it, delete it) with the
+ * services, on this machine, and writes the answers back. Returns the stop.
+ */
+export function bindBackupsToStore(store: CockpitStore, config: CockpitConfig, options: BackupsGlueOptions = {}): () => Promise<void> {
+  const runner = options.runner ?? localRunner(currentOsUser());
+  const pending = new Set<Promise<void>>();
+  let stopped = false;
+  const dir = (): string => options.dir ?? catalogDir(config);
+  const entries = async () => (await listBackups(dir(), config.cluster)).entries;
+  const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+  const run = async (task: BackupTask): Promise<void> => {
+    const state = () => store.getState();
+    switch (task.action) {
+      case 'list': {
+        try {
+          const listing = await listBackups(dir(), config.cluster);
+          state().backupsLoaded(listing.entries, listing.problems);
+        } catch (error) {
+          state().backupsLoaded([], [describe(error)]);
+        }
+        return;
+      }
+      case 'details': {
+        const entry = state().backupEntries?.find((candidate) => candidate.id === task.backupId);
+        if (!entry) return;
+        if (entry.format === 'plain') return state().backupDetailLoaded(task.backupId, null, 'a plain dump is an SQL script: it has no table of contents');
+        try {
+          state().backupDetailLoaded(task.backupId, (await readDumpToc(runner, entry.path, pgRestoreFor(config, entry.node))).entries);
+        } catch (error) {
+          state().backupDetailLoaded(task.backupId, null, describe(error));
+        }
+        return;
+      }
+      case 'verify': {
+        const entry = state().backupEntries?.find((candidate) => candidate.id === task.backupId);
+        if (!entry) return;
+        if (options.readOnly) return state().backupTaskDone(`read-only: verifying writes the result into the catalog; restart without --read-only (or: pgcockpit backups --verify ${entry.id})`);
+        try {
+          const { verification } = await verifyAndRecord(entry, runner, pgRestoreFor(config, entry.node));
+          state().backupTaskDone(
+            verification.ok
+              ? `✓ ${entry.id} verified: sha256 ${verification.sha256?.slice(0, 12)}… as in the catalog${verification.toc ? `, ${verification.toc.entries.length} objects read` : ''}`
+              : `✗ ${entry.id} failed verification: ${verification.reasons.join('; ')}`,
+            await entries(),
+          );
+        } catch (error) {
+          state().backupTaskDone(`✗ ${entry.id}: ${describe(error)}`);
+        }
+        return;
+      }
+      case 'delete': {
+        const entry = state().backupEntries?.find((candidate) => candidate.id === task.backupId);
+        if (!entry) return;
+        if (options.readOnly) return state().backupTaskDone(`read-only: ${entry.id} is not deleted; restart without --read-only`);
+        try {
+          await deleteBackup(entry);
+          state().backupTaskDone(`deleted ${entry.id} (${entry.path})`, await entries());
+        } catch (error) {
+          state().backupTaskDone(`✗ ${entry.id} not deleted: ${describe(error)}`);
+        }
+        return;
+      }
+    }
+  };
+
+  const unsubscribe = store.subscribe((state, previous) => {
+    const task = state.backupTask;
+    if (stopped || !task || task.id === previous.backupTask?.id) return;
+    const work = run(task).catch(() => undefined);
+    pending.add(work);
+    void work.finally(() => pending.delete(work));
+  });
+  return async () => {
+    stopped = true;
+    unsubscribe();
+    await Promise.all(pending);
+  };
+}
+
+/** The pg_restore on this machine for a dump of that node (its pgBinDir when it is on this machine, else PATH's). */
+function pgRestoreFor(config: CockpitConfig, nodeName: string): string {
+  const node = config.nodes.find((candidate) => candidate.name === nodeName);
+  return node ? clientTool(node, 'pg_restore') : 'pg_restore';
+}
