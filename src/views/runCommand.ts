@@ -152,7 +152,8 @@ export function runCommand(command: Command, input: string, state: CockpitState,
       return;
     case 'failover':
     case 'switchover':
-    case 'rebuild': {
+    case 'rebuild':
+    case 'backup': {
       // From a refused failover's modal (s: switch over instead), to the node it was about.
       const fromModal = state.operation && operationModalMode(state.operation) === 'offer';
       const target = fromModal ? state.operation!.target : state.nodes[state.selectedNode]?.name;
