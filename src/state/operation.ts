@@ -2,7 +2,7 @@ import { stepStopNote } from '../services/runbooks/stepStopNote.js';
 import type { RunbookKind } from '../services/runbooks/registry.js';
 import { runbookEntry } from '../services/runbooks/registry.js';
 import type { CheckStatus, Plan } from '../services/runbooks/plan.js';
-import type { FormCli, FormSpec, FormValue, FormValues } from '../services/runbooks/form.js';
+import type { FormCli, FormSpec, FormValue, FormValues, LiveLists } from '../services/runbooks/form.js';
 
 /** The runbooks the cockpit can start on a node from its keys. */
 export type OperationKind = RunbookKind;
@@ -53,6 +53,12 @@ export interface OperationForm {
   cli: FormCli;
   /** The cluster's node names, for 'nodes' choices. */
   nodeNames: readonly string[];
+  /** The live lists read from the target for its live choices (the node's databases), once read. */
+  live?: LiveLists;
+  /** A live choice's list is being read (the form opened); Enter waits for it. */
+  liveReading?: boolean;
+  /** Why the live lists could not be read; the planner then checks the value. */
+  liveProblem?: string;
   values: Readonly<Record<string, FormValue>>;
   /** The index of the field that takes keys. */
   focus: number;

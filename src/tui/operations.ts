@@ -4,6 +4,7 @@ import type { CockpitConfig } from '../services/config/schema.js';
 import type { PlanAudit, PlanOutcome } from '../services/runbooks/executePlan.js';
 import { executePlan, planAuditSteps } from '../services/runbooks/executePlan.js';
 import type { Plan, PlanStep } from '../services/runbooks/plan.js';
+import type { LiveLists } from '../services/runbooks/form.js';
 import { RUNBOOKS, runbookEntry } from '../services/runbooks/registry.js';
 import type { PlanSessions } from '../services/runbooks/sqlSessions.js';
 import { createSqlSessions } from '../services/runbooks/sqlSessions.js';
@@ -46,7 +47,16 @@ export interface OperationsOptions {
   jobControl?: JobSignals;
   /** Where ssh reads its config and known hosts (tests: a scratch home); default the operator's. */
   sshEnvironment?: SshEnvironment;
+  /** The live lists of each runbook's form (the target's databases), read when its form opens; default: the registry entries' formLists. */
+  formLists?: Partial<Record<OperationKind, ReadFormLists>>;
 }
+
+export type ReadFormLists = (config: CockpitConfig, target: string) => Promise<LiveLists>;
+
+/** The registry entries' live lists for their forms. */
+export const DEFAULT_FORM_LISTS: Partial<Record<OperationKind, ReadFormLists>> = Object.fromEntries(
+  RUNBOOKS.flatMap((entry) => ('formLists' in entry && entry.formLists ? [[entry.kind, entry.formLists.bind(entry)]] : [])),
+);
 
 /** Every runbook of the registry, prepared with what the DBA chose in the modal and what the cockpit remembers. */
 export const DEFAULT_PREPARERS: Partial<Record<OperationKind, PreparePlan>> = Object.fromEntries(
@@ -198,6 +208,19 @@ export function bindOperationsToStore(
     // The DBA answered y to "cancel it?": executePlan stops the step if it may be stopped half-way, else refuses and stops after it.
     if (operation.phase === 'running' && operation.cancelRequested && !(previous.operation?.id === operation.id && previous.operation.cancelRequested)) {
       cancels.get(operation.id)?.abort(new Error('cancelled by the operator'));
+    }
+    // A form with a choice from a live list (the node's databases): read it now, changing nothing.
+    if (operation.phase === 'form' && operation.form?.liveReading && previous.operation?.id !== operation.id) {
+      const read = (options.formLists ?? DEFAULT_FORM_LISTS)[operation.kind];
+      const id = operation.id;
+      if (read) {
+        track(
+          read(config, operation.target).then(
+            (lists) => store.getState().setFormLists(id, { lists }),
+            (error: unknown) => store.getState().setFormLists(id, { problem: messageOf(error) }),
+          ),
+        );
+      } else store.getState().setFormLists(id, { problem: `${operation.kind} has no live lists to read` });
     }
     // Planned when asked for, or when its form was submitted (same id, from phase form).
     if (operation.phase === 'planning' && (previous.operation?.id !== operation.id || previous.operation.phase === 'form')) {

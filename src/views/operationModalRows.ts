@@ -1,4 +1,4 @@
-import { cliLine, formValuesText } from '../services/runbooks/form.js';
+import { choiceNote, cliLine, formValuesText, liveListUnread } from '../services/runbooks/form.js';
 import type { Operation, OperationForm, OperationPlan } from '../state/operation.js';
 import { fenceOfferOf, operationOffersResumeReplay, operationVerb } from '../state/operation.js';
 import { wrapText } from './wrapText.js';
@@ -40,11 +40,20 @@ export function formRows(form: OperationForm): ModalRow[] {
   form.spec.fields.forEach((field, index) => {
     const focused = index === form.focus;
     const value = form.values[field.name];
+    // A choice from a live list (the node's databases) shows … until it is read, then its note beside the value ("2 GB").
+    const unread = field.kind === 'choice' && liveListUnread(field, form.live);
+    const note = field.kind === 'choice' && typeof value === 'string' ? choiceNote(field, value, form.live) : undefined;
     const shown =
-      field.kind === 'toggle' ? (value === true ? '[x]' : '[ ]') : field.kind === 'choice' ? `‹ ${String(value ?? '')} ›` : `${String(value ?? '')}${focused ? '▏' : ''}`;
+      field.kind === 'toggle'
+        ? value === true ? '[x]' : '[ ]'
+        : field.kind === 'choice'
+          ? `‹ ${unread && value === '' ? '…' : String(value ?? '')} ›${note ? ` ${note}` : ''}`
+          : `${String(value ?? '')}${focused ? '▏' : ''}`;
     rows.push({ text: `${focused ? '▸' : ' '} ${field.label}: ${shown}`, ...(focused ? { tone: 'ok' as const } : {}) });
     const refused = form.errors[field.name];
     if (refused !== undefined) rows.push({ text: `    ✗ ${refused}`, tone: 'fail' });
+    else if (unread && form.liveProblem !== undefined) rows.push({ text: `    ✗ could not read the ${field.choices}: ${form.liveProblem}`, tone: 'fail' });
+    else if (unread && form.liveReading) rows.push({ text: `    reading the ${field.choices}…`, tone: 'muted' });
     // Why the default is what it is (the rebuild's source and method).
     else if (field.hint) rows.push({ text: `    ${field.hint}`, tone: 'muted' });
   });

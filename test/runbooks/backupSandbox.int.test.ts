@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isRestorable } from '../../src/services/backups/backupCatalog.js';
+import { readDatabaseChoices } from '../../src/services/runbooks/backup/prepareBackup.js';
 import { nodePassword } from '../../src/services/postgres/nodePassword.js';
 import type { TestCluster } from '../support/testCluster.js';
 import { startTestCluster } from '../support/testCluster.js';
@@ -59,6 +60,13 @@ describe('backup on the sandbox', () => {
     expect(entry!.pgDumpVersion).toMatch(/^pg_dump \(PostgreSQL\) \d+/);
     expect(run.stdout).toContain(`${entry!.id} is complete`);
     await expectCompleteDump(cluster, entry!);
+  });
+
+  it("the form's database list: the node's databases, largest first, sizes beside", async () => {
+    const choices = await readDatabaseChoices(sandbox.config, 'pg2');
+    expect(choices[0]).toMatchObject({ value: 'shop', note: expect.stringMatching(/^\d+(\.\d)? MB$/) });
+    expect(choices.map((choice) => choice.value)).toContain('postgres');
+    expect(choices.map((choice) => choice.value)).not.toContain('template0');
   });
 
   it('directory format with --jobs 2', async () => {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FormValues } from '../../src/services/runbooks/form.js';
+import type { FormValues, LiveLists } from '../../src/services/runbooks/form.js';
+import { formErrors, initialFormValues } from '../../src/services/runbooks/form.js';
 import { backupEntry } from '../../src/services/runbooks/registry.js';
 import type { OperationPlan } from '../../src/state/operation.js';
 import type { RunbookPlan } from '../../src/tui/operations.js';
@@ -27,11 +28,19 @@ function backupPlan(): OperationPlan {
 }
 
 describe('b: back up a database of the selected node', () => {
-  it('opens the backup form on the selected node, refuses an empty database, plans with the values typed and chosen, and shows the command line', async () => {
+  it("opens the backup form on the selected node with its databases read live (largest first, sizes beside), plans with the values chosen and typed, and shows the command line", async () => {
     const { store, press, plainFrame, stdin } = renderCockpit({ view: clusterView(), theme: noColorTheme });
     const asked: Array<FormValues | undefined> = [];
+    const listed: string[] = [];
+    let answer: (lists: LiveLists) => void = () => undefined;
     const stop = bindOperationsToStore(store, { cluster: 'test', nodes: [] } as never, {
       audit: { recordPlan: async () => undefined } as never,
+      formLists: {
+        backup: (_config, target) => {
+          listed.push(target);
+          return new Promise((resolve) => (answer = resolve));
+        },
+      },
       preparers: {
         backup: async (_config, target, choices) => {
           asked.push({ target, ...choices?.formValues });
@@ -42,18 +51,24 @@ describe('b: back up a database of the selected node', () => {
     try {
       // pg2 selected and b, in one chunk as ssh delivers them.
       stdin.write('2b');
-      await waitForFrame(plainFrame, (frame) => frame.includes('▸ database: ▏'));
+      await waitForFrame(plainFrame, (frame) => frame.includes('▸ database: ‹ … ›'));
       let frame = plainFrame();
+      expect(frame).toContain('reading the databases…');
       expect(frame).toContain('  format: ‹ custom ›');
       expect(frame).toMatch(/custom: one compressed file/);
+      expect(listed).toEqual(['pg2']);
 
-      // Enter with no database: refused under the field, nothing planned.
+      // Enter before the list is read: the form waits, nothing planned.
       await press(KEY.enter);
-      await waitForFrame(plainFrame, (text) => text.includes('✗ name the database to dump'));
+      await waitForFrame(plainFrame, (text) => text.includes('✗ still reading the databases of pg2: a moment'));
       expect(asked).toEqual([]);
 
-      stdin.write('shop');
-      await waitForFrame(plainFrame, (text) => text.includes('▸ database: shop▏'));
+      answer({ databases: [{ value: 'shop', note: '2 GB' }, { value: 'postgres', note: '7 MB' }] });
+      await waitForFrame(plainFrame, (text) => text.includes('▸ database: ‹ shop › 2 GB'));
+      await press(KEY.right);
+      await waitForFrame(plainFrame, (text) => text.includes('▸ database: ‹ postgres › 7 MB'));
+      await press(KEY.left);
+      await waitForFrame(plainFrame, (text) => text.includes('▸ database: ‹ shop › 2 GB'));
       await press(KEY.tab, KEY.right);
       await waitForFrame(plainFrame, (text) => text.includes('▸ format: ‹ directory ›'));
       await press(KEY.tab);
@@ -70,6 +85,15 @@ describe('b: back up a database of the selected node', () => {
     } finally {
       await stop();
     }
+  });
+
+  it('a live choice not read yet takes any value (the CLI: the planner checks it); read, it must be one of the list', () => {
+    const spec = backupEntry.form!;
+    const values = { db: 'shop', format: 'custom', jobs: '', tables: '' };
+    expect(formErrors(spec, values, ['pg1'])).toEqual({});
+    expect(formErrors(spec, values, ['pg1'], { databases: [{ value: 'app' }] })).toEqual({ db: 'choose one of app' });
+    expect(initialFormValues(spec, ['pg1'], { databases: [{ value: 'app', note: '1 GB' }] }).db).toBe('app');
+    expect(initialFormValues(spec, ['pg1']).db).toBe('');
   });
 
   it("the form's values are the planner's options: tables split, jobs a number", () => {

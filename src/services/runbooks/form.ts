@@ -19,9 +19,21 @@ interface FieldBase {
   hint?: string;
 }
 
+/**
+ * A list the cockpit reads from the target when the form opens (the
+ * entry's formLists): 'databases' is the node's pg_database, each value with
+ * a note shown beside it ("2 GB").
+ */
+export type LiveSource = 'databases';
+export interface LiveChoice {
+  value: string;
+  note?: string;
+}
+export type LiveLists = Partial<Record<LiveSource, readonly LiveChoice[]>>;
+
 export type FormField =
-  /** One of a list: 'nodes' is the cluster's node names, as the config lists them. */
-  | (FieldBase & { kind: 'choice'; choices: 'nodes' | readonly string[]; default?: string; also?: readonly string[] })
+  /** One of a list: 'nodes' is the cluster's node names, as the config lists them; a LiveSource is read from the target. */
+  | (FieldBase & { kind: 'choice'; choices: 'nodes' | LiveSource | readonly string[]; default?: string; also?: readonly string[] })
   /**
    * Free text; validate says why a value is refused, undefined when it is fine.
    * repeatable: a comma-separated list, its flag given once per item (`--table a --table b`).
@@ -39,16 +51,29 @@ export interface FormCli {
   target: { argument: string } | { option: string };
 }
 
-/** The choices of a choice field, 'nodes' resolved from the config's node names, after the ones it `also` offers first ("primary"). */
-export function fieldChoices(field: Extract<FormField, { kind: 'choice' }>, nodeNames: readonly string[]): readonly string[] {
-  return [...(field.also ?? []), ...(field.choices === 'nodes' ? nodeNames : field.choices)];
+type ChoiceField = Extract<FormField, { kind: 'choice' }>;
+
+/** The choices of a choice field, 'nodes' resolved from the config's node names and a live source from `live`, after the ones it `also` offers first ("primary"). */
+export function fieldChoices(field: ChoiceField, nodeNames: readonly string[], live?: LiveLists): readonly string[] {
+  const listed = field.choices === 'nodes' ? nodeNames : typeof field.choices === 'string' ? (live?.[field.choices] ?? []).map((choice) => choice.value) : field.choices;
+  return [...(field.also ?? []), ...listed];
+}
+
+/** A choice from a live list that was not read (the command line, or not yet): any value is taken, the planner checks it. */
+export function liveListUnread(field: ChoiceField, live?: LiveLists): field is ChoiceField & { choices: LiveSource } {
+  return typeof field.choices === 'string' && field.choices !== 'nodes' && live?.[field.choices] === undefined;
+}
+
+/** The note beside a live choice's value ("2 GB"), if it has one. */
+export function choiceNote(field: ChoiceField, value: string, live?: LiveLists): string | undefined {
+  return typeof field.choices === 'string' && field.choices !== 'nodes' ? live?.[field.choices]?.find((choice) => choice.value === value)?.note : undefined;
 }
 
 /** Every field at its default: a choice without one takes its first, text is empty, a toggle its own default. */
-export function initialFormValues(spec: FormSpec, nodeNames: readonly string[]): Record<string, FormValue> {
+export function initialFormValues(spec: FormSpec, nodeNames: readonly string[], live?: LiveLists): Record<string, FormValue> {
   const values: Record<string, FormValue> = {};
   for (const field of spec.fields) {
-    if (field.kind === 'choice') values[field.name] = field.default ?? fieldChoices(field, nodeNames)[0] ?? '';
+    if (field.kind === 'choice') values[field.name] = field.default ?? fieldChoices(field, nodeNames, live)[0] ?? '';
     else if (field.kind === 'text') values[field.name] = field.default ?? '';
     else values[field.name] = field.default;
   }
@@ -56,12 +81,14 @@ export function initialFormValues(spec: FormSpec, nodeNames: readonly string[]):
 }
 
 /** Why each invalid field is refused, by name; empty: the form may be planned. */
-export function formErrors(spec: FormSpec, values: FormValues, nodeNames: readonly string[]): Record<string, string> {
+export function formErrors(spec: FormSpec, values: FormValues, nodeNames: readonly string[], live?: LiveLists): Record<string, string> {
   const errors: Record<string, string> = {};
   for (const field of spec.fields) {
     const value = values[field.name];
     if (field.kind === 'choice') {
-      if (typeof value !== 'string' || !fieldChoices(field, nodeNames).includes(value)) errors[field.name] = `choose one of ${fieldChoices(field, nodeNames).join(', ')}`;
+      if (liveListUnread(field, live)) continue;
+      const choices = fieldChoices(field, nodeNames, live);
+      if (typeof value !== 'string' || !choices.includes(value)) errors[field.name] = choices.length > 0 ? `choose one of ${choices.join(', ')}` : 'nothing to choose from';
     } else if (field.kind === 'text') {
       const why = field.validate?.(typeof value === 'string' ? value : '');
       if (why !== undefined) errors[field.name] = why;

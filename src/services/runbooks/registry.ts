@@ -1,6 +1,6 @@
 import type { CockpitConfig } from '../config/schema.js';
 import type { LastSeenSlots } from '../cluster/lastSeenSlots.js';
-import type { FormSpec, FormValues } from './form.js';
+import type { FormSpec, FormValues, LiveLists } from './form.js';
 import type { Plan } from './plan.js';
 import type { PlanSessions } from './sqlSessions.js';
 import type { FailoverOptions, FailoverPlan } from './failover/planFailover.js';
@@ -14,7 +14,7 @@ import { prepareRebuild } from './rebuild/prepareRebuild.js';
 import { rebuildCommand } from '../cluster/needsRebuild.js';
 import type { BackupOptions, BackupPlan } from './backup/planBackup.js';
 import { BACKUP_FORMATS } from './backup/planBackup.js';
-import { prepareBackup } from './backup/prepareBackup.js';
+import { prepareBackup, readDatabaseChoices } from './backup/prepareBackup.js';
 import type { BackupFormat } from '../backups/backupEntry.js';
 import { restoreEntry } from './restore/restoreEntry.js';
 
@@ -75,6 +75,8 @@ export interface RunbookEntry<P extends Plan = Plan, O = object> {
   form?: FormSpec;
   /** The planner's options for the form's values (only with a form). */
   fromForm?(values: FormValues): Partial<O>;
+  /** The live lists its form's choices come from (the target's databases), read when the form opens; nothing changed. */
+  formLists?(config: CockpitConfig, target: string): Promise<LiveLists>;
 }
 
 const seconds = (set: (ms: number) => object) => (value: number | true) => (typeof value === 'number' ? set(value * 1000) : {});
@@ -219,7 +221,7 @@ export const backupEntry: RunbookEntry<BackupPlan, BackupOptions> = {
   },
   form: {
     fields: [
-      { kind: 'text', name: 'db', label: 'database', flag: '--db', hint: 'the plan lists the databases with their sizes', validate: (value) => (value.trim() === '' ? 'name the database to dump' : undefined) },
+      { kind: 'choice', name: 'db', label: 'database', choices: 'databases', flag: '--db', hint: "the node's databases (pg_database), largest first" },
       {
         kind: 'choice',
         name: 'format',
@@ -250,6 +252,7 @@ export const backupEntry: RunbookEntry<BackupPlan, BackupOptions> = {
       ...(tables.length > 0 ? { tables } : {}),
     };
   },
+  formLists: async (config, target) => ({ databases: await readDatabaseChoices(config, target) }),
   prepare: (config, target, options) => prepareBackup(config, target, options),
   fromChoices: () => ({}),
   succeeded: (plan) => `${plan.id ?? '?'} is complete: ${plan.path ?? '?'} (restorable, in the catalog)`,

@@ -3,7 +3,8 @@ import type { LogLine } from '../../services/runner/logLine.js';
 import type { CockpitState } from '../createCockpitStore.js';
 import { marksAfterOutcome } from '../needsRebuild.js';
 import type { FormCli, FormSpec } from '../../services/runbooks/form.js';
-import { fieldChoices, formErrors, initialFormValues } from '../../services/runbooks/form.js';
+import type { LiveLists } from '../../services/runbooks/form.js';
+import { fieldChoices, formErrors, initialFormValues, liveListUnread } from '../../services/runbooks/form.js';
 import { runbookEntry } from '../../services/runbooks/registry.js';
 import type { Operation, OperationChoices, OperationForm, OperationKind, OperationOutcome, OperationPlan } from '../operation.js';
 import { linesAppended } from './log.js';
@@ -30,6 +31,8 @@ export interface OperationActions {
   editFormText(text: string): void;
   /** Enter on the form: every field checked; an invalid one keeps the form (its reason under it), else planning with the values. */
   submitForm(): void;
+  /** The live lists of operation `id`'s form (the target's databases), or why they could not be read: its live choices take their first value. */
+  setFormLists(id: number, result: { lists: LiveLists } | { problem: string }): void;
   /**
    * The operation asked again with these choices merged into its own (the
    * modal's Ctrl-F: fence, Ctrl-R: resume replay): same kind and target, back
@@ -70,7 +73,9 @@ export const createOperationSlice: StateCreator<CockpitState, [], [], OperationS
       const id = (state.operation?.id ?? 0) + 1;
       if (!spec) return { operation: { id, kind, target, choices: {}, phase: 'planning', typed: '' } };
       const nodeNames = state.nodes.map((node) => node.name);
-      const form: OperationForm = { spec, cli, nodeNames, values: initialFormValues(spec, nodeNames), focus: 0, errors: {} };
+      // A choice from a live list (the node's databases): the glue reads it now, and Enter waits for it.
+      const liveReading = spec.fields.some((field) => field.kind === 'choice' && liveListUnread(field));
+      const form: OperationForm = { spec, cli, nodeNames, values: initialFormValues(spec, nodeNames), focus: 0, errors: {}, ...(liveReading ? { liveReading } : {}) };
       return { operation: { id, kind, target, choices: {}, phase: 'form', form, typed: '' } };
     }),
   moveFormFocus: (delta) =>
@@ -89,7 +94,7 @@ export const createOperationSlice: StateCreator<CockpitState, [], [], OperationS
       let value: string | boolean;
       if (field.kind === 'toggle') value = current !== true;
       else {
-        const choices = fieldChoices(field, form.nodeNames);
+        const choices = fieldChoices(field, form.nodeNames, form.live);
         if (choices.length === 0) return state;
         const index = choices.indexOf(String(current));
         value = choices[(index + delta + choices.length) % choices.length]!;
@@ -108,11 +113,28 @@ export const createOperationSlice: StateCreator<CockpitState, [], [], OperationS
     set((state) => {
       const operation = state.operation;
       if (operation?.phase !== 'form' || !operation.form) return state;
-      const errors = formErrors(operation.form.spec, operation.form.values, operation.form.nodeNames);
+      const form = operation.form;
+      const errors = formErrors(form.spec, form.values, form.nodeNames, form.live);
+      if (form.liveReading) {
+        for (const field of form.spec.fields) if (field.kind === 'choice' && liveListUnread(field, form.live)) errors[field.name] = `still reading the ${field.choices} of ${operation.target}: a moment`;
+      }
       const refused = operation.form.spec.fields.findIndex((field) => errors[field.name] !== undefined);
       // The first refused field takes the focus, its reason under it; nothing is planned.
       if (refused >= 0) return { operation: { ...operation, form: { ...operation.form, errors, focus: refused } } };
       return { operation: { ...operation, phase: 'planning', form: { ...operation.form, errors: {} } } };
+    }),
+  setFormLists: (id, result) =>
+    set((state) => {
+      const operation = state.operation;
+      const form = operation?.id === id && operation.phase === 'form' ? operation.form : undefined;
+      if (!form) return state;
+      if ('problem' in result) return { operation: { ...operation!, form: { ...form, liveReading: false, liveProblem: result.problem } } };
+      // The live choices start at their first value (a default), the others keep what the DBA set meanwhile.
+      const initial = initialFormValues(form.spec, form.nodeNames, result.lists);
+      const values = { ...form.values };
+      for (const field of form.spec.fields) if (field.kind === 'choice' && liveListUnread(field, form.live)) values[field.name] = initial[field.name] ?? '';
+      const { liveProblem: _none, ...rest } = form;
+      return { operation: { ...operation!, form: { ...rest, live: result.lists, liveReading: false, values } } };
     }),
   replanOperation: (choices) =>
     set((state) => {

@@ -3,6 +3,8 @@ import { findPgDumps } from '../../backups/findPgDump.js';
 import { collectClusterView } from '../../cluster/collectClusterView.js';
 import type { CockpitConfig, NodeConfig } from '../../config/schema.js';
 import { withNodeClient } from '../../postgres/connectNode.js';
+import { formatBytes } from '../../cluster/formatBytes.js';
+import type { LiveChoice } from '../form.js';
 import type { BackupOptions, BackupPlan, DumpTable, NodeDatabases } from './planBackup.js';
 import { planBackup } from './planBackup.js';
 
@@ -46,6 +48,18 @@ async function readNodeDatabases(config: CockpitConfig, node: NodeConfig, databa
   } catch (error) {
     return { databases: [], problem: error instanceof Error ? error.message : String(error) };
   }
+}
+
+/**
+ * The node's databases for the form's choice, largest first, each with its
+ * size as its note; a node that does not answer: the error, in words.
+ */
+export async function readDatabaseChoices(config: CockpitConfig, target: string): Promise<LiveChoice[]> {
+  const node = config.nodes.find((candidate) => candidate.name === target);
+  if (!node) throw new Error(`no node named "${target}" in the config`);
+  const answer = await readNodeDatabases(config, node, undefined);
+  if (answer.problem) throw new Error(answer.problem);
+  return [...answer.databases].sort((a, b) => b.bytes - a.bytes || a.name.localeCompare(b.name)).map((database) => ({ value: database.name, note: formatBytes(database.bytes) }));
 }
 
 /**
