@@ -8,7 +8,8 @@ import { dumpChecksum } from '../../src/services/backups/backupChecksum.js';
 import type { BackupEntry } from '../../src/services/backups/backupEntry.js';
 import type { HandBuiltCluster } from '../support/handBuiltCluster.js';
 import { startHandBuiltCluster } from '../support/handBuiltCluster.js';
-import { runCli } from '../support/runCli.js';
+import { runCli, runCliInterrupted } from '../support/runCli.js';
+import { pgrep } from './cancelRunbook.js';
 import { waitFor } from '../support/waitFor.js';
 
 /**
@@ -41,6 +42,8 @@ describe('restore on a hand-built cluster', () => {
     const shop = { ...cluster.node('pg1'), user: 'postgres', database: 'shop' };
     const run = (sql: string) => execa(path.join(cluster.pgBinDir, 'psql'), ['-X', '-v', 'ON_ERROR_STOP=1', '-h', shop.host, '-p', String(shop.port), '-U', 'postgres', '-d', 'shop', '-c', sql], { env: { PGPASSWORD: cluster.superuserPassword } });
     await run("create table t (id int primary key, note text); insert into t select g, 'row ' || g from generate_series(1, 5000) g; analyze t");
+    // Enough rows that pg_restore is still copying them when the cancel comes.
+    await run("create table big (id int, filler text); insert into big select g, repeat(md5(g::text), 4) from generate_series(1, 1500000) g; analyze big");
     contents = await checksum('shop');
     // The standby has the rows too: the dump is taken there, as the runbook's scenario does.
     const pg2 = cluster.node('pg2');
@@ -54,9 +57,9 @@ describe('restore on a hand-built cluster', () => {
     const paths = backupPaths(backupsDir, cluster.config.cluster, 'shop', 'custom', at);
     await mkdir(path.dirname(paths.path), { recursive: true });
     await waitFor(async () => {
-      const rows = await execa(path.join(cluster.pgBinDir, 'psql'), ['-X', '-At', '-h', pg2.host, '-p', String(pg2.port), '-U', 'postgres', '-d', 'shop', '-c', 'select count(*) from t'], { env: { PGPASSWORD: cluster.superuserPassword }, reject: false });
-      return rows.stdout.trim() === '5000';
-    }, 'the rows on pg2');
+      const rows = await execa(path.join(cluster.pgBinDir, 'psql'), ['-X', '-At', '-h', pg2.host, '-p', String(pg2.port), '-U', 'postgres', '-d', 'shop', '-c', "select (select count(*) from t) || '/' || (select count(*) from big)"], { env: { PGPASSWORD: cluster.superuserPassword }, reject: false });
+      return rows.stdout.trim() === '5000/1500000';
+    }, 'the rows on pg2', 60_000);
     await execa(path.join(cluster.pgBinDir, 'pg_dump'), ['-Fc', '-h', pg2.host, '-p', String(pg2.port), '-U', 'postgres', '-d', 'shop', '-f', paths.path], { env: { PGPASSWORD: cluster.superuserPassword } });
     const sum = await dumpChecksum(paths.path);
     dump = {
@@ -73,7 +76,10 @@ describe('restore on a hand-built cluster', () => {
       finishedAt: new Date(at.getTime() + 2000).toISOString(),
       sizeBytes: sum.sizeBytes,
       sha256: sum.sha256,
-      tables: [{ name: 'public.t', rowEstimate: 5000, bytes: 262144 }],
+      tables: [
+        { name: 'public.t', rowEstimate: 5000, bytes: 262144 },
+        { name: 'public.big', rowEstimate: 1500000, bytes: 250_000_000 },
+      ],
       status: 'complete',
       options: { tables: [] },
     };
@@ -98,7 +104,7 @@ describe('restore on a hand-built cluster', () => {
     const lines = listed.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^ID\s+WHEN\s+AGE\s+DATABASE\s+NODE\s+FORMAT\s+SIZE\s+TOOK\s+VERIFIED$/);
     expect(lines.slice(1).map((line) => line.split(/\s+/)[0])).toEqual([corrupted.id, dump.id]);
-    expect(lines[2]).toMatch(/shop\s+pg2\s+custom\s+\d+(\.\d)? kB\s+2 s/);
+    expect(lines[2]).toMatch(/shop\s+pg2\s+custom\s+\d+(\.\d)? [kM]B\s+2 s/);
     const json = await cli('backups', '--json');
     expect((JSON.parse(json.stdout) as BackupEntry[]).map((entry) => entry.id)).toEqual([corrupted.id, dump.id]);
     const good = await cli('backups', '--verify', dump.id);
@@ -136,6 +142,17 @@ describe('restore on a hand-built cluster', () => {
     expect(await checksum(database!)).toBe(contents);
     expect(restored.stdout).toMatch(/public\.t\s+5000 rows\s+\(estimate 5000\)/);
     expect(restored.stdout + restored.stderr).not.toContain(cluster.superuserPassword);
+  });
+
+  it('a cancel (SIGINT) during pg_restore stops it and drops the new database it made: nothing else changed', async () => {
+    const before = await databases();
+    const run = await runCliInterrupted(['restore', dump.id, '--to', 'pg1', '--yes', '--config', configFile], { XDG_STATE_HOME: cluster.root }, /processing data for table "public\.big"/, 'SIGINT');
+    expect(run.signalled).toBe(true);
+    expect(run.exitCode, run.stdout + run.stderr).toBe(130);
+    expect(run.stderr).toMatch(/restore cancelled by SIGINT at step 3\/4 \(restore .*\); undone: step 3 \(restore .*\), step 2 \(create the new database shop_restored_\d{8}_\d{6} on pg1\); state left: nothing is left changed/);
+    expect(run.stdout).toMatch(/undo 1\/1 ✓ drop the new database shop_restored_\d{8}_\d{6} \(created by this restore: nothing is lost\)/);
+    expect(await databases()).toEqual(before);
+    expect(await pgrep(`pg_restore .*${dump.path}`)).toEqual([]);
   });
 
   it('restores the single table into the original database, and refuses to overwrite it once it is there', async () => {

@@ -143,6 +143,10 @@ describe('planRestore', () => {
     expect(failing(moved)).toEqual([]);
     expect(moved.steps[1]!.detail).toContain('create schema "pgcockpit_aside_20261130_140509"; alter table "public"."orders" set schema "pgcockpit_aside_20261130_140509"');
     expect(failing(planRestore(config, facts(), 'x', { database: 'shop', tables: ['nosuch'], now }))).toEqual(['the tables asked for are in the dump: not in the dump: public.nosuch']);
+    // Into a new database, a table outside public gets its schema first (pg_restore -t restores the table only).
+    const sales = planRestore(config, facts({ entry: entry({ tables: [{ name: 'sales.orders', rowEstimate: 5, bytes: 8192 }] }) }), 'x', { tables: ['sales.orders'], now });
+    expect(failing(sales)).toEqual([]);
+    expect(sales.steps.map((step) => step.detail.split('   ')[0])[2]).toBe('create schema if not exists "sales"');
   });
 
   it('refuses a dump whose checksum differs from the catalog, with the reason', () => {

@@ -4,7 +4,7 @@ import type { CockpitConfig } from '../../config/schema.js';
 import type { Plan, PlanStep, PreflightCheck } from '../plan.js';
 import { failedChecks } from '../plan.js';
 import { unknownNodeCheck } from '../unknownNodeCheck.js';
-import { countRowsStep, createDatabaseStep, dropAsideStep, moveTablesAsideStep, renameAsideStep, restoreStep, verifyStep } from './restoreSteps.js';
+import { countRowsStep, createDatabaseStep, createSchemasStep, dropAsideStep, moveTablesAsideStep, renameAsideStep, restoreStep, verifyStep } from './restoreSteps.js';
 
 export interface RestoreOptions {
   /** The node to restore on; absent or "primary": the current primary. */
@@ -210,6 +210,8 @@ export function planRestore(config: CockpitConfig, facts: RestoreFacts, backupId
   const steps: PlanStep[] = [verifyStep(node, entry)];
   if (mode === 'replace') steps.push(renameAsideStep(node, database, asideDatabase!));
   if (mode !== 'tables') steps.push(createDatabaseStep(node, database, version));
+  const schemas = [...new Set(tables.map((name) => name.slice(0, name.indexOf('.'))))].filter((schema) => schema !== 'public');
+  if (mode === 'new' && schemas.length > 0) steps.push(createSchemasStep(node, database, schemas));
   const moved = mode === 'tables' ? (target.existingTables ?? []) : [];
   if (moved.length > 0 && options.replace) steps.push(moveTablesAsideStep(node, database, moved, `pgcockpit_aside_${stamp}`));
   steps.push(restoreStep(node, entry, { database, tables, jobs, intoExisting: mode === 'tables' }));

@@ -64,6 +64,14 @@ export function createDatabaseStep(node: NodeConfig, database: string, serverVer
   });
 }
 
+/** The schemas of the tables asked for, in a new database (pg_restore -t restores a table, not its schema); the database's undo drops them with it. */
+export function createSchemasStep(node: NodeConfig, database: string, schemas: readonly string[]): PlanStep {
+  return psqlStep(node, database, `create schema ${schemas.join(', ')} in ${database} (pg_restore -t restores the tables, not their schemas)`, schemas.map((schema) => `create schema if not exists ${sqlIdent(schema)}`).join('; '), {
+    // Nothing of its own to undo: the new database's undo drops it with them.
+    undo: [],
+  });
+}
+
 /** Renames the database being replaced aside (it is not dropped); its undo renames it back. */
 export function renameAsideStep(node: NodeConfig, database: string, aside: string): PlanStep {
   return psqlStep(node, node.database, `rename ${database} to ${aside} (kept, not dropped)`, `alter database ${sqlIdent(database)} rename to ${sqlIdent(aside)}`, {
@@ -101,9 +109,8 @@ export function restoreStep(node: NodeConfig, entry: BackupEntry, options: Resto
     detail: `PGPASSWORD=… ${commandLine(spec)}`,
     mutating: true,
     cancellable: true,
-    ...(options.intoExisting && options.tables.length > 0
-      ? { undo: [psqlStep(node, options.database, `drop the tables this restore made in ${options.database} (${options.tables.join(', ')}; they were not there)`, dropTables)] }
-      : {}),
+    // Into an existing database: drop the tables it made. Into a new one: nothing of its own (the new database's undo drops it all).
+    undo: options.intoExisting ? [psqlStep(node, options.database, `drop the tables this restore made in ${options.database} (${options.tables.join(', ')}; they were not there)`, dropTables)] : [],
     async run(ctx) {
       await withPassword(ctx, node, spec, entry.format === 'plain' ? {} : { parseProgress: tableDataProgress(sizes) });
       return `${entry.id} restored into ${options.database} on ${node.name}`;
