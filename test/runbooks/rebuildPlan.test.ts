@@ -5,7 +5,7 @@ import { configSchema, DEFAULT_THRESHOLDS } from '../../src/services/config/sche
 import type { NodeExtras } from '../../src/services/runbooks/failover/failoverFacts.js';
 import type { RebuildFacts } from '../../src/services/runbooks/rebuild/planRebuild.js';
 import { asideStamp, planRebuild } from '../../src/services/runbooks/rebuild/planRebuild.js';
-import { basebackupCommand } from '../../src/services/runbooks/rebuild/rebuildSteps.js';
+import { basebackupCommand } from '../../src/services/runbooks/rebuild/copySteps.js';
 import { down, GiB, hostFor, MiB, NOW, primary, replicaRow, slot, standby } from '../support/snapshots.js';
 
 const config = configSchema.parse({

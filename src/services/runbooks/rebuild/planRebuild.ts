@@ -20,7 +20,9 @@ import type { RebuildMethod } from './chooseMethod.js';
 import { chooseMethod } from './chooseMethod.js';
 import type { TargetControl } from './targetControl.js';
 import { nodePassword } from '../../postgres/nodePassword.js';
-import { copyStep, crashRecoveryStep, createSlotStep, moveAsideStep, ownSettingsStep, rewindStep, saveConfigStep, startAndStreamStep, stopTargetStep } from './rebuildSteps.js';
+import { copyStep, moveAsideStep } from './copySteps.js';
+import { createSlotStep, ownSettingsStep, startAndStreamStep, stopTargetStep } from './rebuildSteps.js';
+import { crashRecoveryStep, rewindStep, saveConfigStep } from './rewindSteps.js';
 
 export type { RebuildMethod } from './chooseMethod.js';
 export { REBUILD_METHODS } from './chooseMethod.js';
