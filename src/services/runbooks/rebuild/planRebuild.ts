@@ -16,6 +16,7 @@ import { unknownNodeCheck } from '../unknownNodeCheck.js';
 import { sameHost } from '../../cluster/sameHost.js';
 import { shellQuote } from '../../os/shellQuote.js';
 import type { HostDisk } from './hostDisk.js';
+import { diskChecks } from './diskChecks.js';
 import type { RebuildMethod } from './chooseMethod.js';
 import { chooseMethod } from './chooseMethod.js';
 import type { TargetControl } from './targetControl.js';
@@ -246,31 +247,9 @@ export function planRebuild(config: CockpitConfig, facts: RebuildFacts, targetNa
   asideDir = `${target.dataDir}.pgcockpit-${asideStamp(options.now ?? new Date())}`;
   const disk = facts.disks?.[target.name];
   if (disk) {
-    checks.push(
-      disk.owner === undefined
-        ? { label: `${disk.parent} belongs to ${target.osUser}`, status: 'warn', observed: `owner unknown: ${disk.problem ?? 'stat said nothing'}` }
-        : disk.owner === target.osUser
-          ? { label: `${disk.parent} belongs to ${target.osUser}`, status: 'ok', observed: `owner ${disk.owner}: ${method === 'rewind' ? `${target.osUser} keeps the configuration files beside the data directory` : `the copy is made as ${target.osUser}, and the old directory kept beside it`}` }
-          : {
-              label: `${disk.parent} belongs to ${target.osUser}`,
-              status: 'fail',
-              observed: `owner ${disk.owner}: ${target.osUser} cannot move the data directory aside or create the copy there`,
-              fix: `chown ${target.osUser} ${disk.parent} on ${target.host} (the copy must be made and owned by ${target.osUser}, never by root)`,
-            },
-    );
     // A copy needs room for the source's databases; a rewind for the source's pg_wal it fetches.
     const moved = method === 'rewind' ? facts.sourceWalBytes : facts.sourceBytes;
-    const needed = moved === undefined ? undefined : moved + (options.minFreeBytes ?? Math.round(moved * 0.1) + 256 * 1024 * 1024);
-    if (disk.freeBytes === undefined || needed === undefined) {
-      checks.push({ label: `room for the copy on ${target.name}'s host`, status: 'warn', observed: `not known (${disk.freeBytes === undefined ? disk.problem ?? 'df said nothing' : `the size of ${source.name}'s ${method === 'rewind' ? 'pg_wal' : 'databases'}`})`, fix: 'check df before confirming: the old data directory stays beside the copy' });
-    } else {
-      const observed = `${formatBytes(disk.freeBytes)} free in ${disk.parent}, the ${method === 'rewind' ? 'rewind fetches' : 'copy needs'} ${formatBytes(moved!)} and ${formatBytes(needed - moved!)} must stay free`;
-      checks.push(
-        disk.freeBytes >= needed
-          ? { label: `room for the copy on ${target.name}'s host`, status: 'ok', observed }
-          : { label: `room for the copy on ${target.name}'s host`, status: 'fail', observed, fix: `free ${formatBytes(needed - disk.freeBytes)} on ${target.host} (earlier kept data directories: pgcockpit cleanup), then plan again` },
-      );
-    }
+    checks.push(...diskChecks(target, disk, { method, source: source.name, moved, ...(options.minFreeBytes !== undefined ? { minFreeBytes: options.minFreeBytes } : {}) }));
   }
 
   // 5. Versions: the copy is the source's major version, run by the node's binaries.
