@@ -8,6 +8,8 @@ import type { HandBuiltCluster } from '../support/handBuiltCluster.js';
 import { startHandBuiltCluster } from '../support/handBuiltCluster.js';
 import type { BackupTestCluster } from './backupCli.js';
 import { catalog, catalogFiles, cliFor, expectCompleteDump, interruptedBackup, makeShop, query } from './backupCli.js';
+import { runCli } from '../support/runCli.js';
+import { waitFor } from '../support/waitFor.js';
 
 /**
  * `pgcockpit backup` on a cluster built by hand (scram passwords in a
@@ -97,3 +99,29 @@ describe('backup on a hand-built cluster', () => {
     expect((await catalogFiles(cluster, 'shop')).filter((name) => name.includes('.partial'))).toEqual([]);
   });
 });
+
+describe('backup with a monitoring role that may not read the tables', () => {
+  let hand: HandBuiltCluster;
+
+  beforeAll(async () => {
+    hand = await startHandBuiltCluster({ standbys: 1, configUser: 'monitor' });
+  });
+  afterAll(async () => {
+    await hand?.destroy();
+  });
+
+  it('refuses before anything is written, naming the tables and the grant', async () => {
+    const backupsDir = path.join(hand.root, 'dumps');
+    const configFile = path.join(hand.root, 'with-backups.yaml');
+    const config = parse(await readFile(hand.configFile, 'utf8')) as Record<string, unknown>;
+    await writeFile(configFile, stringify({ ...config, backups: { dir: backupsDir } }));
+    await hand.superQuery('pg1', 'create table orders (id int)');
+    await waitFor(async () => (await hand.superQuery('pg2', "select 1 from pg_class where relname = 'orders'")).length === 1, 'orders on pg2');
+    const run = await runCli(['backup', '--node', 'pg2', '--db', 'postgres', '--yes', '--config', configFile], { XDG_STATE_HOME: hand.root });
+    expect(run.exitCode, run.stdout + run.stderr).toBe(2);
+    expect(run.stdout).toMatch(/monitor may read every table dumped: it may not SELECT 1 of them: public\.orders/);
+    expect(run.stdout).toContain('pg_read_all_data');
+    await expect(stat(backupsDir)).rejects.toThrow();
+  });
+});
+
