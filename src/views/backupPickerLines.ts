@@ -17,11 +17,14 @@ export interface PickerLine {
  */
 export function backupListLines(entries: readonly BackupEntry[], selected: number, now: number, rows: number): PickerLine[] {
   if (entries.length === 0) return [{ text: 'no dumps match', muted: true }];
-  const [header, ...table] = backupTable(entries.map((entry) => backupRow(entry, now)).map((row) => ({ ...row, id: '' })));
-  const body = table.map((text, index): PickerLine => ({ text: `${index === selected ? '›' : ' '} ${text.trimStart()}`, selected: index === selected }));
+  const [header, ...table] = backupTable(
+    entries.map((entry) => backupRow(entry, now)),
+    { withId: false },
+  );
+  const body = table.map((text, index): PickerLine => ({ text: `${index === selected ? '›' : ' '} ${text}`, selected: index === selected }));
   const room = Math.max(1, rows - 1);
   const top = Math.max(0, Math.min(selected - Math.floor(room / 2), body.length - room));
-  return [{ text: `  ${header!.trimStart()}`, muted: true }, ...body.slice(top, top + room)];
+  return [{ text: `  ${header!}`, muted: true }, ...body.slice(top, top + room)];
 }
 
 /** Counts of a table of contents by type: "12 TABLE, 12 TABLE DATA, 8 INDEX". */

@@ -110,7 +110,7 @@ describe('restore on a hand-built cluster', () => {
     const good = await cli('backups', '--verify', dump.id);
     expect(good.exitCode, good.stdout + good.stderr).toBe(0);
     expect(good.stdout).toMatch(/^✓ .*sha256 [0-9a-f]{64} as in the catalog; pg_restore --list read \d+ objects/);
-    expect((await cli('backups')).stdout).toMatch(new RegExp(`${dump.id}.*✓ verified`));
+    expect((await cli('backups')).stdout).toMatch(new RegExp(`${dump.id} .* 2 s +✓`));
     const bad = await cli('backups', '--verify', corrupted.id);
     expect(bad.exitCode).toBe(1);
     expect(bad.stdout).toContain('sha256 differs');

@@ -116,7 +116,7 @@ describe('B: the backups picker', () => {
       expect(rows).toHaveLength(3);
       expect(rows[0]).toMatch(/› .*shop\s+pg2\s+custom\s+.*1 min 5 s\s+✗ failed/);
       expect(rows[1]).toMatch(/crm\s+pg2\s+plain/);
-      expect(rows[2]).toMatch(/shop\s+pg2\s+custom\s+.*✓ verified/);
+      expect(rows[2]).toMatch(/shop\s+pg2\s+custom\s+.*1 min 5 s\s+✓/);
       expect(frame).toMatch(/WHEN\s+AGE\s+DATABASE\s+NODE\s+FORMAT\s+SIZE\s+TOOK\s+VERIFIED/);
 
       // / filters as typed; Enter keeps it.
@@ -129,7 +129,7 @@ describe('B: the backups picker', () => {
       // v verifies the crm dump (a plain one: its checksum and its last line).
       await press('v');
       await waitForFrame(plainFrame, (text) => text.includes(`✓ ${entries.plain.id} verified: sha256`));
-      await waitForFrame(plainFrame, (text) => /crm\s+pg2\s+plain.*✓ verified/.test(text));
+      await waitForFrame(plainFrame, (text) => /crm\s+pg2\s+plain.*1 min 5 s\s+✓/.test(text));
 
       // The filter cleared; ↓↓ to the oldest (the custom dump), Enter: its details with pg_restore --list's objects.
       await press('/', KEY.backspace, KEY.backspace, KEY.backspace, KEY.enter);

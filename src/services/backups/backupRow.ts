@@ -7,14 +7,14 @@ export interface BackupRow {
   id: string;
   /** Local time, "2026-11-30 14:45". */
   when: string;
-  /** "2 h 5 min ago". */
+  /** How long ago: "2 h 5 min". */
   age: string;
   database: string;
   node: string;
   format: string;
   size: string;
   duration: string;
-  /** "✓ verified", "✗ failed", "… running", "" (complete, never verified). */
+  /** "✓" (verified), "✗ failed", "✗ cancelled", "… running", "" (complete, never verified): short, the picker fits 80 columns. */
   mark: string;
 }
 
@@ -25,13 +25,13 @@ export function backupRow(entry: BackupEntry, now: number): BackupRow {
   return {
     id: entry.id,
     when: Number.isFinite(started) ? localTime(new Date(started)) : entry.startedAt,
-    age: Number.isFinite(started) ? `${formatDuration(Math.max(0, now - started) / 1000)} ago` : '?',
+    age: Number.isFinite(started) ? formatDuration(Math.max(0, now - started) / 1000) : '?',
     database: entry.database,
     node: entry.node,
     format: entry.format,
     size: entry.sizeBytes !== undefined ? formatBytes(entry.sizeBytes) : '-',
     duration: Number.isFinite(finished) && Number.isFinite(started) ? formatDuration((finished - started) / 1000) : '-',
-    mark: entry.status !== 'complete' ? (entry.status === 'running' ? '… running' : `✗ ${entry.status}`) : entry.verifiedAt ? '✓ verified' : '',
+    mark: entry.status !== 'complete' ? (entry.status === 'running' ? '… running' : `✗ ${entry.status}`) : entry.verifiedAt ? '✓' : '',
   };
 }
 
@@ -42,9 +42,10 @@ function localTime(at: Date): string {
 }
 
 /** Rows as aligned text columns, a header first: what `pgcockpit backups` prints. */
-export function backupTable(rows: readonly BackupRow[]): string[] {
+export function backupTable(rows: readonly BackupRow[], options: { withId?: boolean } = {}): string[] {
   const header: BackupRow = { id: 'ID', when: 'WHEN', age: 'AGE', database: 'DATABASE', node: 'NODE', format: 'FORMAT', size: 'SIZE', duration: 'TOOK', mark: 'VERIFIED' };
-  const columns = ['id', 'when', 'age', 'database', 'node', 'format', 'size', 'duration', 'mark'] as const;
+  // The picker leaves the id out (its details and the restore form name it); the CLI prints it, for restore ID.
+  const columns = [...(options.withId === false ? [] : (['id'] as const)), 'when', 'age', 'database', 'node', 'format', 'size', 'duration', 'mark'] as const;
   const all = [header, ...rows];
   const widths = columns.map((column) => Math.max(...all.map((row) => row[column].length)));
   return all.map((row) => columns.map((column, index) => row[column].padEnd(widths[index]!)).join('  ').trimEnd());
