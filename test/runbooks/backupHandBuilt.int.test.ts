@@ -51,8 +51,8 @@ describe('backup on a hand-built cluster', () => {
     await hand?.destroy();
   });
 
-  it('dumps shop from the standby into a new backups directory: complete, the checksum matches, pg_restore reads it, no password anywhere', async () => {
-    const run = await cli('backup', '--node', 'pg2', '--db', 'shop', '--yes');
+  it('dumps shop from the standby (--node standby: the caught-up one) into a new backups directory: complete, the checksum matches, pg_restore reads it, no password anywhere', async () => {
+    const run = await cli('backup', '--node', 'standby', '--db', 'shop', '--yes');
     expect(run.exitCode, run.stdout + run.stderr).toBe(0);
     for (const secret of secrets()) expect(run.stdout + run.stderr).not.toContain(secret);
     const [entry] = await catalog(cluster);

@@ -4,7 +4,7 @@ import { configSchema, DEFAULT_THRESHOLDS } from '../../src/services/config/sche
 import type { PgDumpCandidate } from '../../src/services/backups/pgDumpChoice.js';
 import { choosePgDump, parsePgDumpVersion } from '../../src/services/backups/pgDumpChoice.js';
 import type { BackupFacts } from '../../src/services/runbooks/backup/planBackup.js';
-import { planBackup } from '../../src/services/runbooks/backup/planBackup.js';
+import { planBackup, resolveBackupNode } from '../../src/services/runbooks/backup/planBackup.js';
 import { pgDumpCommand } from '../../src/services/runbooks/backup/backupSteps.js';
 import { isRecoveryConflict, recoveryConflictAdvice } from '../../src/services/runbooks/backup/recoveryConflict.js';
 import { GiB, healthyCluster, hostFor, MiB, NOW, primary, replicaRow, slot, standby } from '../support/snapshots.js';
@@ -141,6 +141,17 @@ describe('planBackup', () => {
     const compressed = planBackup(config, small, 'pg2', { database: 'shop' });
     expect(failing(compressed)).toEqual([]);
     expect(compressed.checks.find((check) => check.label.startsWith('room'))?.status).toBe('warn');
+  });
+
+  it('--node standby: a caught-up standby, else the primary; a node of that name is itself', () => {
+    const view = buildClusterView(healthyCluster(), DEFAULT_THRESHOLDS, NOW);
+    expect(resolveBackupNode(config, view, 'standby')).toBe('pg2');
+    expect(planBackup(config, facts(), 'standby', { database: 'shop', now }).title).toBe('backup shop from pg2');
+    const alone = buildClusterView([primary('pg1')], DEFAULT_THRESHOLDS, NOW);
+    expect(resolveBackupNode(config, alone, 'standby')).toBe('pg1');
+    const named = configSchema.parse({ ...config, nodes: [...config.nodes, { name: 'standby', host: '10.0.0.9', dataDir: '/data/standby' }] });
+    expect(resolveBackupNode(named, view, 'standby')).toBe('standby');
+    expect(resolveBackupNode(config, view, 'pg3')).toBe('pg3');
   });
 
   it('a lagging standby is allowed, with its lag said', () => {

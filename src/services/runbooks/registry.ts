@@ -216,7 +216,7 @@ export const backupEntry: RunbookEntry<BackupPlan, BackupOptions> = {
     name: 'backup',
     description:
       'backup: dump one database of a node with pg_dump, run here as you into backups.dir, recorded in the catalog (a standby spares the primary; --dry-run prints the plan, --yes runs it)',
-    target: { option: '--node <node>', description: 'the node to dump from (a caught-up standby spares the primary)' },
+    target: { option: '--node <node>', description: 'the node to dump from; "standby": a caught-up standby (sparing the primary), else the primary' },
     options: [],
   },
   form: {

@@ -69,6 +69,22 @@ export interface BackupPlan extends Plan {
   pgDump: string | null;
 }
 
+/** `--node standby`, unless a node has that name: a caught-up standby spares the primary. */
+export const ANY_STANDBY = 'standby';
+
+/**
+ * The node `--node` names; `standby` (when no node is called that) is the
+ * first caught-up streaming standby, else any streaming one, else the
+ * primary: what a cron job that must spare the primary asks for.
+ */
+export function resolveBackupNode(config: Pick<CockpitConfig, 'nodes'>, view: ClusterView, asked: string): string {
+  if (asked !== ANY_STANDBY || config.nodes.some((node) => node.name === ANY_STANDBY)) return asked;
+  const up = new Set(view.nodes.filter((node) => node.status === 'up').map((node) => node.name));
+  const streaming = view.links.filter((link) => link.receiverStreaming && up.has(link.standby));
+  const chosen = streaming.find((link) => link.caughtUp) ?? streaming[0];
+  return chosen?.standby ?? view.nodes.find((node) => node.status === 'up' && node.role === 'primary')?.name ?? asked;
+}
+
 /** "s.t" matches table t in schema s; "t" matches t in any schema; a pattern with wildcards is left to pg_dump. */
 export function tableMatches(table: string, wanted: string): boolean {
   return table === wanted || table.endsWith(`.${wanted}`);
@@ -84,8 +100,9 @@ const PATTERN = /[*?]/;
  * table of contents, with its catalog entry beside it from the start
  * (running, then complete; cancelled or failed with the partial removed).
  */
-export function planBackup(config: CockpitConfig, facts: BackupFacts, nodeName: string, options: BackupOptions = {}): BackupPlan {
+export function planBackup(config: CockpitConfig, facts: BackupFacts, asked: string, options: BackupOptions = {}): BackupPlan {
   const checks: PreflightCheck[] = [];
+  const nodeName = resolveBackupNode(config, facts.view, asked);
   const warnings: string[] = [];
   const format = options.format ?? 'custom';
   const database = options.database ?? null;
@@ -136,10 +153,10 @@ export function planBackup(config: CockpitConfig, facts: BackupFacts, nodeName: 
     const lag = link?.lagBytes != null ? formatBytes(link.lagBytes) : 'unknown';
     checks.push({ label: `${nodeName} is up`, status: 'ok', observed: `standby, PostgreSQL ${server.version}${link?.caughtUp ? ', caught up' : `, replay ${lag} behind`}: the dump spares the primary` });
     if (link && !link.caughtUp) warnings.push(`${nodeName} is ${lag} behind${primary ? ` ${primary.name}` : ''}: the dump shows the data as ${nodeName} has replayed it when the dump starts`);
-    const answer = facts.node;
-    if (answer?.maxStandbyStreamingDelay !== undefined && answer.maxStandbyStreamingDelay !== '-1' && answer.hotStandbyFeedback !== 'on') {
+    const settings = facts.node;
+    if (settings?.maxStandbyStreamingDelay !== undefined && settings.maxStandbyStreamingDelay !== '-1' && settings.hotStandbyFeedback !== 'on') {
       warnings.push(
-        `${nodeName} has max_standby_streaming_delay = ${answer.maxStandbyStreamingDelay} and hot_standby_feedback = ${answer.hotStandbyFeedback ?? 'off'}: ` +
+        `${nodeName} has max_standby_streaming_delay = ${settings.maxStandbyStreamingDelay} and hot_standby_feedback = ${settings.hotStandbyFeedback ?? 'off'}: ` +
           'a dump that runs longer may be cancelled by a recovery conflict (raise the delay, set hot_standby_feedback = on, or dump the primary)',
       );
     }

@@ -6,7 +6,7 @@ import { withNodeClient } from '../../postgres/connectNode.js';
 import { formatBytes } from '../../cluster/formatBytes.js';
 import type { LiveChoice } from '../form.js';
 import type { BackupOptions, BackupPlan, DumpTable, NodeDatabases } from './planBackup.js';
-import { planBackup } from './planBackup.js';
+import { planBackup, resolveBackupNode } from './planBackup.js';
 
 /** The databases a dump can be taken of (templates and those refusing connections cannot), with their sizes, and a standby's conflict settings. */
 const DATABASES_SQL = `select datname as name, pg_database_size(oid)::text as bytes,
@@ -69,8 +69,9 @@ export async function readDatabaseChoices(config: CockpitConfig, target: string)
  * free space); the plan is made from the answers. What the cockpit's modal
  * and `pgcockpit backup` both start from.
  */
-export async function prepareBackup(config: CockpitConfig, target: string, options: BackupOptions = {}): Promise<BackupPlan> {
+export async function prepareBackup(config: CockpitConfig, asked: string, options: BackupOptions = {}): Promise<BackupPlan> {
   const view = await collectClusterView(config);
+  const target = resolveBackupNode(config, view, asked);
   const node = config.nodes.find((candidate) => candidate.name === target);
   const up = view.nodes.some((snapshot) => snapshot.name === target && snapshot.status === 'up');
   if (!node || !up) return planBackup(config, { view }, target, options);
