@@ -1,4 +1,5 @@
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { dumpChecksum } from '../../src/services/backups/backupChecksum.js';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isRestorable } from '../../src/services/backups/backupCatalog.js';
@@ -77,6 +78,17 @@ describe('backup on the sandbox', () => {
     expect(entry).toMatchObject({ status: 'complete', options: { jobs: 2 } });
     expect((await stat(entry.path)).isDirectory()).toBe(true);
     await expectCompleteDump(cluster, entry);
+  });
+
+  it('plain format: SQL for psql, checksummed, no table of contents to count', async () => {
+    const run = await cli('backup', '--node', 'pg2', '--db', 'shop', '--format', 'plain', '--yes');
+    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    const entry = (await catalog(cluster)).find((candidate) => candidate.format === 'plain')!;
+    expect(entry).toMatchObject({ status: 'complete' });
+    expect(entry.path).toMatch(/\.sql$/);
+    expect(entry.objects).toBeUndefined();
+    expect(entry.sha256).toBe((await dumpChecksum(entry.path)).sha256);
+    expect(await readFile(entry.path, 'utf8')).toContain('COPY public.orders (id, note) FROM stdin;');
   });
 
   it('--read-only refuses before anything is written (the dump is a file written here)', async () => {
