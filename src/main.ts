@@ -7,6 +7,7 @@ import { demoCommand } from './commands/demoCommand.js';
 import { demoDownCommand } from './commands/demoDownCommand.js';
 import { logCommand } from './commands/logCommand.js';
 import { cleanupCommand } from './commands/cleanupCommand.js';
+import { archiveCheckCommand } from './commands/archiveCheckCommand.js';
 import { backupsCommand } from './commands/backupsCommand.js';
 import { addRunbookCommand } from './commands/runbookCommand.js';
 import { statusCommand } from './commands/statusCommand.js';
@@ -172,6 +173,19 @@ program
       yes: options.yes ?? false,
       readOnly: global.readOnly ?? false,
     });
+  });
+
+program
+  .command('archive')
+  .description('the WAL archive point-in-time recovery depends on')
+  .command('check')
+  .description("check the archive on the primary (or --node): directory, owner and mode, wal_level, archive_mode, archive_command, and a live test: a switched-out segment must arrive; exit 0 all pass, 2 one fails")
+  .option('-c, --config <file>', 'config file (default: as for pgcockpit)')
+  .option('--node <node>', 'the node whose archiving is checked (default: the primary)')
+  .option('--no-live', 'skip the live test (it switches out a WAL segment)')
+  .action(async (options: { config?: string; node?: string; live: boolean }, command: Command) => {
+    const global = command.optsWithGlobals<GlobalOptions>();
+    await archiveCheckCommand({ config: options.config ?? global.config, ...(options.node ? { node: options.node } : {}), live: options.live, readOnly: global.readOnly ?? false });
   });
 
 // Every runbook's subcommand (promote, switchover, ...) comes from its registry entry.
