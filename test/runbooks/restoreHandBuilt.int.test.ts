@@ -9,6 +9,12 @@ import type { BackupEntry } from '../../src/services/backups/backupEntry.js';
 import type { HandBuiltCluster } from '../support/handBuiltCluster.js';
 import { startHandBuiltCluster } from '../support/handBuiltCluster.js';
 import { runCli, runCliInterrupted } from '../support/runCli.js';
+import { AuditJournal } from '../../src/services/audit/auditJournal.js';
+import type { CockpitConfig } from '../../src/services/config/schema.js';
+import { bindBackupsToStore } from '../../src/tui/bindBackupsToStore.js';
+import { bindOperationsToStore } from '../../src/tui/operations.js';
+import { cleanupCockpits, renderCockpit, waitForFrame } from '../support/renderCockpit.js';
+import { KEY } from '../views/paneText.js';
 import { pgrep } from './cancelRunbook.js';
 import { waitFor } from '../support/waitFor.js';
 
@@ -27,7 +33,9 @@ describe('restore on a hand-built cluster', () => {
   let backupsDir: string;
   let dump: BackupEntry;
   let corrupted: BackupEntry;
+  let directory: BackupEntry;
   let contents: string;
+  let cockpitConfig: CockpitConfig;
   const cli = (...args: string[]) => runCli([...args, '--config', configFile], { XDG_STATE_HOME: cluster.root });
   const databases = async () => (await cluster.superQuery<{ datname: string }>('pg1', 'select datname from pg_database order by 1')).map((row) => row.datname);
   /** The table's rows as one md5, in the database named. */
@@ -53,6 +61,7 @@ describe('restore on a hand-built cluster', () => {
     const config = parse(await readFile(cluster.configFile, 'utf8')) as Record<string, unknown>;
     configFile = path.join(cluster.root, 'pgcockpit-backups.yaml');
     await writeFile(configFile, stringify({ ...config, backups: { dir: backupsDir } }));
+    cockpitConfig = { ...cluster.config, backups: { dir: backupsDir } };
     const at = new Date('2026-11-30T13:45:01Z');
     const paths = backupPaths(backupsDir, cluster.config.cluster, 'shop', 'custom', at);
     await mkdir(path.dirname(paths.path), { recursive: true });
@@ -92,6 +101,12 @@ describe('restore on a hand-built cluster', () => {
     await writeFile(later.path, bytes);
     corrupted = { ...dump, id: later.id, path: later.path, startedAt: '2026-11-30T14:00:00.000Z', finishedAt: '2026-11-30T14:00:02.000Z' };
     await writeBackupEntry(corrupted);
+    // The same database in the directory format, dumped with -j 2 (one file a table).
+    const dirPaths = backupPaths(backupsDir, cluster.config.cluster, 'shop', 'directory', new Date('2026-11-30T13:30:00Z'));
+    await execa(path.join(cluster.pgBinDir, 'pg_dump'), ['-Fd', '-j', '2', '-h', pg2.host, '-p', String(pg2.port), '-U', 'postgres', '-d', 'shop', '-f', dirPaths.path], { env: { PGPASSWORD: cluster.superuserPassword } });
+    const dirSum = await dumpChecksum(dirPaths.path);
+    directory = { ...dump, id: dirPaths.id, path: dirPaths.path, format: 'directory', startedAt: '2026-11-30T13:30:00.000Z', finishedAt: '2026-11-30T13:30:03.000Z', sha256: dirSum.sha256, sizeBytes: dirSum.sizeBytes, options: { tables: [], jobs: 2 } };
+    await writeBackupEntry(directory);
     await run('drop table t');
   });
   afterAll(async () => {
@@ -103,10 +118,10 @@ describe('restore on a hand-built cluster', () => {
     expect(listed.exitCode, listed.stderr).toBe(0);
     const lines = listed.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^ID\s+WHEN\s+AGE\s+DATABASE\s+NODE\s+FORMAT\s+SIZE\s+TOOK\s+VERIFIED$/);
-    expect(lines.slice(1).map((line) => line.split(/\s+/)[0])).toEqual([corrupted.id, dump.id]);
+    expect(lines.slice(1).map((line) => line.split(/\s+/)[0])).toEqual([corrupted.id, dump.id, directory.id]);
     expect(lines[2]).toMatch(/shop\s+pg2\s+custom\s+\d+(\.\d)? [kM]B\s+2 s/);
     const json = await cli('backups', '--json');
-    expect((JSON.parse(json.stdout) as BackupEntry[]).map((entry) => entry.id)).toEqual([corrupted.id, dump.id]);
+    expect((JSON.parse(json.stdout) as BackupEntry[]).map((entry) => entry.id)).toEqual([corrupted.id, dump.id, directory.id]);
     const good = await cli('backups', '--verify', dump.id);
     expect(good.exitCode, good.stdout + good.stderr).toBe(0);
     expect(good.stdout).toMatch(/^✓ .*sha256 [0-9a-f]{64} as in the catalog; pg_restore --list read \d+ objects/);
@@ -142,6 +157,43 @@ describe('restore on a hand-built cluster', () => {
     expect(await checksum(database!)).toBe(contents);
     expect(restored.stdout).toMatch(/public\.t\s+5000 rows\s+\(estimate 5000\)/);
     expect(restored.stdout + restored.stderr).not.toContain(cluster.superuserPassword);
+  });
+
+  it('a directory-format dump round-trips with pg_restore -j 2', async () => {
+    const restored = await cli('restore', directory.id, '--to', 'pg1', '--db', 'shop_from_directory', '--jobs', '2', '--yes');
+    expect(restored.exitCode, restored.stdout + restored.stderr).toBe(0);
+    expect(restored.stdout).toMatch(/pg_restore --verbose --exit-on-error -j 2 .*-d shop_from_directory/);
+    expect(await checksum('shop_from_directory')).toBe(contents);
+  });
+
+  it('from the picker: B, the dump picked, r, a database named, the plan confirmed by typing its name: the rows are identical', async () => {
+    const { store, press, plainFrame, stdin } = renderCockpit({ config: cockpitConfig, columns: 120, rows: 40 });
+    const stopOperations = bindOperationsToStore(store, cockpitConfig, { audit: new AuditJournal({ file: path.join(cluster.root, 'picker-audit.jsonl') }) });
+    const stopBackups = bindBackupsToStore(store, cockpitConfig);
+    try {
+      await press('B');
+      await waitForFrame(plainFrame, (text) => text.includes('Backups (3), newest first'));
+      // The newest is the corrupted copy; the next is the good custom dump.
+      await press(KEY.down, 'r');
+      await waitForFrame(plainFrame, (text) => text.includes('▸ restore on: ‹ primary ›'));
+      await press(KEY.tab);
+      stdin.write('shop_from_picker');
+      await press(KEY.enter);
+      await waitFor(() => store.getState().operation?.phase === 'confirm', 'the restore plan', 30_000);
+      expect(store.getState().operation?.plan?.blocked, JSON.stringify(store.getState().operation?.plan?.blockedReasons)).toBe(false);
+      await waitForFrame(plainFrame, (text) => text.includes('type shop_from_picker to restore into it'));
+      stdin.write('shop_from_picker');
+      await press(KEY.enter);
+      await waitFor(() => ['done', 'failed'].includes(store.getState().operation?.phase ?? ''), 'the restore to end', 60_000, 50);
+      const log = store.getState().log.map((line) => line.text).join('\n');
+      expect(store.getState().operation?.phase, log).toBe('done');
+      expect(log).toMatch(/public\.t\s+5000 rows\s+\(estimate 5000\)/);
+      expect(await checksum('shop_from_picker')).toBe(contents);
+    } finally {
+      await stopOperations();
+      await stopBackups();
+      cleanupCockpits();
+    }
   });
 
   it('a cancel (SIGINT) during pg_restore stops it and drops the new database it made: nothing else changed', async () => {
