@@ -42,6 +42,18 @@ const SERVER_PROGRAMS = ['postgres', 'initdb', 'pg_ctl'];
  * machine's own PostgreSQL (libpq and psql speak to every major from 12 on).
  */
 const CLIENT_PROGRAMS = ['psql'];
+/**
+ * Not a client program, and absent from the package: the failover's
+ * pre-flight runs pg_controldata from the node's pgBinDir to read the data
+ * directory's system identifier before it restarts a standby (PostgreSQL 12
+ * re-points by restart). That identifier is the first field of global/pg_control
+ * in every major, so this machine's pg_controldata reads it right on any of
+ * them (with a CRC warning where the layout after it differs: 12, 17, 18), and
+ * the check compares it with pg_control_system() over SQL, so a misread would
+ * fail it. A stand-in for the test machine only: a real server host has its
+ * own major's pg_controldata beside postgres.
+ */
+const STAND_IN_PROGRAMS = ['pg_controldata'];
 
 /**
  * A sandbox-shaped cluster (same layout, settings, config and archive) on a
@@ -55,9 +67,9 @@ const CLIENT_PROGRAMS = ['psql'];
  * created (reserving WAL at once) before it starts.
  *
  * The config's pgBinDir is a directory of links: the package's server
- * programs and this machine's psql (the replication-login pre-flight runs it
- * from the node's pgBinDir). The package has no pg_controldata,
- * pg_basebackup or pg_rewind.
+ * programs, this machine's psql (the replication-login pre-flight runs it
+ * from the node's pgBinDir) and its pg_controldata as a stand-in (see
+ * STAND_IN_PROGRAMS). The package has no pg_basebackup or pg_rewind.
  */
 export async function startVersionCluster(major: number, standbyCount = 2): Promise<VersionCluster> {
   const osUser = await serverOsUser();
@@ -101,7 +113,7 @@ export async function startVersionCluster(major: number, standbyCount = 2): Prom
     await makeOwnedDir(layout.backupsDir, osUser, 0o750);
     await makeOwnedDir(pgBinDir, osUser, 0o755);
     for (const program of SERVER_PROGRAMS) await symlink(path.join(serverBinDir, program), path.join(pgBinDir, program));
-    for (const program of CLIENT_PROGRAMS) await symlink(path.join(clientBinDir, program), path.join(pgBinDir, program));
+    for (const program of [...CLIENT_PROGRAMS, ...STAND_IN_PROGRAMS]) await symlink(path.join(clientBinDir, program), path.join(pgBinDir, program));
     for (const name of names) await makeOwnedDir(layout.nodeDir(name), osUser, 0o750);
 
     const superuserPassword = randomBytes(18).toString('base64url');

@@ -1,0 +1,3 @@
+import { describeVersion } from './versionMatrix.js';
+
+describeVersion(14);

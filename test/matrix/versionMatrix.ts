@@ -1,0 +1,149 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collectClusterView } from '../../src/services/cluster/collectClusterView.js';
+import { pgCtlStart } from '../../src/services/postgres/pgCtl.js';
+import { waitForStreaming } from '../../src/services/postgres/waitForStreaming.js';
+import { executePlan } from '../../src/services/runbooks/executePlan.js';
+import { prepareFailover } from '../../src/services/runbooks/failover/prepareFailover.js';
+import { formatPlan } from '../../src/services/runbooks/formatPlan.js';
+import { localRunner } from '../../src/services/runner/localRunner.js';
+import { createNodeRunners } from '../../src/services/runner/nodeRunners.js';
+import { killPostmaster, waitForExit } from '../runbooks/writeLoad.js';
+import { pgBinDirFor, requestedMajors } from '../support/pgVersions.js';
+import type { VersionCluster } from '../support/versionCluster.js';
+import { startVersionCluster } from '../support/versionCluster.js';
+import { waitFor } from '../support/waitFor.js';
+import { expectSnapshotMatches, readTruth, stableLook } from './serverTruth.js';
+
+const ALL = ['pg1', 'pg2', 'pg3'];
+
+/**
+ * The matrix for one PostgreSQL major, on one cluster shared by its tests (in
+ * order: they build on each other, the failover last): pg1 primary, pg2 and
+ * pg3 standbys through slots, archive on. Not in $PGCOCKPIT_TEST_PG, or its
+ * server cannot run on this machine: skipped, and the title says why.
+ */
+export function describeVersion(major: number): void {
+  const requested = requestedMajors();
+  if (!requested.includes(major)) {
+    describe.skip(`PostgreSQL ${major} (skipped: PGCOCKPIT_TEST_PG=${process.env.PGCOCKPIT_TEST_PG} leaves it out)`, () => {
+      it('live view and failover', () => undefined);
+    });
+    return;
+  }
+
+  describe(`PostgreSQL ${major}`, () => {
+    let cluster: VersionCluster | undefined;
+    let unavailable: string | undefined;
+
+    beforeAll(async () => {
+      try {
+        await pgBinDirFor(major);
+      } catch (error) {
+        // Only the binaries' absence skips; a cluster that fails to build on working binaries fails the run.
+        unavailable = `PostgreSQL ${major} cannot run on this machine: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
+        console.warn(`SKIPPED ${unavailable}`);
+        return;
+      }
+      cluster = await startVersionCluster(major);
+    });
+    afterAll(async () => {
+      await cluster?.destroy();
+    });
+
+    /** The cluster, or a skip naming the version and the reason. */
+    const need = (skip: (note?: string) => never): VersionCluster => {
+      if (!cluster) skip(unavailable ?? `PostgreSQL ${major}: no cluster`);
+      return cluster!;
+    };
+
+    it(`runs PostgreSQL ${major}`, async ({ skip }) => {
+      const c = need(skip);
+      expect(Math.floor(c.versionNum / 10000)).toBe(major);
+    });
+
+    it('the live view matches what SQL reads on each server: roles, timelines, LSNs, lag, slots, archiver, .ready backlog', async ({ skip }) => {
+      const c = need(skip);
+      // Something to archive and replicate, then a checkpoint so the primary's control file names its timeline.
+      await c.query('pg1', 'create table matrix_rows as select g from generate_series(1, 1000) g');
+      await c.query('pg1', 'select pg_switch_wal()');
+      await c.query('pg1', 'checkpoint');
+      await waitFor(async () => (await readTruth(c, 'pg1')).archiver.archivedCount > 0, 'the first segment archived');
+      const { view, truth } = await stableLook(c, ALL);
+      for (const name of ALL) expectSnapshotMatches(view, name, truth[name]!);
+      expect(truth.pg1!.replicas.map((r) => r.applicationName)).toEqual(['pg2', 'pg3']);
+      expect(truth.pg1!.slots.map((s) => [s.name, s.active])).toEqual([['slot_pg2', true], ['slot_pg3', true]]);
+      expect(view.alerts.filter((alert) => alert.severity === 'critical')).toEqual([]);
+    });
+
+    it('replay paused on a standby shows in the view, and resumed it clears', async ({ skip }) => {
+      const c = need(skip);
+      await c.query('pg2', 'select pg_wal_replay_pause()');
+      try {
+        const { view, truth } = await stableLook(c, ALL);
+        expect(truth.pg2!.replayPaused).toBe(true);
+        expectSnapshotMatches(view, 'pg2', truth.pg2!);
+        expect(view.links.find((link) => link.standby === 'pg2')?.replayPaused).toBe(true);
+        expect(view.alerts.map((alert) => `${alert.code} ${alert.node}`)).toContain('replay-paused pg2');
+      } finally {
+        await c.query('pg2', 'select pg_wal_replay_resume()');
+      }
+      const after = await collectClusterView(c.config);
+      expect(after.nodes.find((node) => node.name === 'pg2')?.server?.replayPaused).toBe(false);
+    });
+
+    it('a killed standby shows down, its slot inactive on the primary; started again it streams', async ({ skip }) => {
+      const c = need(skip);
+      await waitForExit(await killPostmaster(c, 'pg3'));
+      const { view, truth } = await stableLook(c, ['pg1', 'pg2']);
+      expect(view.nodes.find((node) => node.name === 'pg3')?.status).toBe('down');
+      expect(view.alerts.map((alert) => `${alert.code} ${alert.node}`)).toContain('node-down pg3');
+      expectSnapshotMatches(view, 'pg1', truth.pg1!);
+      expect(truth.pg1!.slots.find((slot) => slot.name === 'slot_pg3')?.active).toBe(false);
+      // The postmaster's children leave once they notice it gone; until then the old shared memory blocks a start.
+      await waitFor(
+        async () => {
+          try {
+            await pgCtlStart({ pgBinDir: c.pgBinDir, dataDir: c.layout.dataDir('pg3'), runner: localRunner(c.osUser) }, c.layout.logFile('pg3'));
+            return true;
+          } catch {
+            return false;
+          }
+        },
+        'pg3 started again',
+        30_000,
+        500,
+      );
+      await waitForStreaming(c.node('pg1'), c.config, ['pg2', 'pg3'], 30_000);
+    });
+
+    it(`failover: pg1 killed, pg2 promoted, pg3 re-pointed by ${major < 13 ? 'a restart (primary_conninfo needs one on 12)' : 'a reload'}`, async ({ skip }) => {
+      const c = need(skip);
+      await waitForExit(await killPostmaster(c, 'pg1'));
+      for (const standby of ['pg2', 'pg3']) {
+        await waitFor(async () => (await readTruth(c, standby)).receiver?.status !== 'streaming', `${standby} no longer streaming from the dead pg1`);
+      }
+      const plan = await prepareFailover(c.config, 'pg2', { streamTimeoutMs: 30_000 });
+      const planText = formatPlan(plan);
+      expect(plan.blocked, planText).toBe(false);
+      expect(planText).toContain('select pg_promote(wait => false)');
+      if (major < 13) expect(planText).toMatch(/pg_ctl .*restart/);
+      else expect(planText).toContain('select pg_reload_conf()');
+
+      const lines: string[] = [];
+      // PostgreSQL 12's re-pointing runs pg_ctl restart on pg3's host: the plan needs runners that may change things.
+      const runners = createNodeRunners(c.config, { readOnly: false });
+      const outcome = await executePlan(plan, { config: c.config, readOnly: false, runners, log: (text) => lines.push(text) }).finally(() => runners.close());
+      expect(outcome.succeeded, lines.join('\n')).toBe(true);
+
+      await c.query('pg2', 'checkpoint');
+      const { view, truth } = await stableLook(c, ['pg2', 'pg3']);
+      expect(truth.pg2!.inRecovery).toBe(false);
+      expect(truth.pg2!.checkpointTimeline).toBe(2);
+      expect(truth.pg3!.receiver).toMatchObject({ status: 'streaming', senderPort: c.node('pg2').port, slotName: 'slot_pg3', receivedTimeline: 2 });
+      expectSnapshotMatches(view, 'pg2', truth.pg2!);
+      expectSnapshotMatches(view, 'pg3', truth.pg3!);
+      expect(view.nodes.find((node) => node.name === 'pg1')?.status).toBe('down');
+      expect(view.links.find((link) => link.standby === 'pg3')).toMatchObject({ upstream: 'pg2', receiverStreaming: true });
+    });
+  });
+}
