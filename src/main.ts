@@ -8,6 +8,7 @@ import { demoDownCommand } from './commands/demoDownCommand.js';
 import { logCommand } from './commands/logCommand.js';
 import { cleanupCommand } from './commands/cleanupCommand.js';
 import { archiveCheckCommand } from './commands/archiveCheckCommand.js';
+import { archiveSetupCommand } from './commands/archiveSetupCommand.js';
 import { backupsCommand } from './commands/backupsCommand.js';
 import { addRunbookCommand } from './commands/runbookCommand.js';
 import { statusCommand } from './commands/statusCommand.js';
@@ -175,9 +176,27 @@ program
     });
   });
 
-program
-  .command('archive')
-  .description('the WAL archive point-in-time recovery depends on')
+const archive = program.command('archive').description('the WAL archive point-in-time recovery depends on');
+archive
+  .command('setup')
+  .description('create the archive directory (the OS user\'s, 0750), write a durable archive_command, archive_mode on and wal_level replica when they are not (a restart is said, not done); --dry-run prints the plan')
+  .option('-c, --config <file>', 'config file (default: as for pgcockpit)')
+  .option('--node <node>', 'the node to set up (default: the primary)')
+  .option('--replace', 'write the durable command over an archive_command already set')
+  .option('--dry-run', 'print the plan, change nothing')
+  .option('--yes', 'do not ask')
+  .action(async (options: { config?: string; node?: string; replace?: boolean; dryRun?: boolean; yes?: boolean }, command: Command) => {
+    const global = command.optsWithGlobals<GlobalOptions>();
+    await archiveSetupCommand({
+      config: options.config ?? global.config,
+      ...(options.node ? { node: options.node } : {}),
+      replace: options.replace ?? false,
+      dryRun: options.dryRun ?? false,
+      yes: options.yes ?? false,
+      readOnly: global.readOnly ?? false,
+    });
+  });
+archive
   .command('check')
   .description("check the archive on the primary (or --node): directory, owner and mode, wal_level, archive_mode, archive_command, and a live test: a switched-out segment must arrive; exit 0 all pass, 2 one fails")
   .option('-c, --config <file>', 'config file (default: as for pgcockpit)')

@@ -40,4 +40,24 @@ describe('archive check', () => {
       await chmod(handBuilt.archiveDir, 0o750);
     }
   });
+
+  it("archive setup refuses to overwrite the runbook's archive_command without --replace; with it, writes the durable one, which archives (check passes live)", async () => {
+    const cli = (...args: string[]) => runCli([...args, '--config', handBuilt.configFile], { XDG_STATE_HOME: handBuilt.root });
+    const refused = await cli('archive', 'setup', '--yes');
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stdout).toMatch(/✗ archive_command: set already: test ! -f/);
+    const dry = await cli('archive', 'setup', '--replace', '--dry-run');
+    expect(dry.exitCode, dry.stdout + dry.stderr).toBe(0);
+    expect(dry.stdout).toContain('alter system set archive_command = \'if test -f');
+    const run = await cli('archive', 'setup', '--replace', '--yes');
+    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    const [row] = await handBuilt.superQuery<{ setting: string }>('pg1', "select setting from pg_settings where name = 'archive_command'");
+    expect(row!.setting).toBe(`if test -f ${handBuilt.archiveDir}/%f; then cmp -s %p ${handBuilt.archiveDir}/%f; else cp %p ${handBuilt.archiveDir}/%f.$$.part && sync ${handBuilt.archiveDir}/%f.$$.part && mv ${handBuilt.archiveDir}/%f.$$.part ${handBuilt.archiveDir}/%f && sync ${handBuilt.archiveDir}; fi`);
+    const check = await cli('archive', 'check');
+    expect(check.exitCode, check.stdout + check.stderr).toBe(0);
+    expect(check.stdout).toMatch(/✓ a switched-out segment arrives in the archive/);
+    const again = await cli('archive', 'setup', '--yes');
+    expect(again.exitCode, again.stdout + again.stderr).toBe(0);
+    expect(again.stdout).toContain('already the durable command');
+  });
 });

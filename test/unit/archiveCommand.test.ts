@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { archiveRestoreCommand, refusesArchivedSegment, safeArchiveCommand } from '../../src/services/postgres/archiveCommand.js';
+import { archiveRestoreCommand, durableArchiveCommand, refusesArchivedSegment, safeArchiveCommand } from '../../src/services/postgres/archiveCommand.js';
 
 /**
  * What the server does with archive_command / restore_command before handing it to /bin/sh
@@ -105,6 +105,18 @@ describe('safeArchiveCommand', () => {
     const command = expandPercent(safeArchiveCommand(archiveDir), { p: 'pg_wal/missing', f: SEGMENT });
     expect(runAsServer(command)).not.toBe(0);
     expect(existsSync(path.join(archiveDir, SEGMENT))).toBe(false);
+  });
+
+  it('the durable variant (archive setup) does the same, flushing the copy and the directory', () => {
+    const command = expandPercent(durableArchiveCommand(archiveDir), { p: `pg_wal/${SEGMENT}`, f: SEGMENT });
+    expect(command).toContain(`&& sync ${archiveDir}/${SEGMENT}.$$.part && mv `);
+    writeFileSync(path.join(dataDir, 'pg_wal', SEGMENT), 'segment 3');
+    expect(runAsServer(command)).toBe(0);
+    expect(runAsServer(command)).toBe(0);
+    expect(readdirSync(archiveDir)).toEqual([SEGMENT]);
+    writeFileSync(path.join(dataDir, 'pg_wal', SEGMENT), 'segment 3, DIFFERENT');
+    expect(runAsServer(command)).not.toBe(0);
+    expect(readFileSync(path.join(archiveDir, SEGMENT), 'utf8')).toBe('segment 3');
   });
 
   it('archives several segments side by side', () => {

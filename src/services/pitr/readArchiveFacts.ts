@@ -9,7 +9,7 @@ import { archivedPath } from './archiveCheck.js';
 const SETTINGS_SQL = `select name, setting, pending_restart from pg_settings where name in ('wal_level', 'archive_mode', 'archive_command', 'archive_library')`;
 
 /** Where the archive directory is read: archive.host's runner, else the primary's when it is this machine, else the jump host's. */
-function archiveRunnerName(config: CockpitConfig, primary: NodeConfig): string {
+export function archiveRunnerName(config: CockpitConfig, primary: NodeConfig): string {
   if (config.archive?.host) return config.archive.host;
   return primary.ssh ? JUMP_HOST : primary.name;
 }

@@ -23,6 +23,20 @@ export function safeArchiveCommand(archiveDir: string): string {
 }
 
 /**
+ * safeArchiveCommand made durable, for `pgcockpit archive setup`: the copy
+ * is flushed to disk (`sync FILE`, coreutils 8.24 and later) before it takes
+ * the segment's name, and the directory after, so an archived segment
+ * survives a power cut on the archive's host. The runbook's `test ! -f && cp`
+ * does neither: enough for a demo, not for the WAL a PITR depends on.
+ *
+ *   if test -f A/%f; then cmp -s %p A/%f; else cp %p A/%f.PID.part && sync A/%f.PID.part && mv A/%f.PID.part A/%f && sync A; fi
+ */
+export function durableArchiveCommand(archiveDir: string): string {
+  const dir = shellQuote(archiveDir).replaceAll('%', '%%');
+  return `if test -f ${dir}/%f; then cmp -s %p ${dir}/%f; else cp %p ${dir}/%f.$$.part && sync ${dir}/%f.$$.part && mv ${dir}/%f.$$.part ${dir}/%f && sync ${dir}; fi`;
+}
+
+/**
  * Whether an archive_command refuses a segment that is already archived
  * without comparing it first: the manual's own example `test ! -f X && cp`
  * (or `[ ! -f X ]`), with no cmp, diff or checksum in the command. Commands

@@ -14,7 +14,7 @@ import { serverLogCheck } from '../serverLogCheck.js';
 import { withServerLog } from '../serviceControl.js';
 import { unknownNodeCheck } from '../unknownNodeCheck.js';
 import { sameHost } from '../../cluster/sameHost.js';
-import { shellQuote } from '../../os/shellQuote.js';
+import { archiveRestoreCommand } from '../../postgres/archiveCommand.js';
 import type { HostDisk } from './hostDisk.js';
 import { diskChecks } from './diskChecks.js';
 import type { RebuildMethod } from './chooseMethod.js';
@@ -323,7 +323,7 @@ export function planRebuild(config: CockpitConfig, facts: RebuildFacts, targetNa
           const lookup = await nodePassword(source, config.passfile);
           return lookup.found ? lookup.password : undefined;
         },
-        ...(archiveReadable ? { restoreCommand: `cp ${shellQuote(path.posix.join(config.archive!.dir, '%f'))} %p` } : {}),
+        ...(archiveReadable ? { restoreCommand: archiveRestoreCommand(config.archive!.dir) } : {}),
       }),
     );
     steps.push(ownSettingsStep(target, { asideDir: confDir, conninfo: conninfo.conninfo, slot }));
