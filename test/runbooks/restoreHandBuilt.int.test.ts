@@ -34,6 +34,7 @@ describe('restore on a hand-built cluster', () => {
   let dump: BackupEntry;
   let corrupted: BackupEntry;
   let directory: BackupEntry;
+  let plain: BackupEntry;
   let contents: string;
   let cockpitConfig: CockpitConfig;
   const cli = (...args: string[]) => runCli([...args, '--config', configFile], { XDG_STATE_HOME: cluster.root });
@@ -107,6 +108,12 @@ describe('restore on a hand-built cluster', () => {
     const dirSum = await dumpChecksum(dirPaths.path);
     directory = { ...dump, id: dirPaths.id, path: dirPaths.path, format: 'directory', startedAt: '2026-11-30T13:30:00.000Z', finishedAt: '2026-11-30T13:30:03.000Z', sha256: dirSum.sha256, sizeBytes: dirSum.sizeBytes, options: { tables: [], jobs: 2 } };
     await writeBackupEntry(directory);
+    // And as plain SQL, which psql runs.
+    const plainPaths = backupPaths(backupsDir, cluster.config.cluster, 'shop', 'plain', new Date('2026-11-30T13:15:00Z'));
+    await execa(path.join(cluster.pgBinDir, 'pg_dump'), ['-Fp', '-h', pg2.host, '-p', String(pg2.port), '-U', 'postgres', '-d', 'shop', '-t', 't', '-f', plainPaths.path], { env: { PGPASSWORD: cluster.superuserPassword } });
+    const plainSum = await dumpChecksum(plainPaths.path);
+    plain = { ...dump, id: plainPaths.id, path: plainPaths.path, format: 'plain', startedAt: '2026-11-30T13:15:00.000Z', finishedAt: '2026-11-30T13:15:01.000Z', sha256: plainSum.sha256, sizeBytes: plainSum.sizeBytes, tables: [dump.tables![0]!], options: { tables: ['t'] } };
+    await writeBackupEntry(plain);
     await run('drop table t');
   });
   afterAll(async () => {
@@ -118,10 +125,10 @@ describe('restore on a hand-built cluster', () => {
     expect(listed.exitCode, listed.stderr).toBe(0);
     const lines = listed.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^ID\s+WHEN\s+AGE\s+DATABASE\s+NODE\s+FORMAT\s+SIZE\s+TOOK\s+VERIFIED$/);
-    expect(lines.slice(1).map((line) => line.split(/\s+/)[0])).toEqual([corrupted.id, dump.id, directory.id]);
+    expect(lines.slice(1).map((line) => line.split(/\s+/)[0])).toEqual([corrupted.id, dump.id, directory.id, plain.id]);
     expect(lines[2]).toMatch(/shop\s+pg2\s+custom\s+\d+(\.\d)? [kM]B\s+2 s/);
     const json = await cli('backups', '--json');
-    expect((JSON.parse(json.stdout) as BackupEntry[]).map((entry) => entry.id)).toEqual([corrupted.id, dump.id, directory.id]);
+    expect((JSON.parse(json.stdout) as BackupEntry[]).map((entry) => entry.id)).toEqual([corrupted.id, dump.id, directory.id, plain.id]);
     const good = await cli('backups', '--verify', dump.id);
     expect(good.exitCode, good.stdout + good.stderr).toBe(0);
     expect(good.stdout).toMatch(/^✓ .*sha256 [0-9a-f]{64} as in the catalog; pg_restore --list read \d+ objects/);
@@ -166,13 +173,21 @@ describe('restore on a hand-built cluster', () => {
     expect(await checksum('shop_from_directory')).toBe(contents);
   });
 
+  it('a plain dump is run by psql, in one transaction', async () => {
+    const restored = await cli('restore', plain.id, '--to', 'pg1', '--db', 'shop_from_plain', '--yes');
+    expect(restored.exitCode, restored.stdout + restored.stderr).toBe(0);
+    expect(restored.stdout).toMatch(/psql: a plain dump is an SQL script/);
+    expect(restored.stdout).toMatch(/psql -X -q -v ON_ERROR_STOP=1 --single-transaction .*-d shop_from_plain -f /);
+    expect(await checksum('shop_from_plain')).toBe(contents);
+  });
+
   it('from the picker: B, the dump picked, r, a database named, the plan confirmed by typing its name: the rows are identical', async () => {
     const { store, press, plainFrame, stdin } = renderCockpit({ config: cockpitConfig, columns: 120, rows: 40 });
     const stopOperations = bindOperationsToStore(store, cockpitConfig, { audit: new AuditJournal({ file: path.join(cluster.root, 'picker-audit.jsonl') }) });
     const stopBackups = bindBackupsToStore(store, cockpitConfig);
     try {
       await press('B');
-      await waitForFrame(plainFrame, (text) => text.includes('Backups (3), newest first'));
+      await waitForFrame(plainFrame, (text) => text.includes('Backups (4), newest first'));
       // The newest is the corrupted copy; the next is the good custom dump.
       await press(KEY.down, 'r');
       await waitForFrame(plainFrame, (text) => text.includes('▸ restore on: ‹ primary ›'));
@@ -215,5 +230,45 @@ describe('restore on a hand-built cluster', () => {
     expect(again.exitCode).toBe(2);
     expect(again.stderr).toContain('shop has public.t already: the restore would not overwrite them');
     expect(await checksum('shop')).toBe(contents);
+  });
+
+  it('replacing a database: refused with only --yes (its name must be typed); typed in the picker, the old one is renamed aside, kept', async () => {
+    const before = await databases();
+    const unconfirmed = await cli('restore', dump.id, '--to', 'pg1', '--db', 'shop', '--replace', '--yes');
+    expect(unconfirmed.exitCode).toBe(1);
+    expect(unconfirmed.stderr).toContain('must be confirmed by typing "shop" on a terminal; --yes is not enough. Nothing was changed');
+    expect(await databases()).toEqual(before);
+
+    const { store, press, plainFrame, stdin } = renderCockpit({ config: cockpitConfig, columns: 120, rows: 40 });
+    const stopOperations = bindOperationsToStore(store, cockpitConfig, { audit: new AuditJournal({ file: path.join(cluster.root, 'picker-audit.jsonl') }) });
+    const stopBackups = bindBackupsToStore(store, cockpitConfig);
+    try {
+      await press('B');
+      await waitForFrame(plainFrame, (text) => text.includes('Backups (4), newest first'));
+      await press(KEY.down, 'r');
+      await waitForFrame(plainFrame, (text) => text.includes('▸ restore on: ‹ primary ›'));
+      await press(KEY.tab);
+      stdin.write('shop');
+      await press(KEY.tab, KEY.tab, KEY.space);
+      await waitForFrame(plainFrame, (text) => text.includes('replace: [x]'));
+      await press(KEY.enter);
+      await waitFor(() => store.getState().operation?.phase === 'confirm', 'the replace plan', 30_000);
+      expect(store.getState().operation?.plan?.blockedReasons).toEqual([]);
+      await waitForFrame(plainFrame, (text) => text.includes('type shop to restore into it'));
+      stdin.write('shop');
+      await press(KEY.enter);
+      await waitFor(() => ['done', 'failed'].includes(store.getState().operation?.phase ?? ''), 'the restore to end', 60_000, 50);
+      const log = store.getState().log.map((line) => line.text).join('\n');
+      expect(store.getState().operation?.phase, log).toBe('done');
+      const aside = (await databases()).filter((name) => /^shop_replaced_\d{8}_\d{6}$/.test(name));
+      expect(aside).toHaveLength(1);
+      expect(await checksum('shop')).toBe(contents);
+      // The database replaced is kept, whole: it had the table restored earlier.
+      expect(await checksum(aside[0]!)).toBe(contents);
+    } finally {
+      await stopOperations();
+      await stopBackups();
+      cleanupCockpits();
+    }
   });
 });
