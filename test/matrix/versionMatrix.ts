@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectClusterView } from '../../src/services/cluster/collectClusterView.js';
 import { pgCtlStart } from '../../src/services/postgres/pgCtl.js';
@@ -5,8 +6,11 @@ import { waitForStreaming } from '../../src/services/postgres/waitForStreaming.j
 import { executePlan } from '../../src/services/runbooks/executePlan.js';
 import { prepareFailover } from '../../src/services/runbooks/failover/prepareFailover.js';
 import { formatPlan } from '../../src/services/runbooks/formatPlan.js';
+import { prepareSwitchover } from '../../src/services/runbooks/switchover/prepareSwitchover.js';
 import { localRunner } from '../../src/services/runner/localRunner.js';
 import { createNodeRunners } from '../../src/services/runner/nodeRunners.js';
+import { runChecked } from '../../src/services/runner/runChecked.js';
+import { parseControlData } from '../../src/services/runbooks/switchover/controlData.js';
 import { killPostmaster, waitForExit } from '../runbooks/writeLoad.js';
 import { pgBinDirFor, requestedMajors } from '../support/pgVersions.js';
 import type { VersionCluster } from '../support/versionCluster.js';
@@ -18,7 +22,7 @@ const ALL = ['pg1', 'pg2', 'pg3'];
 
 /**
  * The matrix for one PostgreSQL major, on one cluster shared by its tests (in
- * order: they build on each other, the failover last): pg1 primary, pg2 and
+ * order: they build on each other, the switchover and then the failover last): pg1 primary, pg2 and
  * pg3 standbys through slots, archive on. Not in $PGCOCKPIT_TEST_PG, or its
  * server cannot run on this machine: skipped, and the title says why.
  */
@@ -40,7 +44,7 @@ export function describeVersion(major: number): void {
         await pgBinDirFor(major);
       } catch (error) {
         // Only the binaries' absence skips; a cluster that fails to build on working binaries fails the run.
-        unavailable = `PostgreSQL ${major} cannot run on this machine: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
+        unavailable = `PostgreSQL ${major} cannot run on this machine: ${error instanceof Error ? error.message.replace(/\s*\n\s*/g, ' ').trim() : String(error)}`;
         console.warn(`SKIPPED ${unavailable}`);
         return;
       }
@@ -59,6 +63,20 @@ export function describeVersion(major: number): void {
     it(`runs PostgreSQL ${major}`, async ({ skip }) => {
       const c = need(skip);
       expect(Math.floor(c.versionNum / 10000)).toBe(major);
+    });
+
+    it("the pg_controldata stand-in reads this version's control file as the server does", async ({ skip }) => {
+      const c = need(skip);
+      // The switchover and the failover's pre-flight rely on these fields (see STAND_IN_PROGRAMS in versionCluster.ts).
+      await c.query('pg1', 'checkpoint');
+      const [sql] = await c.query<{ system_identifier: string; checkpoint_lsn: string; timeline_id: number }>(
+        'pg1',
+        'select s.system_identifier::text, k.checkpoint_lsn::text, k.timeline_id from pg_control_system() s, pg_control_checkpoint() k',
+      );
+      const run = await runChecked(localRunner(c.osUser), { program: path.join(c.pgBinDir, 'pg_controldata'), args: ['-D', c.layout.dataDir('pg1')], env: { LC_ALL: 'C' }, mutating: false });
+      expect(run.stdout).toMatch(new RegExp(`^Database system identifier:\\s+${sql!.system_identifier}$`, 'm'));
+      expect(run.stdout).toMatch(/^Database cluster state:\s+in production$/m);
+      expect(parseControlData(run.stdout)).toMatchObject({ latestCheckpointLsn: sql!.checkpoint_lsn, timeline: sql!.timeline_id });
     });
 
     it('the live view matches what SQL reads on each server: roles, timelines, LSNs, lag, slots, archiver, .ready backlog', async ({ skip }) => {
@@ -116,13 +134,36 @@ export function describeVersion(major: number): void {
       await waitForStreaming(c.node('pg1'), c.config, ['pg2', 'pg3'], 30_000);
     });
 
-    it(`failover: pg1 killed, pg2 promoted, pg3 re-pointed by ${major < 13 ? 'a restart (primary_conninfo needs one on 12)' : 'a reload'}`, async ({ skip }) => {
+    it('switchover: pg2 becomes the primary, pg1 its standby, pg3 follows pg2', async ({ skip }) => {
       const c = need(skip);
-      await waitForExit(await killPostmaster(c, 'pg1'));
-      for (const standby of ['pg2', 'pg3']) {
-        await waitFor(async () => (await readTruth(c, standby)).receiver?.status !== 'streaming', `${standby} no longer streaming from the dead pg1`);
+      // The old primary is stopped and started as a standby (pg_ctl on its host): runners that may change things.
+      const runners = createNodeRunners(c.config, { readOnly: false });
+      const lines: string[] = [];
+      try {
+        const plan = await prepareSwitchover(c.config, 'pg2', {}, { runners });
+        const planText = formatPlan(plan);
+        expect(plan.blocked, planText).toBe(false);
+        const outcome = await executePlan(plan, { config: c.config, readOnly: false, runners, log: (text) => lines.push(text) });
+        expect(outcome.succeeded, lines.join('\n')).toBe(true);
+      } finally {
+        await runners.close();
       }
-      const plan = await prepareFailover(c.config, 'pg2', { streamTimeoutMs: 30_000 });
+      await c.query('pg2', 'checkpoint');
+      await waitForStreaming(c.node('pg2'), c.config, ['pg1', 'pg3'], 30_000);
+      const { view, truth } = await stableLook(c, ALL);
+      for (const name of ALL) expectSnapshotMatches(view, name, truth[name]!);
+      expect(truth.pg2).toMatchObject({ inRecovery: false, checkpointTimeline: 2 });
+      expect(truth.pg1!.receiver).toMatchObject({ status: 'streaming', senderPort: c.node('pg2').port, slotName: 'slot_pg1', receivedTimeline: 2 });
+      expect(truth.pg3!.receiver).toMatchObject({ status: 'streaming', senderPort: c.node('pg2').port, slotName: 'slot_pg3', receivedTimeline: 2 });
+    });
+
+    it(`failover: pg2 killed, pg1 promoted, pg3 re-pointed by ${major < 13 ? 'a restart (primary_conninfo needs one on 12)' : 'a reload'}`, async ({ skip }) => {
+      const c = need(skip);
+      await waitForExit(await killPostmaster(c, 'pg2'));
+      for (const standby of ['pg1', 'pg3']) {
+        await waitFor(async () => (await readTruth(c, standby)).receiver?.status !== 'streaming', `${standby} no longer streaming from the dead pg2`);
+      }
+      const plan = await prepareFailover(c.config, 'pg1', { streamTimeoutMs: 30_000 });
       const planText = formatPlan(plan);
       expect(plan.blocked, planText).toBe(false);
       expect(planText).toContain('select pg_promote(wait => false)');
@@ -135,15 +176,14 @@ export function describeVersion(major: number): void {
       const outcome = await executePlan(plan, { config: c.config, readOnly: false, runners, log: (text) => lines.push(text) }).finally(() => runners.close());
       expect(outcome.succeeded, lines.join('\n')).toBe(true);
 
-      await c.query('pg2', 'checkpoint');
-      const { view, truth } = await stableLook(c, ['pg2', 'pg3']);
-      expect(truth.pg2!.inRecovery).toBe(false);
-      expect(truth.pg2!.checkpointTimeline).toBe(2);
-      expect(truth.pg3!.receiver).toMatchObject({ status: 'streaming', senderPort: c.node('pg2').port, slotName: 'slot_pg3', receivedTimeline: 2 });
-      expectSnapshotMatches(view, 'pg2', truth.pg2!);
+      await c.query('pg1', 'checkpoint');
+      const { view, truth } = await stableLook(c, ['pg1', 'pg3']);
+      expect(truth.pg1).toMatchObject({ inRecovery: false, checkpointTimeline: 3 });
+      expect(truth.pg3!.receiver).toMatchObject({ status: 'streaming', senderPort: c.node('pg1').port, slotName: 'slot_pg3', receivedTimeline: 3 });
+      expectSnapshotMatches(view, 'pg1', truth.pg1!);
       expectSnapshotMatches(view, 'pg3', truth.pg3!);
-      expect(view.nodes.find((node) => node.name === 'pg1')?.status).toBe('down');
-      expect(view.links.find((link) => link.standby === 'pg3')).toMatchObject({ upstream: 'pg2', receiverStreaming: true });
+      expect(view.nodes.find((node) => node.name === 'pg2')?.status).toBe('down');
+      expect(view.links.find((link) => link.standby === 'pg3')).toMatchObject({ upstream: 'pg1', receiverStreaming: true });
     });
   });
 }

@@ -48,7 +48,7 @@ const CLIENT_PROGRAMS = ['psql'];
  * directory's system identifier before it restarts a standby (PostgreSQL 12
  * re-points by restart). That identifier is the first field of global/pg_control
  * in every major, so this machine's pg_controldata reads it right on any of
- * them (with a CRC warning where the layout after it differs: 12, 17, 18), and
+ * them (it may warn that the CRC does not match where the layout after it differs), and
  * the check compares it with pg_control_system() over SQL, so a misread would
  * fail it. A stand-in for the test machine only: a real server host has its
  * own major's pg_controldata beside postgres.

@@ -1,7 +1,7 @@
 /**
  * The one statement pgcockpit runs per node per tick: one round trip, one row,
  * one json column `snapshot` that parseSnapshot turns into ServerFacts. The
- * same text works on a primary and on a standby, for PostgreSQL 12 to 17, and
+ * same text works on a primary and on a standby, for PostgreSQL 12 to 18 (each run by test/matrix), and
  * for a role without pg_monitor (privileged parts come back as null/false).
  *
  * PostgreSQL behaviours it relies on:
