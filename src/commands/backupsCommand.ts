@@ -11,6 +11,7 @@ import { loadConfig } from '../services/config/loadConfig.js';
 import { currentOsUser } from '../services/os/osUser.js';
 import { clientTool } from '../services/runbooks/restore/restoreCommands.js';
 import { localRunner } from '../services/runner/localRunner.js';
+import { JUMP_HOST } from '../services/runner/nodeRunners.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './exitCodes.js';
 import { requireConfigPath } from './requireConfigPath.js';
 
@@ -125,7 +126,7 @@ async function removeConfirmed(config: CockpitConfig, id: string, file: string, 
   }
   await remove();
   await new AuditJournal()
-    .recordPlan(`delete backup ${id} of ${config.cluster}`, [{ step: 1, node: 'jump host', description: `delete ${file} and its catalog entry`, detail: `rm -r ${file} ${file}.json` }], { node: 'jump host' })
+    .recordPlan(`delete backup ${id} of ${config.cluster}`, [{ step: 1, node: JUMP_HOST, description: `delete ${file} and its catalog entry`, detail: `rm -r ${file} ${file}.json` }], { node: JUMP_HOST })
     .catch(() => undefined);
   process.stdout.write(`deleted ${id} (${file})\n`);
   process.exitCode = EXIT_OK;

@@ -1,3 +1,4 @@
+import { AuditJournal } from '../services/audit/auditJournal.js';
 import { listBackups } from '../services/backups/backupCatalog.js';
 import { catalogDir } from '../services/backups/catalogDir.js';
 import { deleteBackup } from '../services/backups/deleteBackup.js';
@@ -7,6 +8,7 @@ import type { CockpitConfig } from '../services/config/schema.js';
 import { currentOsUser } from '../services/os/osUser.js';
 import { clientTool } from '../services/runbooks/restore/restoreCommands.js';
 import { localRunner } from '../services/runner/localRunner.js';
+import { JUMP_HOST } from '../services/runner/nodeRunners.js';
 import type { Runner } from '../services/runner/runner.js';
 import type { CockpitStore } from '../state/createCockpitStore.js';
 import type { BackupTask } from '../state/slices/backups.js';
@@ -18,6 +20,8 @@ export interface BackupsGlueOptions {
   runner?: Runner;
   /** --read-only: verifying (it writes verifiedAt) and deleting are refused. */
   readOnly?: boolean;
+  /** Where a deletion is recorded; default the operator's journal (~/.local/state/pgcockpit/audit.jsonl). */
+  audit?: Pick<AuditJournal, 'recordPlan'>;
 }
 
 /**
@@ -79,6 +83,9 @@ export function bindBackupsToStore(store: CockpitStore, config: CockpitConfig, o
         if (options.readOnly) return state().backupTaskDone(`read-only: ${entry.id} is not deleted; restart without --read-only`);
         try {
           await deleteBackup(entry);
+          await (options.audit ?? new AuditJournal())
+            .recordPlan(`delete backup ${entry.id} of ${config.cluster}`, [{ step: 1, node: JUMP_HOST, description: `delete ${entry.path} and its catalog entry`, detail: `rm -r ${entry.path} ${entry.path}.json` }], { node: JUMP_HOST })
+            .catch(() => undefined);
           state().backupTaskDone(`deleted ${entry.id} (${entry.path})`, await entries());
         } catch (error) {
           state().backupTaskDone(`✗ ${entry.id} not deleted: ${describe(error)}`);

@@ -98,7 +98,8 @@ function restorePlan(database: string): OperationPlan {
 describe('B: the backups picker', () => {
   it('lists the catalog newest first, filters with /, shows a dump\'s details, verifies with v, restores with r (form, then plan), deletes with d after its id', async () => {
     const { store, press, plainFrame, stdin } = renderCockpit({ view: clusterView(), theme: noColorTheme });
-    const stopBackups = bindBackupsToStore(store, { cluster: 'test', nodes: [] } as never, { dir, runner: tocRunner });
+    const recorded: string[] = [];
+    const stopBackups = bindBackupsToStore(store, { cluster: 'test', nodes: [] } as never, { dir, runner: tocRunner, audit: { recordPlan: async (title) => void recorded.push(title) } });
     const asked: Array<FormValues & { target: string }> = [];
     const stopOperations = bindOperationsToStore(store, { cluster: 'test', nodes: [] } as never, {
       audit: { recordPlan: async () => undefined } as never,
@@ -168,6 +169,7 @@ describe('B: the backups picker', () => {
       await waitForFrame(plainFrame, (text) => text.includes(`deleted ${entries.custom.id}`) && text.includes('Backups (2), newest first'));
       expect(await stat(entries.custom.path).catch(() => 'gone')).toBe('gone');
       expect(await stat(`${entries.custom.path}.json`).catch(() => 'gone')).toBe('gone');
+      expect(recorded).toEqual([`delete backup ${entries.custom.id} of test`]);
 
       // Esc closes the picker.
       await press(KEY.escape);
