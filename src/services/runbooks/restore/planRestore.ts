@@ -130,15 +130,16 @@ export function planRestore(config: CockpitConfig, facts: RestoreFacts, backupId
   }
   checks.push({ label: `${backupId} is in the backup catalog`, status: 'ok', observed: `${entry.format} dump of ${entry.database} from ${entry.node}, taken ${entry.startedAt}` });
   const verification = facts.verification;
+  const wholeLabel = `the dump is whole: sha256 as in the catalog, ${entry.format === 'plain' ? "pg_dump's last line there" : 'its table of contents readable'}`;
   checks.push(
     verification?.ok
       ? {
-          label: 'the dump is whole: sha256 as in the catalog, its table of contents readable',
+          label: wholeLabel,
           status: 'ok',
           observed: `sha256 ${verification.sha256?.slice(0, 12)}…, ${verification.sizeBytes} bytes${verification.toc ? `, ${verification.toc.entries.length} objects in its table of contents` : ''}`,
         }
       : {
-          label: 'the dump is whole: sha256 as in the catalog, its table of contents readable',
+          label: wholeLabel,
           status: 'fail',
           observed: verification ? verification.reasons.join('; ') : 'not checked',
           fix: 'restore another dump (pgcockpit backups), or take a new one',
