@@ -9,6 +9,7 @@ import { freePort } from '../../src/services/os/freePort.js';
 import type { OsUser } from '../../src/services/os/osUser.js';
 import { serverOsUser } from '../../src/services/os/osUser.js';
 import { makeOwnedDir, writeOwnedFile } from '../../src/services/os/ownedPath.js';
+import { firstBlockingAncestor } from '../../src/services/os/reachableBy.js';
 import { confLines } from '../../src/services/postgres/confValue.js';
 import { withNodeClient } from '../../src/services/postgres/connectNode.js';
 import { findPgBinDir } from '../../src/services/postgres/findPgBinDir.js';
@@ -74,6 +75,13 @@ const STAND_IN_PROGRAMS = ['pg_controldata'];
 export async function startVersionCluster(major: number, standbyCount = 2): Promise<VersionCluster> {
   const osUser = await serverOsUser();
   const serverBinDir = await pgBinDirFor(major);
+  const blocked = await firstBlockingAncestor(serverBinDir, osUser);
+  if (blocked) {
+    throw new Error(
+      `${osUser.name} cannot reach the PostgreSQL ${major} binaries in ${serverBinDir}: ${blocked.dir} (mode ${blocked.mode.toString(8)}) does not let it in; ` +
+        `set PGCOCKPIT_PG_CACHE to a directory ${osUser.name} can reach`,
+    );
+  }
   const clientBinDir = await findPgBinDir();
   const layout = sandboxLayout(await mkdtemp(path.join(os.tmpdir(), `pgcockpit-pg${major}-`)));
   const pgBinDir = path.join(layout.root, 'bin');
