@@ -1,9 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { allSubcommands } from './commands/allSubcommands.js';
-import { cockpitCommand } from './commands/cockpitCommand.js';
 import { configCheckCommand } from './commands/configCheckCommand.js';
-import { demoCommand } from './commands/demoCommand.js';
 import { demoDownCommand } from './commands/demoDownCommand.js';
 import { logCommand } from './commands/logCommand.js';
 import { cleanupCommand } from './commands/cleanupCommand.js';
@@ -75,6 +73,8 @@ const program = new Command()
         exitCode: EXIT_USAGE,
       });
     }
+    // Ink and React load only for the cockpit: every other subcommand starts without them.
+    const { cockpitCommand } = await import('./commands/cockpitCommand.js');
     await cockpitCommand(options);
   });
 
@@ -92,9 +92,10 @@ const demo = program
   .option('--pg-bin <dir>', 'PostgreSQL server binaries (default: $PG_BINDIR, pg_config --bindir, newest /usr/lib/postgresql/*/bin)')
   .option('--no-open', 'set the sandbox up and print where it is, without opening the cockpit')
   .enablePositionalOptions()
-  .action(async (options: { nodes?: number; dir?: string; pgBin?: string; open: boolean }, command: Command) =>
-    demoCommand({ ...options, readOnly: command.optsWithGlobals<GlobalOptions>().readOnly }),
-  );
+  .action(async (options: { nodes?: number; dir?: string; pgBin?: string; open: boolean }, command: Command) => {
+    const { demoCommand } = await import('./commands/demoCommand.js');
+    await demoCommand({ ...options, readOnly: command.optsWithGlobals<GlobalOptions>().readOnly });
+  });
 
 demo
   .command('down')
