@@ -22,7 +22,7 @@ export interface ServerTruth {
   receiver: { status: string; senderPort: number; slotName: string | null; receivedTimeline: number } | null;
   replicas: { applicationName: string; state: string; syncState: string; sentLsn: string; writeLsn: string; flushLsn: string; replayLsn: string }[];
   slots: { name: string; type: string; active: boolean; restartLsn: string | null; walStatus: string | null }[];
-  archiver: { archivedCount: number; failedCount: number; lastArchivedWal: string | null };
+  archiver: { archivedCount: number; failedCount: number; lastArchivedWal: string | null; lastFailedWal: string | null };
   readyCount: number;
 }
 
@@ -82,6 +82,7 @@ export async function readTruth(cluster: TestCluster, node: string): Promise<Ser
       archivedCount: Number((row.archiver as Row).archived_count),
       failedCount: Number((row.archiver as Row).failed_count),
       lastArchivedWal: (row.archiver as Row).last_archived_wal as string | null,
+      lastFailedWal: (row.archiver as Row).last_failed_wal as string | null,
     },
     readyCount: row.ready_count as number,
   };
@@ -148,7 +149,7 @@ export function expectSnapshotMatches(view: ClusterView, name: string, truth: Se
     at('slots'),
   ).toEqual(truth.slots.map((s) => ({ ...s, retainedBytes: lsnDiff(ref, s.restartLsn) })));
   expect(
-    { archivedCount: server.archiver.archivedCount, failedCount: server.archiver.failedCount, lastArchivedWal: server.archiver.lastArchivedWal, readyCount: server.archiver.readyCount },
+    { archivedCount: server.archiver.archivedCount, failedCount: server.archiver.failedCount, lastArchivedWal: server.archiver.lastArchivedWal, lastFailedWal: server.archiver.lastFailedWal, readyCount: server.archiver.readyCount },
     at('archiver'),
   ).toEqual({ ...truth.archiver, readyCount: truth.readyCount });
 }

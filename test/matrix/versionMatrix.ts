@@ -93,6 +93,38 @@ export function describeVersion(major: number): void {
       expect(view.alerts.filter((alert) => alert.severity === 'critical')).toEqual([]);
     });
 
+    it('a failing archive_command: the .ready backlog and the failures in the view are what SQL reads', async ({ skip }) => {
+      const c = need(skip);
+      await c.query('pg1', "alter system set archive_command = 'false'");
+      await c.query('pg1', 'select pg_reload_conf()');
+      try {
+        // Two segments with something in them (a switch on an empty segment is a no-op); the switch wakes the archiver.
+        for (const round of [1, 2]) {
+          await c.query('pg1', `insert into matrix_rows select g from generate_series(1, 100) g -- round ${round}`);
+          await c.query('pg1', 'select pg_switch_wal()');
+        }
+        await waitFor(async () => {
+          const truth = await readTruth(c, 'pg1');
+          return truth.readyCount >= 2 && truth.archiver.failedCount > 0;
+        }, 'two segments waiting and a failure counted on pg1');
+        const { view, truth } = await stableLook(c, ALL);
+        expectSnapshotMatches(view, 'pg1', truth.pg1!);
+        const archiver = view.nodes.find((node) => node.name === 'pg1')!.server!.archiver;
+        expect(archiver).toMatchObject({ failing: true, canReadStatusDir: true });
+        expect(archiver.oldestReadyAt).toBeGreaterThan(0);
+        expect(view.alerts.map((alert) => `${alert.code} ${alert.node}`)).toContain('archiver-failing pg1');
+      } finally {
+        await c.query('pg1', 'alter system reset archive_command');
+        await c.query('pg1', 'select pg_reload_conf()');
+      }
+      // After its failures the archiver sleeps (up to a minute); a switch wakes it (a reload does not on 12).
+      await waitFor(async () => {
+        await c.query('pg1', 'insert into matrix_rows values (0)');
+        await c.query('pg1', 'select pg_switch_wal()');
+        return (await readTruth(c, 'pg1')).readyCount === 0;
+      }, 'the backlog archived once archive_command works again', 30_000, 1000);
+    });
+
     it('replay paused on a standby shows in the view, and resumed it clears', async ({ skip }) => {
       const c = need(skip);
       await c.query('pg2', 'select pg_wal_replay_pause()');
