@@ -73,6 +73,20 @@ const STAND_IN_PROGRAMS = ['pg_controldata'];
  * STAND_IN_PROGRAMS). The package has no pg_basebackup or pg_rewind.
  */
 export async function startVersionCluster(major: number, standbyCount = 2): Promise<VersionCluster> {
+  try {
+    return await buildVersionCluster(major, standbyCount);
+  } catch (first) {
+    // As startTestCluster: a free port handed out can be taken by another test's process before the
+    // server binds it. One more try on fresh ports; if that fails too, both errors are shown.
+    try {
+      return await buildVersionCluster(major, standbyCount);
+    } catch (second) {
+      throw new Error(`${String(second)}\n(first try: ${String(first)})`);
+    }
+  }
+}
+
+async function buildVersionCluster(major: number, standbyCount: number): Promise<VersionCluster> {
   const osUser = await serverOsUser();
   const serverBinDir = await pgBinDirFor(major);
   const blocked = await firstBlockingAncestor(serverBinDir, osUser);
