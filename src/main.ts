@@ -1,15 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { allSubcommands } from './commands/allSubcommands.js';
-import { configCheckCommand } from './commands/configCheckCommand.js';
-import { demoDownCommand } from './commands/demoDownCommand.js';
-import { logCommand } from './commands/logCommand.js';
-import { cleanupCommand } from './commands/cleanupCommand.js';
-import { archiveCheckCommand } from './commands/archiveCheckCommand.js';
-import { archiveSetupCommand } from './commands/archiveSetupCommand.js';
-import { backupsCommand } from './commands/backupsCommand.js';
 import { addRunbookCommand } from './commands/runbookCommand.js';
-import { statusCommand } from './commands/statusCommand.js';
 import { EXIT_FAILURE, EXIT_USAGE } from './commands/exitCodes.js';
 import { ConfigError } from './services/config/ConfigError.js';
 import { parseSince } from './services/audit/parseSince.js';
@@ -102,7 +94,7 @@ demo
   .description('stop the sandbox\'s servers and remove its directory')
   .option('-d, --dir <dir>', 'sandbox directory (default: as for demo)')
   .option('--pg-bin <dir>', 'PostgreSQL server binaries (default: as for demo)')
-  .action(async (options: { dir?: string; pgBin?: string }) => demoDownCommand(options));
+  .action(async (options: { dir?: string; pgBin?: string }) => (await import('./commands/demoDownCommand.js')).demoDownCommand(options));
 
 program
   .command('status')
@@ -112,7 +104,7 @@ program
   .option('-w, --watch', 'print again every --interval seconds until Ctrl-C')
   .option('-i, --interval <seconds>', 'seconds between looks with --watch', seconds, 2)
   .action(async (options: { config?: string; json?: boolean; watch?: boolean; interval: number }, command: Command) =>
-    statusCommand({
+    (await import('./commands/statusCommand.js')).statusCommand({
       config: options.config ?? command.optsWithGlobals<{ config?: string }>().config,
       json: options.json ?? false,
       watch: options.watch ?? false,
@@ -127,7 +119,7 @@ program
   .description('validate the config file and summarise the cluster it describes')
   .option('-c, --config <file>', 'config file (default: as for pgcockpit)')
   .action(async (options: { config?: string }, command: Command) =>
-    configCheckCommand({ config: options.config ?? command.optsWithGlobals<{ config?: string }>().config }),
+    (await import('./commands/configCheckCommand.js')).configCheckCommand({ config: options.config ?? command.optsWithGlobals<{ config?: string }>().config }),
   );
 
 program
@@ -135,7 +127,7 @@ program
   .description('print the audit journal: every plan shown and command run, by whom, from where')
   .option('--since <time>', 'only entries since an ISO time (2024-05-01T10:00, 2024-05-01) or a duration ago (90s, 15m, 2h, 1d)', sinceTime)
   .option('--json', 'the journal\'s JSON lines, as written')
-  .action(async (options: { since?: Date; json?: boolean }) => logCommand({ since: options.since, json: options.json ?? false }));
+  .action(async (options: { since?: Date; json?: boolean }) => (await import('./commands/logCommand.js')).logCommand({ since: options.since, json: options.json ?? false }));
 
 program
   .command('cleanup')
@@ -146,7 +138,7 @@ program
   .option('--yes', 'with --remove: do not ask')
   .action(async (options: { config?: string; remove?: string; dryRun?: boolean; yes?: boolean }, command: Command) => {
     const global = command.optsWithGlobals<GlobalOptions>();
-    await cleanupCommand({
+    await (await import('./commands/cleanupCommand.js')).cleanupCommand({
       config: options.config ?? global.config,
       ...(options.remove !== undefined ? { remove: options.remove } : {}),
       dryRun: options.dryRun ?? false,
@@ -166,7 +158,7 @@ program
   .option('--yes', 'with --delete: do not ask')
   .action(async (options: { config?: string; json?: boolean; show?: string; verify?: string; delete?: string; yes?: boolean }, command: Command) => {
     const global = command.optsWithGlobals<GlobalOptions>();
-    await backupsCommand({
+    await (await import('./commands/backupsCommand.js')).backupsCommand({
       config: options.config ?? global.config,
       json: options.json ?? false,
       ...(options.show !== undefined ? { show: options.show } : {}),
@@ -188,7 +180,7 @@ archive
   .option('--yes', 'do not ask')
   .action(async (options: { config?: string; node?: string; replace?: boolean; dryRun?: boolean; yes?: boolean }, command: Command) => {
     const global = command.optsWithGlobals<GlobalOptions>();
-    await archiveSetupCommand({
+    await (await import('./commands/archiveSetupCommand.js')).archiveSetupCommand({
       config: options.config ?? global.config,
       ...(options.node ? { node: options.node } : {}),
       replace: options.replace ?? false,
@@ -205,10 +197,11 @@ archive
   .option('--no-live', 'skip the live test (it switches out a WAL segment)')
   .action(async (options: { config?: string; node?: string; live: boolean }, command: Command) => {
     const global = command.optsWithGlobals<GlobalOptions>();
-    await archiveCheckCommand({ config: options.config ?? global.config, ...(options.node ? { node: options.node } : {}), live: options.live, readOnly: global.readOnly ?? false });
+    await (await import('./commands/archiveCheckCommand.js')).archiveCheckCommand({ config: options.config ?? global.config, ...(options.node ? { node: options.node } : {}), live: options.live, readOnly: global.readOnly ?? false });
   });
 
 // Every runbook's subcommand (promote, switchover, ...) comes from its registry entry.
+// Each subcommand loads what it uses when it runs: --version and --help load none of it.
 for (const entry of RUNBOOKS) {
   addRunbookCommand(program, entry as RunbookEntry<Plan, object>, { seconds, mebibytes: megabytes }, (command) => command.optsWithGlobals<GlobalOptions>());
 }

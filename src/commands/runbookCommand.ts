@@ -1,15 +1,9 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { loadConfig } from '../services/config/loadConfig.js';
 import type { Plan } from '../services/runbooks/plan.js';
 import type { OptionValue, RunbookEntry } from '../services/runbooks/registry.js';
-import { commandSessions } from './commandSessions.js';
 import type { FormValues } from '../services/runbooks/form.js';
-import { formErrors, initialFormValues } from '../services/runbooks/form.js';
-import { EXIT_USAGE } from './exitCodes.js';
-import { requireConfigPath } from './requireConfigPath.js';
 import type { PlanCommandFlags } from './runPlanCommand.js';
-import { conflictingPlanFlags, runPlanCommand } from './runPlanCommand.js';
 
 /** The value parsers for a runbook option's kind; each throws commander's InvalidArgumentError on a bad value. */
 export interface OptionParsers {
@@ -70,43 +64,10 @@ export function addRunbookCommand<P extends Plan, O>(
         return value === undefined ? [] : [[field.name, field.kind === 'toggle' ? value === true : String(value)]];
       }),
     ) as FormValues;
+    // The planners and the engine load only when a runbook runs: --help and --version never pay for them.
+    const { runRunbook } = await import('./runRunbook.js');
     await runRunbook(entry, node, plannerOptions, flags, (opts.config as string | undefined) ?? global.config, formInput);
   });
-}
-
-/** Prepares the entry's plan and runs it as the CLI does. */
-export async function runRunbook<P extends Plan, O>(
-  entry: RunbookEntry<P, O>,
-  node: string,
-  commandOptions: O,
-  flags: PlanCommandFlags,
-  configPath?: string,
-  formInput: FormValues = {},
-): Promise<void> {
-  if (conflictingPlanFlags(entry.cli.name, flags)) return;
-  const config = await loadConfig(requireConfigPath(configPath));
-  let options = commandOptions;
-  if (entry.form) {
-    // The form's values as the cockpit would fill them: its defaults, then what the command line gave, checked the same way.
-    const nodeNames = config.nodes.map((candidate) => candidate.name);
-    const values = { ...initialFormValues(entry.form, nodeNames), ...formInput };
-    const errors = formErrors(entry.form, values, nodeNames);
-    const refused = entry.form.fields.filter((field) => errors[field.name] !== undefined);
-    if (refused.length > 0) {
-      for (const field of refused) process.stderr.write(`pgcockpit: ${field.flag ?? field.name}: ${errors[field.name]}\n`);
-      process.exitCode = EXIT_USAGE;
-      return;
-    }
-    options = { ...(entry.fromForm?.(values) ?? {}), ...commandOptions } as O;
-  }
-  // Opened while the plan is printed and the DBA types, closed whatever happens (see commandSessions).
-  const sessions = commandSessions(config, flags);
-  try {
-    const plan = await entry.prepare(config, node, options, sessions ? { sessions } : {});
-    await runPlanCommand({ command: entry.kind, confirmVerb: entry.confirmVerb, flags, config, plan, succeeded: entry.succeeded, ...(sessions ? { sessions } : {}) });
-  } finally {
-    await sessions?.close();
-  }
 }
 
 function parserFor(value: OptionValue, parsers: OptionParsers): ((text: string) => number) | undefined {

@@ -1,13 +1,11 @@
 import { parseLsn } from '../postgres/lsn.js';
+import { rebuildCommand } from './rebuildCommand.js';
 import type { StandbyLink } from './clusterView.js';
 import { cannotSeeReplication } from './monitoringLoginAlerts.js';
 import { walRemovedFor } from './needsRebuildWal.js';
 import type { NeedsRebuildFact, NodeSnapshot } from './nodeSnapshot.js';
 
-/** The exact command that rebuilds `node` as a standby of the current primary. */
-export function rebuildCommand(node: string): string {
-  return `pgcockpit rebuild ${node} --yes`;
-}
+export { rebuildCommand } from './rebuildCommand.js';
 
 /**
  * Which nodes need a rebuild, derived from what the nodes say at this look

@@ -4,17 +4,13 @@ import type { FormSpec, FormValues, LiveLists } from './form.js';
 import type { Plan } from './plan.js';
 import type { PlanSessions } from './sqlSessions.js';
 import type { FailoverOptions, FailoverPlan } from './failover/planFailover.js';
-import { prepareFailover } from './failover/prepareFailover.js';
 import type { SwitchoverOptions, SwitchoverPlan } from './switchover/planSwitchover.js';
-import { prepareSwitchover } from './switchover/prepareSwitchover.js';
 import type { RebuildMethod } from './rebuild/chooseMethod.js';
 import { REBUILD_METHODS } from './rebuild/chooseMethod.js';
 import type { RebuildOptions, RebuildPlan } from './rebuild/planRebuild.js';
-import { prepareRebuild } from './rebuild/prepareRebuild.js';
-import { rebuildCommand } from '../cluster/needsRebuild.js';
+import { rebuildCommand } from '../cluster/rebuildCommand.js';
 import type { BackupOptions, BackupPlan } from './backup/planBackup.js';
-import { BACKUP_FORMATS } from './backup/planBackup.js';
-import { prepareBackup, readDatabaseChoices } from './backup/prepareBackup.js';
+import { BACKUP_FORMATS } from './backup/backupFormats.js';
 import type { BackupFormat } from '../backups/backupEntry.js';
 import { restoreEntry } from './restore/restoreEntry.js';
 
@@ -108,8 +104,8 @@ export const failoverEntry: RunbookEntry<FailoverPlan, FailoverOptions> = {
       { flags: '--stream-timeout <seconds>', description: 'how long each re-pointed standby has to stream from it (default 30)', value: 'seconds', apply: seconds((ms) => ({ streamTimeoutMs: ms })) },
     ],
   },
-  prepare: (config, target, options, memory) =>
-    prepareFailover(config, target, options, {
+  prepare: async (config, target, options, memory) =>
+    (await import('./failover/prepareFailover.js')).prepareFailover(config, target, options, {
       ...(memory?.lastSeenSlots ? { lastSeenSlots: memory.lastSeenSlots } : {}),
       ...(memory?.sessions ? { sessions: memory.sessions } : {}),
     }),
@@ -144,7 +140,8 @@ export const switchoverEntry: RunbookEntry<SwitchoverPlan, SwitchoverOptions> = 
       },
     ],
   },
-  prepare: (config, target, options, memory) => prepareSwitchover(config, target, options, memory?.sessions ? { sessions: memory.sessions } : {}),
+  prepare: async (config, target, options, memory) =>
+    (await import('./switchover/prepareSwitchover.js')).prepareSwitchover(config, target, options, memory?.sessions ? { sessions: memory.sessions } : {}),
   fromChoices: () => ({}),
   succeeded: (plan) => `${plan.target} is the primary on timeline ${plan.run.promotion.timeline ?? '?'}; ${plan.oldPrimary} streams from it`,
 };
@@ -202,7 +199,8 @@ export const rebuildEntry: RunbookEntry<RebuildPlan, RebuildOptions> = {
     ...(typeof values.from === 'string' && values.from !== '' ? { from: values.from } : {}),
     ...(typeof values.method === 'string' ? { method: values.method as RebuildMethod } : {}),
   }),
-  prepare: (config, target, options, memory) => prepareRebuild(config, target, options, memory?.sessions ? { sessions: memory.sessions } : {}),
+  prepare: async (config, target, options, memory) =>
+    (await import('./rebuild/prepareRebuild.js')).prepareRebuild(config, target, options, memory?.sessions ? { sessions: memory.sessions } : {}),
   fromChoices: () => ({}),
   succeeded: (plan) => `${plan.target} streams from ${plan.source ?? '?'}; its old data directory is kept at ${plan.asideDir ?? '?'}`,
 };
@@ -252,13 +250,17 @@ export const backupEntry: RunbookEntry<BackupPlan, BackupOptions> = {
       ...(tables.length > 0 ? { tables } : {}),
     };
   },
-  formLists: async (config, target) => ({ databases: await readDatabaseChoices(config, target) }),
-  prepare: (config, target, options) => prepareBackup(config, target, options),
+  formLists: async (config, target) => ({ databases: await (await import('./backup/prepareBackup.js')).readDatabaseChoices(config, target) }),
+  prepare: async (config, target, options) => (await import('./backup/prepareBackup.js')).prepareBackup(config, target, options),
   fromChoices: () => ({}),
   succeeded: (plan) => `${plan.id ?? '?'} is complete: ${plan.path ?? '?'} (restorable, in the catalog)`,
 };
 
-/** Every runbook, in the order the CLI's help lists them. */
+/**
+ * Every runbook, in the order the CLI's help lists them. The entries are
+ * data; each `prepare` imports its planner when called, so a command line
+ * that plans nothing (--version, status, --help) never loads them.
+ */
 export const RUNBOOKS = [failoverEntry, switchoverEntry, rebuildEntry, backupEntry, restoreEntry] as const;
 
 /** The entry of a runbook kind. */

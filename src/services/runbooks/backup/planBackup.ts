@@ -12,7 +12,7 @@ import { failedChecks } from '../plan.js';
 import { unknownNodeCheck } from '../unknownNodeCheck.js';
 import { backupSteps } from './backupSteps.js';
 
-export const BACKUP_FORMATS = ['custom', 'directory', 'plain'] as const satisfies readonly BackupFormat[];
+export { BACKUP_FORMATS } from './backupFormats.js';
 
 export interface BackupOptions {
   database?: string;

@@ -1,6 +1,5 @@
 import type { RunbookEntry } from '../registry.js';
 import type { RestoreOptions, RestorePlan } from './planRestore.js';
-import { prepareRestore } from './prepareRestore.js';
 
 const listOf = (value: unknown): string[] =>
   typeof value === 'string'
@@ -60,7 +59,7 @@ export const restoreEntry: RunbookEntry<RestorePlan, RestoreOptions> = {
       ...(text('jobs') !== '' ? { jobs: Number(text('jobs')) } : {}),
     };
   },
-  prepare: (config, backupId, options, memory) => prepareRestore(config, backupId, options, memory?.sessions ? { sessions: memory.sessions } : {}),
+  prepare: async (config, backupId, options, memory) => (await import('./prepareRestore.js')).prepareRestore(config, backupId, options, memory?.sessions ? { sessions: memory.sessions } : {}),
   fromChoices: () => ({}),
   succeeded: (plan) =>
     `${plan.backupId} is restored into ${plan.database} on ${plan.target}${plan.asideDatabase ? `; the database it replaced is kept as ${plan.asideDatabase}` : ''}`,
