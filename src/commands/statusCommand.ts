@@ -1,9 +1,8 @@
 import { collectClusterView, openClusterLooks } from '../services/cluster/collectClusterView.js';
 import type { ClusterView } from '../services/cluster/clusterView.js';
 import { healthExitCode } from '../services/cluster/healthExitCode.js';
-import { withDownNodesAsked } from '../services/cluster/needsRebuildDown.js';
 import { loadConfig } from '../services/config/loadConfig.js';
-import { createNodeRunners } from '../services/runner/nodeRunners.js';
+import type { NodeRunners } from '../services/runner/nodeRunners.js';
 import { formatStatusText } from './formatStatusText.js';
 import { requireConfigPath } from './requireConfigPath.js';
 import { statusJson } from './statusJson.js';
@@ -28,8 +27,14 @@ export async function statusCommand(options: StatusOptions): Promise<void> {
     process.exitCode = healthExitCode(view);
   };
   // A down node cannot say whether it forked from the primary's history: its host can (pg_controldata, read-only).
-  const runners = createNodeRunners(config, { readOnly: true });
-  const ask = (view: ClusterView) => withDownNodesAsked(view, config, runners);
+  // The runners (and what they load) only when a node is down: a healthy cluster's check stays quick.
+  let runners: NodeRunners | undefined;
+  const ask = async (view: ClusterView) => {
+    if (view.nodes.every((node) => node.status === 'up')) return view;
+    const [{ createNodeRunners }, { withDownNodesAsked }] = await Promise.all([import('../services/runner/nodeRunners.js'), import('../services/cluster/needsRebuildDown.js')]);
+    runners ??= createNodeRunners(config, { readOnly: true });
+    return withDownNodesAsked(view, config, runners);
+  };
   try {
     if (!options.watch) {
       print(await ask(await collectClusterView(config)));
@@ -49,6 +54,6 @@ export async function statusCommand(options: StatusOptions): Promise<void> {
       await looks.close();
     }
   } finally {
-    await runners.close();
+    await runners?.close();
   }
 }
