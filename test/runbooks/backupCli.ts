@@ -73,6 +73,11 @@ export async function interruptedBackup(cluster: BackupTestCluster, node: string
   const holder = await cluster.client('pg1', 'shop');
   try {
     await holder.query('begin; lock table orders in access exclusive mode');
+    if (node !== 'pg1') {
+      // A standby's pg_dump meets the lock only once the standby has replayed it: another commit flushes its WAL record, then wait for it there.
+      await query(cluster, 'pg1', 'shop', 'select txid_current()');
+      await waitFor(async () => (await query(cluster, node, 'shop', "select 1 from pg_locks where relation = 'orders'::regclass and mode = 'AccessExclusiveLock' and granted")).length > 0, `the lock replayed on ${node}`);
+    }
     return await runCliInterrupted(['backup', '--node', node, '--db', 'shop', '--yes', '--config', cluster.configFile], { XDG_STATE_HOME: cluster.stateHome }, /reading user-defined tables/, 'SIGINT');
   } finally {
     await holder.query('rollback').catch(() => undefined);

@@ -58,6 +58,12 @@ describe('backup in the cockpit', () => {
     try {
       await holder.query('begin; lock table orders in access exclusive mode');
       await cluster.query('pg1', 'select txid_current()');
+      // pg_dump must find the lock on pg2 when it starts: wait until pg2 has replayed it (its startup process holds it).
+      await waitFor(
+        async () =>
+          (await cluster.query('pg2', "select 1 from pg_locks where locktype = 'relation' and mode = 'AccessExclusiveLock' and database = (select oid from pg_database where datname = 'shop')")).length > 0,
+        'the lock replayed on pg2',
+      );
       store.getState().submitForm();
       await waitFor(() => store.getState().operation?.phase === 'confirm', 'the backup plan', 60_000);
       const planned = store.getState().operation!;
