@@ -1,4 +1,5 @@
 // npm run bench: speed and memory figures, printed, never asserted (machines are shared and noisy).
+import { benchBackup } from './backup.mjs';
 import { benchCpu } from './cpu.mjs';
 import { benchLogStream } from './logStream.mjs';
 import { benchPolling } from './poll.mjs';
@@ -23,3 +24,5 @@ try {
 await benchPromote();
 // Rebuild timings: a 2-node sandbox with ~340 MB of data of its own.
 await benchRebuild();
+// Backup and restore timings: a 1-node sandbox with a database of its own.
+await benchBackup();
