@@ -166,6 +166,8 @@ describe('recovery conflict', () => {
   it('is recognised in pg_dump\'s error and explained with the remedies', () => {
     expect(isRecoveryConflict('pg_dump: detail: Error message from server: ERROR:  canceling statement due to conflict with recovery')).toBe(true);
     expect(isRecoveryConflict('pg_dump: dumping contents of table "public.orders"')).toBe(false);
+    // A lock replay that waits longer than deadlock_timeout: the standby's deadlock check cancels the dump.
+    expect(isRecoveryConflict('pg_dump: detail: Error message from server: ERROR:  deadlock detected')).toBe(true);
     const advice = recoveryConflictAdvice('pg2', 'pg1');
     for (const remedy of ['max_standby_streaming_delay', 'hot_standby_feedback', 'pgcockpit backup --node pg1']) expect(advice).toContain(remedy);
   });

@@ -116,43 +116,43 @@ describe('backup on the sandbox', () => {
     expect(entries.filter(isRestorable).every((entry) => entry.status === 'complete')).toBe(true);
   });
 
-  it('a dump the standby cancels (a recovery conflict) fails naming the remedies; the entry is failed, the partial removed', async () => {
+  /** A dump on pg2 that replay cancels: with a delay shorter than deadlock_timeout as a recovery conflict, with a longer one by the deadlock check. */
+  const conflictCase = (database: string, delay: string, message: RegExp) => async () => {
     // pg_dump on pg2 locks a, then waits for b, which replay holds (the primary's open LOCK); replaying a LOCK on a
     // then conflicts with pg_dump's lock, and after max_standby_streaming_delay pg2 cancels pg_dump. (The sandbox
     // runs hot_standby_feedback = on, which spares a dump the row-version conflicts, not the lock ones.)
-    await query(cluster, 'pg1', 'postgres', 'create database conflict');
-    await query(cluster, 'pg1', 'conflict', 'create table a (i int); create table b (i int)');
-    // Shorter than deadlock_timeout (1 s): replay cancels pg_dump before the deadlock detector would.
-    await query(cluster, 'pg2', 'postgres', "alter system set max_standby_streaming_delay = '100ms'");
+    await query(cluster, 'pg1', 'postgres', `create database ${database}`);
+    await query(cluster, 'pg1', database, 'create table a (i int); create table b (i int)');
+    await query(cluster, 'pg2', 'postgres', `alter system set max_standby_streaming_delay = '${delay}'`);
     await query(cluster, 'pg2', 'postgres', 'alter system set hot_standby_feedback = off');
     await query(cluster, 'pg2', 'postgres', 'select pg_reload_conf()');
-    await waitFor(async () => (await query(cluster, 'pg2', 'conflict', "select 1 from pg_class where relname = 'b'")).length === 1, 'b on pg2');
-    const holder = await cluster.client('pg1', 'conflict');
+    await waitFor(async () => (await query(cluster, 'pg2', database, "select 1 from pg_class where relname = 'b'")).length === 1, 'b on pg2');
+    const holder = await cluster.client('pg1', database);
     try {
       await holder.query('begin; lock table b in access exclusive mode');
       // The lock's WAL record is sent once flushed: another transaction's commit flushes it.
-      await query(cluster, 'pg1', 'conflict', 'select txid_current()');
+      await query(cluster, 'pg1', database, 'select txid_current()');
       await waitFor(
-        async () => (await query(cluster, 'pg2', 'conflict', "select 1 from pg_locks where relation = 'b'::regclass and mode = 'AccessExclusiveLock' and granted")).length > 0,
+        async () => (await query(cluster, 'pg2', database, "select 1 from pg_locks where relation = 'b'::regclass and mode = 'AccessExclusiveLock' and granted")).length > 0,
         'the lock on b replayed on pg2',
       );
-      const running = cli('backup', '--node', 'pg2', '--db', 'conflict', '--yes');
+      const running = cli('backup', '--node', 'pg2', '--db', database, '--yes');
       await waitFor(
         async () => (await query(cluster, 'pg2', 'postgres', "select 1 from pg_stat_activity where application_name = 'pgcockpit backup' and wait_event_type = 'Lock'")).length > 0,
         'pg_dump waiting on pg2',
       );
-      await query(cluster, 'pg1', 'conflict', 'begin; lock table a in access exclusive mode; commit');
+      await query(cluster, 'pg1', database, 'begin; lock table a in access exclusive mode; commit');
       const run = await running;
       expect(run.exitCode, run.stdout + run.stderr).toBe(1);
-      expect(run.stdout).toMatch(/max_standby_streaming_delay = 100ms and hot_standby_feedback = off/);
+      expect(run.stdout).toMatch(new RegExp(`max_standby_streaming_delay = ${delay} and hot_standby_feedback = off`));
       const said = run.stdout + run.stderr;
-      expect(said).toContain('conflict with recovery');
+      expect(said).toMatch(message);
       for (const remedy of ['max_standby_streaming_delay', 'hot_standby_feedback = on', 'pgcockpit backup --node pg1']) expect(said).toContain(remedy);
-      const failed = (await catalog(cluster)).find((entry) => entry.database === 'conflict')!;
+      const failed = (await catalog(cluster)).find((entry) => entry.database === database)!;
       expect(failed).toMatchObject({ status: 'failed', node: 'pg2' });
       expect(failed.error).toContain('recovery conflict');
       expect(isRestorable(failed)).toBe(false);
-      expect(await catalogFiles(cluster, 'conflict')).toEqual([expect.stringMatching(/\.dump\.json$/)]);
+      expect(await catalogFiles(cluster, database)).toEqual([expect.stringMatching(/\.dump\.json$/)]);
     } finally {
       await holder.query('rollback').catch(() => undefined);
       await holder.end().catch(() => undefined);
@@ -160,5 +160,8 @@ describe('backup on the sandbox', () => {
       await query(cluster, 'pg2', 'postgres', 'alter system reset hot_standby_feedback').catch(() => undefined);
       await query(cluster, 'pg2', 'postgres', 'select pg_reload_conf()').catch(() => undefined);
     }
-  });
+  };
+
+  it('a dump the standby cancels (a recovery conflict) fails naming the remedies; the entry is failed, the partial removed', conflictCase('conflict', '100ms', /conflict with recovery/));
+  it('a dump the standby cancels by its deadlock check (max_standby_streaming_delay longer than deadlock_timeout) fails naming the same remedies', conflictCase('deadlock', '30s', /conflict with recovery|deadlock detected/));
 });
