@@ -7,6 +7,7 @@ import { benchPromote } from './promote.mjs';
 import { benchRebuild } from './rebuild.mjs';
 import { benchRender } from './render.mjs';
 import { benchRunbookStream } from './runbookStream.mjs';
+import { benchStartup } from './startup.mjs';
 import { startBenchCluster } from './support.mjs';
 
 const cluster = await startBenchCluster(3);
@@ -17,6 +18,7 @@ try {
   await benchLogStream(cluster);
   await benchRunbookStream(cluster);
   await benchCpu(cluster);
+  await benchStartup(cluster);
 } finally {
   await cluster.destroy();
 }
