@@ -1,7 +1,7 @@
-import path from 'node:path';
 import type { CockpitConfig, NodeConfig } from '../config/schema.js';
 import { parseLsn } from '../postgres/lsn.js';
 import type { ControlData } from '../runbooks/switchover/controlData.js';
+import { controlDataCommand } from '../runbooks/serviceControl.js';
 import { parseControlData } from '../runbooks/switchover/controlData.js';
 import { runCollected } from '../runner/runChecked.js';
 import type { NodeRunners } from '../runner/nodeRunners.js';
@@ -52,8 +52,7 @@ export function downNodeForked(control: ControlData, primary: NodeSnapshot): str
 async function readControlData(node: NodeConfig, runners: NodeRunners): Promise<ControlData | null> {
   if (!node.dataDir) return null;
   try {
-    const program = node.pgBinDir ? path.posix.join(node.pgBinDir, 'pg_controldata') : 'pg_controldata';
-    const run = await runCollected(runners.forNode(node.name), { program, args: ['-D', node.dataDir], env: { LC_ALL: 'C' }, mutating: false, timeoutMs: 5_000 });
+    const run = await runCollected(runners.forNode(node.name), { ...controlDataCommand(node), timeoutMs: 5_000 });
     return run.result.exitCode === 0 ? parseControlData(run.stdout) : null;
   } catch {
     return null;

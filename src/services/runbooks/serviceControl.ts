@@ -29,7 +29,8 @@ export function withServerLog(node: NodeConfig, place: ServerLogPlace | undefine
   return place ? { ...node, serverLog: place.file } : node;
 }
 
-function pgTool(node: Pick<NodeConfig, 'pgBinDir'>, tool: string): string {
+/** A PostgreSQL program on the node's host: in its pgBinDir when the config names one, else found on PATH. */
+export function pgTool(node: Pick<NodeConfig, 'pgBinDir'>, tool: string): string {
   return node.pgBinDir ? path.join(node.pgBinDir, tool) : tool;
 }
 

@@ -3,6 +3,7 @@ import type { NodeConfig } from '../../config/schema.js';
 import { runCollected } from '../../runner/runChecked.js';
 import type { CommandSpec, Runner } from '../../runner/runner.js';
 import type { PreflightCheck } from '../plan.js';
+import { controlDataCommand, pgTool } from '../serviceControl.js';
 
 /** What a node's data directory says about itself, read on its host as its OS user. */
 export interface DataDirFacts {
@@ -13,10 +14,6 @@ export interface DataDirFacts {
   portSource?: 'postmaster.pid' | 'its configuration';
   /** Why something could not be read. */
   problem?: string;
-}
-
-function tool(node: NodeConfig, name: string): string {
-  return node.pgBinDir ? path.join(node.pgBinDir, name) : name;
 }
 
 /**
@@ -30,7 +27,7 @@ export async function readDataDirFacts(node: NodeConfig, runner: Runner): Promis
   if (!dataDir) return { problem: 'no dataDir is configured' };
   if (!path.isAbsolute(dataDir)) return { problem: `dataDir ${dataDir} is not an absolute path` };
   const facts: DataDirFacts = {};
-  const control = await collect(runner, { program: tool(node, 'pg_controldata'), args: ['-D', dataDir], env: { LC_ALL: 'C' }, mutating: false, timeoutMs: 30_000 });
+  const control = await collect(runner, controlDataCommand(node));
   if (control.exitCode === 0) {
     facts.systemIdentifier = /^Database system identifier:\s*(\d+)/m.exec(control.stdout)?.[1];
   } else {
@@ -39,7 +36,7 @@ export async function readDataDirFacts(node: NodeConfig, runner: Runner): Promis
   const pid = await collect(runner, { program: 'cat', args: [path.join(dataDir, 'postmaster.pid')], mutating: false, timeoutMs: 30_000 });
   const pidPort = pid.exitCode === 0 ? Number(pid.stdout.split('\n')[3]) : NaN;
   if (Number.isInteger(pidPort) && pidPort > 0) return { ...facts, port: pidPort, portSource: 'postmaster.pid' };
-  const conf = await collect(runner, { program: tool(node, 'postgres'), args: ['-D', dataDir, '-C', 'port'], mutating: false, timeoutMs: 30_000 });
+  const conf = await collect(runner, { program: pgTool(node, 'postgres'), args: ['-D', dataDir, '-C', 'port'], mutating: false, timeoutMs: 30_000 });
   const confPort = Number(conf.stdout.trim());
   if (conf.exitCode === 0 && Number.isInteger(confPort) && confPort > 0) return { ...facts, port: confPort, portSource: 'its configuration' };
   return { ...facts, problem: `could not read its port: ${lastLine(conf) || `postgres -C port exited ${conf.exitCode}`}` };

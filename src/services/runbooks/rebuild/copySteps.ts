@@ -6,7 +6,8 @@ import type { CommandSpec } from '../../runner/runner.js';
 import { formatConninfo, parseConninfo } from '../conninfoEdit.js';
 import { sqlLiteral } from '../failover/repointStandby.js';
 import type { PlanStep } from '../plan.js';
-import { script, tool } from './rebuildSteps.js';
+import { pgTool } from '../serviceControl.js';
+import { script } from './rebuildSteps.js';
 
 /** The pg_basebackup method's own steps: keep the data directory aside, copy the source into its place. */
 
@@ -56,7 +57,7 @@ export function basebackupCommand(node: NodeConfig, facts: CopyFacts): CommandSp
   const password = entries.find(([key]) => key === 'password')?.[1];
   const connection = formatConninfo(entries.filter(([key]) => key !== 'password' && key !== 'replication' && key !== 'dbname'));
   return {
-    program: tool(node, 'pg_basebackup'),
+    program: pgTool(node, 'pg_basebackup'),
     args: [
       '-d', connection,
       '-D', node.dataDir ?? '',

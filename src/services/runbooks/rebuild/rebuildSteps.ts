@@ -7,7 +7,7 @@ import { formatElapsed } from '../../runner/formatElapsed.js';
 import type { CommandSpec } from '../../runner/runner.js';
 import { sqlLiteral, waitForStandbyStreaming } from '../failover/repointStandby.js';
 import type { PlanStep, StepContext } from '../plan.js';
-import { serviceCommand } from '../serviceControl.js';
+import { pgTool, serviceCommand } from '../serviceControl.js';
 import { appendSettingsCommand, rejoinSettings } from '../switchover/switchoverSteps.js';
 
 /**
@@ -16,10 +16,6 @@ import { appendSettingsCommand, rejoinSettings } from '../switchover/switchoverS
  * make its slot. The method's own steps: copySteps.ts (pg_basebackup) and
  * rewindSteps.ts (pg_rewind).
  */
-
-export function tool(node: Pick<NodeConfig, 'pgBinDir'>, name: string): string {
-  return node.pgBinDir ? path.join(node.pgBinDir, name) : name;
-}
 
 /** A shell script run with its values as $1, $2, ...: never spliced into the script's text. */
 export function script(text: string, args: readonly string[], options: { mutating: boolean; timeoutMs?: number } = { mutating: true }): CommandSpec {
@@ -130,7 +126,7 @@ export function ownSettingsStep(node: NodeConfig, facts: { asideDir?: string; co
     ].join('\n'),
     [dataDir],
   );
-  const port: CommandSpec = { program: tool(node, 'postgres'), args: ['-D', dataDir, '-C', 'port'], mutating: false, timeoutMs: 30_000 };
+  const port: CommandSpec = { program: pgTool(node, 'postgres'), args: ['-D', dataDir, '-C', 'port'], mutating: false, timeoutMs: 30_000 };
   return {
     node: node.name,
     description: `give the copy ${node.name}'s own settings (port, primary_conninfo, slot), standby.signal, mode 0700`,

@@ -7,9 +7,9 @@ import { rewindProgressReport } from '../../runner/progress/rewindProgress.js';
 import type { CommandSpec } from '../../runner/runner.js';
 import { formatConninfo } from '../conninfoEdit.js';
 import type { PlanStep } from '../plan.js';
-import { serviceCommand } from '../serviceControl.js';
+import { pgTool, serviceCommand } from '../serviceControl.js';
 import { appendSettingsCommand } from '../switchover/switchoverSteps.js';
-import { script, tool } from './rebuildSteps.js';
+import { script } from './rebuildSteps.js';
 
 /** The pg_rewind method's own steps: finish a crash recovery, save the node's configuration, rewind in place. */
 
@@ -21,11 +21,11 @@ import { script, tool } from './rebuildSteps.js';
  * waiting on an archiver that single-user mode does not start.
  */
 export function crashRecoveryStep(node: NodeConfig): PlanStep {
-  const spec = script('"$1" --single -D "$2" -c archive_mode=off postgres < /dev/null', [tool(node, 'postgres'), node.dataDir ?? ''], { mutating: true, timeoutMs: 3600_000 });
+  const spec = script('"$1" --single -D "$2" -c archive_mode=off postgres < /dev/null', [pgTool(node, 'postgres'), node.dataDir ?? ''], { mutating: true, timeoutMs: 3600_000 });
   return {
     node: node.name,
     description: `finish ${node.name}'s crash recovery (single-user, no port) so that pg_rewind can take it`,
-    detail: `${tool(node, 'postgres')} --single -D ${node.dataDir} -c archive_mode=off postgres < /dev/null`,
+    detail: `${pgTool(node, 'postgres')} --single -D ${node.dataDir} -c archive_mode=off postgres < /dev/null`,
     mutating: true,
     async run(ctx) {
       await ctx.command(node.name, spec);
@@ -71,7 +71,7 @@ export function rewindCommand(node: NodeConfig, source: NodeConfig, restoreTarge
     ['connect_timeout', '10'],
   ]);
   return {
-    program: tool(node, 'pg_rewind'),
+    program: pgTool(node, 'pg_rewind'),
     args: [`--target-pgdata=${node.dataDir ?? ''}`, `--source-server=${conninfo}`, ...(restoreTargetWal ? ['--restore-target-wal'] : []), '--progress'],
     env: { LC_MESSAGES: 'C' },
     mutating: true,

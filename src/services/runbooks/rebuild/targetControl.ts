@@ -2,6 +2,8 @@ import path from 'node:path';
 import type { NodeConfig } from '../../config/schema.js';
 import { runCollected } from '../../runner/runChecked.js';
 import type { Runner } from '../../runner/runner.js';
+import { controlDataCommand } from '../serviceControl.js';
+import { controlDataField } from '../switchover/controlData.js';
 
 /** What pg_rewind needs to know of the node's data directory, from pg_controldata and PG_VERSION. */
 export interface TargetControl {
@@ -18,24 +20,16 @@ export interface TargetControl {
   problem?: string;
 }
 
-const field = (text: string, label: string): string | undefined => {
-  for (const line of text.split('\n')) {
-    const colon = line.indexOf(':');
-    if (colon > 0 && line.slice(0, colon).trim() === label) return line.slice(colon + 1).trim();
-  }
-  return undefined;
-};
-
 /** Reads pg_controldata's output (LC_ALL=C) for the rewind decision; a field it lacks stays undefined. */
 export function parseTargetControl(output: string): TargetControl {
-  const timeline = Number(field(output, "Latest checkpoint's TimeLineID"));
-  const hints = field(output, 'wal_log_hints setting');
-  const checksum = field(output, 'Data page checksum version');
+  const timeline = Number(controlDataField(output, "Latest checkpoint's TimeLineID"));
+  const hints = controlDataField(output, 'wal_log_hints setting');
+  const checksum = controlDataField(output, 'Data page checksum version');
   const control: TargetControl = {};
-  const state = field(output, 'Database cluster state');
+  const state = controlDataField(output, 'Database cluster state');
   if (state !== undefined) control.clusterState = state;
   if (Number.isInteger(timeline) && timeline > 0) control.timeline = timeline;
-  const checkpoint = field(output, 'Latest checkpoint location');
+  const checkpoint = controlDataField(output, 'Latest checkpoint location');
   if (checkpoint !== undefined) control.latestCheckpointLsn = checkpoint;
   if (hints !== undefined) control.walLogHints = hints === 'on';
   if (checksum !== undefined) control.checksums = checksum !== '0';
@@ -47,7 +41,7 @@ export async function readTargetControl(node: NodeConfig, runner: Runner): Promi
   const dataDir = node.dataDir ?? '';
   try {
     const [control, version] = await Promise.all([
-      runCollected(runner, { program: node.pgBinDir ? path.join(node.pgBinDir, 'pg_controldata') : 'pg_controldata', args: ['-D', dataDir], env: { LC_ALL: 'C' }, mutating: false, timeoutMs: 30_000 }),
+      runCollected(runner, controlDataCommand(node)),
       runCollected(runner, { program: 'cat', args: [path.posix.join(dataDir, 'PG_VERSION')], mutating: false, timeoutMs: 30_000 }),
     ]);
     const facts = control.result.exitCode === 0 ? parseTargetControl(control.stdout) : { problem: `pg_controldata: ${control.stderr.trim() || `exit ${control.result.exitCode}`}` };

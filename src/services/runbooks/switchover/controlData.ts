@@ -8,7 +8,8 @@ export interface ControlData {
   timeline: number | null;
 }
 
-const field = (text: string, label: string): string | undefined => {
+/** One labelled line of pg_controldata's output (LC_ALL=C): "Latest checkpoint location:    0/5000028" → "0/5000028". */
+export const controlDataField = (text: string, label: string): string | undefined => {
   for (const line of text.split('\n')) {
     const colon = line.indexOf(':');
     if (colon > 0 && line.slice(0, colon).trim() === label) return line.slice(colon + 1).trim();
@@ -21,13 +22,13 @@ const field = (text: string, label: string): string | undefined => {
  * when one the switchover relies on is missing or malformed.
  */
 export function parseControlData(output: string): ControlData {
-  const clusterState = field(output, 'Database cluster state');
+  const clusterState = controlDataField(output, 'Database cluster state');
   if (clusterState === undefined) throw new Error('pg_controldata: no "Database cluster state:" line in its output');
-  const latestCheckpointLsn = field(output, 'Latest checkpoint location');
+  const latestCheckpointLsn = controlDataField(output, 'Latest checkpoint location');
   if (latestCheckpointLsn === undefined || !/^[0-9A-F]{1,8}\/[0-9A-F]{1,8}$/i.test(latestCheckpointLsn)) {
     throw new Error(`pg_controldata: no valid "Latest checkpoint location:" line in its output (${latestCheckpointLsn ?? 'missing'})`);
   }
-  const timelineText = field(output, "Latest checkpoint's TimeLineID");
+  const timelineText = controlDataField(output, "Latest checkpoint's TimeLineID");
   const timeline = timelineText !== undefined && /^\d+$/.test(timelineText) ? Number(timelineText) : null;
   return { clusterState, latestCheckpointLsn, timeline };
 }
