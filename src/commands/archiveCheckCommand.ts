@@ -2,13 +2,11 @@ import { collectClusterView } from '../services/cluster/collectClusterView.js';
 import { loadConfig } from '../services/config/loadConfig.js';
 import { archiveChecks } from '../services/pitr/archiveCheck.js';
 import { readArchiveFacts } from '../services/pitr/readArchiveFacts.js';
-import type { CheckStatus } from '../services/runbooks/plan.js';
+import { checkLines } from '../services/runbooks/formatPlan.js';
 import { createNodeRunners } from '../services/runner/nodeRunners.js';
 import { maskSecrets } from '../services/runner/secretMasker.js';
 import { EXIT_OK, EXIT_USAGE } from './exitCodes.js';
 import { requireConfigPath } from './requireConfigPath.js';
-
-const MARK: Record<CheckStatus, string> = { ok: '✓', fail: '✗', warn: '!' };
 
 /**
  * `pgcockpit archive check`: the WAL archive the cluster's PITR depends on,
@@ -40,11 +38,7 @@ export async function archiveCheckCommand(options: { config?: string; node?: str
     const live = options.live && !options.readOnly;
     const facts = await readArchiveFacts(config, primary, runners, { live });
     const checks = archiveChecks(config, primary, facts);
-    const lines = [`archive check on ${primary.name}`];
-    for (const check of checks) {
-      lines.push(`  ${MARK[check.status]} ${check.label}: ${check.observed}`);
-      if (check.fix && check.status !== 'ok') lines.push(`      ${check.status === 'fail' ? 'fix' : 'note'}: ${check.fix}`);
-    }
+    const lines = [`archive check on ${primary.name}`, ...checkLines(checks)];
     if (!live) lines.push(`  (no live test: ${options.readOnly ? '--read-only' : '--no-live'}; it switches out a WAL segment)`);
     process.stdout.write(`${maskSecrets(lines.join('\n'))}\n`);
     process.exitCode = checks.some((check) => check.status === 'fail') ? EXIT_USAGE : EXIT_OK;

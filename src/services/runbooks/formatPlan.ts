@@ -1,8 +1,16 @@
 import { maskSecrets } from '../runner/secretMasker.js';
-import type { CheckStatus, Plan } from './plan.js';
+import type { CheckStatus, Plan, PreflightCheck } from './plan.js';
 import { stepStopNote } from './stepStopNote.js';
 
 const MARK: Record<CheckStatus, string> = { ok: '✓', fail: '✗', warn: '!' };
+
+/** Each check as the CLI prints it: "  ✓ label: observed", and under a failed or warned one its fix or note. Not masked. */
+export function checkLines(checks: readonly PreflightCheck[]): string[] {
+  return checks.flatMap((check) => [
+    `  ${MARK[check.status]} ${check.label}: ${check.observed}`,
+    ...(check.fix && check.status !== 'ok' ? [`      ${check.status === 'fail' ? 'fix' : 'note'}: ${check.fix}`] : []),
+  ]);
+}
 
 /**
  * A plan as text, the same for the CLI and the TUI's modal: the checks with
@@ -12,12 +20,7 @@ const MARK: Record<CheckStatus, string> = { ok: '✓', fail: '✗', warn: '!' };
  * steps still run the real statements.
  */
 export function formatPlan(plan: Plan, options: { confirmHint?: string } = {}): string {
-  const lines = [plan.title, '', 'pre-flight checks:'];
-  for (const check of plan.checks) {
-    lines.push(`  ${MARK[check.status]} ${check.label}: ${check.observed}`);
-    if (check.fix && check.status !== 'ok') lines.push(`      ${check.status === 'fail' ? 'fix' : 'note'}: ${check.fix}`);
-  }
-  lines.push('');
+  const lines = [plan.title, '', 'pre-flight checks:', ...checkLines(plan.checks), ''];
   if (plan.blocked) {
     lines.push(`REFUSED, nothing will be changed: ${plan.blockedReasons.join('; ')}`);
   } else {

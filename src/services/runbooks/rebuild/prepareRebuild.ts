@@ -58,8 +58,9 @@ export async function prepareRebuild(
       probeReplicationLogins(first.followerLogins, runners),
       probeServerLogs(config, [target], runners),
       readHostDisk(node, runners.forNode(target)),
-      probeDownHosts(config, facts.view, runners),
-      probeDownTcp(config, facts.view),
+      // Only the target's host and port matter here: the other nodes' are not asked.
+      probeDownHosts({ ...config, nodes: [node] }, facts.view, runners),
+      probeDownTcp({ ...config, nodes: [node] }, facts.view),
       readTargetControl(node, runners.forNode(target)),
       withNodeClient(source, config, async (client) => (await client.query<SourceSizes>(SOURCE_SIZES_SQL)).rows[0], { connectTimeoutMs: 5000, statementTimeoutMs: 10_000 }).catch(() => undefined),
       openPlanSessions(prepare.sessions, first, facts.view),
