@@ -42,7 +42,8 @@ export async function listBackups(dir: string, cluster: string): Promise<Catalog
   const entries: BackupEntry[] = [];
   const problems: string[] = [];
   const databases = await readdir(root, { withFileTypes: true }).catch(() => []);
-  for (const database of databases.filter((item) => item.isDirectory())) {
+  // A folder whose name starts with a dot is not a database's (safeName never makes one): `.base` holds the base backups.
+  for (const database of databases.filter((item) => item.isDirectory() && !item.name.startsWith('.'))) {
     const folder = path.join(root, database.name);
     for (const name of (await readdir(folder).catch(() => [])).filter((file) => file.endsWith('.json'))) {
       const file = path.join(folder, name);
