@@ -99,6 +99,8 @@ export const archiveSchema = z.strictObject({
 
 export const backupsSchema = z.strictObject({
   dir: z.string().min(1),
+  /** The node whose host holds the backups dir and runs pg_dump/pg_restore there (as its OS user); absent: the jump host. */
+  host: z.string().min(1).optional(),
 });
 
 const MiB = 1024 * 1024;
@@ -209,6 +211,13 @@ export const configSchema = z
         code: 'custom',
         path: ['archive', 'host'],
         message: `names no node: "${config.archive.host}" is not one of ${[...seenNames.keys()].join(', ')}`,
+      });
+    }
+    if (config.backups?.host !== undefined && !seenNames.has(config.backups.host)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['backups', 'host'],
+        message: `names no node: "${config.backups.host}" is not one of ${[...seenNames.keys()].join(', ')}`,
       });
     }
   });
