@@ -153,9 +153,21 @@ describe('parseSnapshot', () => {
     const server = parseSnapshot(payload, PG1, POLLED_AT).server!;
     expect(server.versionNum).toBe(120020);
     expect(server.slots).toEqual([
-      { name: 'slot_pg2', type: 'physical', active: false, activePid: null, restartLsn: '0/1000000', retainedBytes: 687865952, walStatus: null, safeWalSizeBytes: null },
+      { name: 'slot_pg2', type: 'physical', active: false, activePid: null, restartLsn: '0/1000000', retainedBytes: 687865952, walStatus: null, safeWalSizeBytes: null,
+        database: null, conflicting: null, invalidationReason: null, inactiveSince: null, failover: null, synced: null },
     ]);
     expect(server.settings).toEqual({ wal_keep_segments: '0' });
+  });
+
+  it("reads a PostgreSQL 17 logical failover slot's columns and the checkpointer's counters", () => {
+    const payload = {
+      ...primaryPayload(),
+      slots: [{ name: 'sub1', type: 'logical', active: false, restartLsn: '0/3000000', retainedBytes: 1024, database: 'app', conflicting: false, invalidationReason: null, inactiveSince: 1764500000000, failover: true, synced: false }],
+      checkpointer: { view: 'pg_stat_checkpointer', timed: 3, requested: 2, writeTimeMs: 10.5, syncTimeMs: 1, buffersWritten: 40, restartpointsDone: 0, statsResetAt: 1764400000000 },
+    };
+    const server = parseSnapshot(payload, PG1, POLLED_AT).server!;
+    expect(server.slots[0]).toMatchObject({ database: 'app', conflicting: false, invalidationReason: null, inactiveSince: 1764500000000, failover: true, synced: false });
+    expect(server.checkpointer).toEqual({ view: 'pg_stat_checkpointer', timed: 3, requested: 2, writeTimeMs: 10.5, syncTimeMs: 1, buffersWritten: 40, restartpointsDone: 0, statsResetAt: 1764400000000 });
   });
 
   it('reads what a role without pg_monitor sees: no status dir, hidden walsender and receiver details', () => {

@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { NodeSnapshot, ServerFacts } from '../../src/services/cluster/nodeSnapshot.js';
-import { probeNode, readServerVersionNum } from '../../src/services/cluster/probeNode.js';
+import { probeNode } from '../../src/services/cluster/probeNode.js';
+import type { ServerCapabilities } from '../../src/services/cluster/serverCapabilities.js';
+import { readServerCapabilities } from '../../src/services/cluster/serverCapabilities.js';
 import { maskPasswordsSql, snapshotSql } from '../../src/services/cluster/snapshotSql.js';
 import { connectNode } from '../../src/services/postgres/connectNode.js';
 import type { TestCluster } from '../support/testCluster.js';
@@ -17,7 +19,7 @@ import { waitFor } from '../support/waitFor.js';
 describe('snapshotSql on a real 3-node cluster', () => {
   let cluster: TestCluster;
   const clients: pg.Client[] = [];
-  const versions = new Map<pg.Client, number>();
+  const capabilities = new Map<pg.Client, ServerCapabilities>();
 
   beforeAll(async () => {
     cluster = await startTestCluster(3);
@@ -31,7 +33,7 @@ describe('snapshotSql on a real 3-node cluster', () => {
   async function connect(name: string): Promise<pg.Client> {
     const client = await connectNode(cluster.node(name), cluster.config);
     clients.push(client);
-    versions.set(client, await readServerVersionNum(client));
+    capabilities.set(client, await readServerCapabilities(client));
     return client;
   }
   const clientFor = new Map<string, Promise<pg.Client>>();
@@ -45,7 +47,7 @@ describe('snapshotSql on a real 3-node cluster', () => {
   }
   async function probe(name: string): Promise<NodeSnapshot> {
     const c = await client(name);
-    return probeNode(c, cluster.node(name), versions.get(c) ?? 0);
+    return probeNode(c, cluster.node(name), capabilities.get(c)!);
   }
   async function facts(name: string): Promise<ServerFacts> {
     const snapshot = await probe(name);
@@ -58,10 +60,24 @@ describe('snapshotSql on a real 3-node cluster', () => {
     return row;
   }
 
-  it('reads the server version once, as the poller does after connecting', async () => {
+  it('reads what the server offers once, as the poller does after connecting: version, slot columns, pg_stat_checkpointer', async () => {
     const c = await client('pg1');
     const { num } = await one<{ num: number }>('pg1', "select current_setting('server_version_num')::int as num");
-    expect(versions.get(c)).toBe(num);
+    const { columns } = await one<{ columns: string[] }>('pg1', "select array_agg(column_name::text order by ordinal_position) as columns from information_schema.columns where table_schema = 'pg_catalog' and table_name = 'pg_replication_slots'");
+    const { checkpointer } = await one<{ checkpointer: boolean }>('pg1', "select exists (select from pg_views where schemaname = 'pg_catalog' and viewname = 'pg_stat_checkpointer') as checkpointer");
+    const own = capabilities.get(c)!;
+    expect(own.versionNum).toBe(num);
+    expect([...own.slotColumns]).toEqual(columns);
+    expect(own.statCheckpointer).toBe(checkpointer);
+  });
+
+  it("reads the checkpointer's counters from the view this server has", async () => {
+    const snapshot = await probe('pg1');
+    const own = capabilities.get(await client('pg1'))!;
+    const view = own.statCheckpointer ? 'pg_stat_checkpointer' : 'pg_stat_bgwriter';
+    const timedColumn = own.statCheckpointer ? 'num_timed' : 'checkpoints_timed';
+    const { timed } = await one<{ timed: string }>('pg1', `select ${timedColumn}::text as timed from ${view}`);
+    expect(snapshot.server?.checkpointer).toMatchObject({ view, timed: Number(timed) });
   });
 
   it('describes the primary: role, timeline, its own LSN, both replicas streaming, both slots held', async () => {
@@ -221,9 +237,11 @@ describe('snapshotSql on a real 3-node cluster', () => {
     }
   });
 
-  it('runs the PostgreSQL 12 text too, without the columns 12 lacks', async () => {
+  it('asks only for the slot columns the server has (PostgreSQL 12 lacks wal_status and safe_wal_size)', async () => {
     const c = await client('pg1');
-    const result = await c.query<{ snapshot: { slots: { walStatus: unknown; safeWalSizeBytes: unknown }[]; inRecovery: boolean } }>(snapshotSql(120000));
+    const own = capabilities.get(c)!;
+    const twelve: ServerCapabilities = { versionNum: 120000, slotColumns: new Set([...own.slotColumns].filter((column) => column !== 'wal_status' && column !== 'safe_wal_size')), statCheckpointer: false };
+    const result = await c.query<{ snapshot: { slots: { walStatus: unknown; safeWalSizeBytes: unknown }[]; inRecovery: boolean } }>(snapshotSql(twelve));
     const snapshot = result.rows[0]!.snapshot;
     expect(snapshot.inRecovery).toBe(false);
     expect(snapshot.slots.map((slot) => [slot.walStatus, slot.safeWalSizeBytes])).toEqual([
@@ -259,8 +277,8 @@ describe('snapshotSql on a real 3-node cluster', () => {
     it('still answers on the primary and on a standby, without the status directory, and with it once granted pg_monitor', async () => {
       await cluster.query('pg1', `create role monitor_nopriv login password '${password}'`);
       const c = await connectAsMonitor('pg1');
-      const versionNum = await readServerVersionNum(c);
-      const before = await probeNode(c, cluster.node('pg1'), versionNum);
+      const own = await readServerCapabilities(c);
+      const before = await probeNode(c, cluster.node('pg1'), own);
       expect(before.role).toBe('primary');
       expect(before.server?.timeline).toBe(1);
       expect(before.server?.archiver).toMatchObject({ enabled: true, canReadStatusDir: false, readyCount: null, oldestReadyAt: null });
@@ -272,14 +290,14 @@ describe('snapshotSql on a real 3-node cluster', () => {
 
       await waitFor(async () => (await cluster.query('pg2', "select 1 from pg_roles where rolname = 'monitor_nopriv'")).length === 1, 'role replicated to pg2');
       const onStandby = await connectAsMonitor('pg2');
-      const standby = await probeNode(onStandby, cluster.node('pg2'), await readServerVersionNum(onStandby));
+      const standby = await probeNode(onStandby, cluster.node('pg2'), await readServerCapabilities(onStandby));
       expect(standby.role).toBe('standby');
       expect(standby.server).toMatchObject({ replayPaused: false, timeline: 1, currentLsn: null });
       expect(standby.server?.walReceiver?.status).toBe('unknown');
       expect(standby.server?.archiver.canReadStatusDir).toBe(false);
 
       await cluster.query('pg1', 'grant pg_monitor to monitor_nopriv');
-      const after = await probeNode(c, cluster.node('pg1'), versionNum);
+      const after = await probeNode(c, cluster.node('pg1'), own);
       expect(after.server?.archiver.canReadStatusDir).toBe(true);
       expect(typeof after.server?.archiver.readyCount).toBe('number');
       expect(after.server?.replicas.map((r) => [r.applicationName, r.state])).toEqual([

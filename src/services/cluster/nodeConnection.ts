@@ -4,7 +4,9 @@ import { connectNode } from '../postgres/connectNode.js';
 import { describeConnectError, serverAnswered } from './describeConnectError.js';
 import { keepReceivedTimeline } from './keepReceivedTimeline.js';
 import type { NodeSnapshot } from './nodeSnapshot.js';
-import { probeNode, readServerVersionNum } from './probeNode.js';
+import { probeNode } from './probeNode.js';
+import type { ServerCapabilities } from './serverCapabilities.js';
+import { readServerCapabilities } from './serverCapabilities.js';
 
 export interface NodeConnectionOptions {
   connectTimeoutMs: number;
@@ -22,7 +24,7 @@ export interface NodeConnectionOptions {
  */
 export class NodeConnection {
   private client: pg.Client | undefined;
-  private versionNum = 0;
+  private capabilities: ServerCapabilities | undefined;
   private failures = 0;
   private nextAttemptAt = 0;
   private lastSeenUpAt: number | undefined;
@@ -51,10 +53,10 @@ export class NodeConnection {
         });
         // A connection that dies between polls must not crash the process.
         client.on('error', () => this.drop());
-        this.versionNum = await readServerVersionNum(client);
+        this.capabilities = await readServerCapabilities(client);
         this.client = client;
       }
-      const remembered = keepReceivedTimeline(await probeNode(this.client, this.node, this.versionNum), this.lastReceivedTimeline);
+      const remembered = keepReceivedTimeline(await probeNode(this.client, this.node, this.capabilities!), this.lastReceivedTimeline);
       this.lastReceivedTimeline = remembered.lastReceived;
       const snapshot = remembered.snapshot;
       this.failures = 0;

@@ -94,6 +94,8 @@ export interface ServerFacts {
   /** pg_replication_slots. */
   slots: ReplicationSlot[];
   archiver: ArchiverStats;
+  /** Absent from older fixtures. */
+  checkpointer?: CheckpointerStats | null;
   /** Settings that matter for replication, by name (pg_settings.setting, with unit applied where useful). */
   settings: Record<string, string>;
   /** The role pgcockpit logged in as, and whether it may read what the snapshot needs. */
@@ -175,6 +177,35 @@ export interface ReplicationSlot {
   walStatus: string | null;
   /** Bytes left before the slot is lost to max_slot_wal_keep_size (null: unlimited or < 13). */
   safeWalSizeBytes: number | null;
+  /**
+   * Columns later majors added (null where the server lacks the column;
+   * absent from older fixtures). A logical slot's database; conflicting (16+):
+   * invalidated by a recovery conflict; invalidation_reason (17+): why it can
+   * no longer be used (wal_removed, rows_removed, wal_level_insufficient,
+   * idle_timeout on 18); inactive_since (17+, ms); failover (17+): a logical
+   * slot the standbys keep a synced copy of; synced (17+): this copy was
+   * synced from the primary (on a standby).
+   */
+  database?: string | null;
+  conflicting?: boolean | null;
+  invalidationReason?: string | null;
+  inactiveSince?: number | null;
+  failover?: boolean | null;
+  synced?: boolean | null;
+}
+
+/** The checkpointer's counters since statsResetAt (pg_stat_checkpointer on 17+, pg_stat_bgwriter before). */
+export interface CheckpointerStats {
+  view: 'pg_stat_checkpointer' | 'pg_stat_bgwriter';
+  /** Checkpoints started by checkpoint_timeout, and requested (by max_wal_size, CHECKPOINT, a backup). */
+  timed: number;
+  requested: number;
+  writeTimeMs: number;
+  syncTimeMs: number;
+  buffersWritten: number;
+  /** Restartpoints a standby completed (17+; null before). */
+  restartpointsDone: number | null;
+  statsResetAt: number | null;
 }
 
 export interface ArchiverStats {

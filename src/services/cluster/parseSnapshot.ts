@@ -1,5 +1,5 @@
 import { parseLsn } from '../postgres/lsn.js';
-import type { ArchiverStats, MonitoringLogin, NodeSnapshot, ReplicaLink, ReplicationSlot, ServerFacts, TimelineFork, WalReceiver } from './nodeSnapshot.js';
+import type { ArchiverStats, CheckpointerStats, MonitoringLogin, NodeSnapshot, ReplicaLink, ReplicationSlot, ServerFacts, TimelineFork, WalReceiver } from './nodeSnapshot.js';
 
 /**
  * Turns the json of snapshotSql's one row into a NodeSnapshot. Pure.
@@ -35,6 +35,7 @@ export function parseSnapshot(json: unknown, node: { name: string; host: string;
     replicas: listAt(root, 'replicas', 'snapshot').map((item, i) => parseReplica(objectAt(item, `snapshot.replicas[${i}]`), `snapshot.replicas[${i}]`)),
     slots: listAt(root, 'slots', 'snapshot').map((item, i) => parseSlot(objectAt(item, `snapshot.slots[${i}]`), `snapshot.slots[${i}]`)),
     archiver: parseArchiver(objectAt(root.archiver, 'snapshot.archiver')),
+    checkpointer: root.checkpointer == null ? null : parseCheckpointer(objectAt(root.checkpointer, 'snapshot.checkpointer')),
     settings: parseSettings(root.settings),
     monitoringLogin: parseMonitoringLogin(root.monitoringLogin),
   };
@@ -96,6 +97,28 @@ function parseSlot(o: JsonObject, at: string): ReplicationSlot {
     retainedBytes: optNumber(o, 'retainedBytes', at),
     walStatus: optString(o, 'walStatus', at),
     safeWalSizeBytes: optNumber(o, 'safeWalSizeBytes', at),
+    database: optString(o, 'database', at),
+    conflicting: optBoolean(o, 'conflicting', at),
+    invalidationReason: optString(o, 'invalidationReason', at),
+    inactiveSince: optNumber(o, 'inactiveSince', at),
+    failover: optBoolean(o, 'failover', at),
+    synced: optBoolean(o, 'synced', at),
+  };
+}
+
+function parseCheckpointer(o: JsonObject): CheckpointerStats {
+  const at = 'snapshot.checkpointer';
+  const view = optString(o, 'view', at);
+  if (view !== 'pg_stat_checkpointer' && view !== 'pg_stat_bgwriter') throw new Error(`${at}.view: expected pg_stat_checkpointer or pg_stat_bgwriter, got ${describe(view)}`);
+  return {
+    view,
+    timed: requireValue(optNumber(o, 'timed', at), `${at}.timed`),
+    requested: requireValue(optNumber(o, 'requested', at), `${at}.requested`),
+    writeTimeMs: requireValue(optNumber(o, 'writeTimeMs', at), `${at}.writeTimeMs`),
+    syncTimeMs: requireValue(optNumber(o, 'syncTimeMs', at), `${at}.syncTimeMs`),
+    buffersWritten: requireValue(optNumber(o, 'buffersWritten', at), `${at}.buffersWritten`),
+    restartpointsDone: optNumber(o, 'restartpointsDone', at),
+    statsResetAt: optNumber(o, 'statsResetAt', at),
   };
 }
 

@@ -1,3 +1,5 @@
+import type { ServerCapabilities } from './serverCapabilities.js';
+
 /**
  * The one statement pgcockpit runs per node per tick: one round trip, one row,
  * one json column `snapshot` that parseSnapshot turns into ServerFacts. The
@@ -48,10 +50,14 @@ export const SNAPSHOT_SETTINGS = [
   'logging_collector',
   'log_directory',
   'data_directory',
+  // Failover slots (17+): a standby syncs logical slots only with these; the primary waits for the standbys named.
+  'sync_replication_slots',
+  'synchronized_standby_slots',
+  // 18: an inactive slot is invalidated after this long.
+  'idle_replication_slot_timeout',
+  // 17+: off forbids ALTER SYSTEM (re-pointing then writes the config file).
+  'allow_alter_system',
 ] as const;
-
-/** wal_status / safe_wal_size (slots), wal_keep_size: PostgreSQL 13. */
-const PG13 = 130000;
 
 /** A timestamptz expression as epoch milliseconds (float8, null stays null). */
 function epochMs(expr: string): string {
@@ -74,9 +80,37 @@ export function maskPasswordsSql(expr: string): string {
   return `regexp_replace(regexp_replace(${expr}, ${keyValue}, E'\\\\1****', 'gi'), ${uri}, E'\\\\1****@', 'g')`;
 }
 
-/** The statement for a server whose server_version_num is `versionNum` (read once per connection). */
-export function snapshotSql(versionNum: number): string {
-  const pg13 = versionNum >= PG13;
+/** A slot column when the server has it (see ServerCapabilities), else a typed null. */
+function slotColumn(capabilities: ServerCapabilities, column: string, type: string, expr = `sl.${column}`): string {
+  return capabilities.slotColumns.has(column) ? expr : `null::${type}`;
+}
+
+/**
+ * The checkpointer's counters: pg_stat_checkpointer where the server has it
+ * (17+), else the same figures from pg_stat_bgwriter. Both are readable by
+ * every role. Times in ms.
+ */
+function checkpointerSql(capabilities: ServerCapabilities): string {
+  if (capabilities.statCheckpointer) {
+    return `(select json_build_object(
+      'view', 'pg_stat_checkpointer',
+      'timed', c.num_timed, 'requested', c.num_requested,
+      'writeTimeMs', c.write_time, 'syncTimeMs', c.sync_time, 'buffersWritten', c.buffers_written,
+      'restartpointsDone', c.restartpoints_done,
+      'statsResetAt', ${epochMs('c.stats_reset')}
+    ) from pg_stat_checkpointer c)`;
+  }
+  return `(select json_build_object(
+      'view', 'pg_stat_bgwriter',
+      'timed', b.checkpoints_timed, 'requested', b.checkpoints_req,
+      'writeTimeMs', b.checkpoint_write_time, 'syncTimeMs', b.checkpoint_sync_time, 'buffersWritten', b.buffers_checkpoint,
+      'restartpointsDone', null,
+      'statsResetAt', ${epochMs('b.stats_reset')}
+    ) from pg_stat_bgwriter b)`;
+}
+
+/** The statement for a server that offers `capabilities` (read once per connection). */
+export function snapshotSql(capabilities: ServerCapabilities): string {
   const settingNames = SNAPSHOT_SETTINGS.map((name) => `'${name}'`).join(', ');
   // Runs only when the role may execute it (see the header); numbers only, so the XML is trivial to read back.
   const readyListing =
@@ -195,11 +229,18 @@ select json_build_object(
       'activePid', sl.active_pid,
       'restartLsn', sl.restart_lsn::text,
       'retainedBytes', ${lsnDiff('ref.lsn', 'sl.restart_lsn')},
-      'walStatus', ${pg13 ? 'sl.wal_status' : 'null::text'},
-      'safeWalSizeBytes', ${pg13 ? 'sl.safe_wal_size' : 'null::bigint'}
+      'walStatus', ${slotColumn(capabilities, 'wal_status', 'text')},
+      'safeWalSizeBytes', ${slotColumn(capabilities, 'safe_wal_size', 'bigint')},
+      'database', sl.database::text,
+      'conflicting', ${slotColumn(capabilities, 'conflicting', 'boolean')},
+      'invalidationReason', ${slotColumn(capabilities, 'invalidation_reason', 'text')},
+      'inactiveSince', ${slotColumn(capabilities, 'inactive_since', 'float8', epochMs('sl.inactive_since'))},
+      'failover', ${slotColumn(capabilities, 'failover', 'boolean')},
+      'synced', ${slotColumn(capabilities, 'synced', 'boolean')}
     ) order by sl.slot_name), '[]'::json)
     from pg_replication_slots sl
   ),
+  'checkpointer', ${checkpointerSql(capabilities)},
   'archiver', (
     select json_build_object(
       -- A standby archives only with archive_mode = always; with "on" its primary does.
