@@ -79,6 +79,13 @@ describe('LocalRunner', () => {
     expect(lines.map((line) => line.text)).toEqual([dir, 'hello', "a b|$HOME|it's|"]);
   });
 
+  it('hands the spec\'s stdin to the program, and end-of-file at once without it', async () => {
+    const content = `first\n${'x'.repeat(300_000)}`;
+    const { lines } = await collect(sh('read -r first; echo "$first"; wc -c', { stdin: content }));
+    expect(lines.map((line) => line.text)).toEqual(['first', String(content.length - 'first\n'.length)]);
+    expect((await collect(sh('cat; echo done'))).lines.map((line) => line.text)).toEqual(['done']);
+  });
+
   it('stops a command at its timeout', async () => {
     const { result } = await collect(sh('echo started; sleep 30', { timeoutMs: 300 }));
     expect(result).toMatchObject({ timedOut: true, cancelled: false, exitCode: null, signal: 'SIGTERM' });

@@ -147,6 +147,13 @@ describe('SshRunner output and exit', () => {
     expect(result.exitCode).toBe(0);
     expect(stdout).toEqual(['done']);
   });
+
+  it('hands the spec\'s stdin to the program, after the environment the wrapper reads, through sudo too', async () => {
+    const content = 'line one\n\nGREETING=not an assignment\n' + 'x'.repeat(300_000);
+    const spec = sh('printf "%s\\n" "$GREETING"; wc -c; id -un', { env: { GREETING: 'hello' }, stdin: content });
+    expect((await collect(runner({ user: 'root', osUser: 'postgres' }), spec)).stdout).toEqual(['hello', String(Buffer.byteLength(content)), 'postgres']);
+    expect((await collect(runner(), sh('cat', { stdin: 'no env\nhere' }))).stdout).toEqual(['no env', 'here']);
+  });
 });
 
 describe('SshRunner cancel and timeout', () => {

@@ -74,7 +74,7 @@ export class LocalRunner implements Runner {
       extendEnv: false,
       detached: true,
       reject: false,
-      stdin: 'ignore',
+      ...(spec.stdin !== undefined ? { input: spec.stdin } : { stdin: 'ignore' as const }),
       // Output goes to onLine as it arrives; buffering 100 000 lines of pg_dump --verbose would only waste memory.
       buffer: false,
     });

@@ -14,6 +14,8 @@ export interface CommandSpec {
   timeoutMs?: number;
   /** Changes something on the host or in a database. Read-only mode refuses these. */
   mutating: boolean;
+  /** What the program reads on stdin (a file's content to write there); absent: end-of-file at once. */
+  stdin?: string;
 }
 
 export interface OutputLine {

@@ -176,8 +176,8 @@ export class SshRunner implements Runner {
         emit('stderr', text);
       });
       execution.onOutput((stream, chunk) => (stream === 'stdout' ? stdout : stderr).push(chunk));
-      // The environment, if any, then end-of-file, as the local runner's stdin 'ignore'.
-      channel.end(buildRemoteStdin({ env: spec.env }));
+      // The environment, if any, then the command's own stdin, then end-of-file (the env wrapper reads its lines only).
+      channel.end(buildRemoteStdin({ env: spec.env }) + (spec.stdin ?? ''));
       const onStop = (): void => {
         if (stopping) return;
         stopping = true;
