@@ -13,6 +13,7 @@ import type { BackupOptions, BackupPlan } from './backup/planBackup.js';
 import { BACKUP_FORMATS } from './backup/backupFormats.js';
 import type { BackupFormat } from '../backups/backupEntry.js';
 import { restoreEntry } from './restore/restoreEntry.js';
+import { basebackupEntry } from './basebackup/basebackupRunbook.js';
 
 /** How a command-line value is read: seconds and MiB are checked and turned into what the planner takes. */
 export type OptionValue = 'flag' | 'seconds' | 'mebibytes';
@@ -35,7 +36,7 @@ export interface RunbookOption<O> {
  * folder under src/services/runbooks/ plus one entry here.
  */
 /** The runbooks the cockpit and the CLI know (the store's OperationKind is this). */
-export type RunbookKind = 'failover' | 'switchover' | 'rebuild' | 'backup' | 'restore';
+export type RunbookKind = 'failover' | 'switchover' | 'rebuild' | 'backup' | 'restore' | 'basebackup';
 
 /** What the DBA accepted in the cockpit's modal before the plan was made again: Ctrl-F fence, Ctrl-R resume replay. */
 export interface ModalChoices {
@@ -100,6 +101,12 @@ export const failoverEntry: RunbookEntry<FailoverPlan, FailoverOptions> = {
         value: 'flag',
         apply: () => ({ allowTwoPrimaries: true }),
       },
+      {
+        flags: '--ignore-failover-slots',
+        description: "promote although the primary's failover slots (PostgreSQL 17+) have no synced copy on the node: their subscribers then stop",
+        value: 'flag',
+        apply: () => ({ ignoreFailoverSlots: true }),
+      },
       { flags: '--promote-timeout <seconds>', description: 'how long the node has to leave recovery (default 60)', value: 'seconds', apply: seconds((ms) => ({ promoteTimeoutMs: ms })) },
       { flags: '--stream-timeout <seconds>', description: 'how long each re-pointed standby has to stream from it (default 30)', value: 'seconds', apply: seconds((ms) => ({ streamTimeoutMs: ms })) },
     ],
@@ -124,6 +131,12 @@ export const switchoverEntry: RunbookEntry<SwitchoverPlan, SwitchoverOptions> = 
     description: 'switchover: move the primary role to a standby with the primary up, losing nothing; the old primary rejoins as a standby (--dry-run prints the plan, --yes runs it)',
     target: { option: '--to <node>', description: 'the standby that becomes the primary' },
     options: [
+      {
+        flags: '--ignore-failover-slots',
+        description: "switch over although the primary's failover slots (PostgreSQL 17+) have no synced copy on the target: their subscribers then stop",
+        value: 'flag',
+        apply: () => ({ ignoreFailoverSlots: true }),
+      },
       {
         flags: '--max-lag <MiB>',
         description: 'most lag any standby may have before the switchover starts (default 16)',
@@ -261,7 +274,7 @@ export const backupEntry: RunbookEntry<BackupPlan, BackupOptions> = {
  * data; each `prepare` imports its planner when called, so a command line
  * that plans nothing (--version, status, --help) never loads them.
  */
-export const RUNBOOKS = [failoverEntry, switchoverEntry, rebuildEntry, backupEntry, restoreEntry] as const;
+export const RUNBOOKS = [failoverEntry, switchoverEntry, rebuildEntry, backupEntry, restoreEntry, basebackupEntry] as const;
 
 /** The entry of a runbook kind. */
 export function runbookEntry(kind: RunbookKind): RunbookEntry<Plan, object> {

@@ -9,6 +9,7 @@ import { conninfoEndpoint, repointConninfo } from '../conninfoEdit.js';
 import type { Plan, PlanStep, PreflightCheck } from '../plan.js';
 import { failedChecks } from '../plan.js';
 import { archiveCommandCheck } from '../preflight/archiveCommandCheck.js';
+import { failoverSlotsChecks } from '../preflight/failoverSlotsCheck.js';
 import { dataDirCheck } from '../preflight/dataDirProof.js';
 import type { FollowerLogin } from '../preflight/replicationLogin.js';
 import { replicationLoginCheck } from '../preflight/replicationLogin.js';
@@ -45,6 +46,8 @@ export interface FailoverOptions {
   fence?: boolean;
   /** --allow-two-primaries: promote although the old primary is alive; the operator then types "two primaries". */
   allowTwoPrimaries?: boolean;
+  /** --ignore-failover-slots: promote although the primary's failover slots have no synced copy on the target. */
+  ignoreFailoverSlots?: boolean;
 }
 
 /** What the operator types to promote beside a live primary: the words say what it does. */
@@ -241,6 +244,21 @@ export function planFailover(config: CockpitConfig, facts: FailoverFacts, target
     fenceOffer.push(...result.fenceOffer);
     fenceRefusals.push(...result.fenceRefusals);
     if (result.twoPrimaries) mustType = true;
+  }
+
+  // 4c. Failover slots (17+): the subscribers carry on only through a synced copy on the target.
+  if (oldPrimary) {
+    const primarySnap = snapshots.get(oldPrimary.name);
+    const primaryServer = primarySnap?.status === 'up' ? primarySnap.server : undefined;
+    checks.push(
+      ...failoverSlotsChecks({
+        target: snap,
+        primaryName: oldPrimary.name,
+        primarySlots: primaryServer?.slots ?? facts.lastSeenSlots?.[oldPrimary.name]?.slots,
+        ...(primaryServer ? { primarySettings: primaryServer.settings } : {}),
+        ...(options.ignoreFailoverSlots ? { ignore: true } : {}),
+      }),
+    );
   }
 
   // 5. Each other standby: left alone when it already follows the target (or another standby), else re-pointed.

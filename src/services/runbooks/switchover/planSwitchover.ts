@@ -7,6 +7,7 @@ import path from 'node:path';
 import { rejoinConninfo, repointConninfo } from '../conninfoEdit.js';
 import { clusterSystemIdentifier } from '../failover/failoverFacts.js';
 import { archiveCommandCheck } from '../preflight/archiveCommandCheck.js';
+import { failoverSlotsChecks } from '../preflight/failoverSlotsCheck.js';
 import { dataDirCheck } from '../preflight/dataDirProof.js';
 import { RELOADS_PRIMARY_CONNINFO } from '../failover/repointStandby.js';
 import type { FollowerLogin } from '../preflight/replicationLogin.js';
@@ -21,6 +22,7 @@ import { serverLogCheck } from '../serverLogCheck.js';
 import { serviceCommand, withServerLog } from '../serviceControl.js';
 import type { SwitchoverRun } from './switchoverSteps.js';
 import { dropStaleSlotsStep, readShutdownCheckpointStep, rejoinOldPrimaryStep, stopStep, waitForReplayStep } from './switchoverSteps.js';
+import { dropUnsyncedFailoverSlotsStep, synchronizedStandbySlotsStep } from './failoverSlotSteps.js';
 import { unknownNodeCheck } from '../unknownNodeCheck.js';
 import { adviseSwitchoverStops } from './switchoverStopAdvice.js';
 
@@ -36,6 +38,8 @@ export interface SwitchoverOptions {
   streamTimeoutMs?: number;
   /** --copy-slots: create the old primary's other physical slots (pg_receivewal's, a backup tool's) on the new primary, and drop them from the old one. */
   copySlots?: boolean;
+  /** --ignore-failover-slots: switch over although the primary's failover slots have no synced copy on the target. */
+  ignoreFailoverSlots?: boolean;
 }
 
 export const DEFAULT_SWITCHOVER_MAX_LAG_BYTES = 16 * 1024 * 1024;
@@ -209,6 +213,8 @@ export function planSwitchover(config: CockpitConfig, facts: FailoverFacts, targ
     if (!existingSlots.has(slot) && !newSlots.some((entry) => entry.slot === slot)) newSlots.push({ node: node.name, slot });
   };
   const repoints: PlanStep[] = [];
+  /** The physical slots the new primary's direct standbys stream through (synchronized_standby_slots names them). */
+  const followerSlots: string[] = [];
   /** Slots on the old primary that its direct standbys used: stale once they stream from the target. */
   const staleOnOld = new Set([slotOf(target), slotNameFor(config.replication.slotNamePattern, target.name)]);
   for (const sibling of siblings) {
@@ -220,6 +226,7 @@ export function planSwitchover(config: CockpitConfig, facts: FailoverFacts, targ
     const edited = repointConninfo(facts.extras[sibling.name]?.primaryConninfo ?? targetConninfo, { host: target.host, port: target.port, user: config.replication.user });
     const slot = slotOf(sibling);
     needSlot(sibling, slot);
+    followerSlots.push(slot);
     staleOnOld.add(slot).add(slotNameFor(config.replication.slotNamePattern, sibling.name));
     const login: FollowerLogin = { node: sibling, upstream: target.name, conninfo: edited.conninfo };
     followerLogins.push(login);
@@ -254,9 +261,22 @@ export function planSwitchover(config: CockpitConfig, facts: FailoverFacts, targ
   if (facts.logins) checks.push(replicationLoginCheck(oldPrimaryLogin, facts.logins[oldPrimary.name], 'fail'));
   const oldPrimarySlot = slotNameFor(config.replication.slotNamePattern, oldPrimary.name);
   needSlot(oldPrimary, oldPrimarySlot);
+  followerSlots.push(oldPrimarySlot);
+
+  // 7b. Failover slots (17+): synced on the target, they carry the subscribers over; the old primary's own become stale copies.
+  const slotChecks = failoverSlotsChecks({
+    target: snap,
+    primaryName: oldPrimary.name,
+    primarySlots: primaryServer.slots,
+    primarySettings: primaryServer.settings,
+    ...(options.ignoreFailoverSlots ? { ignore: true } : {}),
+  });
+  checks.push(...slotChecks);
+  const failoverSlots = primaryServer.slots.filter((slot) => slot.type === 'logical' && slot.failover === true).map((slot) => slot.name);
+  const standbySlotsSetting = (primaryServer.settings['synchronized_standby_slots'] ?? '').trim();
 
   // 8. Slots on the old primary that belong to no standby (pg_receivewal, a backup tool, logical decoding).
-  const otherSlots = primaryServer.slots.filter((slot) => !staleOnOld.has(slot.name));
+  const otherSlots = primaryServer.slots.filter((slot) => !staleOnOld.has(slot.name) && !failoverSlots.includes(slot.name));
   const copied = options.copySlots ? otherSlots.filter((slot) => slot.type === 'physical') : [];
   for (const slot of otherSlots) {
     const label = `${oldPrimary.name}'s slot ${slot.name} (${slot.type}, ${slot.active ? 'active' : 'inactive'})`;
@@ -306,6 +326,19 @@ export function planSwitchover(config: CockpitConfig, facts: FailoverFacts, targ
   steps.push(rejoinOldPrimaryStep(started, target, { conninfo: oldPrimaryConninfo.conninfo, slot: oldPrimarySlot, timeoutMs: streamTimeoutMs }));
   const staleSlots = primaryServer.slots.map((slot) => slot.name).filter((name) => staleOnOld.has(name) || copied.some((slot) => slot.name === name));
   if (staleSlots.length > 0) steps.push(dropStaleSlotsStep(oldPrimary, staleSlots));
+  if (failoverSlots.length > 0 || standbySlotsSetting !== '') {
+    const alterSystem = server.settings['allow_alter_system'] !== 'off';
+    if (alterSystem) steps.push(synchronizedStandbySlotsStep(target, followerSlots));
+    else {
+      checks.push({
+        label: `synchronized_standby_slots on ${target.name}`,
+        status: 'warn',
+        observed: `allow_alter_system = off on ${target.name}: pgcockpit cannot set it`,
+        fix: `in ${target.name}'s postgresql.conf: synchronized_standby_slots = '${followerSlots.join(', ')}', then reload`,
+      });
+    }
+  }
+  if (failoverSlots.length > 0) steps.push(dropUnsyncedFailoverSlotsStep(oldPrimary, failoverSlots));
   warnings.push(
     `${oldPrimary.name} stops accepting writes at step 2; if ${target.name} cannot replay its last WAL the switchover stops before the promotion and ${oldPrimary.name} stays stopped (start it again with ${commandLine(serviceCommand(started, 'start'))})`,
   );
