@@ -1,0 +1,259 @@
+import path from 'node:path';
+import { commandLine } from '../../os/shellQuote.js';
+import { formatElapsed } from '../../runner/formatElapsed.js';
+import type { ReplayRange } from '../../runner/progress/walReplayProgress.js';
+import { walReplayProgress } from '../../runner/progress/walReplayProgress.js';
+import type { CommandSpec } from '../../runner/runner.js';
+import type { PlanStep } from '../plan.js';
+import { script } from '../rebuild/rebuildSteps.js';
+import { appendSettingsCommand } from '../switchover/switchoverSteps.js';
+import type { RecoveryEnd } from './recoveryEnd.js';
+import { readRecoveryEnd, RECOVERY_OVER } from './recoveryEnd.js';
+import type { RecoveryAction } from './recoverySettings.js';
+
+/**
+ * The side-by-side recovery's steps, all on the host holding the base backup,
+ * as the OS user that owns it (its runner): the copy belongs to that user, as
+ * a data directory must (the runbook's copy made as root would not start).
+ */
+export interface PitrStepFacts {
+  /** The runner name of the host: a node's name or "jump host". */
+  host: string;
+  osUser: string;
+  backupId: string;
+  backupPath: string;
+  format: 'plain' | 'tar';
+  dest: string;
+  /** Where a failed or cancelled copy is moved (kept, never deleted). */
+  asideDir: string;
+  port: number;
+  /** pg_ctl and postgres on that host. */
+  pgCtl: string;
+  postgres: string;
+  settings: readonly string[];
+  action: RecoveryAction;
+  /** The target's setting as written, read back through postgres -C as proof the copy's configuration is the one written. */
+  targetSetting: { name: string; value: string };
+  /** The range the progress bar spans: the backup's start, and the target (or the newest archived WAL). */
+  replay: ReplayRange;
+}
+
+/** pg_ctl -l: inside the copy, so one directory holds all of it; the job reads replay off it. */
+export function recoveryLogFile(dest: string): string {
+  return path.posix.join(dest, 'pgcockpit-recovery.log');
+}
+
+/** The copy's server stopped if it runs (status first: exit 3 is none), then its directory moved aside, kept. */
+function stopCopyStep(facts: PitrStepFacts): PlanStep {
+  const stop = script('if "$1" -D "$2" status >/dev/null 2>&1; then "$1" -D "$2" -m fast -w -t 300 stop >/dev/null && echo "the copy\'s server on $2 stopped"; else echo "no server runs on $2"; fi', [facts.pgCtl, facts.dest], { mutating: true, timeoutMs: 330_000 });
+  return {
+    node: facts.host,
+    description: `stop the copy's server on ${facts.dest} if it runs`,
+    detail: `${facts.pgCtl} -D ${facts.dest} status && ${facts.pgCtl} -D ${facts.dest} -m fast -w stop`,
+    mutating: true,
+    run: async (ctx) => (await ctx.command(facts.host, stop)).trim(),
+  };
+}
+
+function moveAsideStep(facts: PitrStepFacts): PlanStep {
+  const move = script('if [ -e "$1" ]; then [ ! -e "$2" ] || { echo "$2 exists already: $1 is left where it is" >&2; exit 1; }; mv -- "$1" "$2" && echo "the copy is kept at $2"; else echo "no copy was made at $1"; fi', [facts.dest, facts.asideDir]);
+  return {
+    node: facts.host,
+    description: 'move the copy aside (kept, not deleted)',
+    detail: `mv ${facts.dest} ${facts.asideDir}`,
+    mutating: true,
+    run: async (ctx) => (await ctx.command(facts.host, move)).trim(),
+  };
+}
+
+/** Step 1: the base backup copied (plain: cp -a) or unpacked (tar: tar -xf base.tar*) into a new directory, 0700. */
+export function restoreBackupStep(facts: PitrStepFacts): PlanStep {
+  const prepare = 'umask 077; mkdir -p -- "$2" || exit 1; if [ -n "$(ls -A -- "$2")" ]; then echo "$2 is not empty: nothing was copied" >&2; exit 1; fi; chmod 0700 "$2" || exit 1';
+  const copy =
+    facts.format === 'plain'
+      ? 'cp -a -- "$1/." "$2/" || exit 1'
+      : 'set -- "$1" "$2" "$1"/base.tar*; [ -e "$3" ] || { echo "no base.tar in $1" >&2; exit 1; }; tar -xf "$3" -C "$2" || exit 1';
+  const spec = script(`${prepare}\n${copy}\necho "$(du -sh -- "$2" | cut -f1) in $2"`, [facts.backupPath, facts.dest], { mutating: true, timeoutMs: 24 * 3600_000 });
+  return {
+    node: facts.host,
+    description: `copy base backup ${facts.backupId} into the new data directory ${facts.dest} as ${facts.osUser} (mode 0700)`,
+    detail: facts.format === 'plain' ? `mkdir -m 0700 ${facts.dest}; cp -a ${facts.backupPath}/. ${facts.dest}/` : `mkdir -m 0700 ${facts.dest}; tar -xf ${facts.backupPath}/base.tar* -C ${facts.dest}   (its pg_wal.tar is not used: the archive's WAL is)`,
+    mutating: true,
+    cancellable: true,
+    undo: () => [stopCopyStep(facts), moveAsideStep(facts)],
+    async run(ctx) {
+      const startedAt = Date.now();
+      const said = (await ctx.command(facts.host, spec)).trim();
+      return `copied in ${formatElapsed(Date.now() - startedAt)}: ${said}`;
+    },
+    ifStoppedAfter: () => `the copy is at ${facts.dest} (nothing else was touched); remove it when you do not want it: rm -rf ${facts.dest}`,
+  };
+}
+
+/**
+ * Step 2: the copy made a recovery: its pg_wal emptied (the archived WAL
+ * must be what is replayed: restore_command is tried first, but a segment
+ * the archive lacks would be taken from the backup's own pg_wal, which ends
+ * at the backup's end), standby.signal removed (with it the server would
+ * stay a standby for ever), the settings appended, recovery.signal created.
+ * Tablespaces are refused: their links point at production's directories.
+ */
+export function recoverySettingsStep(facts: PitrStepFacts): PlanStep {
+  const conf = path.posix.join(facts.dest, 'postgresql.auto.conf');
+  const empty = script(
+    [
+      'cd -- "$1" || exit 1',
+      'if [ -n "$(ls -A pg_tblspc 2>/dev/null)" ]; then echo "the backup has tablespaces (pg_tblspc: $(ls pg_tblspc | tr "\\n" " ")): their links lead to production\'s directories; recover it by hand with pg_basebackup -T mappings" >&2; exit 1; fi',
+      'n=$(find pg_wal -mindepth 1 -maxdepth 1 ! -name archive_status | wc -l)',
+      'find pg_wal -mindepth 1 -maxdepth 1 ! -name archive_status -exec rm -rf -- {} + && mkdir -p pg_wal/archive_status && find pg_wal/archive_status -mindepth 1 -delete || exit 1',
+      'if [ -e standby.signal ]; then rm -f standby.signal; s="; standby.signal removed"; else s=""; fi',
+      'echo "pg_wal emptied ($n files of the backup\'s own WAL)$s"',
+    ].join('\n'),
+    [facts.dest],
+  );
+  const append = appendSettingsCommand(conf, facts.settings, 'pitr');
+  const signal = script(
+    [
+      'touch "$1/recovery.signal" && chmod 0700 "$1" || exit 1',
+      'foreign=$(find "$1" ! -user "$(id -un)" -print | head -n 5)',
+      'if [ -n "$foreign" ]; then echo "files not owned by $(id -un): $foreign" >&2; exit 1; fi',
+      'echo "recovery.signal written; mode 0700; every file owned by $(id -un)"',
+    ].join('\n'),
+    [facts.dest],
+  );
+  return {
+    node: facts.host,
+    description: "empty the copy's pg_wal (the archive's WAL is replayed), write the recovery settings and recovery.signal",
+    detail: [
+      `rm ${facts.dest}/pg_wal/* (not archive_status); rm -f ${facts.dest}/standby.signal`,
+      `append to ${conf}:`,
+      ...facts.settings.map((line) => `  ${line}`),
+      `touch ${facts.dest}/recovery.signal; chmod 0700 ${facts.dest}; every file owned by ${facts.osUser}`,
+    ].join('\n'),
+    mutating: true,
+    async run(ctx) {
+      const emptied = (await ctx.command(facts.host, empty)).trim();
+      await ctx.command(facts.host, append);
+      const signalled = (await ctx.command(facts.host, signal)).trim();
+      return `${emptied}; ${signalled}`;
+    },
+  };
+}
+
+/** What `postgres -D DEST -C name` must say before the server is started there. */
+export function startProof(facts: Pick<PitrStepFacts, 'dest' | 'port' | 'targetSetting'>): Array<{ name: string; expected: string }> {
+  return [
+    { name: 'data_directory', expected: facts.dest },
+    { name: 'port', expected: String(facts.port) },
+    { name: 'archive_mode', expected: 'off' },
+    { name: facts.targetSetting.name, expected: facts.targetSetting.value },
+  ];
+}
+
+/**
+ * Step 3: proof that the start command starts this copy as a recovery, read
+ * the way the server will read it (postgres -C parses postgresql.conf, its
+ * includes and postgresql.auto.conf): the data directory is the copy (a
+ * data_directory in the copied configuration would start production's, the
+ * runbook's mistake), the port is the new one, archiving is off, and the
+ * target is the one written.
+ */
+export function proveStartStep(facts: PitrStepFacts): PlanStep {
+  const proof = startProof(facts);
+  const read = (name: string): CommandSpec => ({ program: facts.postgres, args: ['-D', facts.dest, '-C', name], env: { LC_ALL: 'C' }, mutating: false, timeoutMs: 30_000 });
+  return {
+    node: facts.host,
+    description: `check that the start command really uses ${facts.dest}, on port ${facts.port}, as a recovery to the target`,
+    detail: proof.map((item) => `${commandLine(read(item.name))}  -- must say ${item.expected}`).join('\n'),
+    mutating: false,
+    async run(ctx) {
+      const seen: string[] = [];
+      for (const item of proof) {
+        const said = (await ctx.command(facts.host, read(item.name))).trim();
+        const same = item.name === 'data_directory' ? path.posix.normalize(said) === path.posix.normalize(item.expected) : said === item.expected;
+        if (!same) throw new Error(`postgres -D ${facts.dest} -C ${item.name} says "${said}", not "${item.expected}": the copied configuration overrides it; nothing was started`);
+        seen.push(`${item.name}=${said}`);
+      }
+      return seen.join(', ');
+    },
+  };
+}
+
+/** Step 4: the copy's server started (pg_ctl -W: not waiting, replay may take hours; the next step watches it). */
+export function startCopyStep(facts: PitrStepFacts): PlanStep {
+  const spec: CommandSpec = { program: facts.pgCtl, args: ['-D', facts.dest, '-l', recoveryLogFile(facts.dest), '-W', 'start'], mutating: true, timeoutMs: 60_000 };
+  return {
+    node: facts.host,
+    description: `start the copy's server on ${facts.dest}, port ${facts.port}`,
+    detail: commandLine(spec),
+    mutating: true,
+    undo: () => [stopCopyStep(facts)],
+    async run(ctx) {
+      await ctx.command(facts.host, spec);
+      return `started; its log: ${recoveryLogFile(facts.dest)}`;
+    },
+    ifStoppedAfter: () => `the copy's server runs on ${facts.dest}, port ${facts.port}; stop it: ${facts.pgCtl} -D ${facts.dest} stop`,
+  };
+}
+
+/**
+ * The watch: the server's log as the job's output (tail -F, so replay
+ * progress reaches the job bar) until recovery is over: paused, promoted, or
+ * the server gone (shut down at the target, or stopped by a FATAL). Then the
+ * lines that say how it ended, once more, for the reading.
+ */
+function watchScript(): string {
+  return [
+    'log="$1"; dir="$2"',
+    'tail -n +1 -s 0.2 -F -- "$log" 2>/dev/null &',
+    'tailer=$!',
+    "trap 'kill $tailer 2>/dev/null' EXIT",
+    'seen=""; n=0',
+    'while :; do',
+    `  if grep -qE '${RECOVERY_OVER}' -- "$log" 2>/dev/null; then break; fi`,
+    '  pid=$(head -n 1 -- "$dir/postmaster.pid" 2>/dev/null)',
+    '  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then seen=1',
+    '  elif [ -n "$seen" ] || [ $n -gt 120 ]; then break; fi',
+    '  n=$((n + 1)); sleep 0.5',
+    'done',
+    'sleep 1; kill $tailer 2>/dev/null; wait $tailer 2>/dev/null',
+    "echo '--- how recovery ended ---'",
+    "grep -E 'recovery stopping|pausing at the end|recovery has paused|archive recovery complete|last completed transaction|recovery ended before|shutdown at recovery target|database system is (shut down|ready to accept connections)|FATAL|PANIC' -- \"$log\" | tail -n 20",
+    'if [ -f "$dir/postmaster.pid" ]; then echo "postmaster.pid: $(sed -n 2p "$dir/postmaster.pid") port $(sed -n 4p "$dir/postmaster.pid")"; fi',
+  ].join('\n');
+}
+
+/** Step 5: replay followed as a job until the target; the point reached is the result, a target not reached a failure with the reason. */
+export function replayStep(facts: PitrStepFacts, onEnd: (end: RecoveryEnd) => void): PlanStep {
+  const log = recoveryLogFile(facts.dest);
+  const spec = script(watchScript(), [log, facts.dest], { mutating: false, timeoutMs: 7 * 24 * 3600_000 });
+  return {
+    node: facts.host,
+    description: `replay the archived WAL up to the target (recovery_target_action ${facts.action}), following ${log}`,
+    detail: `tail -F ${log} until "pausing at the end of recovery", "database system is ready to accept connections" or the server stops; its replay lines feed the progress`,
+    mutating: false,
+    cancellable: true,
+    async run(ctx) {
+      const startedAt = Date.now();
+      const output = await ctx.command(facts.host, spec, { parseProgress: walReplayProgress(facts.replay) });
+      const lines = output.split('\n');
+      const end = readRecoveryEnd(lines, facts.action);
+      onEnd(end);
+      if (end.state === 'not reached' || end.state === 'failed') throw new Error(`${end.reason ?? 'recovery failed'}; the server log: ${log}`);
+      if (end.state !== 'shut down') {
+        // postmaster.pid line 2 is the data directory the running server uses, line 4 its port.
+        const pid = lines.find((line) => line.startsWith('postmaster.pid: '));
+        const expected = `postmaster.pid: ${facts.dest} port ${facts.port}`;
+        if (pid !== expected) throw new Error(`the running server is not the copy on port ${facts.port}: ${pid ?? 'no postmaster.pid in ' + facts.dest}`);
+      }
+      const point = [end.stoppedAt, end.lastTransaction ? `last commit replayed at ${end.lastTransaction}` : undefined].filter(Boolean).join('; ');
+      return `${end.state} after ${formatElapsed(Date.now() - startedAt)}: ${point || 'no stop line in the log'}`;
+    },
+    ifStoppedAfter: () => `the copy's server runs on ${facts.dest}, port ${facts.port}; stop it: ${facts.pgCtl} -D ${facts.dest} stop`,
+  };
+}
+
+/** Every step, in order. */
+export function pitrSteps(facts: PitrStepFacts, onEnd: (end: RecoveryEnd) => void): PlanStep[] {
+  return [restoreBackupStep(facts), recoverySettingsStep(facts), proveStartStep(facts), startCopyStep(facts), replayStep(facts, onEnd)];
+}

@@ -1,0 +1,242 @@
+import path from 'node:path';
+import type { BaseBackupEntry } from '../../backups/baseBackupEntry.js';
+import type { CockpitConfig } from '../../config/schema.js';
+import type { RecoverableWindow } from '../../pitr/recoverableWindowTypes.js';
+import { archiveRestoreCommand } from '../../postgres/archiveCommand.js';
+import { segmentStartLsn, DEFAULT_SEGMENT_BYTES } from '../../runner/progress/walReplayProgress.js';
+import { formatLsn } from '../../postgres/lsn.js';
+import type { Plan, PreflightCheck } from '../plan.js';
+import { failedChecks } from '../plan.js';
+import type { RecoveryEnd } from './recoveryEnd.js';
+import type { RecoveryTarget, TargetInput } from './recoveryTarget.js';
+import { describeTarget, readRecoveryTarget, targetSetting } from './recoveryTarget.js';
+import type { RecoveryAction } from './recoverySettings.js';
+import { recoverySettings } from './recoverySettings.js';
+import { pitrSteps } from './pitrSteps.js';
+import { chooseBackup, targetAfterBackupCheck, targetInWindowCheck } from './targetWindow.js';
+
+export interface PitrOptions {
+  target?: TargetInput;
+  /** recovery_target_action; default pause: the copy stays read-only at the target, to be inspected, then resumed or promoted. */
+  action?: RecoveryAction;
+  /** recovery_target_inclusive off: stop just before the target. */
+  exclusive?: boolean;
+  /** The new data directory (default: beside the data directory of the node whose host holds the backup). */
+  restoreTo?: string;
+  port?: number;
+}
+
+/** What the host holding the backup said, as its OS user (nothing changed). */
+export interface PitrHostFacts {
+  /** The runner name (a node, or "jump host") and the address its port is checked on. */
+  host: string;
+  address: string;
+  dest: string;
+  /** The destination was chosen by pgcockpit (beside a node's data directory: `pgcockpit cleanup` lists it). */
+  defaultDest: boolean;
+  asideDir: string;
+  destState: 'absent' | 'empty' | 'non-empty' | 'not a directory' | 'parent not writable' | 'unknown';
+  port: number;
+  /** Something accepts connections on address:port, or a configured node uses it there. */
+  portTaken?: string;
+  backupPresent: boolean;
+  /** `postgres --version` there, and the programs' paths. */
+  postgresVersion?: string;
+  pgCtl: string;
+  postgres: string;
+  archiveDir?: string;
+  archiveReadable: boolean;
+  /** The archive is on another host than the backup: restore_command could not read it there. */
+  archiveElsewhere?: string;
+  /** The newest WAL segment in the archive: the progress bar's end when the target's position is not known. */
+  newestSegment?: string;
+  problem?: string;
+}
+
+export interface PitrFacts {
+  asked: string;
+  backups: BaseBackupEntry[];
+  catalogProblems: string[];
+  /** The server's TimeZone (SHOW timezone) and the node it was read from. */
+  timeZone?: { zone: string; node: string };
+  timeZoneProblem?: string;
+  /** From readRecoverableWindows; absent until it is read: only the backup's end is checked. */
+  windows?: RecoverableWindow[];
+  /** Read once the backup is chosen. */
+  hostFacts?: PitrHostFacts;
+}
+
+export interface PitrPlan extends Plan {
+  backupId?: string;
+  dest?: string;
+  port?: number;
+  address?: string;
+  defaultDest?: boolean;
+  pgCtl?: string;
+  action: RecoveryAction;
+  login?: string;
+  /** How recovery ended, once the replay step has read it. */
+  end?: RecoveryEnd;
+  /** The line after every step succeeded (pitrSucceeded), here so the registry entry needs no import of the planner. */
+  succeededLine(): string;
+}
+
+/** The target and the backup, from what the catalog holds (the first half of planning, before the host is asked). */
+export function resolvePitrBackup(facts: Pick<PitrFacts, 'asked' | 'backups' | 'timeZone' | 'windows'>, options: PitrOptions): { target?: RecoveryTarget; targetCheck: PreflightCheck; backup?: BaseBackupEntry; backupCheck?: PreflightCheck } {
+  const zone = facts.timeZone?.zone ?? 'UTC';
+  const reading = readRecoveryTarget(options.target ?? {}, zone);
+  if (!reading.ok) return { targetCheck: { label: 'the recovery target is one the server reads as meant', status: 'fail', observed: reading.reason } };
+  const target = reading.target;
+  const targetCheck: PreflightCheck = {
+    label: 'the recovery target is one the server reads as meant',
+    status: 'ok',
+    observed: target.kind === 'time' ? `${target.reading}${facts.timeZone ? ` (TimeZone read from ${facts.timeZone.node})` : ''}` : `${targetSetting(target).name} = '${targetSetting(target).value}'`,
+  };
+  if (facts.asked === 'auto') {
+    const chosen = chooseBackup(facts.backups, target, facts.windows);
+    if (!chosen.ok) return { target, targetCheck, backupCheck: { label: 'a base backup that can reach the target (--backup auto)', status: 'fail', observed: chosen.reason } };
+    return { target, targetCheck, backup: chosen.backup, backupCheck: { label: 'a base backup that can reach the target (--backup auto)', status: 'ok', observed: `${chosen.backup.id}: the newest complete one that ended before it (${chosen.backup.endTime ?? chosen.backup.endLsn ?? '?'})` } };
+  }
+  const backup = facts.backups.find((entry) => entry.id === facts.asked);
+  const label = `base backup ${facts.asked} is in the catalog and complete`;
+  if (!backup) {
+    const there = facts.backups.slice(0, 5).map((entry) => entry.id).join(', ');
+    return { target, targetCheck, backupCheck: { label, status: 'fail', observed: `no such base backup${there ? ` (the newest: ${there})` : ': the catalog has none'}`, fix: 'pgcockpit window lists them; --backup auto picks one' } };
+  }
+  if (backup.status !== 'complete') return { target, targetCheck, backupCheck: { label, status: 'fail', observed: `its status is ${backup.status}${backup.error ? `: ${backup.error}` : ''}`, fix: '--backup auto picks a complete one' } };
+  return { target, targetCheck, backup, backupCheck: { label, status: 'ok', observed: `taken from ${backup.node} ${backup.endTime ? `ending ${backup.endTime}` : ''}, ${backup.format}, PostgreSQL ${backup.serverVersion}` } };
+}
+
+const major = (version: string | undefined) => Number(/(\d+)(?:\.\d+)?/.exec(version ?? '')?.[1] ?? NaN);
+
+/** The host's checks: the destination is new, the port free, the programs the backup's major, the archive readable there. */
+export function hostChecks(host: PitrHostFacts, backup: BaseBackupEntry): PreflightCheck[] {
+  const checks: PreflightCheck[] = [];
+  if (host.problem) return [{ label: `${host.host}'s host answers as ${backup.osUser}`, status: 'fail', observed: host.problem }];
+  checks.push({ label: `the backup's files are on ${host.host}'s host`, status: host.backupPresent ? 'ok' : 'fail', observed: host.backupPresent ? backup.path : `${backup.path} is missing or incomplete (no ${backup.format === 'plain' ? 'backup_label' : 'base.tar'})` });
+  const destOk = host.destState === 'absent' || host.destState === 'empty';
+  checks.push({
+    label: `the new data directory ${host.dest} is new or empty`,
+    status: destOk ? 'ok' : 'fail',
+    observed: host.destState,
+    ...(destOk ? {} : { fix: host.destState === 'parent not writable' ? `${backup.osUser} must be able to create it: choose another --restore-to` : 'choose a directory that does not exist (--restore-to): pgcockpit never writes into a used one' }),
+  });
+  checks.push({
+    label: `port ${host.port} is free on ${host.address} (the copy cannot start while another server holds it)`,
+    status: host.portTaken ? 'fail' : 'ok',
+    observed: host.portTaken ?? 'nothing accepts connections there, no node is configured on it',
+    ...(host.portTaken ? { fix: 'choose another --port, or leave it out for a free one' } : {}),
+  });
+  const want = major(backup.serverVersion);
+  const have = major(host.postgresVersion);
+  checks.push({
+    label: `PostgreSQL ${Number.isNaN(want) ? '?' : want} programs on ${host.host}'s host`,
+    status: !Number.isNaN(have) && have === want ? 'ok' : 'fail',
+    observed: host.postgresVersion ? `${host.postgres}: ${host.postgresVersion}` : `${host.postgres} does not run there`,
+    ...(have === want ? {} : { fix: `the copy needs the backup's major version (${backup.serverVersion}): set the node's pgBinDir` }),
+  });
+  const archiveOk = host.archiveDir !== undefined && host.archiveReadable && !host.archiveElsewhere;
+  checks.push({
+    label: `the WAL archive is readable there by ${backup.osUser} (restore_command reads it)`,
+    status: archiveOk ? 'ok' : 'fail',
+    observed: host.archiveDir === undefined ? 'the config names no archive (archive.dir)' : host.archiveElsewhere ?? (host.archiveReadable ? `${host.archiveDir}, newest segment ${host.newestSegment ?? '(none)'}` : `${host.archiveDir} cannot be read`),
+  });
+  return checks;
+}
+
+/**
+ * The side-by-side PITR's plan: checks (the target as the server reads it,
+ * the backup, the window, the host), then the steps on the backup's host.
+ * Refused, it lists what failed and writes nothing.
+ */
+export function planPitr(config: CockpitConfig, facts: PitrFacts, options: PitrOptions): PitrPlan {
+  const action = options.action ?? 'pause';
+  const resolved = resolvePitrBackup(facts, options);
+  const checks: PreflightCheck[] = [];
+  if (facts.timeZoneProblem) checks.push({ label: "the server's TimeZone is known (a time without a zone is read in it)", status: 'warn', observed: facts.timeZoneProblem, fix: 'give the time with an offset (+09:00) or Z' });
+  checks.push(resolved.targetCheck);
+  if (resolved.backupCheck) checks.push(resolved.backupCheck);
+  for (const problem of facts.catalogProblems) checks.push({ label: 'the catalog reads', status: 'warn', observed: problem });
+  const { target, backup } = resolved;
+  const window = backup ? facts.windows?.find((candidate) => candidate.backupId === backup.id) : undefined;
+  if (target && backup) checks.push(window ? targetInWindowCheck(target, backup, window) : targetAfterBackupCheck(target, backup));
+  const host = facts.hostFacts;
+  if (backup && host) checks.push(...hostChecks(host, backup));
+  const blockedReasons = failedChecks(checks);
+  const base = {
+    title: `pitr: recover ${backup?.id ?? facts.asked} to ${target ? describeTarget(target) : '?'} side by side${host ? ` in ${host.dest}, port ${host.port}` : ''}`,
+    target: backup?.host ?? facts.asked,
+    checks,
+    confirmWord: backup?.id ?? facts.asked,
+    warnings: [] as string[],
+    action,
+    undoOnFailure: true,
+    succeededLine: () => 'recovered',
+  };
+  if (!target || !backup || !host || blockedReasons.length > 0) return { ...base, steps: [], blocked: true, blockedReasons: blockedReasons.length > 0 ? blockedReasons : ['the plan could not be made'] };
+  const setting = targetSetting(target);
+  const settings = recoverySettings({
+    target,
+    action,
+    inclusive: options.exclusive !== true,
+    timeline: window?.timeline ?? 'latest',
+    restoreCommand: archiveRestoreCommand(host.archiveDir!),
+    port: host.port,
+    clusterName: `pitr-${path.posix.basename(host.dest)}`.slice(0, 63),
+    major: major(backup.serverVersion),
+  });
+  const segmentBytes = backup.walSegmentBytes ?? DEFAULT_SEGMENT_BYTES;
+  const newestEnd = host.newestSegment ? formatLsn(segmentStartLsn(host.newestSegment, segmentBytes) + BigInt(segmentBytes)) : undefined;
+  const to = target.kind === 'lsn' ? target.value : target.kind === 'immediate' ? backup.endLsn : (window?.toLsn ?? newestEnd);
+  const node = config.nodes.find((candidate) => candidate.name === backup.node);
+  const plan: PitrPlan = {
+    ...base,
+    steps: [],
+    blocked: false,
+    blockedReasons: [],
+    backupId: backup.id,
+    dest: host.dest,
+    port: host.port,
+    address: host.address,
+    defaultDest: host.defaultDest,
+    pgCtl: host.pgCtl,
+    login: node?.user ?? 'postgres',
+    retryCommand: `pgcockpit pitr --backup ${backup.id} ... --yes (the copy was moved to ${host.asideDir})`,
+  };
+  plan.succeededLine = () => pitrSucceeded(plan);
+  if (window === undefined) plan.warnings.push("the archive's recoverable window was not read: only the backup's end was checked; a gap or a target past the last archived commit stops the recovery, with the reason");
+  plan.steps = pitrSteps(
+    {
+      host: host.host,
+      osUser: backup.osUser,
+      backupId: backup.id,
+      backupPath: backup.path,
+      format: backup.format,
+      dest: host.dest,
+      asideDir: host.asideDir,
+      port: host.port,
+      pgCtl: host.pgCtl,
+      postgres: host.postgres,
+      settings,
+      action,
+      targetSetting: setting,
+      replay: { ...(backup.startLsn ? { from: backup.startLsn } : {}), to: to ?? backup.endLsn ?? '0/0', segmentBytes },
+    },
+    (end) => {
+      plan.end = end;
+    },
+  );
+  return plan;
+}
+
+/** The line after a successful recovery: what was reached, how to connect, how to remove it. */
+export function pitrSucceeded(plan: PitrPlan): string {
+  const end = plan.end;
+  const state = end?.state === 'paused' ? 'paused at the target, read-only (select pg_wal_replay_resume() promotes it)' : end?.state === 'promoted' ? 'promoted: a writable copy' : 'shut down at the target';
+  const point = end?.stoppedAt ? `; ${end.stoppedAt}` : '';
+  const connect = end?.state === 'shut down' ? `start it: ${plan.pgCtl} -D ${plan.dest} -l ${plan.dest}/pgcockpit-recovery.log start` : `connect: psql -h ${plan.address} -p ${plan.port} -U ${plan.login} -d postgres`;
+  const remove = plan.defaultDest
+    ? `when done: ${plan.pgCtl} -D ${plan.dest} stop, then pgcockpit cleanup --remove ${plan.dest}`
+    : `when done: ${plan.pgCtl} -D ${plan.dest} stop, then rm -rf ${plan.dest}`;
+  return `${plan.backupId} recovered side by side in ${plan.dest}, port ${plan.port}: ${state}${point}; ${connect}; ${remove}; production was not touched`;
+}

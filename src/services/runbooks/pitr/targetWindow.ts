@@ -1,0 +1,118 @@
+import type { BaseBackupEntry } from '../../backups/baseBackupEntry.js';
+import type { RecoverableWindow } from '../../pitr/recoverableWindowTypes.js';
+import { parseLsn } from '../../postgres/lsn.js';
+import type { PreflightCheck } from '../plan.js';
+import type { RecoveryTarget } from './recoveryTarget.js';
+import { describeTarget, targetInstant, targetPosition } from './recoveryTarget.js';
+
+/**
+ * Whether a backup can reach the target, judged before anything is written:
+ * recovery starts at the backup's end (its earliest consistent point) and
+ * stops at the first WAL segment missing from the archive, so a target
+ * before that end, past a gap, after the last archived commit, or on a
+ * timeline the backup is not on cannot be reached. The server would find out
+ * only after the copy, by a FATAL "recovery ended before configured recovery
+ * target was reached" (PostgreSQL 13 and later) or, on 12, by quietly ending
+ * recovery at the end of WAL: the wrong state, promoted.
+ */
+
+const ms = (iso: string) => Date.parse(iso);
+
+/** "from 2026-11-30 12:00:01+00:00 to 2026-11-30 12:30:00+00:00 on timeline 1": the reachable window, for a refusal. */
+export function windowText(window: RecoverableWindow): string {
+  const to = window.to ?? `${window.from} (no commit after it)`;
+  const gap = window.gaps[0] ? `; segment ${window.gaps[0].segment} is missing from the archive` : '';
+  return `from ${window.from} to ${to} on timeline ${window.timeline}${gap}`;
+}
+
+/** The check of a target against the backup's recoverable window (read from the catalog, the archive and pg_waldump). */
+export function targetInWindowCheck(target: RecoveryTarget, backup: BaseBackupEntry, window: RecoverableWindow): PreflightCheck {
+  const label = `${describeTarget(target)} is inside ${backup.id}'s recoverable window`;
+  const can = `it can reach ${windowText(window)}`;
+  const fail = (observed: string, fix: string): PreflightCheck => ({ label, status: 'fail', observed: `${observed}; ${can}`, fix });
+  if (window.problem) return fail(window.problem, 'pick another backup (--backup auto), or take a base backup now (pgcockpit basebackup)');
+  const gap = window.gaps[0];
+  const pastGap = gap ? ` (recovery cannot pass the missing segment ${gap.segment} at ${gap.atLsn})` : '';
+  switch (target.kind) {
+    case 'time': {
+      const at = targetInstant(target);
+      if (at < ms(window.from)) return fail(`${target.value} is before the backup's end ${window.from}`, 'choose a later time, or an older backup whose window holds it (--backup auto)');
+      if (window.to === null) return fail(`no commit was archived after the backup's end${pastGap}`, '--target immediate recovers to the backup\'s end');
+      if (at > ms(window.to)) return fail(`${target.value} is after the last archived commit ${window.to}${pastGap}`, gap ? 'the archive lost a segment: choose a time before it' : 'choose an earlier time, or wait until the newer WAL is archived (select pg_switch_wal())');
+      return { label, status: 'ok', observed: `${window.from} ≤ ${target.value} ≤ ${window.to}, timeline ${window.timeline}` };
+    }
+    case 'lsn': {
+      const at = targetPosition(target);
+      if (at < parseLsn(window.fromLsn)) return fail(`${target.value} is before the backup's end ${window.fromLsn}`, 'choose a later location, or an older backup');
+      if (window.toLsn === null || at > parseLsn(window.toLsn)) return fail(`${target.value} is after the last archived commit ${window.toLsn ?? '(none)'}${pastGap}`, 'choose an earlier location');
+      return { label, status: 'ok', observed: `${window.fromLsn} ≤ ${target.value} ≤ ${window.toLsn}, timeline ${window.timeline}` };
+    }
+    case 'name': {
+      const point = window.restorePoints.find((candidate) => candidate.name === target.value);
+      if (!point) {
+        const known = window.restorePoints.map((candidate) => `"${candidate.name}"`).join(', ');
+        return fail(`no restore point "${target.value}" in the archived WAL after the backup${known ? ` (there are ${known})` : ''}${pastGap}`, 'name one that is there, or give --target-time');
+      }
+      return { label, status: 'ok', observed: `restore point "${point.name}" at ${point.at} (${point.lsn}), timeline ${window.timeline}` };
+    }
+    case 'immediate':
+      return { label, status: 'ok', observed: `the backup's end ${window.from} (${window.fromLsn}), timeline ${window.timeline}` };
+  }
+}
+
+/**
+ * Until the archive's window is read: the one thing the catalog alone says,
+ * that a target before the backup's end is unreachable. What lies after it
+ * (gaps, the last commit) the server finds out, and says so.
+ */
+export function targetAfterBackupCheck(target: RecoveryTarget, backup: BaseBackupEntry): PreflightCheck {
+  const label = `${describeTarget(target)} is after ${backup.id}'s end`;
+  const unknown = (observed: string): PreflightCheck => ({ label, status: 'warn', observed, fix: 'the archive after the backup is not read yet: a gap or a target past the last archived commit stops the recovery with the reason' });
+  switch (target.kind) {
+    case 'time':
+      if (!backup.endTime) return unknown('the catalog has no end time for this backup');
+      return targetInstant(target) < ms(backup.endTime)
+        ? { label, status: 'fail', observed: `${target.value} is before the backup's end ${backup.endTime}: it can reach ${backup.endTime} and later`, fix: 'choose a later time, or an older backup (--backup auto)' }
+        : { label, status: 'ok', observed: `the backup ended ${backup.endTime}` };
+    case 'lsn':
+      if (!backup.endLsn) return unknown('the catalog has no end LSN for this backup');
+      return targetPosition(target) < parseLsn(backup.endLsn)
+        ? { label, status: 'fail', observed: `${target.value} is before the backup's end ${backup.endLsn}: it can reach ${backup.endLsn} and later`, fix: 'choose a later location, or an older backup' }
+        : { label, status: 'ok', observed: `the backup ended at ${backup.endLsn}` };
+    case 'name':
+      return unknown('a restore point is looked for in the archive while replaying');
+    case 'immediate':
+      return { label, status: 'ok', observed: `the backup's end ${backup.endTime ?? backup.endLsn ?? '?'}` };
+  }
+}
+
+/** Complete backups only: a running, failed or cancelled one is no starting point. */
+export function isRecoverable(backup: BaseBackupEntry): boolean {
+  return backup.status === 'complete';
+}
+
+/**
+ * --backup auto: the newest complete backup that ended before the target
+ * (the one with the least WAL to replay); with windows, the newest whose
+ * window holds it. A name or immediate target: the newest complete one
+ * (whose window holds the restore point, when windows are known).
+ */
+export function chooseBackup(backups: readonly BaseBackupEntry[], target: RecoveryTarget, windows?: readonly RecoverableWindow[]): { ok: true; backup: BaseBackupEntry } | { ok: false; reason: string } {
+  const endOf = (backup: BaseBackupEntry) => ms(backup.endTime ?? backup.finishedAt ?? backup.startedAt) || 0;
+  const complete = backups.filter(isRecoverable).sort((a, b) => endOf(b) - endOf(a));
+  if (complete.length === 0) return { ok: false, reason: 'the catalog holds no complete base backup: take one first (pgcockpit basebackup)' };
+  const fits = complete.filter((backup) => {
+    const window = windows?.find((candidate) => candidate.backupId === backup.id);
+    if (window) return targetInWindowCheck(target, backup, window).status === 'ok';
+    return targetAfterBackupCheck(target, backup).status !== 'fail';
+  });
+  if (fits[0]) return { ok: true, backup: fits[0] };
+  const reach = complete
+    .slice(0, 5)
+    .map((backup) => {
+      const window = windows?.find((candidate) => candidate.backupId === backup.id);
+      return `${backup.id}: ${window ? windowText(window) : `from ${backup.endTime ?? backup.endLsn ?? '?'}`}`;
+    })
+    .join('; ');
+  return { ok: false, reason: `no complete base backup can reach ${describeTarget(target)} (${reach})` };
+}

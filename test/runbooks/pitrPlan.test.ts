@@ -1,0 +1,188 @@
+import { describe, expect, it } from 'vitest';
+import type { BaseBackupEntry } from '../../src/services/backups/baseBackupEntry.js';
+import { configSchema } from '../../src/services/config/schema.js';
+import type { RecoverableWindow } from '../../src/services/pitr/recoverableWindowTypes.js';
+import type { PitrFacts, PitrHostFacts } from '../../src/services/runbooks/pitr/planPitr.js';
+import { planPitr } from '../../src/services/runbooks/pitr/planPitr.js';
+import { readRecoveryEnd } from '../../src/services/runbooks/pitr/recoveryEnd.js';
+import type { RecoveryTarget } from '../../src/services/runbooks/pitr/recoveryTarget.js';
+import { readRecoveryTarget } from '../../src/services/runbooks/pitr/recoveryTarget.js';
+import { recoverySettings } from '../../src/services/runbooks/pitr/recoverySettings.js';
+import { startProof } from '../../src/services/runbooks/pitr/pitrSteps.js';
+import { chooseBackup, targetAfterBackupCheck, targetInWindowCheck } from '../../src/services/runbooks/pitr/targetWindow.js';
+
+const backup = (id: string, endTime: string, extra: Partial<BaseBackupEntry> = {}): BaseBackupEntry => ({
+  id,
+  kind: 'basebackup',
+  path: `/backups/c/.base/${id.slice(5)}`,
+  host: 'pg1',
+  osUser: 'postgres',
+  cluster: 'c',
+  node: 'pg1',
+  format: 'plain',
+  serverVersion: '17.2',
+  pgBasebackupVersion: 'pg_basebackup (PostgreSQL) 17.2',
+  label: 'pgcockpit',
+  timeline: 1,
+  startLsn: '0/2000028',
+  endLsn: '0/2000120',
+  startTime: endTime,
+  endTime,
+  startedAt: endTime,
+  manifest: true,
+  status: 'complete',
+  ...extra,
+});
+
+const time = (input: string): RecoveryTarget => {
+  const read = readRecoveryTarget({ time: input }, 'UTC');
+  if (!read.ok) throw new Error(read.reason);
+  return read.target;
+};
+
+const window: RecoverableWindow = {
+  backupId: 'base-20261130T100000Z',
+  timeline: 1,
+  from: '2026-11-30T10:00:05+00:00',
+  fromLsn: '0/2000120',
+  to: '2026-11-30T11:00:00+00:00',
+  toLsn: '0/9000100',
+  gaps: [],
+  restorePoints: [{ name: 'before_drop', at: '2026-11-30T10:30:00+00:00', lsn: '0/5000000' }],
+};
+
+describe('the recovery target', () => {
+  it('takes exactly one target', () => {
+    expect(readRecoveryTarget({}, 'UTC')).toMatchObject({ ok: false, reason: expect.stringMatching(/no recovery target/) });
+    expect(readRecoveryTarget({ time: '2026-11-30 12:00:00Z', lsn: '0/3000000' }, 'UTC')).toMatchObject({ ok: false, reason: expect.stringMatching(/--target-time and --target-lsn given/) });
+    expect(readRecoveryTarget({ target: 'latest' }, 'UTC')).toMatchObject({ ok: false });
+    expect(readRecoveryTarget({ lsn: '0/30' }, 'UTC')).toEqual({ ok: true, target: { kind: 'lsn', value: '0/30' } });
+    expect(readRecoveryTarget({ lsn: '30' }, 'UTC')).toMatchObject({ ok: false });
+  });
+
+  it('reads a time with an explicit offset and refuses an abbreviation', () => {
+    // The runbook's time, meant in Seoul: the same instant in UTC.
+    const seoul = readRecoveryTarget({ time: '2022-04-24 18:16:29.651735+09' }, 'UTC');
+    expect(seoul).toMatchObject({ ok: true, target: { kind: 'time', value: '2022-04-24 18:16:29.651735+09:00', utc: '2022-04-24 09:16:29.651735Z' } });
+    const noZone = readRecoveryTarget({ time: '2022-04-24 18:16:29' }, 'Asia/Seoul');
+    expect(noZone).toMatchObject({ ok: true, target: { value: '2022-04-24 18:16:29+09:00' } });
+    expect(readRecoveryTarget({ time: '2022-04-24 18:16:29 KST' }, 'UTC')).toMatchObject({ ok: false, reason: expect.stringMatching(/abbreviation/) });
+  });
+});
+
+describe('the target against the window', () => {
+  const b = backup('base-20261130T100000Z', '2026-11-30T10:00:05+00:00');
+  it('refuses a target before the backup, after the last commit, past a gap, or a restore point not there', () => {
+    expect(targetInWindowCheck(time('2026-11-30 09:59:00Z'), b, window)).toMatchObject({ status: 'fail', observed: expect.stringMatching(/before the backup's end.*it can reach from 2026-11-30T10:00:05/) });
+    expect(targetInWindowCheck(time('2026-11-30 11:00:01Z'), b, window)).toMatchObject({ status: 'fail', observed: expect.stringMatching(/after the last archived commit/) });
+    const gap = { ...window, to: '2026-11-30T10:20:00+00:00', gaps: [{ segment: '000000010000000000000006', atLsn: '0/6000000' }] };
+    expect(targetInWindowCheck(time('2026-11-30 10:40:00Z'), b, gap)).toMatchObject({ status: 'fail', observed: expect.stringMatching(/cannot pass the missing segment 000000010000000000000006/) });
+    expect(targetInWindowCheck({ kind: 'name', value: 'nope' }, b, window)).toMatchObject({ status: 'fail', observed: expect.stringMatching(/there are "before_drop"/) });
+    expect(targetInWindowCheck({ ...time('2026-11-30 10:30:00Z') }, b, { ...window, problem: 'the timeline forked before the backup' })).toMatchObject({ status: 'fail' });
+  });
+  it('accepts a target inside it', () => {
+    expect(targetInWindowCheck(time('2026-11-30 19:30:00+09:00'), b, window)).toMatchObject({ status: 'ok' });
+    expect(targetInWindowCheck({ kind: 'lsn', value: '0/5000000' }, b, window)).toMatchObject({ status: 'ok' });
+    expect(targetInWindowCheck({ kind: 'name', value: 'before_drop' }, b, window)).toMatchObject({ status: 'ok' });
+  });
+  it('without a window, checks the backup end only', () => {
+    expect(targetAfterBackupCheck(time('2026-11-30 10:00:00Z'), b)).toMatchObject({ status: 'fail' });
+    expect(targetAfterBackupCheck(time('2026-11-30 10:00:06Z'), b)).toMatchObject({ status: 'ok' });
+    expect(targetAfterBackupCheck({ kind: 'lsn', value: '0/2000100' }, b)).toMatchObject({ status: 'fail' });
+  });
+  it('--backup auto takes the newest complete backup that ended before the target', () => {
+    const older = backup('base-20261130T080000Z', '2026-11-30T08:00:05+00:00');
+    const newer = backup('base-20261130T120000Z', '2026-11-30T12:00:05+00:00');
+    const failed = backup('base-20261130T113000Z', '2026-11-30T11:30:05+00:00', { status: 'failed' });
+    expect(chooseBackup([older, newer, failed, b], time('2026-11-30 11:45:00Z'))).toMatchObject({ ok: true, backup: { id: b.id } });
+    expect(chooseBackup([older, newer], time('2026-11-30 07:00:00Z'))).toMatchObject({ ok: false, reason: expect.stringMatching(/no complete base backup can reach/) });
+  });
+});
+
+describe('the recovery settings', () => {
+  it('one target, the archive, a new port, no archiving, no upstream', () => {
+    const lines = recoverySettings({ target: time('2026-11-30 12:00:00+09:00'), action: 'pause', inclusive: false, timeline: 'latest', restoreCommand: "cp '/var/lib/pgsql/archive'/%f %p", port: 5499, clusterName: 'pitr', major: 14 });
+    expect(lines).toContain("recovery_target_time = '2026-11-30 12:00:00+09:00'");
+    expect(lines).toContain("restore_command = 'cp ''/var/lib/pgsql/archive''/%f %p'");
+    expect(lines).toContain("recovery_target_lsn = ''");
+    expect(lines).not.toContain("recovery_target_time = ''");
+    expect(lines).toEqual(expect.arrayContaining(['recovery_target_inclusive = off', "recovery_target_action = 'pause'", 'port = 5499', "archive_mode = 'off'", "primary_conninfo = ''", "primary_slot_name = ''"]));
+    // The empty targets come before the one set: the server checks for a second target as it reads them in order.
+    expect(lines.indexOf("recovery_target_lsn = ''")).toBeLessThan(lines.indexOf("recovery_target_time = '2026-11-30 12:00:00+09:00'"));
+    expect(lines.some((line) => line.startsWith('log_startup_progress_interval'))).toBe(false);
+    expect(startProof({ dest: '/d', port: 5499, targetSetting: { name: 'recovery_target', value: 'immediate' } })).toContainEqual({ name: 'data_directory', expected: '/d' });
+  });
+});
+
+describe('how recovery ended', () => {
+  it('reads the stop point, a pause, a promotion, a target not reached', () => {
+    const paused = [
+      '2026-11-30 12:00:09.1 UTC [77] LOG:  restored log file "000000010000000000000003" from archive',
+      '2026-11-30 12:00:09.2 UTC [77] LOG:  recovery stopping before commit of transaction 745, time 2026-11-30 12:00:03.5+00',
+      '2026-11-30 12:00:09.2 UTC [77] LOG:  pausing at the end of recovery',
+      '2026-11-30 12:00:09.2 UTC [77] HINT:  Execute pg_wal_replay_resume() to promote.',
+    ];
+    expect(readRecoveryEnd(paused, 'pause')).toEqual({ state: 'paused', stoppedAt: 'recovery stopping before commit of transaction 745, time 2026-11-30 12:00:03.5+00' });
+    const promoted = ['LOG:  recovery stopping after reaching consistency', 'LOG:  archive recovery complete', 'LOG:  last completed transaction was at log time 2026-11-30 12:00:01+00', 'LOG:  database system is ready to accept connections'];
+    expect(readRecoveryEnd(promoted, 'promote')).toMatchObject({ state: 'promoted', lastTransaction: '2026-11-30 12:00:01+00' });
+    const short = ['LOG:  last completed transaction was at log time 2026-11-30 12:00:01+00', 'FATAL:  recovery ended before configured recovery target was reached', 'LOG:  startup process (PID 9) exited with exit code 1'];
+    expect(readRecoveryEnd(short, 'pause')).toMatchObject({ state: 'not reached', reason: expect.stringMatching(/did not reach the target.*12:00:01/) });
+    expect(readRecoveryEnd(['FATAL:  could not open file "x"'], 'pause')).toMatchObject({ state: 'failed', reason: 'the server stopped: could not open file "x"' });
+  });
+});
+
+describe('the plan', () => {
+  const config = configSchema.parse({
+    cluster: 'c',
+    nodes: [{ name: 'pg1', host: '127.0.0.1', port: 5432, dataDir: '/var/lib/pgsql/14/data', osUser: 'postgres' }],
+    archive: { dir: '/var/lib/pgsql/archive' },
+    backups: { dir: '/backups' },
+  });
+  const b = backup('base-20261130T100000Z', '2026-11-30T10:00:05+00:00');
+  const host: PitrHostFacts = {
+    host: 'pg1',
+    address: '127.0.0.1',
+    dest: '/var/lib/pgsql/14/data.pgcockpit-pitr-20261130T120000Z',
+    defaultDest: true,
+    asideDir: '/var/lib/pgsql/14/data.pgcockpit-partial-20261130T120000Z',
+    destState: 'absent',
+    port: 5499,
+    backupPresent: true,
+    postgresVersion: 'postgres (PostgreSQL) 17.2',
+    pgCtl: 'pg_ctl',
+    postgres: 'postgres',
+    archiveDir: '/var/lib/pgsql/archive',
+    archiveReadable: true,
+    newestSegment: '000000010000000000000009',
+  };
+  const facts: PitrFacts = { asked: 'auto', backups: [b], catalogProblems: [], timeZone: { zone: 'Asia/Seoul', node: 'pg1' }, hostFacts: host };
+
+  it('shows the time as the server reads it, then copy, settings, proof, start, replay', () => {
+    const plan = planPitr(config, facts, { target: { time: '2026-11-30 20:00:00' } });
+    expect(plan.blocked, plan.blockedReasons.join('\n')).toBe(false);
+    expect(plan.checks[0]!.observed).toMatch(/2026-11-30 20:00:00\+09:00 \(2026-11-30 11:00:00Z\).*Asia\/Seoul/);
+    expect(plan.steps.map((step) => step.description)).toEqual([
+      expect.stringMatching(/^copy base backup base-20261130T100000Z into the new data directory/),
+      expect.stringMatching(/^empty the copy's pg_wal/),
+      expect.stringMatching(/^check that the start command really uses/),
+      expect.stringMatching(/^start the copy's server/),
+      expect.stringMatching(/^replay the archived WAL/),
+    ]);
+    expect(plan.steps[1]!.detail).toContain("recovery_target_time = '2026-11-30 20:00:00+09:00'");
+    expect(plan.undoOnFailure).toBe(true);
+  });
+
+  it('refuses, writing nothing: a target before the backup, an abbreviation, a port in use, a used directory, another major', () => {
+    const refused = (options: Parameters<typeof planPitr>[2], hostFacts: PitrHostFacts = host) => {
+      const plan = planPitr(config, { ...facts, hostFacts }, options);
+      expect(plan.blocked).toBe(true);
+      expect(plan.steps).toEqual([]);
+      return plan.blockedReasons.join('\n');
+    };
+    expect(refused({ target: { time: '2026-11-30 09:00:00Z' } })).toMatch(/no complete base backup can reach/);
+    expect(refused({ target: { time: '2026-11-30 20:00:00 KST' } })).toMatch(/zone abbreviation/);
+    expect(refused({ target: { time: '2026-11-30 20:00:00Z' } }, { ...host, portTaken: 'something accepts connections there' })).toMatch(/port 5499 is free.*something accepts/);
+    expect(refused({ target: { time: '2026-11-30 20:00:00Z' } }, { ...host, destState: 'non-empty' })).toMatch(/is new or empty: non-empty/);
+    expect(refused({ target: { time: '2026-11-30 20:00:00Z' } }, { ...host, postgresVersion: 'postgres (PostgreSQL) 16.4' })).toMatch(/PostgreSQL 17 programs/);
+  });
+});
