@@ -72,21 +72,28 @@ const STAND_IN_PROGRAMS = ['pg_controldata'];
  * from the node's pgBinDir) and its pg_controldata as a stand-in (see
  * STAND_IN_PROGRAMS). The package has no pg_basebackup or pg_rewind.
  */
-export async function startVersionCluster(major: number, standbyCount = 2): Promise<VersionCluster> {
+export async function startVersionCluster(major: number, standbyCount = 2, options: VersionClusterOptions = {}): Promise<VersionCluster> {
   try {
-    return await buildVersionCluster(major, standbyCount);
+    return await buildVersionCluster(major, standbyCount, options);
   } catch (first) {
     // As startTestCluster: a free port handed out can be taken by another test's process before the
     // server binds it. One more try on fresh ports; if that fails too, both errors are shown.
     try {
-      return await buildVersionCluster(major, standbyCount);
+      return await buildVersionCluster(major, standbyCount, options);
     } catch (second) {
       throw new Error(`${String(second)}\n(first try: ${String(first)})`);
     }
   }
 }
 
-async function buildVersionCluster(major: number, standbyCount: number): Promise<VersionCluster> {
+export interface VersionClusterOptions {
+  /** More settings for every node's postgresql.conf (the standbys copy the primary's), e.g. wal_level: 'logical'. */
+  settings?: Record<string, string | number | boolean>;
+  /** More keywords for the standbys' primary_conninfo, e.g. dbname (slot sync needs one). */
+  conninfo?: Record<string, string>;
+}
+
+async function buildVersionCluster(major: number, standbyCount: number, options: VersionClusterOptions): Promise<VersionCluster> {
   const osUser = await serverOsUser();
   const serverBinDir = await pgBinDirFor(major);
   const blocked = await firstBlockingAncestor(serverBinDir, osUser);
@@ -154,7 +161,7 @@ async function buildVersionCluster(major: number, standbyCount: number): Promise
     } finally {
       await rm(pwfile, { force: true });
     }
-    await appendOwned(path.join(primaryData, 'postgresql.conf'), sharedSettings(layout.archiveDir), osUser);
+    await appendOwned(path.join(primaryData, 'postgresql.conf'), sharedSettings(layout.archiveDir) + (options.settings ? confLines(options.settings) : ''), osUser);
     await writeOwnedFile(path.join(primaryData, 'pg_hba.conf'), sandboxHba(REPLICATION_USER), osUser);
     await writeOwnedFile(path.join(primaryData, NODE_CONF), nodeSettings(primaryName, node(primaryName).port), osUser);
     await pgCtlStart({ pgBinDir, dataDir: primaryData, runner }, layout.logFile(primaryName));
@@ -176,7 +183,8 @@ async function buildVersionCluster(major: number, standbyCount: number): Promise
         await writeOwnedFile(path.join(dataDir, 'standby.signal'), '', osUser);
         await writeOwnedFile(path.join(dataDir, NODE_CONF), nodeSettings(standby, node(standby).port), osUser);
         // Where pg_basebackup -R puts them, and where pgcockpit's ALTER SYSTEM re-pointing changes them.
-        const conninfo = `host=127.0.0.1 port=${node(primaryName).port} user=${REPLICATION_USER} passfile=${layout.passfile} application_name=${standby}`;
+        const extra = Object.entries(options.conninfo ?? {}).map(([key, value]) => ` ${key}=${value}`).join('');
+        const conninfo = `host=127.0.0.1 port=${node(primaryName).port} user=${REPLICATION_USER} passfile=${layout.passfile} application_name=${standby}${extra}`;
         await appendOwned(
           path.join(dataDir, 'postgresql.auto.conf'),
           confLines({ primary_conninfo: conninfo, primary_slot_name: slotNameFor(SLOT_PATTERN, standby) }),
