@@ -1,0 +1,148 @@
+import path from 'node:path';
+import type { BaseBackupEntry } from '../backups/baseBackupEntry.js';
+import type { CockpitConfig, NodeConfig } from '../config/schema.js';
+import { parseLsn } from '../postgres/lsn.js';
+import { pgTool } from '../runbooks/serviceControl.js';
+import { runChecked, runCollected } from '../runner/runChecked.js';
+import type { NodeRunners } from '../runner/nodeRunners.js';
+import { JUMP_HOST } from '../runner/nodeRunners.js';
+import type { Runner } from '../runner/runner.js';
+import { backupHistoryFileName, parseBackupHistory } from './backupHistoryFile.js';
+import { archiveRunnerName } from './readArchiveFacts.js';
+import type { ArchiveListing, PathSegment, WindowBasis } from './recoverableWindow.js';
+import { DEFAULT_SEGMENT_BYTES, finishWindow, windowBasis } from './recoverableWindow.js';
+import type { RecoverableWindow } from './recoverableWindowTypes.js';
+import { segmentRanges, walDumpCommand } from './walDumpCommand.js';
+import type { WalDumpFacts, WalRecordFact } from './walDumpRecords.js';
+import { readWalDump } from './walDumpRecords.js';
+import { restorePointBytesCommand, restorePointTime } from './walDumpRestorePointTime.js';
+
+export interface WindowReadOptions {
+  /** The newest segments read first for the last commit; each earlier try reads twice as many. Default 4. */
+  firstSegments?: number;
+  /** At most this many segments are read looking for a commit. Default 64 (1 GiB of 16 MiB segments). */
+  maxCommitSegments?: number;
+  /** Restore points are looked for in the run's newest this-many segments. Default 64. */
+  restorePointSegments?: number;
+}
+
+const HISTORY = /^[0-9A-F]{8}\.history$/;
+const MAX_RESTORE_POINT_READS = 32;
+
+/**
+ * The recoverable window of every complete base backup in `backups`, from
+ * the archive as the archive's host sees it (its runner, as the OS user of
+ * the node it belongs to: the archived files are that user's): the listing
+ * (`ls`), the timeline history files and the backups' history files (`cat`),
+ * then pg_waldump on the archive's host over the newest segments of each
+ * backup's gap-free run. `archiveNode` is the node whose archive it is (the
+ * primary), as for `archive check`.
+ */
+export async function readRecoverableWindows(config: CockpitConfig, archiveNode: NodeConfig, runners: NodeRunners, backups: readonly BaseBackupEntry[], options: WindowReadOptions = {}): Promise<RecoverableWindow[]> {
+  const dir = config.archive?.dir;
+  if (!dir) throw new Error('the config names no archive directory: set archive.dir (and archive.host when it is on a node\'s host); pgcockpit archive setup makes one');
+  const runnerName = archiveRunnerName(config, archiveNode);
+  const runner = runners.forNode(runnerName);
+  const waldump = runnerName === JUMP_HOST ? 'pg_waldump' : pgTool(config.nodes.find((node) => node.name === runnerName) ?? archiveNode, 'pg_waldump');
+  const archive = await readArchiveListing(runner, dir);
+  const reader = walReader(runner, waldump, dir);
+  const windows: RecoverableWindow[] = [];
+  for (const backup of backups.filter((entry) => entry.status === 'complete')) {
+    const segmentBytes = backup.walSegmentBytes ?? DEFAULT_SEGMENT_BYTES;
+    const historyName = backup.timeline !== undefined && backup.startLsn ? backupHistoryFileName(backup.timeline, backup.startLsn, segmentBytes) : null;
+    const history = historyName && archive.names.includes(historyName) ? parseBackupHistory(await readFile(runner, path.posix.join(dir, historyName))) : null;
+    const basis = windowBasis(backup, archive, history);
+    if (basis.problem) {
+      windows.push(finishWindow(basis, []));
+      continue;
+    }
+    try {
+      const records = await lastCommitRecords(reader, basis, options);
+      const restorePoints = await reader.records(basis.run.slice(-(options.restorePointSegments ?? 64)), 'XLOG');
+      const times = await restorePointTimes(reader, basis, restorePoints, segmentBytes);
+      windows.push(finishWindow(basis, [...records, ...restorePoints], times));
+    } catch (error) {
+      windows.push({ ...finishWindow(basis, []), problem: `the last commit could not be read: ${error instanceof Error ? error.message : String(error)}` });
+    }
+  }
+  return windows;
+}
+
+/** The archive directory's names (`ls -A`, one a line) and its timeline history files. */
+export async function readArchiveListing(runner: Runner, dir: string): Promise<ArchiveListing> {
+  const listing = await runChecked(runner, { program: 'ls', args: ['-1A', '--', dir], env: { LC_ALL: 'C' }, mutating: false, timeoutMs: 60_000 });
+  const names = listing.stdout.split('\n').filter(Boolean);
+  const histories: Record<number, string> = {};
+  for (const name of names.filter((candidate) => HISTORY.test(candidate))) {
+    histories[Number.parseInt(name.slice(0, 8), 16)] = await readFile(runner, path.posix.join(dir, name));
+  }
+  return { names, histories };
+}
+
+async function readFile(runner: Runner, file: string): Promise<string> {
+  return (await runChecked(runner, { program: 'cat', args: ['--', file], mutating: false, timeoutMs: 30_000 })).stdout;
+}
+
+interface WalReader {
+  /** pg_waldump's records of one resource manager over consecutive run segments; reading stops at the end of WAL, as recovery would. */
+  records(segments: readonly PathSegment[], rmgr: 'Transaction' | 'XLOG'): Promise<WalRecordFact[]>;
+  run: Runner;
+  dir: string;
+}
+
+/** pg_waldump runs, each remembered: backups on the same timeline share the archive's newest segments. */
+function walReader(runner: Runner, waldump: string, dir: string): WalReader {
+  const cache = new Map<string, Promise<WalDumpFacts>>();
+  return {
+    run: runner,
+    dir,
+    async records(segments, rmgr) {
+      const records: WalRecordFact[] = [];
+      for (const range of segmentRanges(segments)) {
+        const key = `${rmgr} ${range.first} ${range.last}`;
+        if (!cache.has(key)) {
+          const run = runCollected(runner, walDumpCommand(waldump, dir, range, rmgr));
+          cache.set(key, run.then(({ result, stdout, stderr }) => readWalDump({ exitCode: result.exitCode, stdout, stderr })));
+        }
+        const facts = await cache.get(key)!;
+        records.push(...facts.records);
+        // WAL that ends before the last timeline's range: recovery stops there too.
+        if (facts.endOfWal) break;
+      }
+      return records;
+    },
+  };
+}
+
+/** Reads backwards from the run's newest segments, a window twice as wide each time, until one holds a commit (or the bound is reached). */
+async function lastCommitRecords(reader: WalReader, basis: WindowBasis, options: WindowReadOptions): Promise<WalRecordFact[]> {
+  const bound = options.maxCommitSegments ?? 64;
+  let width = options.firstSegments ?? 4;
+  let end = basis.run.length;
+  let read = 0;
+  while (end > 0 && read < bound) {
+    const begin = Math.max(0, end - width, end - (bound - read));
+    const records = await reader.records(basis.run.slice(begin, end), 'Transaction');
+    if (records.some((record) => record.kind === 'commit')) return records;
+    read += end - begin;
+    end = begin;
+    width *= 2;
+  }
+  return [];
+}
+
+/** Each restore point's own time, read from its record in the archived segment (od), by LSN. */
+async function restorePointTimes(reader: WalReader, basis: WindowBasis, records: readonly WalRecordFact[], segmentBytes: number): Promise<Record<string, string>> {
+  const times: Record<string, string> = {};
+  const points = records.filter((record) => record.kind === 'restorePoint').slice(-MAX_RESTORE_POINT_READS);
+  for (const point of points) {
+    const segno = parseLsn(point.lsn) / BigInt(segmentBytes);
+    const segment = basis.run.find((candidate) => candidate.segno === segno);
+    const spec = segment && restorePointBytesCommand(reader.dir, segment.name, point.lsn, segmentBytes);
+    if (!spec) continue;
+    const run = await runCollected(reader.run, spec).catch(() => undefined);
+    const time = run?.result.exitCode === 0 ? restorePointTime(run.stdout) : null;
+    if (time) times[point.lsn] = time;
+  }
+  return times;
+}
