@@ -36,6 +36,8 @@ const ALL_COMMANDS: Record<Command, true> = {
   rebuild: true,
   backup: true,
   restore: true,
+  basebackup: true,
+  pitr: true,
   openBackups: true,
   nextBackup: true,
   previousBackup: true,

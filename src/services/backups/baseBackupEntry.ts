@@ -44,6 +44,8 @@ export const baseBackupEntrySchema = z.object({
   sizeBytes: z.number().int().nonnegative().optional(),
   /** backup_manifest was written (PostgreSQL 13 and later), and when pg_verifybackup last passed. */
   manifest: z.boolean().default(false),
+  /** The manifest's own SHA-256 (its "Manifest-Checksum"): its files are listed with SHA-256 checksums, so this one value stands for the whole backup. */
+  manifestSha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
   verifiedAt: z.string().optional(),
   status: z.enum(['running', 'complete', 'failed', 'cancelled']),
   /** Why it failed, in one sentence. */

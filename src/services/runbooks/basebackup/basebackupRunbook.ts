@@ -1,0 +1,45 @@
+import type { RunbookEntry } from '../registry.js';
+import type { BaseBackupOptions, BaseBackupPlan } from './planBaseBackup.js';
+
+/**
+ * The base backup runbook's registry entry: `pgcockpit basebackup --node N
+ * [--format plain|tar] [--dry-run|--yes]`. No key on the node grid: the
+ * backups picker (`B`) lists what it made.
+ */
+export const basebackupEntry: RunbookEntry<BaseBackupPlan, BaseBackupOptions> = {
+  kind: 'basebackup',
+  keyHelp: { description: 'base backup: pg_basebackup the selected node into the catalog (for point-in-time recovery)', footer: 'base backup' },
+  confirmVerb: 'back it up',
+  cli: {
+    name: 'basebackup',
+    description:
+      "base backup for point-in-time recovery: pg_basebackup of a node as the OS user on the backups host (backups.host, else the node's own when it is this machine) into backups.dir/<cluster>/.base, WAL streamed, manifest verified with pg_verifybackup, recorded in the catalog (--dry-run prints the plan, --yes runs it)",
+    target: { option: '--node <node>', description: 'the node to copy (a standby spares the primary)' },
+    options: [
+      {
+        flags: '--max-rate <MiB>',
+        description: "copy at most this many MiB a second (pg_basebackup --max-rate): spares the node's disks and network",
+        value: 'mebibytes',
+        apply: (value) => (typeof value === 'number' ? { maxRateKbps: Math.max(32, Math.round(value * 1024)) } : {}),
+      },
+    ],
+  },
+  form: {
+    fields: [
+      {
+        kind: 'choice',
+        name: 'format',
+        label: 'format',
+        choices: ['plain', 'tar'],
+        default: 'plain',
+        flag: '--format',
+        hint: 'plain: a data directory, ready to start once restored; tar: base.tar and pg_wal.tar (pg_verifybackup reads them from PostgreSQL 18 on)',
+      },
+    ],
+  },
+  fromForm: (values) => (values.format === 'plain' || values.format === 'tar' ? { format: values.format } : {}),
+  prepare: async (config, target, options, memory) =>
+    (await import('./prepareBaseBackup.js')).prepareBaseBackup(config, target, options, memory?.sessions ? { sessions: memory.sessions } : {}),
+  fromChoices: () => ({}),
+  succeeded: (plan) => `${plan.id ?? '?'} is complete: ${plan.path ?? '?'} on ${plan.host ?? '?'} (in the catalog: pgcockpit backups)`,
+};
