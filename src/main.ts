@@ -200,6 +200,17 @@ archive
     await (await import('./commands/archiveCheckCommand.js')).archiveCheckCommand({ config: options.config ?? global.config, ...(options.node ? { node: options.node } : {}), live: options.live, readOnly: global.readOnly ?? false });
   });
 
+program
+  .command('window')
+  .description("for each base backup, the times it can be recovered to: from its end to the last commit in the archived WAL after it without a gap, with the timeline, gaps and restore points (pg_waldump on the archive's host)")
+  .option('-c, --config <file>', 'config file (default: as for pgcockpit)')
+  .option('--node <node>', 'the node whose archive is read (default: archive.host, else the primary)')
+  .option('--json', 'an array of windows: from/to as ISO 8601 with offset, LSNs, timeline, gaps, restore points')
+  .action(async (options: { config?: string; node?: string; json?: boolean }, command: Command) => {
+    const global = command.optsWithGlobals<GlobalOptions>();
+    await (await import('./commands/windowCommand.js')).windowCommand({ config: options.config ?? global.config, ...(options.node ? { node: options.node } : {}), json: options.json ?? false });
+  });
+
 // Every runbook's subcommand (promote, switchover, ...) comes from its registry entry.
 // Each subcommand loads what it uses when it runs: --version and --help load none of it.
 for (const entry of RUNBOOKS) {

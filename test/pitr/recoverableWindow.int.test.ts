@@ -1,0 +1,190 @@
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import type { BaseBackupEntry } from '../../src/services/backups/baseBackupEntry.js';
+import { baseBackupEntrySchema } from '../../src/services/backups/baseBackupEntry.js';
+import { makeOwnedDir } from '../../src/services/os/ownedPath.js';
+import { parseLsn } from '../../src/services/postgres/lsn.js';
+import { backupHistoryFileName, parseBackupHistory } from '../../src/services/pitr/backupHistoryFile.js';
+import type { RecoverableWindow } from '../../src/services/pitr/recoverableWindowTypes.js';
+import { localRunner } from '../../src/services/runner/localRunner.js';
+import { runChecked } from '../../src/services/runner/runChecked.js';
+import type { HandBuiltCluster } from '../support/handBuiltCluster.js';
+import { startHandBuiltCluster } from '../support/handBuiltCluster.js';
+import { runCli } from '../support/runCli.js';
+import { waitFor } from '../support/waitFor.js';
+
+/**
+ * `pgcockpit window` through the real CLI (needs `npm run build`) on
+ * clusters built by hand with the runbook's archive_command: a base backup
+ * taken with pg_basebackup as the OS user and written into the catalog as
+ * the base backup runbook does, rows committed at noted times, WAL switched
+ * out; then a segment removed from the archive; and a promotion.
+ */
+
+interface Committed {
+  segment: string;
+  /** The committing transaction's start: its commit record's time is at or after it. */
+  committedAt: string;
+  lsn: string;
+}
+
+/** The window's config: the hand-built one with a backups dir whose `.base` folder the OS user may write (pg_basebackup runs as it). */
+async function windowConfig(cluster: HandBuiltCluster): Promise<{ configFile: string; folder: string }> {
+  const backupsDir = path.join(cluster.root, 'backups');
+  const folder = path.join(backupsDir, 'handbuilt', '.base');
+  for (const dir of [backupsDir, path.dirname(folder), folder]) await makeOwnedDir(dir, cluster.osUser, 0o750);
+  const configFile = path.join(cluster.root, 'window.yaml');
+  await writeFile(configFile, stringify({ ...parse(await readFile(cluster.configFile, 'utf8')), backups: { dir: backupsDir } }));
+  return { configFile, folder };
+}
+
+async function archived(cluster: HandBuiltCluster): Promise<string[]> {
+  return (await runChecked(localRunner(cluster.osUser), { program: 'ls', args: ['-1', cluster.archiveDir], mutating: false })).stdout.split('\n');
+}
+
+/** pg_basebackup from `node` as the OS user into the catalog, and its entry as the base backup runbook writes it: the stop from the backup history file the server archived. */
+async function takeBaseBackup(cluster: HandBuiltCluster, folder: string, node: string, stamp: string): Promise<BaseBackupEntry> {
+  const backupPath = path.join(folder, stamp);
+  const startedAt = new Date().toISOString();
+  await runChecked(localRunner(cluster.osUser), {
+    program: path.join(cluster.pgBinDir, 'pg_basebackup'),
+    args: ['-h', '127.0.0.1', '-p', String(cluster.node(node).port), '-U', 'replication', '-D', backupPath, '-X', 'stream', '-c', 'fast', '-l', `pgcockpit base-${stamp}`],
+    env: { PGPASSWORD: cluster.replicationPassword },
+    mutating: true,
+  });
+  const label = await readFile(path.join(backupPath, 'backup_label'), 'utf8');
+  const startLsn = /^START WAL LOCATION: (\S+)/m.exec(label)![1]!;
+  const timeline = Number(/^START TIMELINE: (\d+)/m.exec(label)![1]);
+  const historyName = backupHistoryFileName(timeline, startLsn, 16 * 1024 * 1024);
+  await waitFor(async () => (await archived(cluster)).includes(historyName), `${historyName} archived`, 30_000);
+  const history = parseBackupHistory(await readFile(path.join(cluster.archiveDir, historyName), 'utf8'))!;
+  const entry = baseBackupEntrySchema.parse({
+    id: `base-${stamp}`,
+    kind: 'basebackup',
+    path: backupPath,
+    host: node,
+    osUser: cluster.osUser.name,
+    cluster: 'handbuilt',
+    node,
+    format: 'plain',
+    serverVersion: '15',
+    pgBasebackupVersion: 'pg_basebackup (PostgreSQL) 15',
+    label: `pgcockpit base-${stamp}`,
+    timeline,
+    startLsn,
+    endLsn: history.stopLsn,
+    startTime: history.startTime,
+    endTime: history.stopTime,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    status: 'complete',
+  });
+  await writeFile(path.join(folder, `${stamp}.json`), JSON.stringify(entry, null, 2));
+  return entry;
+}
+
+/** Commits a row on `node`, notes when and where, switches the segment out and waits for the archive to have it. */
+async function commitAndSwitch(cluster: HandBuiltCluster, node: string, value: number): Promise<Committed> {
+  const [row] = await cluster.superQuery<{ at: string; lsn: string; segment: string }>(
+    node,
+    `with ins as (insert into lost_rows values (${value}) returning 1)
+     select to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"') as at, pg_current_wal_insert_lsn()::text as lsn, pg_walfile_name(pg_current_wal_insert_lsn()) as segment from ins`,
+  );
+  await cluster.superQuery(node, 'select pg_switch_wal()');
+  await waitFor(async () => (await archived(cluster)).includes(row!.segment), `${row!.segment} archived`, 30_000);
+  return { segment: row!.segment, committedAt: row!.at, lsn: row!.lsn };
+}
+
+async function windows(cluster: HandBuiltCluster, configFile: string, ...args: string[]): Promise<RecoverableWindow[]> {
+  const run = await runCli(['window', '--json', '--config', configFile, ...args], { XDG_STATE_HOME: cluster.root });
+  expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+  return JSON.parse(run.stdout) as RecoverableWindow[];
+}
+
+describe('pgcockpit window', () => {
+  let cluster: HandBuiltCluster;
+  let configFile: string;
+  let entry: BaseBackupEntry;
+  const committed: Committed[] = [];
+
+  beforeAll(async () => {
+    cluster = await startHandBuiltCluster({ standbys: 0 });
+    const made = await windowConfig(cluster);
+    configFile = made.configFile;
+    await cluster.superQuery('pg1', 'create table lost_rows (n int)');
+    await cluster.superQuery('pg1', "select pg_create_restore_point('before-backup')");
+    entry = await takeBaseBackup(cluster, made.folder, 'pg1', '20261130T120000Z');
+    // A failed attempt beside it: not a window.
+    await writeFile(path.join(made.folder, '20261130T110000Z.json'), JSON.stringify({ ...entry, id: 'base-20261130T110000Z', status: 'failed', error: 'cancelled' }));
+    committed.push(await commitAndSwitch(cluster, 'pg1', 1));
+    await cluster.superQuery('pg1', "select pg_create_restore_point('before-drop')");
+    committed.push(await commitAndSwitch(cluster, 'pg1', 2));
+    committed.push(await commitAndSwitch(cluster, 'pg1', 3));
+  }, 120_000);
+  afterAll(async () => {
+    await cluster?.destroy();
+  });
+
+  it("runs from the backup's end to the last archived commit, on timeline 1, with the restore point made after the backup", async () => {
+    const [window, ...others] = await windows(cluster, configFile);
+    expect(others).toEqual([]);
+    const last = committed.at(-1)!;
+    expect(window).toMatchObject({ backupId: entry.id, timeline: 1, from: entry.endTime, fromLsn: entry.endLsn, gaps: [] });
+    expect(window!.to).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}\+00:00$/);
+    expect(Date.parse(window!.to!)).toBeGreaterThanOrEqual(Date.parse(last.committedAt));
+    expect(Date.parse(window!.to!)).toBeLessThanOrEqual(Date.now());
+    // The commit record follows the insert: it starts where the insert left the WAL, or later.
+    expect(parseLsn(window!.toLsn!) >= parseLsn(last.lsn), JSON.stringify({ window, committed })).toBe(true);
+    // The restore point before the backup is out of reach; the one after it has its own time, between the commits around it.
+    expect(window!.restorePoints.map((point) => point.name)).toEqual(['before-drop']);
+    const at = Date.parse(window!.restorePoints[0]!.at);
+    expect(at).toBeGreaterThanOrEqual(Date.parse(committed[0]!.committedAt));
+    expect(at).toBeLessThanOrEqual(Date.parse(committed[1]!.committedAt) + 1000);
+
+    const text = await runCli(['window', '--config', configFile], { XDG_STATE_HOME: cluster.root });
+    expect(text.exitCode, text.stderr).toBe(0);
+    expect(text.stdout).toContain(`${entry.id}  ${entry.endTime} → ${window!.to}  timeline 1  no gaps  restore points: before-drop`);
+  });
+
+  it('a segment removed from the archive is a gap: the window ends at the last commit before it', async () => {
+    const [first, removed] = committed;
+    await rm(path.join(cluster.archiveDir, removed!.segment));
+    const [window] = await windows(cluster, configFile);
+    expect(window!.gaps[0]).toMatchObject({ segment: removed!.segment });
+    expect(Date.parse(window!.to!)).toBeGreaterThanOrEqual(Date.parse(first!.committedAt));
+    expect(Date.parse(window!.to!)).toBeLessThan(Date.parse(removed!.committedAt));
+    const text = await runCli(['window', '--config', configFile], { XDG_STATE_HOME: cluster.root });
+    expect(text.stdout).toContain(`✗ gap at ${removed!.segment}`);
+  });
+});
+
+describe('pgcockpit window after a promotion', () => {
+  let cluster: HandBuiltCluster;
+
+  beforeAll(async () => {
+    cluster = await startHandBuiltCluster({ standbys: 1 });
+  }, 120_000);
+  afterAll(async () => {
+    await cluster?.destroy();
+  });
+
+  it("follows the promoted standby's timeline: the commit made there after the promotion is the window's end", async () => {
+    const { configFile, folder } = await windowConfig(cluster);
+    await cluster.superQuery('pg1', 'create table lost_rows (n int)');
+    const entry = await takeBaseBackup(cluster, folder, 'pg1', '20261130T130000Z');
+    const before = await commitAndSwitch(cluster, 'pg1', 1);
+    const [{ lsn } = { lsn: '' }] = await cluster.superQuery<{ lsn: string }>('pg1', 'select pg_current_wal_lsn()::text as lsn');
+    await waitFor(async () => (await cluster.superQuery<{ caught: boolean }>('pg2', `select pg_last_wal_replay_lsn() >= '${lsn}'::pg_lsn as caught`))[0]!.caught, 'pg2 replayed pg1', 30_000);
+    await cluster.superQuery('pg2', 'select pg_promote()');
+    await waitFor(async () => (await archived(cluster)).includes('00000002.history'), '00000002.history archived', 30_000);
+    const after = await commitAndSwitch(cluster, 'pg2', 2);
+    expect(after.segment.startsWith('00000002')).toBe(true);
+
+    const [window] = await windows(cluster, configFile, '--node', 'pg2');
+    expect(window).toMatchObject({ backupId: entry.id, timeline: 2, from: entry.endTime, gaps: [] });
+    expect(Date.parse(window!.to!)).toBeGreaterThanOrEqual(Date.parse(after.committedAt));
+    expect(Date.parse(before.committedAt)).toBeLessThan(Date.parse(window!.to!));
+  });
+});
