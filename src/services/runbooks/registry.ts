@@ -13,6 +13,7 @@ import type { BackupOptions, BackupPlan } from './backup/planBackup.js';
 import { BACKUP_FORMATS } from './backup/backupFormats.js';
 import type { BackupFormat } from '../backups/backupEntry.js';
 import { restoreEntry } from './restore/restoreEntry.js';
+import { pitrEntry } from './pitr/pitrEntry.js';
 import { basebackupEntry } from './basebackup/basebackupRunbook.js';
 
 /** How a command-line value is read: seconds and MiB are checked and turned into what the planner takes. */
@@ -36,7 +37,7 @@ export interface RunbookOption<O> {
  * folder under src/services/runbooks/ plus one entry here.
  */
 /** The runbooks the cockpit and the CLI know (the store's OperationKind is this). */
-export type RunbookKind = 'failover' | 'switchover' | 'rebuild' | 'backup' | 'restore' | 'basebackup';
+export type RunbookKind = 'failover' | 'switchover' | 'rebuild' | 'backup' | 'restore' | 'basebackup' | 'pitr';
 
 /** What the DBA accepted in the cockpit's modal before the plan was made again: Ctrl-F fence, Ctrl-R resume replay. */
 export interface ModalChoices {
@@ -274,7 +275,7 @@ export const backupEntry: RunbookEntry<BackupPlan, BackupOptions> = {
  * data; each `prepare` imports its planner when called, so a command line
  * that plans nothing (--version, status, --help) never loads them.
  */
-export const RUNBOOKS = [failoverEntry, switchoverEntry, rebuildEntry, backupEntry, restoreEntry, basebackupEntry] as const;
+export const RUNBOOKS = [failoverEntry, switchoverEntry, rebuildEntry, backupEntry, restoreEntry, basebackupEntry, pitrEntry] as const;
 
 /** The entry of a runbook kind. */
 export function runbookEntry(kind: RunbookKind): RunbookEntry<Plan, object> {

@@ -62,6 +62,8 @@ export interface PitrFacts {
   timeZoneProblem?: string;
   /** From readRecoverableWindows; absent until it is read: only the backup's end is checked. */
   windows?: RecoverableWindow[];
+  /** Why the windows could not be read (then only the backup's end is checked). */
+  windowProblem?: string;
   /** Read once the backup is chosen. */
   hostFacts?: PitrHostFacts;
 }
@@ -204,7 +206,7 @@ export function planPitr(config: CockpitConfig, facts: PitrFacts, options: PitrO
     retryCommand: `pgcockpit pitr --backup ${backup.id} ... --yes (the copy was moved to ${host.asideDir})`,
   };
   plan.succeededLine = () => pitrSucceeded(plan);
-  if (window === undefined) plan.warnings.push("the archive's recoverable window was not read: only the backup's end was checked; a gap or a target past the last archived commit stops the recovery, with the reason");
+  if (window === undefined) plan.warnings.push(`the archive's recoverable window was not read${facts.windowProblem ? ` (${facts.windowProblem})` : ''}: only the backup's end was checked; a gap or a target past the last archived commit stops the recovery, with the reason`);
   plan.steps = pitrSteps(
     {
       host: host.host,

@@ -1,0 +1,56 @@
+import type { RunbookEntry } from '../registry.js';
+import type { PitrOptions, PitrPlan } from './planPitr.js';
+import type { RecoveryAction } from './recoverySettings.js';
+import { RECOVERY_ACTIONS } from './recoverySettings.js';
+
+/**
+ * Point-in-time recovery as a registry entry: a base backup of the catalog
+ * restored side by side (a new data directory and port on the host holding
+ * the backup; production is not touched), replayed from the archive to one
+ * target. Its target is the backup (`--backup ID|auto`); the recovery target
+ * and the destination are the form's fields, hence the subcommand's flags.
+ */
+export const pitrEntry: RunbookEntry<PitrPlan, PitrOptions> = {
+  kind: 'pitr',
+  keyHelp: { description: 'point-in-time recovery side by side (a form: target, action, destination; then the plan)', footer: 'pitr' },
+  confirmVerb: 'recover it side by side',
+  cli: {
+    name: 'pitr',
+    description:
+      'point-in-time recovery side by side: a base backup copied into a new data directory on a free port of its host, the archived WAL replayed to one target checked first (--dry-run prints the plan, --yes runs it); production is not touched',
+    target: { option: '--backup <id>', description: 'the base backup ("auto": the newest complete one that ended before the target)' },
+    options: [],
+  },
+  form: {
+    fields: [
+      { kind: 'text', name: 'time', label: 'target time', flag: '--target-time', hint: 'ISO 8601 or PostgreSQL input: 2026-11-30 12:00:00+09:00, Z, or a zone name (Asia/Seoul); no zone: the server\'s TimeZone; abbreviations refused' },
+      { kind: 'text', name: 'name', label: 'target restore point', flag: '--target-name', hint: 'a restore point (pg_create_restore_point)' },
+      { kind: 'text', name: 'lsn', label: 'target WAL location', flag: '--target-lsn', hint: '0/5000028, as pg_current_wal_lsn() shows it' },
+      { kind: 'text', name: 'target', label: 'target', flag: '--target', hint: 'immediate: the backup\'s end, its earliest consistent point', validate: (value) => (value.trim() === '' || value.trim() === 'immediate' ? undefined : 'only "immediate"') },
+      { kind: 'choice', name: 'action', label: 'at the target', choices: RECOVERY_ACTIONS, default: 'pause', flag: '--action', hint: 'pause: read-only at the target, to inspect (then resume or promote); promote: a writable copy; shutdown: stopped there' },
+      { kind: 'toggle', name: 'exclusive', label: 'stop just before it', flag: '--exclusive', default: false, hint: 'recovery_target_inclusive off: a commit exactly at the target time or location is not replayed' },
+      { kind: 'text', name: 'restoreTo', label: 'new data directory', flag: '--restore-to', hint: 'empty: beside the data directory of the node holding the backup (<dataDir>.pgcockpit-pitr-<time>); must not exist or be empty' },
+      {
+        kind: 'text',
+        name: 'port',
+        label: 'port',
+        flag: '--port',
+        hint: 'empty: a free one on that host',
+        validate: (value) => (value.trim() === '' || (/^\d+$/.test(value.trim()) && Number(value) > 0 && Number(value) < 65536) ? undefined : 'a TCP port, 1 to 65535, or empty'),
+      },
+    ],
+  },
+  fromForm: (values) => {
+    const text = (name: string) => (typeof values[name] === 'string' ? (values[name] as string).trim() : '');
+    return {
+      target: { time: text('time'), name: text('name'), lsn: text('lsn'), target: text('target') },
+      ...(text('action') !== '' ? { action: text('action') as RecoveryAction } : {}),
+      ...(values.exclusive === true ? { exclusive: true } : {}),
+      ...(text('restoreTo') !== '' ? { restoreTo: text('restoreTo') } : {}),
+      ...(text('port') !== '' ? { port: Number(text('port')) } : {}),
+    };
+  },
+  prepare: async (config, backupId, options) => (await import('./preparePitr.js')).preparePitr(config, backupId, options),
+  fromChoices: () => ({}),
+  succeeded: (plan) => plan.succeededLine(),
+};

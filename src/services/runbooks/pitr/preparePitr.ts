@@ -1,0 +1,147 @@
+import path from 'node:path';
+import { backupStamp } from '../../backups/backupCatalog.js';
+import type { BaseBackupEntry } from '../../backups/baseBackupEntry.js';
+import { backupsRunnerName } from '../../backups/backupsHost.js';
+import { listBaseBackups } from '../../backups/baseBackupCatalog.js';
+import { catalogDir } from '../../backups/catalogDir.js';
+import { sameHost } from '../../cluster/sameHost.js';
+import type { CockpitConfig, NodeConfig } from '../../config/schema.js';
+import { freePort } from '../../os/freePort.js';
+import { tcpAnswers } from '../../os/tcpAnswers.js';
+import { readRecoverableWindows } from '../../pitr/readRecoverableWindows.js';
+import { withNodeClient } from '../../postgres/connectNode.js';
+import { createNodeRunners, JUMP_HOST } from '../../runner/nodeRunners.js';
+import { runCollected } from '../../runner/runChecked.js';
+import type { Runner } from '../../runner/runner.js';
+import { pgTool } from '../serviceControl.js';
+import type { PitrFacts, PitrHostFacts, PitrOptions, PitrPlan } from './planPitr.js';
+import { planPitr, resolvePitrBackup } from './planPitr.js';
+
+/** The server's TimeZone, from the first node that answers (a time without a zone is read in it, as the copy will). */
+async function readTimeZone(config: CockpitConfig, first?: string): Promise<{ zone: string; node: string } | { problem: string }> {
+  const nodes = [...config.nodes].sort((a, b) => Number(b.name === first) - Number(a.name === first));
+  const problems: string[] = [];
+  for (const node of nodes) {
+    try {
+      const rows = await withNodeClient(node, config, async (client) => (await client.query<{ zone: string }>('select current_setting(\'TimeZone\') as zone')).rows, { connectTimeoutMs: 5000, statementTimeoutMs: 10_000 });
+      if (rows[0]) return { zone: rows[0].zone, node: node.name };
+    } catch (error) {
+      problems.push(`${node.name}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  return { problem: `no node answered (${problems.join('; ')})` };
+}
+
+/** Where the host's machine is, for "is it the same host as the archive's": this machine, or the node's ssh host. */
+function machineOf(config: CockpitConfig, runnerName: string | undefined): string {
+  const node = config.nodes.find((candidate) => candidate.name === runnerName);
+  return node?.ssh ? `ssh:${node.ssh.host}` : 'this machine';
+}
+
+/** The one shell look at the host, as the backup's OS user: key=value lines. */
+const HOST_SCRIPT = [
+  'dest="$1"; backup="$2"; format="$3"; postgres="$4"; archive="$5"',
+  'if [ -e "$dest" ]; then',
+  '  if [ ! -d "$dest" ]; then echo "dest=not a directory"; elif [ -n "$(ls -A -- "$dest" 2>/dev/null)" ]; then echo "dest=non-empty"; else echo "dest=empty"; fi',
+  'else',
+  '  p=$(dirname -- "$dest"); while [ ! -e "$p" ]; do p=$(dirname -- "$p"); done',
+  '  if [ -d "$p" ] && [ -w "$p" ]; then echo "dest=absent"; else echo "dest=parent not writable"; fi',
+  'fi',
+  'if [ "$format" = plain ]; then [ -f "$backup/backup_label" ] && echo "backup=present"; else set -- "$backup"/base.tar*; [ -e "$1" ] && echo "backup=present"; fi',
+  'echo "postgres=$("$postgres" --version 2>/dev/null)"',
+  'if [ -n "$archive" ] && [ -d "$archive" ] && [ -r "$archive" ] && [ -x "$archive" ]; then',
+  '  echo "archive=readable"',
+  '  echo "newest=$(ls -- "$archive" | grep -E \'^[0-9A-F]{24}$\' | sort | tail -n 1)"',
+  'fi',
+].join('\n');
+
+async function readHostFacts(config: CockpitConfig, runner: Runner, backup: BaseBackupEntry, options: PitrOptions): Promise<PitrHostFacts> {
+  const hostNode = config.nodes.find((node) => node.name === backup.host);
+  const binNode: Pick<NodeConfig, 'pgBinDir'> = hostNode ?? config.nodes.find((node) => node.name === backup.node) ?? {};
+  const stamp = backupStamp(new Date());
+  const besideNode = hostNode?.dataDir && path.posix.isAbsolute(hostNode.dataDir) ? hostNode.dataDir : undefined;
+  const dest = options.restoreTo ?? (besideNode ? `${besideNode}.pgcockpit-pitr-${stamp}` : `${backup.path.replace(/\.tar$/, '')}.pitr-${stamp}`);
+  const asideDir = options.restoreTo === undefined && besideNode ? `${besideNode}.pgcockpit-partial-${stamp}` : `${dest}.pgcockpit-partial-${stamp}`;
+  const address = backup.host === JUMP_HOST || !hostNode ? '127.0.0.1' : hostNode.host;
+  const local = machineOf(config, backup.host) === 'this machine';
+  const onHost = (port: number) => config.nodes.find((node) => node.port === port && machineOf(config, node.name) === machineOf(config, backup.host) && (local || sameHost(node.host, address)));
+  let port = options.port;
+  if (port === undefined) {
+    if (local) port = await freePort();
+    else for (let candidate = (hostNode?.port ?? 5432) + 1; candidate < (hostNode?.port ?? 5432) + 100 && port === undefined; candidate += 1) if (!onHost(candidate) && !(await tcpAnswers(address, candidate, 1000))) port = candidate;
+  }
+  const configured = port === undefined ? undefined : onHost(port);
+  const portTaken = port === undefined ? 'no free port found' : configured ? `${configured.name} is configured on it` : (await tcpAnswers(address, port, 2000)) ? 'something accepts connections there' : undefined;
+  const archiveDir = config.archive?.dir;
+  const archiveElsewhere = archiveDir !== undefined && machineOf(config, config.archive?.host) !== machineOf(config, backup.host) ? `the archive is on ${config.archive?.host ?? 'this machine'}, the backup on ${backup.host}'s host: restore_command could not read it there` : undefined;
+  const facts: PitrHostFacts = {
+    host: backup.host,
+    address,
+    dest,
+    defaultDest: options.restoreTo === undefined && besideNode !== undefined,
+    asideDir,
+    destState: 'unknown',
+    port: port ?? 0,
+    ...(portTaken ? { portTaken } : {}),
+    backupPresent: false,
+    pgCtl: pgTool(binNode, 'pg_ctl'),
+    postgres: pgTool(binNode, 'postgres'),
+    ...(archiveDir ? { archiveDir } : {}),
+    archiveReadable: false,
+    ...(archiveElsewhere ? { archiveElsewhere } : {}),
+  };
+  if (!path.posix.isAbsolute(dest)) return { ...facts, problem: `--restore-to ${dest} is not an absolute path` };
+  try {
+    const run = await runCollected(runner, { program: 'sh', args: ['-c', HOST_SCRIPT, 'sh', dest, backup.path, backup.format, facts.postgres, archiveDir ?? ''], env: { LC_ALL: 'C' }, mutating: false, timeoutMs: 60_000 });
+    if (run.result.exitCode !== 0) return { ...facts, problem: run.stderr.trim() || `exit ${run.result.exitCode}` };
+    const said = Object.fromEntries(run.stdout.split('\n').flatMap((line) => (/^(\w+)=(.*)$/.exec(line) ? [[line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]] : [])));
+    return {
+      ...facts,
+      destState: (said.dest as PitrHostFacts['destState'] | undefined) ?? 'unknown',
+      backupPresent: said.backup === 'present',
+      ...(said.postgres ? { postgresVersion: said.postgres } : {}),
+      archiveReadable: said.archive === 'readable',
+      ...(said.newest ? { newestSegment: said.newest } : {}),
+    };
+  } catch (error) {
+    return { ...facts, problem: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/**
+ * One look, changing nothing: the catalog's base backups (on the backups
+ * host), the server's TimeZone, then, once the target and the backup are
+ * known, the host holding the backup (destination, port, programs, archive).
+ * What `pgcockpit pitr` and the cockpit's form both start from.
+ */
+export async function preparePitr(config: CockpitConfig, asked: string, options: PitrOptions): Promise<PitrPlan> {
+  const runners = createNodeRunners(config, { readOnly: true });
+  try {
+    const facts: PitrFacts = { asked, backups: [], catalogProblems: [] };
+    try {
+      const listing = await listBaseBackups(runners.forNode(backupsRunnerName(config)), catalogDir(config), config.cluster);
+      facts.backups = listing.entries;
+      facts.catalogProblems = listing.problems;
+    } catch (error) {
+      facts.catalogProblems = [error instanceof Error ? error.message : String(error)];
+    }
+    const named = facts.backups.find((entry) => entry.id === asked);
+    // The archive as the primary's host sees it (readRecoverableWindows: listing, history files, pg_waldump on the newest segments).
+    const archiveNode = config.nodes.find((node) => node.name === (named ?? facts.backups[0])?.node) ?? config.nodes[0];
+    if (archiveNode && facts.backups.length > 0) {
+      try {
+        facts.windows = await readRecoverableWindows(config, archiveNode, runners, named ? [named] : facts.backups);
+      } catch (error) {
+        facts.windowProblem = error instanceof Error ? error.message : String(error);
+      }
+    }
+    const zone = await readTimeZone(config, named?.node);
+    if ('zone' in zone) facts.timeZone = zone;
+    else facts.timeZoneProblem = zone.problem;
+    const { backup } = resolvePitrBackup(facts, options);
+    if (backup) facts.hostFacts = await readHostFacts(config, runners.forNode(backup.host), backup, options);
+    return planPitr(config, facts, options);
+  } finally {
+    await runners.close();
+  }
+}

@@ -1,0 +1,204 @@
+import { execa } from 'execa';
+import { access, chown, mkdir } from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BaseBackupEntry } from '../../src/services/backups/baseBackupEntry.js';
+import { baseBackupPaths, writeBaseBackupEntry } from '../../src/services/backups/baseBackupCatalog.js';
+import type { CockpitConfig } from '../../src/services/config/schema.js';
+import { freePort } from '../../src/services/os/freePort.js';
+import { executePlan } from '../../src/services/runbooks/executePlan.js';
+import type { PitrOptions, PitrPlan } from '../../src/services/runbooks/pitr/planPitr.js';
+import { preparePitr } from '../../src/services/runbooks/pitr/preparePitr.js';
+import type { PlanEvent } from '../../src/services/runbooks/planEvents.js';
+import { planEventLines } from '../../src/services/runbooks/planEvents.js';
+import { createNodeRunners } from '../../src/services/runner/nodeRunners.js';
+import { localRunner } from '../../src/services/runner/localRunner.js';
+import { runChecked } from '../../src/services/runner/runChecked.js';
+import type { HandBuiltCluster } from '../support/handBuiltCluster.js';
+import { startHandBuiltCluster } from '../support/handBuiltCluster.js';
+import { waitFor } from '../support/waitFor.js';
+
+/**
+ * The runbook's PITR scenario on a cluster built by hand (its `test ! -f && cp`
+ * archive, TimeZone Asia/Seoul, the runbook's +09): a base backup taken with
+ * pg_basebackup as the OS user and recorded in the catalog; a table made,
+ * rows committed, T noted, more rows, DROP TABLE, the WAL switched and
+ * archived. PITR to T side by side: the copy has the table with exactly the
+ * rows committed before T; production still has no table, its primary is
+ * still the primary and its standbys stream. Refused with nothing written: a
+ * target before the backup's end, a zone abbreviation, a port in use.
+ */
+describe('point-in-time recovery side by side on a hand-built cluster', () => {
+  let cluster: HandBuiltCluster;
+  let config: CockpitConfig;
+  let backup: BaseBackupEntry;
+  /** Before the backup, T (after the first rows), in UTC. */
+  let beforeBackup: string;
+  let targetUtc: string;
+  const started: string[] = [];
+
+  const serverNow = async () => String((await cluster.superQuery<{ t: string }>('pg1', "select to_char(clock_timestamp() at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || 'Z' as t"))[0]!.t);
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  beforeAll(async () => {
+    cluster = await startHandBuiltCluster({ standbys: 2 });
+    const os = cluster.osUser;
+    const backupsDir = path.join(cluster.root, 'backups');
+    await mkdir(backupsDir, { mode: 0o750 });
+    await chown(backupsDir, os.uid, os.gid);
+    // The backups dir on pg1's host, as its OS user: where pg_basebackup wrote.
+    config = { ...cluster.config, backups: { dir: backupsDir, host: 'pg1' } };
+    // The runbook's server, in Seoul.
+    await cluster.superQuery('pg1', "alter system set timezone = 'Asia/Seoul'");
+    await cluster.superQuery('pg1', 'select pg_reload_conf()');
+    beforeBackup = await serverNow();
+    await sleep(1100);
+
+    const startedAt = new Date();
+    const paths = baseBackupPaths(backupsDir, config.cluster, 'plain', startedAt);
+    const runner = localRunner(os);
+    await runChecked(runner, { program: 'mkdir', args: ['-p', '-m', '0750', paths.folder], mutating: true });
+    const pg1 = cluster.node('pg1');
+    const copy = await runChecked(runner, {
+      program: path.join(cluster.pgBinDir, 'pg_basebackup'),
+      args: ['-h', pg1.host, '-p', String(pg1.port), '-U', 'replication', '-D', paths.path, '-X', 'stream', '-c', 'fast', '--verbose'],
+      env: { PGPASSWORD: cluster.replicationPassword, LC_MESSAGES: 'C' },
+      mutating: true,
+    });
+    const label = (await runChecked(runner, { program: 'cat', args: [path.join(paths.path, 'backup_label')], mutating: false })).stdout;
+    const endLsn = /write-ahead log end point: (\S+)/.exec(copy.stderr)![1]!;
+    const version = (await runChecked(runner, { program: path.join(cluster.pgBinDir, 'pg_basebackup'), args: ['--version'], mutating: false })).stdout.trim();
+    const finishedAt = new Date().toISOString();
+    backup = {
+      id: paths.id,
+      kind: 'basebackup',
+      path: paths.path,
+      host: 'pg1',
+      osUser: os.name,
+      cluster: config.cluster,
+      node: 'pg1',
+      format: 'plain',
+      serverVersion: String((await cluster.superQuery<{ v: string }>('pg1', "select current_setting('server_version') as v"))[0]!.v).split(' ')[0]!,
+      pgBasebackupVersion: version,
+      label: /LABEL: (.*)/.exec(label)![1]!,
+      timeline: Number(/START TIMELINE: (\d+)/.exec(label)![1]),
+      startLsn: /START WAL LOCATION: (\S+)/.exec(label)![1]!,
+      endLsn,
+      startTime: startedAt.toISOString(),
+      endTime: finishedAt,
+      startedAt: startedAt.toISOString(),
+      finishedAt,
+      manifest: true,
+      status: 'complete',
+    };
+    await writeBaseBackupEntry(runner, backup);
+
+    await sleep(1100);
+    await cluster.superQuery('pg1', 'create table lost (id int primary key, note text)');
+    await cluster.superQuery('pg1', "insert into lost select g, 'before T ' || g from generate_series(1, 3) g");
+    await sleep(1100);
+    targetUtc = await serverNow();
+    await sleep(1100);
+    await cluster.superQuery('pg1', "insert into lost select g, 'after T ' || g from generate_series(4, 6) g");
+    await cluster.superQuery('pg1', 'drop table lost');
+    const switched = String((await cluster.superQuery<{ s: string }>('pg1', 'select pg_walfile_name(pg_switch_wal()) as s'))[0]!.s);
+    await waitFor(async () => String((await cluster.superQuery<{ w: string | null }>('pg1', 'select last_archived_wal as w from pg_stat_archiver'))[0]!.w ?? '') >= switched, `${switched} archived`, 30_000);
+  }, 180_000);
+
+  afterAll(async () => {
+    for (const dir of started) {
+      await execa(path.join(cluster.pgBinDir, 'pg_ctl'), ['-D', dir, '-m', 'immediate', 'stop'], { uid: cluster.osUser.uid, gid: cluster.osUser.gid, reject: false });
+    }
+    await cluster?.destroy();
+  });
+
+  const plan = (options: PitrOptions, asked = 'auto') => preparePitr(config, asked, options);
+  const run = async (planned: PitrPlan) => {
+    const events: PlanEvent[] = [];
+    const runners = createNodeRunners(config, { readOnly: false });
+    try {
+      if (planned.dest) started.push(planned.dest);
+      const outcome = await executePlan(planned, { config, readOnly: false, runners, onEvent: (event) => events.push(event) });
+      return { outcome, lines: events.flatMap(planEventLines).join('\n'), events };
+    } finally {
+      await runners.close();
+    }
+  };
+  const onCopy = async <Row extends pg.QueryResultRow>(port: number, sql: string) => {
+    const client = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres', password: cluster.superuserPassword });
+    await client.connect();
+    try {
+      return (await client.query<Row>(sql)).rows;
+    } finally {
+      await client.end();
+    }
+  };
+  const exists = (dir: string) => access(dir).then(() => true, () => false);
+
+  it('recovers to T beside production: exactly the rows committed before T, production untouched', async () => {
+    const planned = await plan({ target: { time: targetUtc } });
+    expect(planned.blocked, planned.blockedReasons.join('\n')).toBe(false);
+    // The instant given in UTC, shown as the Seoul server reads it.
+    expect(planned.checks.map((check) => check.observed).join('\n')).toMatch(/Asia\/Seoul shows it as .*\+09:00/);
+    expect(planned.dest).toMatch(/data\/pg1\.pgcockpit-pitr-\d{8}T\d{6}Z$/);
+    // Checked against the window read from the archive (pg_waldump's last commit: the DROP TABLE).
+    expect(planned.checks.find((check) => /recoverable window/.test(check.label)), JSON.stringify(planned.warnings)).toMatchObject({ status: 'ok' });
+    const { outcome, lines, events } = await run(planned);
+    expect(outcome.succeeded, lines).toBe(true);
+    expect(lines).toMatch(/recovery stopping before commit of transaction \d+, time/);
+    expect(planned.end?.state).toBe('paused');
+    expect(planned.succeededLine()).toMatch(new RegExp(`psql -h 127.0.0.1 -p ${planned.port} -U postgres`));
+    const replay = events.flatMap((event) => (event.type === 'job-progress' && event.number === 5 ? [event.fraction] : []));
+    expect(replay.at(-1)).toBe(1);
+
+    const rows = await onCopy<{ id: number; note: string }>(planned.port!, 'select id, note from lost order by id');
+    expect(rows).toEqual([1, 2, 3].map((id) => ({ id, note: `before T ${id}` })));
+    expect((await onCopy<{ r: boolean }>(planned.port!, 'select pg_is_in_recovery() as r'))[0]!.r).toBe(true);
+    expect((await onCopy<{ d: string }>(planned.port!, "select current_setting('data_directory') as d"))[0]!.d).toBe(planned.dest);
+
+    // Production: the table still dropped, pg1 still the primary, both standbys streaming.
+    expect(await cluster.superQuery('pg1', "select 1 from pg_class where relname = 'lost'")).toEqual([]);
+    expect((await cluster.superQuery<{ r: boolean }>('pg1', 'select pg_is_in_recovery() as r'))[0]!.r).toBe(false);
+    expect((await cluster.superQuery<{ n: number }>('pg1', "select count(*)::int as n from pg_stat_replication where state = 'streaming'"))[0]!.n).toBe(2);
+    // The copy archived nothing into production's archive (archive_mode off): no new timeline history there.
+    expect((await cluster.superQuery<{ n: number }>('pg1', 'select archived_count::int as n from pg_stat_archiver'))[0]!.n).toBeGreaterThan(0);
+  }, 180_000);
+
+  it('the same instant written with the runbook\'s +09, promoted: the same rows, and a writable copy', async () => {
+    const seoul = new Date(Date.parse(targetUtc.replace(' ', 'T')) + 9 * 3600_000).toISOString().replace('T', ' ').replace('Z', '');
+    const planned = await plan({ target: { time: `${seoul}+09` }, action: 'promote' });
+    expect(planned.blocked, planned.blockedReasons.join('\n')).toBe(false);
+    const { outcome, lines } = await run(planned);
+    expect(outcome.succeeded, lines).toBe(true);
+    expect(planned.end?.state).toBe('promoted');
+    expect((await onCopy<{ n: number }>(planned.port!, 'select count(*)::int as n from lost'))[0]!.n).toBe(3);
+    expect((await onCopy<{ r: boolean }>(planned.port!, 'select pg_is_in_recovery() as r'))[0]!.r).toBe(false);
+  }, 180_000);
+
+  it('refuses with nothing written: a target before the backup, a zone abbreviation, a port in use', async () => {
+    const before = await plan({ target: { time: beforeBackup } }, backup.id);
+    expect(before.blocked).toBe(true);
+    expect(before.blockedReasons.join('\n')).toMatch(/before the backup's end/);
+    expect(before.steps).toEqual([]);
+    const abbreviated = await plan({ target: { time: `${targetUtc.replace('Z', '')} KST` } });
+    expect(abbreviated.blockedReasons.join('\n')).toMatch(/"KST" is a zone abbreviation/);
+
+    const pg2 = cluster.node('pg2');
+    const configured = await plan({ target: { time: targetUtc }, port: pg2.port });
+    expect(configured.blockedReasons.join('\n')).toMatch(new RegExp(`port ${pg2.port} is free.*pg2 is configured on it`));
+    const squatter = net.createServer();
+    const port = await freePort();
+    await new Promise<void>((resolve) => squatter.listen(port, '127.0.0.1', resolve));
+    try {
+      const taken = await plan({ target: { time: targetUtc }, port });
+      expect(taken.blocked).toBe(true);
+      expect(taken.blockedReasons.join('\n')).toMatch(/something accepts connections there/);
+      expect(await exists(taken.dest!)).toBe(false);
+    } finally {
+      squatter.close();
+    }
+    for (const refused of [before, configured]) if (refused.dest) expect(await exists(refused.dest)).toBe(false);
+  }, 120_000);
+});
