@@ -65,7 +65,7 @@ export function NodeDetailOverlay({ width, height }: { width: number; height: nu
                 <Box flexDirection="column" width={inner - SETTINGS_COLUMN - 2} marginRight={2} overflow="hidden">
                   <ServerSummary node={node} server={server} link={link} now={now} />
                   <ReplicaTable replicas={server.replicas} />
-                  <SlotTable slots={server.slots} />
+                  <SlotTable slots={server.slots} settings={server.settings} now={now} />
                 </Box>
                 <SettingsList settings={server.settings} itemWidth={SETTINGS_COLUMN} width={SETTINGS_COLUMN} shortOnly />
               </Box>
@@ -79,7 +79,7 @@ export function NodeDetailOverlay({ width, height }: { width: number; height: nu
                 <SettingsList settings={server.settings} itemWidth={Math.floor(inner / 2)} width={inner} />
               </Box>
               <ReplicaTable replicas={server.replicas} />
-              <SlotTable slots={server.slots} />
+              <SlotTable slots={server.slots} settings={server.settings} now={now} />
             </Box>
           )}
         </Box>

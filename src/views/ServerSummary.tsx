@@ -3,6 +3,7 @@ import type { StandbyLink } from '../services/cluster/clusterView.js';
 import { formatBytes } from '../services/cluster/formatBytes.js';
 import type { NodeSnapshot, ServerFacts } from '../services/cluster/nodeSnapshot.js';
 import { ageText } from './ageText.js';
+import { checkpointerText } from './checkpointerText.js';
 import { useTheme } from './ThemeContext.js';
 
 export interface ServerSummaryProps {
@@ -12,7 +13,7 @@ export interface ServerSummaryProps {
   now: number | undefined;
 }
 
-/** The detail overlay's opening lines: version, timeline, WAL positions, receiver, archiver. */
+/** The detail overlay's opening lines: version, timeline, WAL positions, receiver, archiver, checkpointer. */
 export function ServerSummary({ node, server, link, now }: ServerSummaryProps) {
   const theme = useTheme();
   const receiver = server.walReceiver;
@@ -55,6 +56,7 @@ export function ServerSummary({ node, server, link, now }: ServerSummaryProps) {
         {` · ${archiver.archivedCount} archived (last ${archiver.lastArchivedWal ?? 'none'}${since(archiver.lastArchivedAt)})`}
         {` · ${archiver.failedCount} failed (last ${archiver.lastFailedWal ?? 'none'}${since(archiver.lastFailedAt)})`}
       </Text>
+      {server.checkpointer ? <Text wrap="wrap">{checkpointerText(server.checkpointer, now)}</Text> : null}
     </Box>
   );
 }

@@ -2,6 +2,7 @@ import { Box, Text } from 'ink';
 import { formatBytes } from '../services/cluster/formatBytes.js';
 import type { ReplicationSlot } from '../services/cluster/nodeSnapshot.js';
 import { DetailTable } from './DetailTable.js';
+import { slotNotes } from './slotNotes.js';
 import { useTheme } from './ThemeContext.js';
 
 const COLUMNS = [
@@ -18,9 +19,10 @@ const COLUMNS = [
  * Every slot on the node. "retained" is none when restart_lsn is NULL (the
  * slot holds no WAL: never used, or invalidated). "safe" is safe_wal_size: how much more WAL may be
  * written before max_slot_wal_keep_size marks the slot lost ("unlimited"
- * when that setting is -1).
+ * when that setting is -1). Under the table, a line for each slot that later
+ * majors say more about (see slotNotes).
  */
-export function SlotTable({ slots }: { slots: readonly ReplicationSlot[] }) {
+export function SlotTable({ slots, settings, now }: { slots: readonly ReplicationSlot[]; settings: Readonly<Record<string, string>>; now: number | undefined }) {
   const theme = useTheme();
   return (
     <Box flexDirection="column" marginBottom={1}>
@@ -41,6 +43,14 @@ export function SlotTable({ slots }: { slots: readonly ReplicationSlot[] }) {
           ])}
         />
       )}
+      {/* Under the table, wrapped: read whole on any width. */}
+      {slots.map((slot) => ({ slot, notes: slotNotes(slot, settings, now) }))
+        .filter((item) => item.notes !== '')
+        .map((item) => (
+          <Text key={item.slot.name} wrap="wrap">
+            {item.slot.name}: {item.notes}
+          </Text>
+        ))}
     </Box>
   );
 }
