@@ -1,9 +1,10 @@
 import { execa } from 'execa';
-import { access, chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { access, appendFile, chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { baseBackupFolder, listBaseBackups } from '../../src/services/backups/baseBackupCatalog.js';
 import type { BaseBackupEntry } from '../../src/services/backups/baseBackupEntry.js';
+import { pgVerifybackupFor, verifyBaseBackupAndRecord } from '../../src/services/backups/baseBackupVerify.js';
 import type { CockpitConfig } from '../../src/services/config/schema.js';
 import { localRunner } from '../../src/services/runner/localRunner.js';
 import type { NodeRunners } from '../../src/services/runner/nodeRunners.js';
@@ -114,6 +115,27 @@ describe('base backups on a hand-built cluster', () => {
     expect(entry.path).toMatch(/\.tar$/);
     expect((await readdir(entry.path)).sort()).toEqual(['backup_manifest', 'base.tar', 'pg_wal.tar']);
     expect(await notOwnedBy(entry.path, hand.osUser.name)).toBe('');
+  });
+
+  it('verifies a base backup again (pg_verifybackup as the OS user, verifiedAt recorded), and finds one damaged since', async () => {
+    const plain = (await catalog()).find((entry) => entry.format === 'plain' && entry.status === 'complete')!;
+    const tool = pgVerifybackupFor(config, plain);
+    expect(tool).toEqual({ program: path.join(hand.pgBinDir, 'pg_verifybackup') });
+    const runner = runners.forNode(plain.host);
+    const later = new Date(Date.now() + 60_000);
+    const passed = await verifyBaseBackupAndRecord(plain, runner, 'program' in tool ? tool.program : '', later);
+    expect(passed.verification).toEqual({ ok: true, reasons: [] });
+    expect((await catalog()).find((entry) => entry.id === plain.id)?.verifiedAt).toBe(later.toISOString());
+
+    const tar = (await catalog()).find((entry) => entry.format === 'tar')!;
+    expect(pgVerifybackupFor(config, tar)).toEqual({ refused: expect.stringContaining('pg_verifybackup reads tar-format backups from PostgreSQL 18 on') });
+
+    // A file changed since: pg_verifybackup names it, the catalog is left as it was.
+    await appendFile(path.join(plain.path, 'PG_VERSION'), 'x');
+    const failed = await verifyBaseBackupAndRecord(plain, runner, 'program' in tool ? tool.program : '', new Date(Date.now() + 120_000));
+    expect(failed.verification.ok).toBe(false);
+    expect(failed.verification.reasons.join('\n')).toMatch(/PG_VERSION/);
+    expect((await catalog()).find((entry) => entry.id === plain.id)?.verifiedAt).toBe(later.toISOString());
   });
 
   it('refuses a .base folder the OS user may not write, naming the install -d line; nothing is written', async () => {
