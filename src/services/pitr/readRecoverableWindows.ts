@@ -41,13 +41,15 @@ const MAX_RESTORE_POINT_READS = 32;
 export async function readRecoverableWindows(config: CockpitConfig, archiveNode: NodeConfig, runners: NodeRunners, backups: readonly BaseBackupEntry[], options: WindowReadOptions = {}): Promise<RecoverableWindow[]> {
   const dir = config.archive?.dir;
   if (!dir) throw new Error('the config names no archive directory: set archive.dir (and archive.host when it is on a node\'s host); pgcockpit archive setup makes one');
+  const complete = backups.filter((entry) => entry.status === 'complete');
+  if (complete.length === 0) return [];
   const runnerName = archiveRunnerName(config, archiveNode);
   const runner = runners.forNode(runnerName);
   const waldump = runnerName === JUMP_HOST ? 'pg_waldump' : pgTool(config.nodes.find((node) => node.name === runnerName) ?? archiveNode, 'pg_waldump');
   const archive = await readArchiveListing(runner, dir);
   const reader = walReader(runner, waldump, dir);
   const windows: RecoverableWindow[] = [];
-  for (const backup of backups.filter((entry) => entry.status === 'complete')) {
+  for (const backup of complete) {
     const segmentBytes = backup.walSegmentBytes ?? DEFAULT_SEGMENT_BYTES;
     const historyName = backup.timeline !== undefined && backup.startLsn ? backupHistoryFileName(backup.timeline, backup.startLsn, segmentBytes) : null;
     const history = historyName && archive.names.includes(historyName) ? parseBackupHistory(await readFile(runner, path.posix.join(dir, historyName))) : null;
@@ -70,7 +72,10 @@ export async function readRecoverableWindows(config: CockpitConfig, archiveNode:
 
 /** The archive directory's names (`ls -A`, one a line) and its timeline history files. */
 export async function readArchiveListing(runner: Runner, dir: string): Promise<ArchiveListing> {
-  const listing = await runChecked(runner, { program: 'ls', args: ['-1A', '--', dir], env: { LC_ALL: 'C' }, mutating: false, timeoutMs: 60_000 });
+  const listing = await runChecked(runner, { program: 'ls', args: ['-1A', '--', dir], env: { LC_ALL: 'C' }, mutating: false, timeoutMs: 60_000 }).catch((error: unknown) => {
+    const why = error instanceof Error ? error.message.split('\n').at(-1) : String(error);
+    throw new Error(`the archive directory ${dir} cannot be listed on ${runner.where}: ${why}`);
+  });
   const names = listing.stdout.split('\n').filter(Boolean);
   const histories: Record<number, string> = {};
   for (const name of names.filter((candidate) => HISTORY.test(candidate))) {
