@@ -2,16 +2,18 @@ import { createInterface } from 'node:readline/promises';
 import { AuditJournal } from '../services/audit/auditJournal.js';
 import { findBackup, listBackups } from '../services/backups/backupCatalog.js';
 import { backupRow, backupTable } from '../services/backups/backupRow.js';
+import { backupsRunnerName } from '../services/backups/backupsHost.js';
 import { catalogDir } from '../services/backups/catalogDir.js';
+import type { CatalogStore } from '../services/backups/catalogStore.js';
+import { catalogStoreFor } from '../services/backups/catalogStoreFor.js';
 import { deleteBackup } from '../services/backups/deleteBackup.js';
 import { readDumpToc } from '../services/backups/dumpToc.js';
 import { verifyAndRecord } from '../services/backups/verifyBackup.js';
 import type { CockpitConfig } from '../services/config/schema.js';
 import { loadConfig } from '../services/config/loadConfig.js';
-import { currentOsUser } from '../services/os/osUser.js';
-import { clientTool } from '../services/runbooks/restore/restoreCommands.js';
-import { localRunner } from '../services/runner/localRunner.js';
-import { JUMP_HOST } from '../services/runner/nodeRunners.js';
+import { toolIn, toolPlace } from '../services/runbooks/restore/restoreCommands.js';
+import type { Runner } from '../services/runner/runner.js';
+import { createNodeRunners } from '../services/runner/nodeRunners.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './exitCodes.js';
 import { requireConfigPath } from './requireConfigPath.js';
 
@@ -31,10 +33,20 @@ export interface BackupsCommandOptions {
  * entries as a JSON array; --show ID its table of contents; --verify ID its
  * sha256 against the catalog and pg_restore --list over its whole table of
  * contents (recorded as verifiedAt; exit 1 when it fails, with the reason);
- * --delete ID removes it after its id is typed (or --yes).
+ * --delete ID removes it after its id is typed (or --yes). All of it where
+ * the dumps are: this machine, or backups.host's host through its runner.
  */
 export async function backupsCommand(options: BackupsCommandOptions): Promise<void> {
   const config = await loadConfig(requireConfigPath(options.config));
+  const runners = createNodeRunners(config, { readOnly: options.readOnly });
+  try {
+    await backupsWith(config, options, runners.forNode(backupsRunnerName(config)), catalogStoreFor(config, runners));
+  } finally {
+    await runners.close();
+  }
+}
+
+async function backupsWith(config: CockpitConfig, options: BackupsCommandOptions, runner: Runner, store: CatalogStore): Promise<void> {
   let dir: string;
   try {
     dir = catalogDir(config);
@@ -43,13 +55,9 @@ export async function backupsCommand(options: BackupsCommandOptions): Promise<vo
     process.exitCode = EXIT_USAGE;
     return;
   }
-  const runner = localRunner(currentOsUser());
-  const pgRestore = (node: string) => {
-    const found = config.nodes.find((candidate) => candidate.name === node);
-    return found ? clientTool(found, 'pg_restore') : 'pg_restore';
-  };
+  const pgRestore = (node: string) => toolIn(toolPlace(config, config.nodes.find((candidate) => candidate.name === node) ?? {}), 'pg_restore');
   const entryOf = async (id: string) =>
-    findBackup(dir, config.cluster, id).catch((error: unknown) => {
+    findBackup(dir, config.cluster, id, store).catch((error: unknown) => {
       process.stderr.write(`pgcockpit: ${error instanceof Error ? error.message : String(error)}\n`);
       process.exitCode = EXIT_USAGE;
       return undefined;
@@ -59,7 +67,7 @@ export async function backupsCommand(options: BackupsCommandOptions): Promise<vo
     const entry = await entryOf(options.verify);
     if (!entry) return;
     if (options.readOnly) return refuseReadOnly('verify (it records the result in the catalog)');
-    const { verification } = await verifyAndRecord(entry, runner, pgRestore(entry.node));
+    const { verification } = await verifyAndRecord(entry, runner, pgRestore(entry.node), new Date(), store);
     if (verification.ok) {
       process.stdout.write(`✓ ${entry.id}: sha256 ${verification.sha256} as in the catalog${verification.toc ? `; pg_restore --list read ${verification.toc.entries.length} objects` : ''}\n`);
       process.exitCode = EXIT_OK;
@@ -89,12 +97,12 @@ export async function backupsCommand(options: BackupsCommandOptions): Promise<vo
     const entry = await entryOf(options.delete);
     if (!entry) return;
     if (options.readOnly) return refuseReadOnly('delete a dump');
-    await removeConfirmed(config, entry.id, entry.path, options.yes, () => deleteBackup(entry));
+    await removeConfirmed(config, entry.id, entry.path, options.yes, () => deleteBackup(entry, store));
     return;
   }
-  const { entries, problems } = await listBackups(dir, config.cluster);
+  const { entries, problems } = await listBackups(dir, config.cluster, store);
   if (options.json) process.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
-  else if (entries.length === 0) process.stdout.write(`no dumps in ${dir} for ${config.cluster} yet: pgcockpit backup --node NODE --db DB takes one\n`);
+  else if (entries.length === 0) process.stdout.write(`no dumps in ${dir}${store.where === 'this machine' ? '' : ` on ${store.where}`} for ${config.cluster} yet: pgcockpit backup --node NODE --db DB takes one\n`);
   else {
     const now = Date.now();
     for (const line of backupTable(entries.map((entry) => backupRow(entry, now)))) process.stdout.write(`${line}\n`);
@@ -125,8 +133,9 @@ async function removeConfirmed(config: CockpitConfig, id: string, file: string, 
     }
   }
   await remove();
+  const host = backupsRunnerName(config);
   await new AuditJournal()
-    .recordPlan(`delete backup ${id} of ${config.cluster}`, [{ step: 1, node: JUMP_HOST, description: `delete ${file} and its catalog entry`, detail: `rm -r ${file} ${file}.json` }], { node: JUMP_HOST })
+    .recordPlan(`delete backup ${id} of ${config.cluster}`, [{ step: 1, node: host, description: `delete ${file} and its catalog entry`, detail: `rm -r ${file} ${file}.json` }], { node: host })
     .catch(() => undefined);
   process.stdout.write(`deleted ${id} (${file})\n`);
   process.exitCode = EXIT_OK;

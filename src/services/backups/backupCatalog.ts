@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BackupEntry, BackupFormat } from './backupEntry.js';
 import { backupEntrySchema, FORMAT_EXTENSION } from './backupEntry.js';
+import type { CatalogStore } from './catalogStore.js';
+import { localCatalogStore } from './localCatalogStore.js';
 
 /** "20261130T134501Z": sorts by time, needs no quoting. */
 export function backupStamp(at: Date): string {
@@ -21,12 +21,9 @@ function safeName(name: string): string {
   return name.replace(/[/\\]/g, '_').replace(/^\./, '_');
 }
 
-/** Writes an entry beside its dump, whole or not at all (a temporary file renamed over it). */
-export async function writeBackupEntry(entry: BackupEntry): Promise<void> {
-  const file = `${entry.path}.json`;
-  const temporary = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(temporary, `${JSON.stringify(backupEntrySchema.parse(entry), null, 2)}\n`, { mode: 0o640 });
-  await rename(temporary, file);
+/** Writes an entry beside its dump, whole or not at all (a temporary file renamed over it), where the store keeps the catalog. */
+export async function writeBackupEntry(entry: BackupEntry, store: CatalogStore = localCatalogStore()): Promise<void> {
+  await store.writeFileAtomic(`${entry.path}.json`, `${JSON.stringify(backupEntrySchema.parse(entry), null, 2)}\n`);
 }
 
 export interface CatalogListing {
@@ -37,21 +34,15 @@ export interface CatalogListing {
 }
 
 /** Every entry under `<dir>/<cluster>/`, newest first; an unreadable entry file is reported, never fatal. */
-export async function listBackups(dir: string, cluster: string): Promise<CatalogListing> {
-  const root = path.join(dir, safeName(cluster));
+export async function listBackups(dir: string, cluster: string, store: CatalogStore = localCatalogStore()): Promise<CatalogListing> {
   const entries: BackupEntry[] = [];
   const problems: string[] = [];
-  const databases = await readdir(root, { withFileTypes: true }).catch(() => []);
-  // A folder whose name starts with a dot is not a database's (safeName never makes one): `.base` holds the base backups.
-  for (const database of databases.filter((item) => item.isDirectory() && !item.name.startsWith('.'))) {
-    const folder = path.join(root, database.name);
-    for (const name of (await readdir(folder).catch(() => [])).filter((file) => file.endsWith('.json'))) {
-      const file = path.join(folder, name);
-      try {
-        entries.push(backupEntrySchema.parse(JSON.parse(await readFile(file, 'utf8'))));
-      } catch (error) {
-        problems.push(`${file}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
-      }
+  for (const found of await store.readEntryFiles(path.join(dir, safeName(cluster)))) {
+    try {
+      if (found.problem !== undefined) throw new Error(found.problem);
+      entries.push(backupEntrySchema.parse(JSON.parse(found.text)));
+    } catch (error) {
+      problems.push(`${found.file}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
     }
   }
   entries.sort((a, b) => b.startedAt.localeCompare(a.startedAt) || b.id.localeCompare(a.id));
@@ -59,11 +50,11 @@ export async function listBackups(dir: string, cluster: string): Promise<Catalog
 }
 
 /** The entry with this id, or an error naming the ids there are. */
-export async function findBackup(dir: string, cluster: string, id: string): Promise<BackupEntry> {
-  const { entries } = await listBackups(dir, cluster);
+export async function findBackup(dir: string, cluster: string, id: string, store: CatalogStore = localCatalogStore()): Promise<BackupEntry> {
+  const { entries } = await listBackups(dir, cluster, store);
   const found = entries.find((entry) => entry.id === id);
   if (found) return found;
-  throw new Error(`no backup "${id}" in ${path.join(dir, safeName(cluster))}${entries.length > 0 ? `; the newest: ${entries.slice(0, 5).map((entry) => entry.id).join(', ')}` : ': the catalog is empty'}`);
+  throw new Error(`no backup "${id}" in ${path.join(dir, safeName(cluster))}${store.where === 'this machine' ? '' : ` on ${store.where}`}${entries.length > 0 ? `; the newest: ${entries.slice(0, 5).map((entry) => entry.id).join(', ')}` : ': the catalog is empty'}`);
 }
 
 /** Restorable: the dump finished and was checked complete. */

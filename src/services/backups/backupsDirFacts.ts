@@ -1,8 +1,8 @@
-import { access, constants, mkdir, statfs, stat } from 'node:fs/promises';
+import { access, constants, statfs, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
-/** What the jump host says about config.backups.dir before a dump is planned. */
+/** What the backups host (the jump host, or backups.host's) says about config.backups.dir before a dump is planned. */
 export interface BackupsDirFacts {
   dir: string;
   /** It exists; else it is created (mkdir -p) by the first step. */
@@ -43,9 +43,4 @@ export async function readBackupsDir(dir: string): Promise<BackupsDirFacts> {
     ...(fs ? { freeBytes: fs.bavail * fs.bsize } : {}),
     ...(writable ? {} : { problem: `${probe} is not writable by ${os.userInfo().username}` }),
   };
-}
-
-/** The directory for a dump, made with its parents; the dump's owner is whoever runs pgcockpit. */
-export async function makeDumpFolder(file: string): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true, mode: 0o750 });
 }

@@ -6,7 +6,7 @@
  * readable by the most pg_restore versions).
  */
 
-/** A pg_dump found on the jump host, with what `pg_dump --version` said. */
+/** A pg_dump found where the dump runs (the jump host, or backups.host's host), with what `pg_dump --version` said. */
 export interface PgDumpCandidate {
   path: string;
   /** "pg_dump (PostgreSQL) 17.2", as it printed it (first line). */
@@ -38,12 +38,12 @@ export function pgDumpPackage(major: number): string {
  * order looked at: the node's pgBinDir, /usr/lib/postgresql/N/bin, PATH):
  * the lowest major ≥ the server's, the first found of it; none: what to install.
  */
-export function choosePgDump(candidates: readonly PgDumpCandidate[], serverMajor: number): PgDumpChoice {
+export function choosePgDump(candidates: readonly PgDumpCandidate[], serverMajor: number, where = 'this machine'): PgDumpChoice {
   const fitting = candidates.filter((candidate) => candidate.major >= serverMajor);
   const seen = candidates.map((candidate) => `${candidate.path} (${candidate.major})`).join(', ');
   if (fitting.length === 0) {
     return {
-      reason: candidates.length === 0 ? 'no pg_dump on this machine (looked in the node\'s pgBinDir, /usr/lib/postgresql/*/bin and PATH)' : `none is ≥ the server's major version ${serverMajor}: ${seen}`,
+      reason: candidates.length === 0 ? `no pg_dump on ${where} (looked in the node's pgBinDir, /usr/lib/postgresql/*/bin and PATH)` : `none is ≥ the server's major version ${serverMajor}: ${seen}`,
       install: pgDumpPackage(serverMajor),
     };
   }

@@ -1,8 +1,8 @@
-import { open } from 'node:fs/promises';
 import type { Runner } from '../runner/runner.js';
 import type { BackupEntry } from './backupEntry.js';
 import { writeBackupEntry } from './backupCatalog.js';
-import { dumpChecksum } from './backupChecksum.js';
+import type { CatalogStore } from './catalogStore.js';
+import { localCatalogStore } from './localCatalogStore.js';
 import type { DumpToc } from './dumpToc.js';
 import { readDumpToc } from './dumpToc.js';
 
@@ -26,11 +26,12 @@ const PLAIN_END = '-- PostgreSQL database dump complete';
  * entry says complete, the file's sha256 is the one recorded, and (custom,
  * directory) `pg_restore --list` reads its whole table of contents, or
  * (plain) the file ends with pg_dump's "dump complete" line. Writes nothing.
+ * `runner` runs pg_restore where the store keeps the files.
  */
-export async function verifyBackup(entry: BackupEntry, runner: Runner, pgRestore = 'pg_restore'): Promise<Verification> {
+export async function verifyBackup(entry: BackupEntry, runner: Runner, pgRestore = 'pg_restore', store: CatalogStore = localCatalogStore()): Promise<Verification> {
   const reasons: string[] = [];
   if (entry.status !== 'complete') reasons.push(`the catalog says the dump is ${entry.status}${entry.error ? ` (${entry.error})` : ''}: not restorable`);
-  const read = await dumpChecksum(entry.path).catch((error: unknown) => {
+  const read = await store.checksum(entry.path).catch((error: unknown) => {
     reasons.push(`cannot read ${entry.path}: ${error instanceof Error ? error.message : String(error)}`);
     return undefined;
   });
@@ -40,7 +41,8 @@ export async function verifyBackup(entry: BackupEntry, runner: Runner, pgRestore
     reasons.push(`sha256 differs: the catalog has ${entry.sha256.slice(0, 12)}…, the file is ${read.sha256.slice(0, 12)}… (${read.sizeBytes} bytes${entry.sizeBytes !== undefined ? `, the catalog says ${entry.sizeBytes}` : ''}): changed or cut short since it was taken`);
   let toc: DumpToc | undefined;
   if (entry.format === 'plain') {
-    if (!(await endsWith(entry.path, PLAIN_END))) reasons.push(`${entry.path} does not end with pg_dump's "${PLAIN_END}" line: cut short`);
+    const tail = await store.tail(entry.path, 4096).catch(() => '');
+    if (!tail.includes(PLAIN_END)) reasons.push(`${entry.path} does not end with pg_dump's "${PLAIN_END}" line: cut short`);
   } else {
     toc = await readDumpToc(runner, entry.path, pgRestore).catch((error: unknown) => {
       reasons.push(error instanceof Error ? error.message : String(error));
@@ -51,23 +53,16 @@ export async function verifyBackup(entry: BackupEntry, runner: Runner, pgRestore
 }
 
 /** Verifies and, when it passes, records the moment in the entry (verifiedAt, objects): the picker's ✓. */
-export async function verifyAndRecord(entry: BackupEntry, runner: Runner, pgRestore = 'pg_restore', now = new Date()): Promise<{ verification: Verification; entry: BackupEntry }> {
-  const verification = await verifyBackup(entry, runner, pgRestore);
+export async function verifyAndRecord(
+  entry: BackupEntry,
+  runner: Runner,
+  pgRestore = 'pg_restore',
+  now = new Date(),
+  store: CatalogStore = localCatalogStore(),
+): Promise<{ verification: Verification; entry: BackupEntry }> {
+  const verification = await verifyBackup(entry, runner, pgRestore, store);
   if (!verification.ok) return { verification, entry };
   const updated: BackupEntry = { ...entry, verifiedAt: now.toISOString(), ...(verification.toc ? { objects: verification.toc.entries.length } : {}) };
-  await writeBackupEntry(updated);
+  await writeBackupEntry(updated, store);
   return { verification, entry: updated };
-}
-
-/** Whether the file's last 4 kB hold `text` (read from the end: a plain dump may be large). */
-async function endsWith(file: string, text: string): Promise<boolean> {
-  const handle = await open(file, 'r');
-  try {
-    const { size } = await handle.stat();
-    const tail = Buffer.alloc(Math.min(4096, size));
-    const { bytesRead } = await handle.read(tail, 0, tail.length, size - tail.length);
-    return tail.subarray(0, bytesRead).toString('utf8').includes(text);
-  } finally {
-    await handle.close();
-  }
 }

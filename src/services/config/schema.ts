@@ -220,6 +220,13 @@ export const configSchema = z
         message: `names no node: "${config.backups.host}" is not one of ${[...seenNames.keys()].join(', ')}`,
       });
     }
+    if (config.backups?.host !== undefined && !config.backups.dir.startsWith('/')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['backups', 'dir'],
+        message: `must be an absolute path on ${config.backups.host}'s host, got ${JSON.stringify(config.backups.dir)}: neither "~" nor a relative path is expanded there`,
+      });
+    }
   });
 
 /**

@@ -1,17 +1,15 @@
-import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { BackupEntry, BackupFormat } from '../../backups/backupEntry.js';
 import type { backupPaths } from '../../backups/backupCatalog.js';
 import { writeBackupEntry } from '../../backups/backupCatalog.js';
-import { dumpChecksum } from '../../backups/backupChecksum.js';
-import { makeDumpFolder } from '../../backups/backupsDirFacts.js';
+import { backupsHostLabel, backupsRunnerName } from '../../backups/backupsHost.js';
+import { catalogStoreInStep } from '../../backups/catalogStoreFor.js';
 import type { PgDumpCandidate } from '../../backups/pgDumpChoice.js';
 import { formatBytes } from '../../cluster/formatBytes.js';
 import type { CockpitConfig, NodeConfig } from '../../config/schema.js';
 import { commandLine } from '../../os/shellQuote.js';
 import { nodePassword } from '../../postgres/nodePassword.js';
 import { formatElapsed } from '../../runner/formatElapsed.js';
-import { JUMP_HOST } from '../../runner/nodeRunners.js';
 import { tableDataProgress } from '../../runner/progress/tableDataProgress.js';
 import type { CommandSpec } from '../../runner/runner.js';
 import { formatConninfo } from '../conninfoEdit.js';
@@ -66,7 +64,7 @@ export function pgDumpCommand(facts: BackupStepFacts, password: string | undefin
       ...(node.sslmode ? { PGSSLMODE: node.sslmode } : {}),
       ...(node.sslrootcert ? { PGSSLROOTCERT: node.sslrootcert } : {}),
     },
-    // Writes a file on this machine: refused under --read-only, like every change pgcockpit makes.
+    // Writes a file (on this machine, or backups.host's host): refused under --read-only, like every change pgcockpit makes.
     mutating: true,
     timeoutMs: 7 * 24 * 3600_000,
   };
@@ -87,7 +85,9 @@ function pgRestoreBeside(pgDump: string): string {
 }
 
 /**
- * The steps of a backup, on the jump host: the catalog entry (running),
+ * The steps of a backup, on the jump host, or on backups.host's host through
+ * its runner (pg_dump, pg_restore --list and the catalog's files all there):
+ * the catalog entry (running),
  * pg_dump into the partial name, then the dump read back (pg_restore
  * --list), checksummed, renamed and recorded complete. A cancel removes the
  * partial dump and records the entry cancelled; a failure removes it and
@@ -110,61 +110,64 @@ export function backupSteps(facts: BackupStepFacts): PlanStep[] {
     status: 'running',
     options: { tables: [...facts.tablesWanted], ...(facts.jobs ? { jobs: facts.jobs } : {}) },
   };
-  const record = async (change: Partial<BackupEntry>) => {
+  const host = backupsRunnerName(facts.config);
+  // Where it runs, said in the dump step: "on db2's host as postgres" (nothing on the jump host, as before).
+  const onHost = facts.config.backups?.host ? ` on ${backupsHostLabel(facts.config)}` : '';
+  const record = async (ctx: StepContext, change: Partial<BackupEntry>) => {
     entry = { ...entry, ...change };
-    await writeBackupEntry(entry);
+    await writeBackupEntry(entry, catalogStoreInStep(ctx));
   };
   /** The partial dump removed and the entry closed as `status`: what a cancel or a failure leaves. */
-  const abandon = async (status: 'failed' | 'cancelled', error?: string) => {
-    await rm(paths.partial, { recursive: true, force: true });
-    if (entry.status === 'running') await record({ status, finishedAt: new Date().toISOString(), ...(error ? { error } : {}) });
+  const abandon = async (ctx: StepContext, status: 'failed' | 'cancelled', error?: string) => {
+    await catalogStoreInStep(ctx).remove(paths.partial);
+    if (entry.status === 'running') await record(ctx, { status, finishedAt: new Date().toISOString(), ...(error ? { error } : {}) });
   };
   const failing = async (ctx: StepContext, error: unknown, explain: (message: string) => string = (message) => message): Promise<never> => {
     const message = explain(error instanceof Error ? error.message : String(error));
     // A cancel is the undo's to record; a failure is recorded here, the plan stopping after it.
-    if (!ctx.signal?.aborted) await abandon('failed', message);
+    if (!ctx.signal?.aborted) await abandon(ctx, 'failed', message);
     throw new Error(message);
   };
   const placeholder = pgDumpCommand(facts, undefined);
 
   const catalogStep: PlanStep = {
-    node: JUMP_HOST,
-    description: `record the backup in the catalog as running`,
+    node: host,
+    description: `record the backup in the catalog as running${onHost}`,
     detail: `mkdir -p ${path.dirname(paths.path)}\nwrite ${paths.entry} (status running)`,
     mutating: true,
     undo: [
       {
-        node: JUMP_HOST,
+        node: host,
         description: 'record the backup cancelled',
         detail: `write ${paths.entry} (status cancelled)`,
         mutating: true,
-        run: async () => {
-          await abandon('cancelled');
+        run: async (ctx) => {
+          await abandon(ctx, 'cancelled');
           return `${paths.id} is recorded cancelled (not restorable)`;
         },
       },
     ],
-    async run() {
-      await makeDumpFolder(paths.path);
-      await record({ startedAt: new Date().toISOString() });
+    async run(ctx) {
+      await catalogStoreInStep(ctx).makeDir(path.dirname(paths.path));
+      await record(ctx, { startedAt: new Date().toISOString() });
       return `${paths.entry}: running`;
     },
   };
 
   const dumpStep: PlanStep = {
-    node: JUMP_HOST,
-    description: `dump ${facts.database} from ${facts.node.name} with ${facts.pgDump.path} (${format}${facts.jobs ? `, ${facts.jobs} jobs` : ''})`,
+    node: host,
+    description: `dump ${facts.database} from ${facts.node.name} with ${facts.pgDump.path} (${format}${facts.jobs ? `, ${facts.jobs} jobs` : ''})${onHost}`,
     detail: `${commandLine(placeholder)}  (PGPASSWORD from the passfile, LC_MESSAGES=C)`,
     mutating: true,
     cancellable: true,
     undo: [
       {
-        node: JUMP_HOST,
+        node: host,
         description: 'remove the partial dump',
         detail: `rm -rf ${paths.partial}`,
         mutating: true,
-        run: async () => {
-          await rm(paths.partial, { recursive: true, force: true });
+        run: async (ctx) => {
+          await catalogStoreInStep(ctx).remove(paths.partial);
           return `${paths.partial} removed`;
         },
       },
@@ -174,7 +177,7 @@ export function backupSteps(facts: BackupStepFacts): PlanStep[] {
       const progress = tableDataProgress(facts.tables);
       let conflict = false;
       try {
-        await ctx.command(JUMP_HOST, pgDumpCommand(facts, await dumpPassword(facts)), {
+        await ctx.command(host, pgDumpCommand(facts, await dumpPassword(facts)), {
           parseProgress: (line) => {
             if (isRecoveryConflict(line)) conflict = true;
             return progress(line);
@@ -189,8 +192,8 @@ export function backupSteps(facts: BackupStepFacts): PlanStep[] {
 
   const listSpec: CommandSpec = { program: pgRestoreBeside(facts.pgDump.path), args: ['--list', paths.partial], env: { LC_MESSAGES: 'C' }, mutating: false, timeoutMs: 3600_000 };
   const completeStep: PlanStep = {
-    node: JUMP_HOST,
-    description: 'read the dump back, checksum it, and record it complete',
+    node: host,
+    description: `read the dump back, checksum it, and record it complete${onHost}`,
     detail: `${format === 'plain' ? '' : `${commandLine(listSpec)}\n`}sha256 of ${paths.partial}\nmv ${paths.partial} ${paths.path}\nwrite ${paths.entry} (status complete)`,
     mutating: true,
     async run(ctx) {
@@ -198,12 +201,13 @@ export function backupSteps(facts: BackupStepFacts): PlanStep[] {
         let objects: number | undefined;
         if (format !== 'plain') {
           // The whole table of contents read by pg_restore: a dump it cannot list is no backup.
-          const list = await ctx.command(JUMP_HOST, listSpec, { logStdout: false });
+          const list = await ctx.command(host, listSpec, { logStdout: false });
           objects = list.split('\n').filter((line) => line.trim() !== '' && !line.startsWith(';')).length;
         }
-        const { sha256, sizeBytes } = await dumpChecksum(paths.partial);
-        await rename(paths.partial, paths.path);
-        await record({ status: 'complete', finishedAt: new Date().toISOString(), sha256, sizeBytes, ...(objects !== undefined ? { objects } : {}) });
+        const store = catalogStoreInStep(ctx);
+        const { sha256, sizeBytes } = await store.checksum(paths.partial);
+        await store.rename(paths.partial, paths.path);
+        await record(ctx, { status: 'complete', finishedAt: new Date().toISOString(), sha256, sizeBytes, ...(objects !== undefined ? { objects } : {}) });
         return `${paths.id}: ${formatBytes(sizeBytes)}${objects !== undefined ? `, ${objects} objects` : ''}, sha256 ${sha256.slice(0, 12)}…, at ${paths.path}`;
       } catch (error) {
         return failing(ctx, error);

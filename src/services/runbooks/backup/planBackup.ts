@@ -4,6 +4,7 @@ import type { ClusterView } from '../../cluster/clusterView.js';
 import type { CockpitConfig } from '../../config/schema.js';
 import type { BackupFormat } from '../../backups/backupEntry.js';
 import { backupPaths } from '../../backups/backupCatalog.js';
+import { backupsHostLabel, backupsHostNode } from '../../backups/backupsHost.js';
 import type { BackupsDirFacts } from '../../backups/backupsDirFacts.js';
 import type { PgDumpCandidate } from '../../backups/pgDumpChoice.js';
 import { choosePgDump } from '../../backups/pgDumpChoice.js';
@@ -53,10 +54,12 @@ export interface BackupFacts {
   view: ClusterView;
   /** The node's answer; absent: not asked (the node is down or unknown). */
   node?: NodeDatabases;
-  /** The pg_dumps on the jump host (absent: not looked for). */
+  /** The pg_dumps where the dump runs: the jump host, or backups.host's host (absent: not looked for). */
   pgDumps?: PgDumpCandidate[];
-  /** config.backups.dir on the jump host (absent: not asked, or not configured). */
+  /** config.backups.dir there (absent: not asked, or not configured). */
   backupsDir?: BackupsDirFacts;
+  /** backups.host's host could not be asked (its runner failed): why. */
+  backupsHostProblem?: string;
 }
 
 export interface BackupPlan extends Plan {
@@ -93,9 +96,9 @@ export function tableMatches(table: string, wanted: string): boolean {
 const PATTERN = /[*?]/;
 
 /**
- * The plan that dumps one database of a node with pg_dump, run on the jump
- * host as the current user into config.backups.dir (pure: facts in, plan
- * out). A standby is the place to dump (it spares the primary); the dump is
+ * The plan that dumps one database of a node with pg_dump into
+ * config.backups.dir, run on the jump host as the current user, or on
+ * backups.host's host as its OS user (pure: facts in, plan out). A standby is the place to dump (it spares the primary); the dump is
  * written under a temporary name and renamed only once pg_restore read its
  * table of contents, with its catalog entry beside it from the start
  * (running, then complete; cancelled or failed with the partial removed).
@@ -162,18 +165,27 @@ export function planBackup(config: CockpitConfig, facts: BackupFacts, asked: str
     }
   }
 
-  // The backups directory on the jump host: where the dump and its catalog entry go.
+  // The backups directory, on the jump host or backups.host's host: where pg_dump runs, the dump and its catalog entry go.
   const dir = config.backups?.dir;
   if (!dir) {
     checks.push({ label: 'a backups directory', status: 'fail', observed: 'the config has no backups.dir', fix: 'add "backups: { dir: /path/on/this/machine }" to the config' });
     return finish([]);
   }
+  const hostNode = backupsHostNode(config);
+  const where = backupsHostLabel(config);
+  const hostName = hostNode ? `${hostNode.name}'s host` : 'this machine';
+  if (hostNode && facts.backupsHostProblem !== undefined) {
+    checks.push({ label: `${hostName} answers (backups.host: pg_dump runs there)`, status: 'fail', observed: facts.backupsHostProblem, fix: `make ${hostNode.name}'s host reachable as ${hostNode.osUser}, or remove backups.host to dump from this machine` });
+    return finish([]);
+  }
   const dirFacts = facts.backupsDir;
   if (dirFacts) {
+    const label = hostNode ? `${dir} is writable on ${where}` : `${dir} is writable here`;
+    const user = hostNode ? hostNode.osUser : 'this user';
     checks.push(
       dirFacts.writable
-        ? { label: `${dir} is writable here`, status: 'ok', observed: dirFacts.exists ? 'it exists' : 'missing: it is created' }
-        : { label: `${dir} is writable here`, status: 'fail', observed: dirFacts.problem ?? 'not writable', fix: `create it for this user (mkdir -p ${dir}), or set backups.dir to a directory this user may write` },
+        ? { label, status: 'ok', observed: dirFacts.exists ? 'it exists' : 'missing: it is created' }
+        : { label, status: 'fail', observed: dirFacts.problem ?? 'not writable', fix: `create it for ${user}${hostNode ? ` on ${hostName}` : ''} (mkdir -p ${dir}), or set backups.dir to a directory ${user} may write` },
     );
   }
 
@@ -225,13 +237,15 @@ export function planBackup(config: CockpitConfig, facts: BackupFacts, asked: str
   // pg_dump: its major version ≥ the server's.
   let chosenPgDump: PgDumpCandidate | undefined;
   if (facts.pgDumps) {
-    const choice = choosePgDump(facts.pgDumps, serverMajor);
+    const choice = choosePgDump(facts.pgDumps, serverMajor, hostName);
+    const label = `a pg_dump ≥ ${serverMajor} on ${hostName}`;
     if (choice.chosen) {
       chosenPgDump = choice.chosen;
       pgDump = choice.chosen.path;
-      checks.push({ label: `a pg_dump ≥ ${serverMajor} on this machine`, status: 'ok', observed: choice.reason });
+      checks.push({ label, status: 'ok', observed: choice.reason });
     } else {
-      checks.push({ label: `a pg_dump ≥ ${serverMajor} on this machine`, status: 'fail', observed: choice.reason, fix: `install ${choice.install}, or set ${nodeName}'s pgBinDir to PostgreSQL ${serverMajor}+ binaries here` });
+      const binDirOf = hostNode ? hostNode.name : nodeName;
+      checks.push({ label, status: 'fail', observed: choice.reason, fix: `install ${choice.install}${hostNode ? ` on ${hostName}` : ''}, or set ${binDirOf}'s pgBinDir to PostgreSQL ${serverMajor}+ binaries ${hostNode ? 'there' : 'here'}` });
     }
   }
 

@@ -1,11 +1,19 @@
+import { backupsHostNode } from '../../backups/backupsHost.js';
+import type { BackupsDirFacts } from '../../backups/backupsDirFacts.js';
 import { readBackupsDir } from '../../backups/backupsDirFacts.js';
+import { catalogStoreFor } from '../../backups/catalogStoreFor.js';
 import { findPgDumps } from '../../backups/findPgDump.js';
+import { findPgDumpsOnHost } from '../../backups/findPgDumpOnHost.js';
+import type { PgDumpCandidate } from '../../backups/pgDumpChoice.js';
+import { runnerHostCommand } from '../../backups/runnerCatalogStore.js';
 import { collectClusterView } from '../../cluster/collectClusterView.js';
 import type { CockpitConfig, NodeConfig } from '../../config/schema.js';
 import { withNodeClient } from '../../postgres/connectNode.js';
 import { formatBytes } from '../../cluster/formatBytes.js';
+import { createNodeRunners } from '../../runner/nodeRunners.js';
 import type { LiveChoice } from '../form.js';
-import type { BackupOptions, BackupPlan, DumpTable, NodeDatabases } from './planBackup.js';
+import type { RunnerSource } from '../plan.js';
+import type { BackupFacts, BackupOptions, BackupPlan, DumpTable, NodeDatabases } from './planBackup.js';
 import { planBackup, resolveBackupNode } from './planBackup.js';
 
 /** The databases a dump can be taken of (templates and those refusing connections cannot), with their sizes, and a standby's conflict settings. */
@@ -63,22 +71,45 @@ export async function readDatabaseChoices(config: CockpitConfig, target: string)
 }
 
 /**
+ * The pg_dumps and the backups directory where the dump will run: this
+ * machine, or backups.host's host through its runner (as its OS user). A
+ * host that cannot be asked is a fact too, said in words.
+ */
+async function readDumpPlace(config: CockpitConfig, node: NodeConfig, runners: RunnerSource | undefined): Promise<Pick<BackupFacts, 'pgDumps' | 'backupsDir' | 'backupsHostProblem'>> {
+  const hostNode = backupsHostNode(config);
+  if (!hostNode || !config.backups) {
+    const [pgDumps, backupsDir] = await Promise.all([findPgDumps(node.pgBinDir), config.backups ? readBackupsDir(config.backups.dir) : Promise.resolve(undefined)]);
+    return { pgDumps, ...(backupsDir ? { backupsDir } : {}) };
+  }
+  const own = runners ? undefined : createNodeRunners(config, { readOnly: true });
+  try {
+    const source = runners ?? own!;
+    const [pgDumps, backupsDir]: [PgDumpCandidate[], BackupsDirFacts] = await Promise.all([
+      findPgDumpsOnHost(runnerHostCommand(source.forNode(hostNode.name)), hostNode.pgBinDir),
+      catalogStoreFor(config, source).dirFacts(config.backups.dir),
+    ]);
+    return { pgDumps, backupsDir };
+  } catch (error) {
+    return { backupsHostProblem: error instanceof Error ? error.message : String(error) };
+  } finally {
+    await own?.close();
+  }
+}
+
+/**
  * One look at the cluster, then, changing nothing: the node's databases
  * (pg_database with sizes) and the tables of the one to dump, the pg_dumps
- * on this machine with their versions, and the backups directory (writable,
- * free space); the plan is made from the answers. What the cockpit's modal
- * and `pgcockpit backup` both start from.
+ * where the dump runs (this machine, or backups.host's host) with their
+ * versions, and the backups directory there (writable, free space); the plan
+ * is made from the answers. What the cockpit's modal and `pgcockpit backup`
+ * both start from.
  */
-export async function prepareBackup(config: CockpitConfig, asked: string, options: BackupOptions = {}): Promise<BackupPlan> {
+export async function prepareBackup(config: CockpitConfig, asked: string, options: BackupOptions = {}, prepare: { runners?: RunnerSource } = {}): Promise<BackupPlan> {
   const view = await collectClusterView(config);
   const target = resolveBackupNode(config, view, asked);
   const node = config.nodes.find((candidate) => candidate.name === target);
   const up = view.nodes.some((snapshot) => snapshot.name === target && snapshot.status === 'up');
   if (!node || !up) return planBackup(config, { view }, target, options);
-  const [answer, pgDumps, backupsDir] = await Promise.all([
-    readNodeDatabases(config, node, options.database),
-    findPgDumps(node.pgBinDir),
-    config.backups ? readBackupsDir(config.backups.dir) : Promise.resolve(undefined),
-  ]);
-  return planBackup(config, { view, node: answer, pgDumps, ...(backupsDir ? { backupsDir } : {}) }, target, options);
+  const [answer, place] = await Promise.all([readNodeDatabases(config, node, options.database), readDumpPlace(config, node, prepare.runners)]);
+  return planBackup(config, { view, node: answer, ...place }, target, options);
 }

@@ -4,6 +4,7 @@ import type { CockpitConfig } from '../../config/schema.js';
 import type { Plan, PlanStep, PreflightCheck } from '../plan.js';
 import { failedChecks } from '../plan.js';
 import { unknownNodeCheck } from '../unknownNodeCheck.js';
+import { toolPlace } from './restoreCommands.js';
 import { countRowsStep, createDatabaseStep, createSchemasStep, dropAsideStep, moveTablesAsideStep, renameAsideStep, restoreStep, verifyStep } from './restoreSteps.js';
 
 export interface RestoreOptions {
@@ -208,15 +209,16 @@ export function planRestore(config: CockpitConfig, facts: RestoreFacts, backupId
   }
 
   const version = target.serverVersionNum ?? 0;
-  const steps: PlanStep[] = [verifyStep(node, entry)];
-  if (mode === 'replace') steps.push(renameAsideStep(node, database, asideDatabase!));
-  if (mode !== 'tables') steps.push(createDatabaseStep(node, database, version));
+  const place = toolPlace(config, node);
+  const steps: PlanStep[] = [verifyStep(node, place, entry)];
+  if (mode === 'replace') steps.push(renameAsideStep(node, place, database, asideDatabase!));
+  if (mode !== 'tables') steps.push(createDatabaseStep(node, place, database, version));
   const schemas = [...new Set(tables.map((name) => name.slice(0, name.indexOf('.'))))].filter((schema) => schema !== 'public');
-  if (mode === 'new' && schemas.length > 0) steps.push(createSchemasStep(node, database, schemas));
+  if (mode === 'new' && schemas.length > 0) steps.push(createSchemasStep(node, place, database, schemas));
   const moved = mode === 'tables' ? (target.existingTables ?? []) : [];
-  if (moved.length > 0 && options.replace) steps.push(moveTablesAsideStep(node, database, moved, `pgcockpit_aside_${stamp}`));
-  steps.push(restoreStep(node, entry, { database, tables, jobs, intoExisting: mode === 'tables' }));
-  steps.push(countRowsStep(node, entry, database, tables, verification?.toc?.entries.length));
-  if (mode === 'replace' && options.dropReplaced) steps.push(dropAsideStep(node, asideDatabase!, version));
+  if (moved.length > 0 && options.replace) steps.push(moveTablesAsideStep(node, place, database, moved, `pgcockpit_aside_${stamp}`));
+  steps.push(restoreStep(node, place, entry, { database, tables, jobs, intoExisting: mode === 'tables' }));
+  steps.push(countRowsStep(node, place, entry, database, tables, verification?.toc?.entries.length));
+  if (mode === 'replace' && options.dropReplaced) steps.push(dropAsideStep(node, place, asideDatabase!, version));
   return finish(steps);
 }

@@ -1,15 +1,16 @@
 import type { BackupEntry } from '../../backups/backupEntry.js';
 import { findBackup } from '../../backups/backupCatalog.js';
 import { catalogDir } from '../../backups/catalogDir.js';
+import { catalogStoreFor } from '../../backups/catalogStoreFor.js';
 import { verifyBackup } from '../../backups/verifyBackup.js';
 import type { CockpitConfig, NodeConfig } from '../../config/schema.js';
-import { currentOsUser } from '../../os/osUser.js';
 import { withNodeClient } from '../../postgres/connectNode.js';
-import { localRunner } from '../../runner/localRunner.js';
+import { createNodeRunners } from '../../runner/nodeRunners.js';
+import type { RunnerSource } from '../plan.js';
 import type { PlanSessions } from '../sqlSessions.js';
 import type { RestoreFacts, RestoreOptions, RestorePlan, RestoreTargetFacts } from './planRestore.js';
 import { planRestore } from './planRestore.js';
-import { clientTool } from './restoreCommands.js';
+import { toolIn, toolPlace } from './restoreCommands.js';
 
 const TARGET_SQL = `select pg_is_in_recovery() as in_recovery,
   current_setting('default_transaction_read_only') = 'on' or current_setting('transaction_read_only') = 'on' as read_only,
@@ -63,27 +64,38 @@ async function resolveTarget(config: CockpitConfig, to: string | undefined): Pro
 /**
  * One read-only look, then the restore plan: the catalog entry, the dump
  * verified (sha256 against the catalog, pg_restore --list reading its whole
- * table of contents, as this machine's user), the target resolved and asked
+ * table of contents, where the dumps are: as this machine's user, or on
+ * backups.host's host as its OS user), the target resolved and asked
  * whether it is a writable primary, which databases and tables it has.
  */
 export async function prepareRestore(
   config: CockpitConfig,
   backupId: string,
   options: RestoreOptions = {},
-  prepare: { sessions?: PlanSessions; dir?: string } = {},
+  prepare: { sessions?: PlanSessions; dir?: string; runners?: RunnerSource } = {},
 ): Promise<RestorePlan> {
+  const own = prepare.runners ? undefined : createNodeRunners(config, { readOnly: true });
+  try {
+    return await prepareWith(config, backupId, options, prepare.dir, prepare.runners ?? own!);
+  } finally {
+    await own?.close();
+  }
+}
+
+async function prepareWith(config: CockpitConfig, backupId: string, options: RestoreOptions, dirGiven: string | undefined, runners: RunnerSource): Promise<RestorePlan> {
   let dir: string;
   try {
-    dir = prepare.dir ?? catalogDir(config);
+    dir = dirGiven ?? catalogDir(config);
   } catch (error) {
     return planRestore(config, { entryProblem: error instanceof Error ? error.message : String(error) }, backupId, options);
   }
   // One moment for both looks: the new database's name is the same in the plan shown and the plan run.
   options = { ...options, now: options.now ?? new Date() };
   const facts: RestoreFacts = {};
+  const store = catalogStoreFor(config, runners);
   let entry: BackupEntry | undefined;
   try {
-    entry = await findBackup(dir, config.cluster, backupId);
+    entry = await findBackup(dir, config.cluster, backupId, store);
     facts.entry = entry;
   } catch (error) {
     facts.entryProblem = error instanceof Error ? error.message : String(error);
@@ -93,9 +105,9 @@ export async function prepareRestore(
   const resolved = await resolveTarget(config, options.to);
   const node = config.nodes.find((candidate) => candidate.name === resolved.name);
   const tables = (options.tables ?? []).map((name) => (name.includes('.') ? name : `public.${name}`));
-  const pgRestore = node ? clientTool(node, 'pg_restore') : 'pg_restore';
+  const place = toolPlace(config, node ?? {});
   const [verification, target] = await Promise.all([
-    verifyBackup(entry, localRunner(currentOsUser()), pgRestore),
+    verifyBackup(entry, runners.forNode(place.runner), toolIn(place, 'pg_restore'), store),
     node ? probeTarget(config, node, first.database, tables) : Promise.resolve(undefined),
   ]);
   return planRestore(
