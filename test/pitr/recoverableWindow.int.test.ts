@@ -174,6 +174,9 @@ describe('pgcockpit window after a promotion', () => {
     const { configFile, folder } = await windowConfig(cluster);
     await cluster.superQuery('pg1', 'create table lost_rows (n int)');
     const entry = await takeBaseBackup(cluster, folder, 'pg1', '20261130T130000Z');
+    // A second backup as pgcockpit's own runbook takes and records it.
+    const taken = await runCli(['basebackup', '--node', 'pg1', '--yes', '--config', configFile], { XDG_STATE_HOME: cluster.root });
+    expect(taken.exitCode, taken.stdout + taken.stderr).toBe(0);
     const before = await commitAndSwitch(cluster, 'pg1', 1);
     const [{ lsn } = { lsn: '' }] = await cluster.superQuery<{ lsn: string }>('pg1', 'select pg_current_wal_lsn()::text as lsn');
     await waitFor(async () => (await cluster.superQuery<{ caught: boolean }>('pg2', `select pg_last_wal_replay_lsn() >= '${lsn}'::pg_lsn as caught`))[0]!.caught, 'pg2 replayed pg1', 30_000);
@@ -182,9 +185,15 @@ describe('pgcockpit window after a promotion', () => {
     const after = await commitAndSwitch(cluster, 'pg2', 2);
     expect(after.segment.startsWith('00000002')).toBe(true);
 
-    const [window] = await windows(cluster, configFile, '--node', 'pg2');
-    expect(window).toMatchObject({ backupId: entry.id, timeline: 2, from: entry.endTime, gaps: [] });
+    const found = await windows(cluster, configFile, '--node', 'pg2');
+    expect(found).toHaveLength(2);
+    const window = found.find((candidate) => candidate.backupId === entry.id);
+    expect(window).toMatchObject({ timeline: 2, from: entry.endTime, gaps: [] });
     expect(Date.parse(window!.to!)).toBeGreaterThanOrEqual(Date.parse(after.committedAt));
     expect(Date.parse(before.committedAt)).toBeLessThan(Date.parse(window!.to!));
+    const runbooks = found.find((candidate) => candidate.backupId !== entry.id)!;
+    expect(runbooks).toMatchObject({ timeline: 2, gaps: [], to: window!.to });
+    expect(runbooks.problem).toBeUndefined();
+    expect(Date.parse(runbooks.from)).toBeGreaterThanOrEqual(Date.parse(entry.endTime!));
   });
 });
