@@ -32,6 +32,7 @@ describe('base backups on a hand-built cluster', () => {
   let config: CockpitConfig;
   let runners: NodeRunners;
   let backupsDir: string;
+  let configFile: string;
   const catalog = async () => {
     const listing = await listBaseBackups(localRunner(hand.osUser), backupsDir, config.cluster);
     expect(listing.problems).toEqual([]);
@@ -52,6 +53,8 @@ describe('base backups on a hand-built cluster', () => {
     backupsDir = path.join(hand.root, 'backups');
     config = { ...hand.config, backups: { dir: backupsDir } };
     runners = createNodeRunners(config, { readOnly: false });
+    configFile = path.join(hand.root, 'with-backups.yaml');
+    await writeFile(configFile, stringify({ ...JSON.parse(JSON.stringify(hand.config)), backups: { dir: backupsDir } }));
     await hand.superQuery('pg1', "create table orders (id int primary key, note text); insert into orders select i, repeat('x', 200) from generate_series(1, 50000) i");
   });
   afterAll(async () => {
@@ -104,13 +107,15 @@ describe('base backups on a hand-built cluster', () => {
     expect((await readdir(path.dirname(backup.path))).filter((name) => name.includes('partial'))).toEqual([]);
   });
 
-  it('takes a tar base backup of the standby (WAL streamed from it): base.tar and pg_wal.tar, not verified before PostgreSQL 18 and said so', async () => {
-    const { plan, outcome, log } = await run('pg2', { format: 'tar' });
-    expect(plan.blocked, plan.blockedReasons.join('\n')).toBe(false);
-    expect(plan.warnings.join('\n')).toMatch(/pg_verifybackup reads tar-format backups from PostgreSQL 18 on/);
-    expect(outcome.succeeded, log).toBe(true);
-    const entry = (await catalog()).find((candidate) => candidate.id === plan.id)!;
-    expect(entry).toMatchObject({ node: 'pg2', format: 'tar', status: 'complete', timeline: 1, manifest: true });
+  it('takes a tar base backup of the standby through the CLI (WAL streamed from it): base.tar and pg_wal.tar, not verified before PostgreSQL 18 and said so', async () => {
+    const cli = await runCli(['basebackup', '--node', 'pg2', '--format', 'tar', '--yes', '--config', configFile], { XDG_STATE_HOME: hand.root });
+    const said = cli.stdout + cli.stderr;
+    expect(cli.exitCode, said).toBe(0);
+    expect(said).toMatch(/pg_verifybackup reads tar-format backups from PostgreSQL 18 on/);
+    expect(said).toMatch(/base-\d{8}T\d{6}Z is complete: .*\.tar on pg2/);
+    for (const secret of secrets()) expect(said).not.toContain(secret);
+    const entry = (await catalog()).find((candidate) => candidate.format === 'tar')!;
+    expect(entry).toMatchObject({ node: 'pg2', host: 'pg2', format: 'tar', status: 'complete', timeline: 1, manifest: true });
     expect(entry.verifiedAt).toBeUndefined();
     expect(entry.path).toMatch(/\.tar$/);
     expect((await readdir(entry.path)).sort()).toEqual(['backup_manifest', 'base.tar', 'pg_wal.tar']);
@@ -162,8 +167,6 @@ describe('base backups on a hand-built cluster', () => {
     expect(plan.blockedReasons.join('\n')).toContain('set backups.host');
 
     const before = await catalog();
-    const configFile = path.join(hand.root, 'with-backups.yaml');
-    await writeFile(configFile, stringify({ ...JSON.parse(JSON.stringify(config)), backups: { dir: backupsDir } }));
     const dry = await runCli(['basebackup', '--node', 'pg2', '--dry-run', '--config', configFile], { XDG_STATE_HOME: hand.root });
     expect(dry.exitCode, dry.stdout + dry.stderr).toBe(0);
     expect(dry.stdout).toMatch(/pg_basebackup -d .*--wal-method=stream/);
