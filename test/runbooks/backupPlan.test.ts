@@ -132,6 +132,23 @@ describe('planBackup', () => {
     expect(plan.steps).toEqual([]);
   });
 
+  it('with backups.host: pg_dump, the dir and what to install are on that node\'s host, and the steps run there', () => {
+    const onDb2 = configSchema.parse({ ...config, backups: { dir: '/srv/backups', host: 'pg3' } });
+    const plan = planBackup(onDb2, facts(), 'pg2', { database: 'shop', now });
+    expect(plan.blocked).toBe(false);
+    expect(plan.checks.map((check) => check.label)).toEqual(expect.arrayContaining(["/srv/backups is writable on pg3's host as postgres", "a pg_dump ≥ 16 on pg3's host"]));
+    expect(plan.steps.map((step) => step.node)).toEqual(['pg3', 'pg3', 'pg3']);
+    expect(plan.steps[1]?.description).toBe("dump shop from pg2 with /usr/lib/postgresql/16/bin/pg_dump (custom) on pg3's host as postgres");
+    const none = planBackup(onDb2, facts({ pgDumps: [] }), 'pg2', { database: 'shop' });
+    expect(failing(none)).toEqual([
+      "a pg_dump ≥ 16 on pg3's host: no pg_dump on pg3's host (looked in the node's pgBinDir, /usr/lib/postgresql/*/bin and PATH) (install postgresql-client-16 (apt, PGDG) or postgresql16 (dnf, PGDG) on pg3's host, or set pg3's pgBinDir to PostgreSQL 16+ binaries there)",
+    ]);
+    const unreachable = planBackup(onDb2, facts({ pgDumps: undefined, backupsDir: undefined, backupsHostProblem: 'connect ECONNREFUSED 10.0.0.3:22' }), 'pg2', { database: 'shop' });
+    expect(failing(unreachable)).toEqual([expect.stringMatching(/^pg3's host answers \(backups.host: pg_dump runs there\): connect ECONNREFUSED/)]);
+    const readOnlyDir = planBackup(onDb2, facts({ backupsDir: { dir: '/srv/backups', exists: true, writable: false, problem: '/srv/backups is not writable by postgres' } }), 'pg2', { database: 'shop' });
+    expect(failing(readOnlyDir)).toEqual([expect.stringContaining("(create it for postgres on pg3's host (mkdir -p /srv/backups)")]);
+  });
+
   it('refuses a login that may not read a table, and a disk too small for a plain dump; warns for a compressed one', () => {
     const unreadable = facts();
     unreadable.node!.tables![1]!.readable = false;
