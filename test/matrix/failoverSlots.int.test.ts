@@ -1,3 +1,5 @@
+import { appendFile, readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectClusterView } from '../../src/services/cluster/collectClusterView.js';
 import { rememberSlots } from '../../src/services/cluster/lastSeenSlots.js';
@@ -79,8 +81,12 @@ for (const major of [17, 18]) {
       expect(after.checks.find((check) => check.label === 'pg2 keeps failover slots in sync')?.status).toBe('ok');
     });
 
-    it("a switchover sets the new primary's synchronized_standby_slots and the demoted node syncs the slot again", async ({ skip }) => {
+    it("a switchover sets the new primary's synchronized_standby_slots and the demoted node syncs the slot again; pg3, with allow_alter_system = off, is re-pointed through its postgresql.auto.conf", async ({ skip }) => {
       const c = need(skip);
+      // The configuration tool's side of allow_alter_system: the setting lives in postgresql.conf, and ALTER SYSTEM is refused.
+      await appendFile(path.join(c.layout.dataDir('pg3'), 'postgresql.conf'), 'allow_alter_system = off\n');
+      await c.query('pg3', 'select pg_reload_conf()');
+      await waitFor(async () => (await c.query<{ value: string }>('pg3', "select current_setting('allow_alter_system') as value"))[0]?.value === 'off', 'allow_alter_system off on pg3');
       const runners = createNodeRunners(c.config, { readOnly: false });
       const lines: string[] = [];
       try {
@@ -89,12 +95,17 @@ for (const major of [17, 18]) {
         expect(plan.blocked, planText).toBe(false);
         expect(slotCheck(plan.checks, 'pg2')?.status).toBe('ok');
         expect(planText).toContain("drop pg1's own failover slots");
+        expect(plan.checks.find((check) => check.label === 'pg3 can be re-pointed')).toMatchObject({ status: 'warn', observed: expect.stringContaining('allow_alter_system = off on pg3') });
+        expect(planText).toMatch(/append to .*pg3.*postgresql\.auto\.conf \(allow_alter_system = off refuses ALTER SYSTEM\)/);
         const outcome = await executePlan(plan, { config: c.config, readOnly: false, runners, log: (text) => lines.push(text) });
         expect(outcome.succeeded, lines.join('\n')).toBe(true);
       } finally {
         await runners.close();
       }
       await waitForStreaming(c.node('pg2'), c.config, ['pg1', 'pg3'], 30_000);
+      const [receiver] = await c.query<{ sender_port: number; slot_name: string }>('pg3', 'select sender_port, slot_name from pg_stat_wal_receiver');
+      expect(receiver).toMatchObject({ sender_port: c.node('pg2').port, slot_name: 'slot_pg3' });
+      expect(await readFile(path.join(c.layout.dataDir('pg3'), 'postgresql.auto.conf'), 'utf8')).toMatch(/# added by pgcockpit re-point \(allow_alter_system = off\)\nprimary_conninfo = '[^']*port=\d+[^']*'\nprimary_slot_name = 'slot_pg3'/);
       const [setting] = await c.query<{ value: string }>('pg2', "select current_setting('synchronized_standby_slots') as value");
       expect(setting!.value.split(',').map((item) => item.trim()).sort()).toEqual(['slot_pg1', 'slot_pg3']);
       await waitFor(async () => {

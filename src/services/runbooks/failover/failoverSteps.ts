@@ -5,6 +5,7 @@ import { formatElapsed } from '../../runner/formatElapsed.js';
 import type { PlanStep } from '../plan.js';
 import { commandLine } from '../../os/shellQuote.js';
 import { serviceCommand } from '../serviceControl.js';
+import { appendSettingsCommand, rejoinSettings } from '../switchover/switchoverSteps.js';
 import { RECEIVER_SQL, RELOADS_PRIMARY_CONNINFO, receiverPid, repointStatements, sqlLiteral, waitForStandbyStreaming } from './repointStandby.js';
 import { waitForPromotion } from './waitForPromotion.js';
 
@@ -171,13 +172,23 @@ export interface RepointFacts {
    * not stop after the promotion for one standby.
    */
   expectStreaming?: boolean;
+  /**
+   * false: allow_alter_system = off on the standby (17+), so ALTER SYSTEM is
+   * refused; the settings are appended to its postgresql.auto.conf through
+   * its host instead (read last, so they win, as pg_basebackup -R writes them).
+   */
+  alterSystem?: boolean;
 }
 
 /** How long a standby whose login failed the pre-flight is given before the step says it does not follow yet. */
 const UNEXPECTED_STREAM_WAIT_MS = 5_000;
 
 export function repointStep(standby: NodeConfig, newPrimary: NodeConfig, facts: RepointFacts): PlanStep {
-  const statements = repointStatements(facts.conninfo, facts.slot);
+  const byFile = facts.alterSystem === false;
+  const statements = byFile ? [] : repointStatements(facts.conninfo, facts.slot);
+  const autoConf = `${standby.dataDir ?? ''}/postgresql.auto.conf`;
+  const settings = rejoinSettings(facts);
+  const append = appendSettingsCommand(autoConf, settings, 're-point (allow_alter_system = off)');
   const reloads = facts.versionNum >= RELOADS_PRIMARY_CONNINFO;
   const restart = serviceCommand(standby, 'restart');
   const apply = reloads ? 'select pg_reload_conf()' : commandLine(restart);
@@ -188,6 +199,7 @@ export function repointStep(standby: NodeConfig, newPrimary: NodeConfig, facts: 
     detail: [
       RECEIVER_SQL + '  -- the WAL receiver before the change',
       ...statements,
+      ...(byFile ? [`append to ${autoConf} (allow_alter_system = off refuses ALTER SYSTEM):`, ...settings.map((line) => `  ${line}`)] : []),
       apply,
       `wait up to ${(expect ? facts.timeoutMs : UNEXPECTED_STREAM_WAIT_MS) / 1000} s: a new WAL receiver on ${standby.name} streaming from port ${newPrimary.port} through slot ${facts.slot}, that slot active on ${newPrimary.name} with a streaming walsender`,
     ].join('\n'),
@@ -195,6 +207,7 @@ export function repointStep(standby: NodeConfig, newPrimary: NodeConfig, facts: 
     async run(ctx) {
       const previousReceiverPid = await receiverPid(ctx, standby);
       for (const statement of statements) await ctx.sql(standby.name, statement, { mutating: true });
+      if (byFile) await ctx.command(standby.name, append);
       if (reloads) {
         await ctx.sql(standby.name, 'select pg_reload_conf()', { mutating: true });
       } else {

@@ -10,6 +10,7 @@ import type { Plan, PlanStep, PreflightCheck } from '../plan.js';
 import { failedChecks } from '../plan.js';
 import { archiveCommandCheck } from '../preflight/archiveCommandCheck.js';
 import { failoverSlotsChecks } from '../preflight/failoverSlotsCheck.js';
+import { alterSystemCheck } from '../preflight/alterSystemCheck.js';
 import { dataDirCheck } from '../preflight/dataDirProof.js';
 import type { FollowerLogin } from '../preflight/replicationLogin.js';
 import { replicationLoginCheck } from '../preflight/replicationLogin.js';
@@ -339,8 +340,18 @@ export function planFailover(config: CockpitConfig, facts: FailoverFacts, target
     if (sibPaused) repoints.push(resumeReplayStep(sibling));
     const siblingLog = sibSnap.server && sibSnap.server.versionNum < 130000 ? facts.serverLogs?.[sibling.name] : undefined;
     if (siblingLog) checks.push(serverLogCheck(sibling.name, siblingLog));
+    const byFile = alterSystemCheck(sibling, sibSnap);
+    if (byFile) {
+      checks.push(byFile.check);
+      // Written into its data directory through its host: the directory must be proven its own (on 12 the restart below asks the same).
+      if (byFile.byFile && !(sibSnap.server && sibSnap.server.versionNum < 130000)) {
+        dataDirNodes.push(sibling.name);
+        if (facts.dataDirs) checks.push(dataDirCheck(sibling, facts.dataDirs[sibling.name], clusterSystemId));
+      }
+    }
     repoints.push(
       repointStep(withServerLog(sibling, siblingLog), target, {
+        ...(byFile?.byFile ? { alterSystem: false } : {}),
         conninfo: edited.conninfo,
         slot,
         versionNum: sibSnap.server?.versionNum ?? 0,

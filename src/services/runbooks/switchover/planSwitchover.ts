@@ -8,6 +8,7 @@ import { rejoinConninfo, repointConninfo } from '../conninfoEdit.js';
 import { clusterSystemIdentifier } from '../failover/failoverFacts.js';
 import { archiveCommandCheck } from '../preflight/archiveCommandCheck.js';
 import { failoverSlotsChecks } from '../preflight/failoverSlotsCheck.js';
+import { alterSystemCheck } from '../preflight/alterSystemCheck.js';
 import { dataDirCheck } from '../preflight/dataDirProof.js';
 import { RELOADS_PRIMARY_CONNINFO } from '../failover/repointStandby.js';
 import type { FollowerLogin } from '../preflight/replicationLogin.js';
@@ -239,7 +240,17 @@ export function planSwitchover(config: CockpitConfig, facts: FailoverFacts, targ
     }
     const siblingLog = versionNum < RELOADS_PRIMARY_CONNINFO ? facts.serverLogs?.[sibling.name] : undefined;
     if (siblingLog) checks.push(serverLogCheck(sibling.name, siblingLog));
-    repoints.push(repointStep(withServerLog(sibling, siblingLog), target, { conninfo: edited.conninfo, slot, versionNum, timeoutMs: streamTimeoutMs }));
+    const byFile = alterSystemCheck(sibling, snapshots.get(sibling.name));
+    if (byFile) {
+      checks.push(byFile.check);
+      if (byFile.byFile && !dataDirNodes.includes(sibling.name)) {
+        dataDirNodes.push(sibling.name);
+        if (facts.dataDirs) checks.push(dataDirCheck(sibling, facts.dataDirs[sibling.name], clusterSystemIdentifier(facts)));
+      }
+    }
+    repoints.push(
+      repointStep(withServerLog(sibling, siblingLog), target, { conninfo: edited.conninfo, slot, versionNum, timeoutMs: streamTimeoutMs, ...(byFile?.byFile ? { alterSystem: false } : {}) }),
+    );
   }
   const oldPrimaryConninfo = rejoinConninfo({
     own: facts.extras[oldPrimary.name]?.primaryConninfo ?? '',
