@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { backupHistoryFileName, parseBackupHistory } from '../../src/services/pitr/backupHistoryFile.js';
-import { segmentRanges, walDumpCommand } from '../../src/services/pitr/walDumpCommand.js';
+import { segmentRanges, serverMajor, walDumpCommand } from '../../src/services/pitr/walDumpCommand.js';
 import { isoFromWalTime, parseWalDumpRecords, readWalDump } from '../../src/services/pitr/walDumpRecords.js';
 import { restorePointBytesCommand, restorePointTime } from '../../src/services/pitr/walDumpRestorePointTime.js';
 
@@ -66,12 +66,19 @@ describe('pg_waldump output', () => {
       { timeline: 1, first: '000000010000000000000003', last: '000000010000000000000004', count: 2 },
       { timeline: 2, first: '000000020000000000000005', last: '000000020000000000000005', count: 1 },
     ]);
-    expect(walDumpCommand('/usr/lib/postgresql/15/bin/pg_waldump', '/var/lib/archive', ranges[0]!, 'Transaction')).toMatchObject({
+    expect(walDumpCommand({ pgBinDir: '/usr/lib/postgresql/15/bin', serverMajor: 15 }, '/var/lib/archive', ranges[0]!, 'Transaction')).toMatchObject({
       program: '/usr/lib/postgresql/15/bin/pg_waldump',
       args: ['--path', '/var/lib/archive', '--rmgr', 'Transaction', '000000010000000000000003', '000000010000000000000004'],
       env: { TZ: 'UTC', LC_ALL: 'C' },
       mutating: false,
     });
+    // No pgBinDir: the backup's major where distributions install it off PATH, else PATH's.
+    const picked = walDumpCommand({ serverMajor: 17 }, '/arch', ranges[1]!, 'XLOG');
+    expect(picked.program).toBe('sh');
+    expect(picked.args.slice(2)).toEqual(['sh', '', '17', '--path', '/arch', '--rmgr', 'XLOG', '000000020000000000000005', '000000020000000000000005']);
+    expect(picked.args[1]).toContain('/usr/lib/postgresql/$2/bin/pg_waldump');
+    expect(walDumpCommand({}, '/arch', ranges[1]!, 'XLOG').program).toBe('pg_waldump');
+    expect([serverMajor('17.10'), serverMajor('15'), serverMajor('?')]).toEqual([17, 15, undefined]);
   });
 });
 

@@ -2,7 +2,6 @@ import path from 'node:path';
 import type { BaseBackupEntry } from '../backups/baseBackupEntry.js';
 import type { CockpitConfig, NodeConfig } from '../config/schema.js';
 import { parseLsn } from '../postgres/lsn.js';
-import { pgTool } from '../runbooks/serviceControl.js';
 import { runChecked, runCollected } from '../runner/runChecked.js';
 import type { NodeRunners } from '../runner/nodeRunners.js';
 import { JUMP_HOST } from '../runner/nodeRunners.js';
@@ -12,7 +11,8 @@ import { archiveRunnerName } from './readArchiveFacts.js';
 import type { ArchiveListing, PathSegment, WindowBasis } from './recoverableWindow.js';
 import { DEFAULT_SEGMENT_BYTES, finishWindow, windowBasis } from './recoverableWindow.js';
 import type { RecoverableWindow } from './recoverableWindowTypes.js';
-import { segmentRanges, walDumpCommand } from './walDumpCommand.js';
+import type { WalDumpTool } from './walDumpCommand.js';
+import { segmentRanges, serverMajor, walDumpCommand } from './walDumpCommand.js';
 import type { WalDumpFacts, WalRecordFact } from './walDumpRecords.js';
 import { readWalDump } from './walDumpRecords.js';
 import { restorePointBytesCommand, restorePointTime } from './walDumpRestorePointTime.js';
@@ -45,9 +45,11 @@ export async function readRecoverableWindows(config: CockpitConfig, archiveNode:
   if (complete.length === 0) return [];
   const runnerName = archiveRunnerName(config, archiveNode);
   const runner = runners.forNode(runnerName);
-  const waldump = runnerName === JUMP_HOST ? 'pg_waldump' : pgTool(config.nodes.find((node) => node.name === runnerName) ?? archiveNode, 'pg_waldump');
+  // The archive's host's pg_waldump: the node's pgBinDir there; on the jump host, found by the server's major.
+  const pgBinDir = runnerName === JUMP_HOST ? undefined : (config.nodes.find((node) => node.name === runnerName) ?? archiveNode).pgBinDir;
   const archive = await readArchiveListing(runner, dir);
-  const reader = walReader(runner, waldump, dir);
+  const newestMajor = complete.map((entry) => serverMajor(entry.serverVersion)).find((major) => major !== undefined);
+  const reader = walReader(runner, { ...(pgBinDir ? { pgBinDir } : {}), ...(newestMajor ? { serverMajor: newestMajor } : {}) }, dir);
   const windows: RecoverableWindow[] = [];
   for (const backup of complete) {
     const segmentBytes = backup.walSegmentBytes ?? DEFAULT_SEGMENT_BYTES;
@@ -96,7 +98,7 @@ interface WalReader {
 }
 
 /** pg_waldump runs, each remembered: backups on the same timeline share the archive's newest segments. */
-function walReader(runner: Runner, waldump: string, dir: string): WalReader {
+function walReader(runner: Runner, tool: WalDumpTool, dir: string): WalReader {
   const cache = new Map<string, Promise<WalDumpFacts>>();
   return {
     run: runner,
@@ -106,7 +108,7 @@ function walReader(runner: Runner, waldump: string, dir: string): WalReader {
       for (const range of segmentRanges(segments)) {
         const key = `${rmgr} ${range.first} ${range.last}`;
         if (!cache.has(key)) {
-          const run = runCollected(runner, walDumpCommand(waldump, dir, range, rmgr));
+          const run = runCollected(runner, walDumpCommand(tool, dir, range, rmgr));
           cache.set(key, run.then(({ result, stdout, stderr }) => readWalDump({ exitCode: result.exitCode, stdout, stderr })));
         }
         const facts = await cache.get(key)!;
