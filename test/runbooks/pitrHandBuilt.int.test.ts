@@ -10,7 +10,8 @@ import type { CockpitConfig } from '../../src/services/config/schema.js';
 import { freePort } from '../../src/services/os/freePort.js';
 import { executePlan } from '../../src/services/runbooks/executePlan.js';
 import type { PitrOptions, PitrPlan } from '../../src/services/runbooks/pitr/planPitr.js';
-import { preparePitr } from '../../src/services/runbooks/pitr/preparePitr.js';
+import { planPitr } from '../../src/services/runbooks/pitr/planPitr.js';
+import { preparePitr, readPitrFacts } from '../../src/services/runbooks/pitr/preparePitr.js';
 import type { PlanEvent } from '../../src/services/runbooks/planEvents.js';
 import { planEventLines } from '../../src/services/runbooks/planEvents.js';
 import { createNodeRunners } from '../../src/services/runner/nodeRunners.js';
@@ -175,6 +176,23 @@ describe('point-in-time recovery side by side on a hand-built cluster', () => {
     expect(planned.end?.state).toBe('promoted');
     expect((await onCopy<{ n: number }>(planned.port!, 'select count(*)::int as n from lost'))[0]!.n).toBe(3);
     expect((await onCopy<{ r: boolean }>(planned.port!, 'select pg_is_in_recovery() as r'))[0]!.r).toBe(false);
+  }, 180_000);
+
+  it('a target the archive does not reach fails with the reason; the copy is stopped and moved aside, kept', async () => {
+    // Past the last archived commit, with the window left unread (as before the reader existed): only the server can tell.
+    const later = new Date(Date.parse(targetUtc.replace(' ', 'T')) + 3600_000).toISOString();
+    const facts = await readPitrFacts(config, backup.id, { target: { time: later } });
+    const planned = planPitr(config, { ...facts, windows: undefined }, { target: { time: later } });
+    expect(planned.blocked, planned.blockedReasons.join('\n')).toBe(false);
+    const { outcome, lines } = await run(planned);
+    expect(outcome.succeeded).toBe(false);
+    expect(outcome.failedStep?.error).toMatch(/did not reach the target \(recovery ended before configured recovery target was reached/);
+    expect(lines).toMatch(/the copy is kept at .*pg1\.pgcockpit-partial-/);
+    expect(await exists(planned.dest!)).toBe(false);
+    const aside = /the copy is kept at (\S+)/.exec(lines)![1]!;
+    started.push(aside);
+    const status = await execa(path.join(cluster.pgBinDir, 'pg_ctl'), ['-D', aside, 'status'], { uid: cluster.osUser.uid, gid: cluster.osUser.gid, reject: false });
+    expect(status.exitCode, status.stdout).toBe(3);
   }, 180_000);
 
   it('refuses with nothing written: a target before the backup, a zone abbreviation, a port in use', async () => {

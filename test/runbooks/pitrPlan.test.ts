@@ -186,3 +186,11 @@ describe('the plan', () => {
     expect(refused({ target: { time: '2026-11-30 20:00:00Z' } }, { ...host, postgresVersion: 'postgres (PostgreSQL) 16.4' })).toMatch(/PostgreSQL 17 programs/);
   });
 });
+
+describe('the recovered copy and pgcockpit cleanup', () => {
+  it('lists the default destination as a recovered copy, the moved-aside one as a partial copy', async () => {
+    const { keptKind } = await import('../../src/services/runbooks/rebuild/keptDirectories.js');
+    expect(keptKind('/var/lib/pgsql/14/data', '/var/lib/pgsql/14/data.pgcockpit-pitr-20261130T120000Z')).toEqual({ kind: 'recovered copy', keptAt: '20261130T120000Z' });
+    expect(keptKind('/var/lib/pgsql/14/data', '/var/lib/pgsql/14/data.pgcockpit-partial-20261130T120000Z')).toMatchObject({ kind: 'partial copy' });
+  });
+});

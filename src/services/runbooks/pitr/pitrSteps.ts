@@ -213,7 +213,8 @@ function watchScript(): string {
     `  if grep -qE '${RECOVERY_OVER}' -- "$log" 2>/dev/null; then break; fi`,
     '  pid=$(head -n 1 -- "$dir/postmaster.pid" 2>/dev/null)',
     '  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then seen=1',
-    '  elif [ -n "$seen" ] || [ $n -gt 120 ]; then break; fi',
+    // Gone before it was ever seen alive: its last words say so (a FATAL at startup ends in one of these).
+    "  elif [ -n \"$seen\" ] || [ $n -gt 120 ] || grep -qE 'database system is shut down|aborting startup due to startup process failure' -- \"$log\" 2>/dev/null; then break; fi",
     '  n=$((n + 1)); sleep 0.5',
     'done',
     'sleep 1; kill $tailer 2>/dev/null; wait $tailer 2>/dev/null',

@@ -110,11 +110,11 @@ async function readHostFacts(config: CockpitConfig, runner: Runner, backup: Base
 
 /**
  * One look, changing nothing: the catalog's base backups (on the backups
- * host), the server's TimeZone, then, once the target and the backup are
- * known, the host holding the backup (destination, port, programs, archive).
- * What `pgcockpit pitr` and the cockpit's form both start from.
+ * host), the recoverable windows (the archive, pg_waldump), the server's
+ * TimeZone, then, once the target and the backup are known, the host
+ * holding the backup (destination, port, programs, archive).
  */
-export async function preparePitr(config: CockpitConfig, asked: string, options: PitrOptions): Promise<PitrPlan> {
+export async function readPitrFacts(config: CockpitConfig, asked: string, options: PitrOptions): Promise<PitrFacts> {
   const runners = createNodeRunners(config, { readOnly: true });
   try {
     const facts: PitrFacts = { asked, backups: [], catalogProblems: [] };
@@ -140,8 +140,13 @@ export async function preparePitr(config: CockpitConfig, asked: string, options:
     else facts.timeZoneProblem = zone.problem;
     const { backup } = resolvePitrBackup(facts, options);
     if (backup) facts.hostFacts = await readHostFacts(config, runners.forNode(backup.host), backup, options);
-    return planPitr(config, facts, options);
+    return facts;
   } finally {
     await runners.close();
   }
+}
+
+/** The plan `pgcockpit pitr` and the cockpit's form both start from. */
+export async function preparePitr(config: CockpitConfig, asked: string, options: PitrOptions): Promise<PitrPlan> {
+  return planPitr(config, await readPitrFacts(config, asked, options), options);
 }

@@ -8,21 +8,21 @@ import type { Plan, RunnerSource } from '../plan.js';
 export interface KeptDirectory {
   node: string;
   path: string;
-  /** data directory (moved aside before a copy), partial copy (a cancelled copy), configuration (saved before a rewind). */
-  kind: 'data directory' | 'partial copy' | 'configuration';
+  /** data directory (moved aside before a copy), partial copy (a cancelled copy or recovery), configuration (saved before a rewind), recovered copy (pgcockpit pitr's side-by-side copy: stop its server before removing it). */
+  kind: 'data directory' | 'partial copy' | 'configuration' | 'recovered copy';
   /** "20261130T134501Z": when it was kept. */
   keptAt: string;
   bytes: number | null;
 }
 
-const NAME = /\.pgcockpit-(?:(partial|conf)-)?(\d{8}T\d{6}Z)$/;
+const NAME = /\.pgcockpit-(?:(partial|conf|pitr)-)?(\d{8}T\d{6}Z)$/;
 
 /** What kind of kept directory a path is, or null when it is not one a rebuild makes beside this data directory. */
 export function keptKind(dataDir: string, candidate: string): Pick<KeptDirectory, 'kind' | 'keptAt'> | null {
   if (path.posix.dirname(candidate) !== path.posix.dirname(dataDir) || !path.posix.basename(candidate).startsWith(`${path.posix.basename(dataDir)}.pgcockpit-`)) return null;
   const match = NAME.exec(candidate);
   if (!match) return null;
-  return { kind: match[1] === 'partial' ? 'partial copy' : match[1] === 'conf' ? 'configuration' : 'data directory', keptAt: match[2]! };
+  return { kind: match[1] === 'partial' ? 'partial copy' : match[1] === 'conf' ? 'configuration' : match[1] === 'pitr' ? 'recovered copy' : 'data directory', keptAt: match[2]! };
 }
 
 /** `du -sk` of every `<dataDir>.pgcockpit-*` on each node's host, as its OS user (changes nothing). */
