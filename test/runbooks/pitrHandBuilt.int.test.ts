@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { access, chown, mkdir } from 'node:fs/promises';
+import { access, chown, mkdir, readFile, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
@@ -19,7 +19,9 @@ import { localRunner } from '../../src/services/runner/localRunner.js';
 import { runChecked } from '../../src/services/runner/runChecked.js';
 import type { HandBuiltCluster } from '../support/handBuiltCluster.js';
 import { startHandBuiltCluster } from '../support/handBuiltCluster.js';
+import { runCli } from '../support/runCli.js';
 import { waitFor } from '../support/waitFor.js';
+import { parse, stringify } from 'yaml';
 
 /**
  * The runbook's PITR scenario on a cluster built by hand (its `test ! -f && cp`
@@ -34,6 +36,7 @@ import { waitFor } from '../support/waitFor.js';
 describe('point-in-time recovery side by side on a hand-built cluster', () => {
   let cluster: HandBuiltCluster;
   let config: CockpitConfig;
+  let configFile: string;
   let backup: BaseBackupEntry;
   /** Before the backup, T (after the first rows), in UTC. */
   let beforeBackup: string;
@@ -51,6 +54,8 @@ describe('point-in-time recovery side by side on a hand-built cluster', () => {
     await chown(backupsDir, os.uid, os.gid);
     // The backups dir on pg1's host, as its OS user: where pg_basebackup wrote.
     config = { ...cluster.config, backups: { dir: backupsDir, host: 'pg1' } };
+    configFile = path.join(cluster.root, 'pitr.yaml');
+    await writeFile(configFile, stringify({ ...parse(await readFile(cluster.configFile, 'utf8')), backups: { dir: backupsDir, host: 'pg1' } }));
     // The runbook's server, in Seoul.
     await cluster.superQuery('pg1', "alter system set timezone = 'Asia/Seoul'");
     await cluster.superQuery('pg1', 'select pg_reload_conf()');
@@ -194,6 +199,21 @@ describe('point-in-time recovery side by side on a hand-built cluster', () => {
     const status = await execa(path.join(cluster.pgBinDir, 'pg_ctl'), ['-D', aside, 'status'], { uid: cluster.osUser.uid, gid: cluster.osUser.gid, reject: false });
     expect(status.exitCode, status.stdout).toBe(3);
   }, 180_000);
+
+  it('the command line (needs npm run build): --dry-run prints the plan with the time as the server reads it; an abbreviation exits 2', async () => {
+    const cli = (...args: string[]) => runCli(['pitr', ...args, '--config', configFile], { XDG_STATE_HOME: cluster.root });
+    const dry = await cli('--backup', 'auto', '--target-time', targetUtc, '--dry-run');
+    expect(dry.exitCode, dry.stderr).toBe(0);
+    expect(dry.stdout).toMatch(/Asia\/Seoul shows it as/);
+    expect(dry.stdout).toMatch(/recovery_target_time = '\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+\+00:00'/);
+    expect(dry.stdout).toMatch(/-- must say /);
+    const dest = /pg_ctl -D (\S+pgcockpit-pitr-\S+) -l/.exec(dry.stdout)?.[1];
+    expect(dest, dry.stdout).toBeDefined();
+    expect(await exists(dest!)).toBe(false);
+    const abbreviated = await cli('--backup', 'auto', '--target-time', `${targetUtc.replace('Z', '')} KST`, '--yes');
+    expect(abbreviated.exitCode).toBe(2);
+    expect(abbreviated.stdout + abbreviated.stderr).toMatch(/"KST" is a zone abbreviation/);
+  }, 60_000);
 
   it('refuses with nothing written: a target before the backup, a zone abbreviation, a port in use', async () => {
     const before = await plan({ target: { time: beforeBackup } }, backup.id);
