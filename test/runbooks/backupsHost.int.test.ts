@@ -121,15 +121,8 @@ describe('backups.host: the dumps on a node\'s host', () => {
   }, 180_000);
 
   it('over ssh (root, sudo to postgres): dump, catalog, verify, restore; the picker lists, reads the TOC, verifies and deletes there', async () => {
-    const dir = path.join(hand.root, 'dumps-over-ssh');
-    const config: CockpitConfig = {
-      ...hand.config,
-      nodes: hand.config.nodes.map((node) => (node.name === 'pg2' ? { ...node, ssh: { host: '127.0.0.1', port: sshd.port, user: 'root', identityFile: sshd.clientKeyFile, acceptNewHostKeys: false } } : node)),
-      backups: { dir, host: 'pg2' },
-    };
-    const env = testSshEnvironment(home);
-    await fs.writeFile(env.userKnownHostsFiles[0] ?? '', `${sshd.knownHostsLine}\n`);
-    const runners = createNodeRunners(config, { readOnly: false, sshEnvironment: env });
+    const config = await overSsh(hand, sshd, home, 'dumps-over-ssh');
+    const runners = createNodeRunners(config, { readOnly: false, sshEnvironment: testSshEnvironment(home) });
     try {
       const commandsBefore = sshCommands(sshd.log());
       const dump = await roundTrip(config, runners);
@@ -167,6 +160,65 @@ describe('backups.host: the dumps on a node\'s host', () => {
     }
   }, 180_000);
 });
+
+describe('backups.host over ssh: a cancelled dump', () => {
+  let hand: HandBuiltCluster;
+  let sshd: TestSshd;
+  let home: string;
+
+  beforeAll(async () => {
+    [hand, sshd, home] = await Promise.all([startHandBuiltCluster({ standbys: 1 }), startSshd(), scratchHome()]);
+    await hand.superQuery('pg1', 'create table orders (id int primary key, note text)');
+    await hand.superQuery('pg1', "insert into orders select i, 'order ' || i from generate_series(1, 1000) i");
+  }, 180_000);
+  afterAll(async () => {
+    await hand?.destroy();
+    await sshd?.stop();
+    if (home) await fs.rm(home, { recursive: true, force: true });
+  });
+
+  it('stops pg_dump on pg2\'s host, removes the partial dump there and records the entry cancelled: nothing restorable', async () => {
+    const config = await overSsh(hand, sshd, home, 'dumps');
+    const dir = config.backups!.dir;
+    const runners = createNodeRunners(config, { readOnly: false, sshEnvironment: testSshEnvironment(home) });
+    const { withNodeClient } = await import('../../src/services/postgres/connectNode.js');
+    try {
+      // pg_dump of the primary waits for the lock this transaction holds: it cannot finish before the cancel.
+      await withNodeClient({ ...hand.node('pg1'), user: 'postgres' }, hand.config, async (holder) => {
+        await holder.query('begin; lock table orders in access exclusive mode');
+        const plan = await prepareBackup(config, 'pg1', { database: 'postgres' }, { runners });
+        expect(plan.blocked, formatPlan(plan)).toBe(false);
+        const cancel = new AbortController();
+        const lines: string[] = [];
+        const running = executePlan(plan, { config, readOnly: false, log: (text) => lines.push(text), runners, cancel: cancel.signal });
+        await waitFor(async () => (await hand.superQuery('pg1', "select 1 from pg_stat_activity where application_name = 'pgcockpit backup' and wait_event_type = 'Lock'")).length > 0, 'pg_dump waiting for the lock');
+        cancel.abort('SIGINT');
+        const outcome = await running;
+        expect(outcome.succeeded, lines.join('\n')).toBe(false);
+        expect(outcome.cancelled, lines.join('\n')).toBeDefined();
+        await holder.query('rollback');
+        const { entries, problems } = await listBackups(dir, config.cluster, catalogStoreFor(config, runners));
+        expect(problems).toEqual([]);
+        expect(entries.map((entry) => entry.status)).toEqual(['cancelled']);
+        await expect(fs.stat(entries[0]!.path)).rejects.toThrow();
+        expect(await fs.readdir(path.dirname(entries[0]!.path))).toEqual([`${path.basename(entries[0]!.path)}.json`]);
+        await waitFor(async () => (await hand.superQuery('pg1', "select 1 from pg_stat_activity where application_name = 'pgcockpit backup'")).length === 0, 'pg_dump gone');
+      });
+    } finally {
+      await runners.close();
+    }
+  }, 180_000);
+});
+
+/** The cluster's config with pg2 reached over the test sshd (root, sudo to postgres) and the backups dir on its host. */
+async function overSsh(hand: HandBuiltCluster, sshd: TestSshd, home: string, folder: string): Promise<CockpitConfig> {
+  await fs.writeFile(testSshEnvironment(home).userKnownHostsFiles[0] ?? '', `${sshd.knownHostsLine}\n`);
+  return {
+    ...hand.config,
+    nodes: hand.config.nodes.map((node) => (node.name === 'pg2' ? { ...node, ssh: { host: '127.0.0.1', port: sshd.port, user: 'root', identityFile: sshd.clientKeyFile, acceptNewHostKeys: false } } : node)),
+    backups: { dir: path.join(hand.root, folder), host: 'pg2' },
+  };
+}
 
 /** Commands root ran through the test sshd so far (LogLevel VERBOSE: one "Starting session: command" each). */
 function sshCommands(log: string): number {
