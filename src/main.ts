@@ -149,11 +149,11 @@ program
 
 program
   .command('backups')
-  .description('the backup catalog, newest first (when, age, database, node, format, size, duration, verified); --verify ID checks a dump, --delete ID removes one')
+  .description('the backup catalog, newest first (when, age, database, node, format, size, duration, verified), base backups under the dumps; --verify ID checks a dump (or a base backup with pg_verifybackup), --delete ID removes a dump')
   .option('-c, --config <file>', 'config file (default: as for pgcockpit)')
   .option('--json', 'the catalog entries as a JSON array')
   .option('--show <id>', "a dump's catalog entry and its objects (pg_restore --list)")
-  .option('--verify <id>', 'sha256 against the catalog and pg_restore --list over the whole table of contents; records verifiedAt (exit 1 when it fails)')
+  .option('--verify <id>', 'sha256 against the catalog and pg_restore --list over the whole table of contents (a base backup: pg_verifybackup); records verifiedAt (exit 1 when it fails)')
   .option('--delete <id>', 'delete a dump and its catalog entry (asks for its id on a terminal)')
   .option('--yes', 'with --delete: do not ask')
   .action(async (options: { config?: string; json?: boolean; show?: string; verify?: string; delete?: string; yes?: boolean }, command: Command) => {

@@ -14,6 +14,9 @@ import { loadConfig } from '../services/config/loadConfig.js';
 import { toolIn, toolPlace } from '../services/runbooks/restore/restoreCommands.js';
 import type { Runner } from '../services/runner/runner.js';
 import { createNodeRunners } from '../services/runner/nodeRunners.js';
+import { baseBackupAction, looksLikeBaseBackupId, readBaseBackups } from './basebackupCommand.js';
+import { baseBackupTable } from '../services/backups/baseBackupRow.js';
+import type { NodeRunners } from '../services/runner/nodeRunners.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './exitCodes.js';
 import { requireConfigPath } from './requireConfigPath.js';
 
@@ -35,18 +38,21 @@ export interface BackupsCommandOptions {
  * contents (recorded as verifiedAt; exit 1 when it fails, with the reason);
  * --delete ID removes it after its id is typed (or --yes). All of it where
  * the dumps are: this machine, or backups.host's host through its runner.
+ * Base backups (pgcockpit basebackup) are listed under the dumps (in --json
+ * beside them, told apart by `kind`); --show and --verify take their ids too
+ * (see basebackupCommand.ts).
  */
 export async function backupsCommand(options: BackupsCommandOptions): Promise<void> {
   const config = await loadConfig(requireConfigPath(options.config));
   const runners = createNodeRunners(config, { readOnly: options.readOnly });
   try {
-    await backupsWith(config, options, runners.forNode(backupsRunnerName(config)), catalogStoreFor(config, runners));
+    await backupsWith(config, options, runners.forNode(backupsRunnerName(config)), catalogStoreFor(config, runners), runners);
   } finally {
     await runners.close();
   }
 }
 
-async function backupsWith(config: CockpitConfig, options: BackupsCommandOptions, runner: Runner, store: CatalogStore): Promise<void> {
+async function backupsWith(config: CockpitConfig, options: BackupsCommandOptions, runner: Runner, store: CatalogStore, runners: NodeRunners): Promise<void> {
   let dir: string;
   try {
     dir = catalogDir(config);
@@ -63,6 +69,11 @@ async function backupsWith(config: CockpitConfig, options: BackupsCommandOptions
       return undefined;
     });
 
+  // A base backup's id (pgcockpit basebackup): its entry, or pg_verifybackup.
+  for (const action of ['show', 'verify'] as const) {
+    const id = options[action];
+    if (id !== undefined && looksLikeBaseBackupId(id) && (await baseBackupAction(config, id, action, runners, options.readOnly))) return;
+  }
   if (options.verify !== undefined) {
     const entry = await entryOf(options.verify);
     if (!entry) return;
@@ -101,12 +112,17 @@ async function backupsWith(config: CockpitConfig, options: BackupsCommandOptions
     return;
   }
   const { entries, problems } = await listBackups(dir, config.cluster, store);
-  if (options.json) process.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
+  const base = await readBaseBackups(config, runners);
+  problems.push(...base.problems);
+  // Both kinds in one array: an entry's `kind` (pg_dump, basebackup) tells them apart.
+  if (options.json) process.stdout.write(`${JSON.stringify([...entries, ...base.entries], null, 2)}\n`);
+  else if (entries.length === 0 && base.entries.length > 0) process.stdout.write(`no dumps yet: pgcockpit backup --node NODE --db DB takes one\n`);
   else if (entries.length === 0) process.stdout.write(`no dumps in ${dir}${store.where === 'this machine' ? '' : ` on ${store.where}`} for ${config.cluster} yet: pgcockpit backup --node NODE --db DB takes one\n`);
   else {
     const now = Date.now();
     for (const line of backupTable(entries.map((entry) => backupRow(entry, now)))) process.stdout.write(`${line}\n`);
   }
+  if (!options.json && base.entries.length > 0) for (const line of ['', ...baseBackupTable(base.entries, Date.now())]) process.stdout.write(`${line}\n`);
   for (const problem of problems) process.stderr.write(`pgcockpit: unreadable catalog entry ${problem}\n`);
   process.exitCode = EXIT_OK;
 }

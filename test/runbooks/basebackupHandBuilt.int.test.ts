@@ -122,6 +122,33 @@ describe('base backups on a hand-built cluster', () => {
     expect(await notOwnedBy(entry.path, hand.osUser.name)).toBe('');
   });
 
+  it('pgcockpit backups lists the base backups under the dumps (and in --json by their kind); --verify and --show take their ids', async () => {
+    const cli = (...args: string[]) => runCli([...args, '--config', configFile], { XDG_STATE_HOME: hand.root });
+    const entries = await catalog();
+    const listed = await cli('backups');
+    expect(listed.exitCode, listed.stderr).toBe(0);
+    const lines = listed.stdout.trim().split('\n');
+    expect(lines[0]).toBe('no dumps yet: pgcockpit backup --node NODE --db DB takes one');
+    expect(lines).toContain('base backups (pgcockpit basebackup; recovery: pgcockpit window, pgcockpit pitr):');
+    const header = lines.findIndex((line) => line.startsWith('ID '));
+    expect(lines[header]).toMatch(/^ID\s+WHEN\s+AGE\s+NODE\s+FORMAT\s+SIZE\s+TOOK\s+TIMELINE\s+WAL\s+VERIFIED$/);
+    const rows = lines.slice(header + 1);
+    expect(rows.map((line) => line.split(/\s+/)[0])).toEqual(entries.map((entry) => entry.id));
+    const plain = entries.find((entry) => entry.format === 'plain' && entry.status === 'complete')!;
+    expect(rows.find((line) => line.startsWith(plain.id))).toMatch(new RegExp(`pg1\\s+plain\\s+\\d+ MB\\s+.*\\s1\\s+${plain.startLsn!.replace('/', '\\/')} → ${plain.endLsn!.replace('/', '\\/')}\\s+✓$`));
+    const json = JSON.parse((await cli('backups', '--json')).stdout) as Array<{ id: string; kind: string }>;
+    expect(json.map((entry) => [entry.id, entry.kind])).toEqual(entries.map((entry) => [entry.id, 'basebackup']));
+    const shown = await cli('backups', '--show', plain.id);
+    expect(JSON.parse(shown.stdout)).toMatchObject({ id: plain.id, kind: 'basebackup', startLsn: plain.startLsn });
+    const verified = await cli('backups', '--verify', plain.id);
+    expect(verified.exitCode, verified.stdout + verified.stderr).toBe(0);
+    expect(verified.stdout).toBe(`✓ ${plain.id}: pg_verifybackup found every file as its manifest says and the WAL it needs parses`);
+    const tar = entries.find((entry) => entry.format === 'tar')!;
+    const refused = await cli('backups', '--verify', tar.id);
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stdout).toContain('pg_verifybackup reads tar-format backups from PostgreSQL 18 on');
+  });
+
   it('verifies a base backup again (pg_verifybackup as the OS user, verifiedAt recorded), and finds one damaged since', async () => {
     const plain = (await catalog()).find((entry) => entry.format === 'plain' && entry.status === 'complete')!;
     const tool = pgVerifybackupFor(config, plain);
