@@ -20,6 +20,7 @@ import { runChecked } from '../../src/services/runner/runChecked.js';
 import type { HandBuiltCluster } from '../support/handBuiltCluster.js';
 import { startHandBuiltCluster } from '../support/handBuiltCluster.js';
 import { runCli } from '../support/runCli.js';
+import { pgrep } from './cancelRunbook.js';
 import { waitFor } from '../support/waitFor.js';
 import { parse, stringify } from 'yaml';
 
@@ -121,12 +122,22 @@ describe('point-in-time recovery side by side on a hand-built cluster', () => {
   });
 
   const plan = (options: PitrOptions, asked = 'auto') => preparePitr(config, asked, options);
-  const run = async (planned: PitrPlan) => {
+  const run = async (planned: PitrPlan, cancel?: (event: PlanEvent, abort: AbortController) => void) => {
     const events: PlanEvent[] = [];
+    const abort = new AbortController();
     const runners = createNodeRunners(config, { readOnly: false });
     try {
       if (planned.dest) started.push(planned.dest);
-      const outcome = await executePlan(planned, { config, readOnly: false, runners, onEvent: (event) => events.push(event) });
+      const outcome = await executePlan(planned, {
+        config,
+        readOnly: false,
+        runners,
+        cancel: abort.signal,
+        onEvent: (event) => {
+          events.push(event);
+          cancel?.(event, abort);
+        },
+      });
       return { outcome, lines: events.flatMap(planEventLines).join('\n'), events };
     } finally {
       await runners.close();
@@ -239,4 +250,30 @@ describe('point-in-time recovery side by side on a hand-built cluster', () => {
     }
     for (const refused of [before, configured]) if (refused.dest) expect(await exists(refused.dest)).toBe(false);
   }, 120_000);
+
+  it('a cancel during the replay stops the copy and moves it aside; production untouched', async () => {
+    // About 200 MB of WAL after the backup, so replay is still running when the cancel comes; T2 after it.
+    await cluster.superQuery('pg1', "create table bulk as select g as id, repeat('x', 60) as pad from generate_series(1, 1500000) g");
+    await sleep(300);
+    const t2 = await serverNow();
+    await sleep(300);
+    await cluster.superQuery('pg1', 'create table after_t2 (i int)');
+    const switched = String((await cluster.superQuery<{ s: string }>('pg1', 'select pg_walfile_name(pg_switch_wal()) as s'))[0]!.s);
+    await waitFor(async () => String((await cluster.superQuery<{ w: string | null }>('pg1', 'select last_archived_wal as w from pg_stat_archiver'))[0]!.w ?? '') >= switched, `${switched} archived`, 60_000);
+    const planned = await plan({ target: { time: t2 } }, backup.id);
+    expect(planned.blocked, planned.blockedReasons.join('\n')).toBe(false);
+    const { outcome, lines } = await run(planned, (event, abort) => {
+      if (event.type === 'job-progress' && event.number === 5 && !abort.signal.aborted) abort.abort('SIGINT');
+    });
+    expect(outcome.cancelled, lines).toMatchObject({ stoppedStep: 5 });
+    expect(outcome.cancelled!.undone.join('; ')).toMatch(/step 4 .*step 1 /);
+    expect(await exists(planned.dest!)).toBe(false);
+    const aside = /the copy is kept at (\S+)/.exec(lines)![1]!;
+    started.push(aside);
+    expect(await exists(aside)).toBe(true);
+    const status = await execa(path.join(cluster.pgBinDir, 'pg_ctl'), ['-D', aside, 'status'], { uid: cluster.osUser.uid, gid: cluster.osUser.gid, reject: false });
+    expect(status.exitCode, status.stdout).toBe(3);
+    expect(await pgrep(planned.dest!)).toEqual([]);
+    expect((await cluster.superQuery<{ r: boolean }>('pg1', 'select pg_is_in_recovery() as r'))[0]!.r).toBe(false);
+  }, 240_000);
 });
