@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
 import { listBackups } from '../../src/services/backups/backupCatalog.js';
 import { dumpChecksum } from '../../src/services/backups/backupChecksum.js';
 import { catalogStoreFor } from '../../src/services/backups/catalogStoreFor.js';
@@ -18,6 +19,7 @@ import type { HandBuiltCluster } from '../support/handBuiltCluster.js';
 import { startHandBuiltCluster } from '../support/handBuiltCluster.js';
 import type { TestSshd } from '../support/sshd.js';
 import { scratchHome, startSshd } from '../support/sshd.js';
+import { runCli } from '../support/runCli.js';
 import { waitFor } from '../support/waitFor.js';
 import { testSshEnvironment } from '../ssh/sshTestEnv.js';
 
@@ -118,6 +120,32 @@ describe('backups.host: the dumps on a node\'s host', () => {
     } finally {
       await runners.close();
     }
+  }, 180_000);
+
+  it('the command line (dist/cli.js): backup, backups --json and --verify, restore, all on pg2\'s host', async () => {
+    const dir = path.join(hand.root, 'dumps-cli');
+    const configFile = path.join(hand.root, 'backups-on-pg2.yaml');
+    const yaml = parse(await fs.readFile(hand.configFile, 'utf8')) as Record<string, unknown>;
+    await fs.writeFile(configFile, stringify({ ...yaml, backups: { dir, host: 'pg2' } }));
+    const cli = (...args: string[]) => runCli([...args, '--config', configFile], { XDG_STATE_HOME: hand.root });
+    const dry = await cli('backup', '--node', 'pg2', '--db', 'shop', '--dry-run');
+    expect(dry.exitCode, dry.stdout + dry.stderr).toBe(0);
+    expect(dry.stdout).toContain("on pg2's host as postgres");
+    const run = await cli('backup', '--node', 'pg2', '--db', 'shop', '--yes');
+    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    const listed = await cli('backups', '--json');
+    expect(listed.exitCode, listed.stderr).toBe(0);
+    const [entry] = JSON.parse(listed.stdout) as Array<{ id: string; path: string; status: string }>;
+    expect(entry).toMatchObject({ status: 'complete' });
+    expect(entry!.path.startsWith(`${dir}/`)).toBe(true);
+    expect((await fs.stat(entry!.path)).uid).toBe(hand.osUser.uid);
+    const verified = await cli('backups', '--verify', entry!.id);
+    expect(verified.exitCode, verified.stdout + verified.stderr).toBe(0);
+    expect(verified.stdout).toMatch(/^✓ shop-\S+: sha256 [0-9a-f]{64} as in the catalog; pg_restore --list read \d+ objects/);
+    const restored = await cli('restore', entry!.id, '--to', 'pg1', '--db', 'shop_from_pg2', '--yes');
+    expect(restored.exitCode, restored.stdout + restored.stderr).toBe(0);
+    expect(restored.stdout).toContain("with pg_restore on pg2's host as postgres");
+    expect(await rowsIn('shop_from_pg2')).toEqual(await rowsIn('shop'));
   }, 180_000);
 
   it('over ssh (root, sudo to postgres): dump, catalog, verify, restore; the picker lists, reads the TOC, verifies and deletes there', async () => {
