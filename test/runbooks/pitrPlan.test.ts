@@ -128,6 +128,8 @@ describe('how recovery ended', () => {
     const short = ['LOG:  last completed transaction was at log time 2026-11-30 12:00:01+00', 'FATAL:  recovery ended before configured recovery target was reached', 'LOG:  startup process (PID 9) exited with exit code 1'];
     expect(readRecoveryEnd(short, 'pause')).toMatchObject({ state: 'not reached', reason: expect.stringMatching(/did not reach the target.*12:00:01/) });
     expect(readRecoveryEnd(['FATAL:  could not open file "x"'], 'pause')).toMatchObject({ state: 'failed', reason: 'the server stopped: could not open file "x"' });
+    // PostgreSQL 12 at the end of WAL without the target: promoted anyway, no stop line.
+    expect(readRecoveryEnd(['LOG:  redo done at 0/3000100', 'LOG:  last completed transaction was at log time 2026-11-30 12:00:01+00', 'LOG:  archive recovery complete', 'LOG:  database system is ready to accept connections'], 'pause')).toMatchObject({ state: 'not reached', reason: expect.stringMatching(/promoted there \(PostgreSQL 12/) });
   });
 });
 

@@ -45,8 +45,18 @@ export function readRecoveryEnd(lines: readonly string[], action: 'pause' | 'pro
       reason: `the server replayed all the archived WAL it found and did not reach the target (${message(notReached)}${found.lastTransaction ? `; the last commit it replayed was at ${found.lastTransaction}` : ''}): a segment is missing from the archive, or the target is after the last archived commit`,
     };
   }
-  if (find(/pausing at the end of recovery|recovery has paused/)) return { state: 'paused', ...found };
-  if (find(/database system is ready to accept connections/)) return { state: 'promoted', ...found };
+  const paused = find(/pausing at the end of recovery|recovery has paused/);
+  const promoted = find(/database system is ready to accept connections/);
+  if ((paused || promoted) && !stopping) {
+    // Every target reached logs "recovery stopping ..." (immediate too). Without it, recovery ran out of WAL first: PostgreSQL 12 then ends recovery anyway.
+    return {
+      state: 'not reached',
+      ...found,
+      reason: `recovery ended at the end of the archived WAL without reaching the target${promoted ? ' and the copy was promoted there (PostgreSQL 12 does this; 13 and later refuse)' : ''}${found.lastTransaction ? `; the last commit it replayed was at ${found.lastTransaction}` : ''}`,
+    };
+  }
+  if (paused) return { state: 'paused', ...found };
+  if (promoted) return { state: 'promoted', ...found };
   if (action === 'shutdown' && stopping && find(/shutdown at recovery target|database system is shut down/)) return { state: 'shut down', ...found };
   const fatal = findLast(/\b(FATAL|PANIC):/);
   return {
