@@ -251,6 +251,42 @@ describe('point-in-time recovery side by side on a hand-built cluster', () => {
     for (const refused of [before, configured]) if (refused.dest) expect(await exists(refused.dest)).toBe(false);
   }, 120_000);
 
+  it('in place: refused on a running node; on a stopped one a failure puts its data directory back, a recovery replaces it (kept aside)', async () => {
+    const pgCtl = (...args: string[]) => execa(path.join(cluster.pgBinDir, 'pg_ctl'), args, { uid: cluster.osUser.uid, gid: cluster.osUser.gid, reject: false });
+    const running = await plan({ target: { time: targetUtc }, inPlace: 'pg3' }, backup.id);
+    expect(running.blocked).toBe(true);
+    expect(running.blockedReasons.join('\n')).toMatch(/pg3 is stopped .*a server runs on/);
+
+    const dataDir = cluster.dataDir('pg3');
+    expect((await pgCtl('-D', dataDir, '-m', 'fast', '-w', 'stop')).exitCode).toBe(0);
+    // A target the archive does not reach (the window left unread): the failure moves the copy aside and puts pg3's own directory back.
+    const later = new Date(Date.parse(targetUtc.replace(' ', 'T')) + 3600_000).toISOString();
+    const facts = await readPitrFacts(config, backup.id, { target: { time: later }, inPlace: 'pg3' });
+    const failing = planPitr(config, { ...facts, windows: undefined }, { target: { time: later }, inPlace: 'pg3' });
+    expect(failing.blocked, failing.blockedReasons.join('\n')).toBe(false);
+    expect(failing.steps[0]!.description).toMatch(/keep pg3's data directory aside/);
+    const failed = await run(failing);
+    expect(failed.outcome.succeeded).toBe(false);
+    expect(failed.lines).toMatch(/pg3's data directory is back at/);
+    await access(path.join(dataDir, 'standby.signal'));
+    const aside = /the copy is kept at (\S+)/.exec(failed.lines)![1]!;
+    started.push(aside);
+
+    const planned = await plan({ target: { time: targetUtc }, inPlace: 'pg3', action: 'promote' }, backup.id);
+    expect(planned.blocked, planned.blockedReasons.join('\n')).toBe(false);
+    expect(planned.confirmWord).toBe('pg3');
+    const { outcome, lines } = await run(planned);
+    expect(outcome.succeeded, lines).toBe(true);
+    expect(planned.succeededLine()).toMatch(/pg3 recovered in place .*former data directory is kept at .*pg3\.pgcockpit-\d{8}T\d{6}Z/);
+    const pg3 = cluster.node('pg3');
+    expect((await onCopy<{ n: number }>(pg3.port, 'select count(*)::int as n from lost'))[0]!.n).toBe(3);
+    expect((await onCopy<{ d: string }>(pg3.port, "select current_setting('data_directory') as d"))[0]!.d).toBe(dataDir);
+    await access(path.join(planned.inPlace!.keptDir, 'standby.signal'));
+    // The others untouched: pg1 the primary without the table, pg2 streaming from it.
+    expect(await cluster.superQuery('pg1', "select 1 from pg_class where relname = 'lost'")).toEqual([]);
+    expect((await cluster.superQuery<{ n: number }>('pg1', "select count(*)::int as n from pg_stat_replication where state = 'streaming'"))[0]!.n).toBe(1);
+  }, 240_000);
+
   it('a cancel during the replay stops the copy and moves it aside; production untouched', async () => {
     // About 200 MB of WAL after the backup, so replay is still running when the cancel comes; T2 after it.
     await cluster.superQuery('pg1', "create table bulk as select g as id, repeat('x', 60) as pad from generate_series(1, 1500000) g");

@@ -189,6 +189,46 @@ describe('the plan', () => {
   });
 });
 
+describe('in place', () => {
+  const config = configSchema.parse({
+    cluster: 'c',
+    nodes: [{ name: 'pg1', host: '127.0.0.1', port: 5432, dataDir: '/var/lib/pgsql/14/data', osUser: 'postgres' }],
+    archive: { dir: '/var/lib/pgsql/archive' },
+    backups: { dir: '/backups' },
+  });
+  const b = backup('base-20261130T100000Z', '2026-11-30T10:00:05+00:00');
+  const host: PitrHostFacts = {
+    host: 'pg1',
+    address: '127.0.0.1',
+    dest: '/var/lib/pgsql/14/data',
+    defaultDest: false,
+    asideDir: '/var/lib/pgsql/14/data.pgcockpit-partial-20261130T120000Z',
+    destState: 'non-empty',
+    port: 5432,
+    backupPresent: true,
+    postgresVersion: 'postgres (PostgreSQL) 17.2',
+    pgCtl: 'pg_ctl',
+    postgres: 'postgres',
+    archiveDir: '/var/lib/pgsql/archive',
+    archiveReadable: true,
+    inPlace: { node: 'pg1', keptDir: '/var/lib/pgsql/14/data.pgcockpit-20261130T120000Z', running: false, answers: false, parentWritable: true, sameMachine: true },
+  };
+  const facts: PitrFacts = { asked: b.id, backups: [b], catalogProblems: [], timeZone: { zone: 'UTC', node: 'pg1' }, hostFacts: host };
+  it('keeps the data directory aside first, on its own port, the node typed to confirm', () => {
+    const plan = planPitr(config, facts, { target: { time: '2026-11-30 10:30:00Z' }, inPlace: 'pg1' });
+    expect(plan.blocked, plan.blockedReasons.join('\n')).toBe(false);
+    expect(plan.confirmWord).toBe('pg1');
+    expect(plan.steps[0]!.detail).toBe('mv /var/lib/pgsql/14/data /var/lib/pgsql/14/data.pgcockpit-20261130T120000Z');
+    expect(plan.steps[2]!.detail).toContain('port = 5432');
+  });
+  it('refuses a running node, and a new directory or port beside --in-place', () => {
+    const running = planPitr(config, { ...facts, hostFacts: { ...host, inPlace: { ...host.inPlace!, running: true } } }, { target: { time: '2026-11-30 10:30:00Z' }, inPlace: 'pg1' });
+    expect(running.blockedReasons.join('\n')).toMatch(/pg1 is stopped .*a server runs on \/var\/lib\/pgsql\/14\/data/);
+    const mixed = planPitr(config, facts, { target: { time: '2026-11-30 10:30:00Z' }, inPlace: 'pg1', port: 5499 });
+    expect(mixed.blockedReasons.join('\n')).toMatch(/--in-place was given with --restore-to or --port/);
+  });
+});
+
 describe('the recovered copy and pgcockpit cleanup', () => {
   it('lists the default destination as a recovered copy, the moved-aside one as a partial copy', async () => {
     const { keptKind } = await import('../../src/services/runbooks/rebuild/keptDirectories.js');

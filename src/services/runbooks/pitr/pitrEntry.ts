@@ -8,7 +8,8 @@ import { RECOVERY_ACTIONS } from './recoverySettings.js';
  * restored side by side (a new data directory and port on the host holding
  * the backup; production is not touched), replayed from the archive to one
  * target. Its target is the backup (`--backup ID|auto`); the recovery target
- * and the destination are the form's fields, hence the subcommand's flags.
+ * and the destination (a new directory and port, or --in-place NODE) are the
+ * form's fields, hence the subcommand's flags.
  */
 export const pitrEntry: RunbookEntry<PitrPlan, PitrOptions> = {
   kind: 'pitr',
@@ -32,6 +33,13 @@ export const pitrEntry: RunbookEntry<PitrPlan, PitrOptions> = {
       { kind: 'text', name: 'restoreTo', label: 'new data directory', flag: '--restore-to', hint: 'empty: beside the data directory of the node holding the backup (<dataDir>.pgcockpit-pitr-<time>); must not exist or be empty' },
       {
         kind: 'text',
+        name: 'inPlace',
+        label: 'in place on node',
+        flag: '--in-place',
+        hint: 'empty: side by side (production untouched); a stopped node: its data directory moved aside (kept) and the backup recovered in its place, on its port',
+      },
+      {
+        kind: 'text',
         name: 'port',
         label: 'port',
         flag: '--port',
@@ -48,6 +56,7 @@ export const pitrEntry: RunbookEntry<PitrPlan, PitrOptions> = {
       ...(values.exclusive === true ? { exclusive: true } : {}),
       ...(text('restoreTo') !== '' ? { restoreTo: text('restoreTo') } : {}),
       ...(text('port') !== '' ? { port: Number(text('port')) } : {}),
+      ...(text('inPlace') !== '' ? { inPlace: text('inPlace') } : {}),
     };
   },
   prepare: async (config, backupId, options) => (await import('./preparePitr.js')).preparePitr(config, backupId, options),

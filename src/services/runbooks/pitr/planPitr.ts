@@ -13,6 +13,7 @@ import { describeTarget, readRecoveryTarget, targetSetting } from './recoveryTar
 import type { RecoveryAction } from './recoverySettings.js';
 import { recoverySettings } from './recoverySettings.js';
 import { pitrSteps } from './pitrSteps.js';
+import { moveAsideStep } from '../rebuild/copySteps.js';
 import { chooseBackup, targetAfterBackupCheck, targetInWindowCheck } from './targetWindow.js';
 
 export interface PitrOptions {
@@ -24,12 +25,16 @@ export interface PitrOptions {
   /** The new data directory (default: beside the data directory of the node whose host holds the backup). */
   restoreTo?: string;
   port?: number;
+  /** Recover this stopped node in place: its data directory is moved aside (kept) and the backup takes its place, on its own port. */
+  inPlace?: string;
 }
 
 /** What the host holding the backup said, as its OS user (nothing changed). */
 export interface PitrHostFacts {
   /** The runner name (a node, or "jump host") and the address its port is checked on. */
   host: string;
+  /** --in-place: the node, where its data directory is kept, whether its server runs (pg_ctl status) or its port answers, whether the backup is on its machine. */
+  inPlace?: { node: string; keptDir: string; running: boolean; answers: boolean; parentWritable: boolean; sameMachine: boolean };
   address: string;
   dest: string;
   /** The destination was chosen by pgcockpit (beside a node's data directory: `pgcockpit cleanup` lists it). */
@@ -79,6 +84,8 @@ export interface PitrPlan extends Plan {
   login?: string;
   /** How recovery ended, once the replay step has read it. */
   end?: RecoveryEnd;
+  /** --in-place: the node recovered and where its former data directory is kept. */
+  inPlace?: { node: string; keptDir: string };
   /** The line after every step succeeded (pitrSucceeded), here so the registry entry needs no import of the planner. */
   succeededLine(): string;
 }
@@ -116,14 +123,26 @@ export function hostChecks(host: PitrHostFacts, backup: BaseBackupEntry): Prefli
   const checks: PreflightCheck[] = [];
   if (host.problem) return [{ label: `${host.host}'s host answers as ${backup.osUser}`, status: 'fail', observed: host.problem }];
   checks.push({ label: `the backup's files are on ${host.host}'s host`, status: host.backupPresent ? 'ok' : 'fail', observed: host.backupPresent ? backup.path : `${backup.path} is missing or incomplete (no ${backup.format === 'plain' ? 'backup_label' : 'base.tar'})` });
-  const destOk = host.destState === 'absent' || host.destState === 'empty';
-  checks.push({
+  if (host.inPlace) {
+    const { node, keptDir } = host.inPlace;
+    const up = host.inPlace.running || host.inPlace.answers;
+    checks.push({
+      label: `${node} is stopped (an in-place recovery never stops a server)`,
+      status: up ? 'fail' : 'ok',
+      observed: host.inPlace.running ? `a server runs on ${host.dest}` : host.inPlace.answers ? `something accepts connections on ${host.address}:${host.port}` : `no server on ${host.dest}, nothing on port ${host.port}`,
+      ...(up ? { fix: `stop it yourself first if that is what you mean (pg_ctl -D ${host.dest} stop), or recover side by side (leave out --in-place)` } : {}),
+    });
+    checks.push({ label: `the backup is on ${node}'s machine`, status: host.inPlace.sameMachine ? 'ok' : 'fail', observed: host.inPlace.sameMachine ? backup.path : `it is on ${backup.host}'s host`, ...(host.inPlace.sameMachine ? {} : { fix: 'copy it there, or recover side by side on its host' }) });
+    checks.push({ label: `${node}'s data directory can be moved aside to ${keptDir} (kept, not deleted)`, status: host.inPlace.parentWritable ? 'ok' : 'fail', observed: host.inPlace.parentWritable ? `${host.dest}: ${host.destState}` : `the directory holding ${host.dest} is not writable by ${backup.osUser}` });
+  }
+  const destOk = host.inPlace !== undefined || host.destState === 'absent' || host.destState === 'empty';
+  if (!host.inPlace) checks.push({
     label: `the new data directory ${host.dest} is new or empty`,
     status: destOk ? 'ok' : 'fail',
     observed: host.destState,
     ...(destOk ? {} : { fix: host.destState === 'parent not writable' ? `${backup.osUser} must be able to create it: choose another --restore-to` : 'choose a directory that does not exist (--restore-to): pgcockpit never writes into a used one' }),
   });
-  checks.push({
+  if (!host.inPlace) checks.push({
     label: `port ${host.port} is free on ${host.address} (the copy cannot start while another server holds it)`,
     status: host.portTaken ? 'fail' : 'ok',
     observed: host.portTaken ?? 'nothing accepts connections there, no node is configured on it',
@@ -147,9 +166,10 @@ export function hostChecks(host: PitrHostFacts, backup: BaseBackupEntry): Prefli
 }
 
 /**
- * The side-by-side PITR's plan: checks (the target as the server reads it,
- * the backup, the window, the host), then the steps on the backup's host.
- * Refused, it lists what failed and writes nothing.
+ * The PITR's plan: checks (the target as the server reads it, the backup,
+ * the window, the host), then the steps on the backup's host (side by side)
+ * or on the stopped node's (--in-place: its data directory moved aside
+ * first, put back by the undo). Refused, it lists what failed and writes nothing.
  */
 export function planPitr(config: CockpitConfig, facts: PitrFacts, options: PitrOptions): PitrPlan {
   const action = options.action ?? 'pause';
@@ -163,13 +183,19 @@ export function planPitr(config: CockpitConfig, facts: PitrFacts, options: PitrO
   const window = backup ? facts.windows?.find((candidate) => candidate.backupId === backup.id) : undefined;
   if (target && backup) checks.push(window ? targetInWindowCheck(target, backup, window) : targetAfterBackupCheck(target, backup));
   const host = facts.hostFacts;
+  if (options.inPlace !== undefined && (options.restoreTo !== undefined || options.port !== undefined)) {
+    checks.push({ label: '--in-place or a new directory and port', status: 'fail', observed: '--in-place was given with --restore-to or --port', fix: 'in place, the node keeps its data directory and port: leave --restore-to and --port out' });
+  }
   if (backup && host) checks.push(...hostChecks(host, backup));
   const blockedReasons = failedChecks(checks);
+  const inPlace = host?.inPlace;
+  const where = inPlace ? ` in place on ${inPlace.node} (its data directory kept aside at ${inPlace.keptDir})` : ` side by side${host ? ` in ${host.dest}, port ${host.port}` : ''}`;
   const base = {
-    title: `pitr: recover ${backup?.id ?? facts.asked} to ${target ? describeTarget(target) : '?'} side by side${host ? ` in ${host.dest}, port ${host.port}` : ''}`,
-    target: backup?.host ?? facts.asked,
+    title: `pitr: recover ${backup?.id ?? facts.asked} to ${target ? describeTarget(target) : '?'}${where}`,
+    target: inPlace?.node ?? options.inPlace ?? backup?.host ?? facts.asked,
     checks,
-    confirmWord: backup?.id ?? facts.asked,
+    // In place replaces a node's data: the node's name is typed, as for a rebuild.
+    confirmWord: options.inPlace ?? backup?.id ?? facts.asked,
     warnings: [] as string[],
     action,
     undoOnFailure: true,
@@ -184,7 +210,7 @@ export function planPitr(config: CockpitConfig, facts: PitrFacts, options: PitrO
     timeline: window?.timeline ?? 'latest',
     restoreCommand: archiveRestoreCommand(host.archiveDir!),
     port: host.port,
-    clusterName: `pitr-${path.posix.basename(host.dest)}`.slice(0, 63),
+    clusterName: inPlace ? inPlace.node : `pitr-${path.posix.basename(host.dest)}`.slice(0, 63),
     major: major(backup.serverVersion),
   });
   const segmentBytes = backup.walSegmentBytes ?? DEFAULT_SEGMENT_BYTES;
@@ -203,10 +229,15 @@ export function planPitr(config: CockpitConfig, facts: PitrFacts, options: PitrO
     defaultDest: host.defaultDest,
     pgCtl: host.pgCtl,
     login: node?.user ?? 'postgres',
+    ...(inPlace ? { inPlace: { node: inPlace.node, keptDir: inPlace.keptDir } } : {}),
     retryCommand: `pgcockpit pitr --backup ${backup.id} ... --yes (the copy was moved to ${host.asideDir})`,
   };
   plan.succeededLine = () => pitrSucceeded(plan);
   if (window === undefined) plan.warnings.push(`the archive's recoverable window was not read${facts.windowProblem ? ` (${facts.windowProblem})` : ''}: only the backup's end was checked; a gap or a target past the last archived commit stops the recovery, with the reason`);
+  if (inPlace) {
+    const others = config.nodes.filter((candidate) => candidate.name !== inPlace.node).map((candidate) => candidate.name);
+    if (others.length > 0) plan.warnings.push(`${others.join(', ')} still follow the history ${inPlace.node} is recovered away from: once it is right, rebuild them from it (pgcockpit rebuild NODE --from ${inPlace.node})`);
+  }
   plan.steps = pitrSteps(
     {
       host: host.host,
@@ -228,6 +259,8 @@ export function planPitr(config: CockpitConfig, facts: PitrFacts, options: PitrO
       plan.end = end;
     },
   );
+  const inPlaceNode = inPlace ? config.nodes.find((candidate) => candidate.name === inPlace.node) : undefined;
+  if (inPlace && inPlaceNode) plan.steps.unshift(moveAsideStep(inPlaceNode, inPlace.keptDir));
   return plan;
 }
 
@@ -240,5 +273,6 @@ export function pitrSucceeded(plan: PitrPlan): string {
   const remove = plan.defaultDest
     ? `when done: ${plan.pgCtl} -D ${plan.dest} stop, then pgcockpit cleanup --remove ${plan.dest}`
     : `when done: ${plan.pgCtl} -D ${plan.dest} stop, then rm -rf ${plan.dest}`;
+  if (plan.inPlace) return `${plan.inPlace.node} recovered in place from ${plan.backupId}, port ${plan.port}: ${state}${point}; ${connect}; its former data directory is kept at ${plan.inPlace.keptDir} (pgcockpit cleanup lists it)`;
   return `${plan.backupId} recovered side by side in ${plan.dest}, port ${plan.port}: ${state}${point}; ${connect}; ${remove}; production was not touched`;
 }

@@ -10,9 +10,9 @@ import { freePort } from '../../os/freePort.js';
 import { tcpAnswers } from '../../os/tcpAnswers.js';
 import { readRecoverableWindows } from '../../pitr/readRecoverableWindows.js';
 import { withNodeClient } from '../../postgres/connectNode.js';
+import type { NodeRunners } from '../../runner/nodeRunners.js';
 import { createNodeRunners, JUMP_HOST } from '../../runner/nodeRunners.js';
 import { runCollected } from '../../runner/runChecked.js';
-import type { Runner } from '../../runner/runner.js';
 import { pgTool } from '../serviceControl.js';
 import type { PitrFacts, PitrHostFacts, PitrOptions, PitrPlan } from './planPitr.js';
 import { planPitr, resolvePitrBackup } from './planPitr.js';
@@ -40,7 +40,7 @@ function machineOf(config: CockpitConfig, runnerName: string | undefined): strin
 
 /** The one shell look at the host, as the backup's OS user: key=value lines. */
 const HOST_SCRIPT = [
-  'dest="$1"; backup="$2"; format="$3"; postgres="$4"; archive="$5"',
+  'dest="$1"; backup="$2"; format="$3"; postgres="$4"; archive="$5"; pgctl="$6"; inplace="$7"',
   'if [ -e "$dest" ]; then',
   '  if [ ! -d "$dest" ]; then echo "dest=not a directory"; elif [ -n "$(ls -A -- "$dest" 2>/dev/null)" ]; then echo "dest=non-empty"; else echo "dest=empty"; fi',
   'else',
@@ -49,36 +49,41 @@ const HOST_SCRIPT = [
   'fi',
   'if [ "$format" = plain ]; then [ -f "$backup/backup_label" ] && echo "backup=present"; else set -- "$backup"/base.tar*; [ -e "$1" ] && echo "backup=present"; fi',
   'echo "postgres=$("$postgres" --version 2>/dev/null)"',
+  'if [ "$inplace" = yes ]; then "$pgctl" -D "$dest" status >/dev/null 2>&1; echo "status=$?"; p=$(dirname -- "$dest"); [ -w "$p" ] && echo "parent=writable"; fi',
   'if [ -n "$archive" ] && [ -d "$archive" ] && [ -r "$archive" ] && [ -x "$archive" ]; then',
   '  echo "archive=readable"',
   '  echo "newest=$(ls -- "$archive" | grep -E \'^[0-9A-F]{24}$\' | sort | tail -n 1)"',
   'fi',
 ].join('\n');
 
-async function readHostFacts(config: CockpitConfig, runner: Runner, backup: BaseBackupEntry, options: PitrOptions): Promise<PitrHostFacts> {
-  const hostNode = config.nodes.find((node) => node.name === backup.host);
+async function readHostFacts(config: CockpitConfig, runners: NodeRunners, backup: BaseBackupEntry, options: PitrOptions): Promise<PitrHostFacts> {
+  const inPlace = options.inPlace === undefined ? undefined : config.nodes.find((node) => node.name === options.inPlace);
+  const hostName = inPlace?.name ?? backup.host;
+  const hostNode = config.nodes.find((node) => node.name === hostName);
   const binNode: Pick<NodeConfig, 'pgBinDir'> = hostNode ?? config.nodes.find((node) => node.name === backup.node) ?? {};
   const stamp = backupStamp(new Date());
   const besideNode = hostNode?.dataDir && path.posix.isAbsolute(hostNode.dataDir) ? hostNode.dataDir : undefined;
-  const dest = options.restoreTo ?? (besideNode ? `${besideNode}.pgcockpit-pitr-${stamp}` : `${backup.path.replace(/\.tar$/, '')}.pitr-${stamp}`);
-  const asideDir = options.restoreTo === undefined && besideNode ? `${besideNode}.pgcockpit-partial-${stamp}` : `${dest}.pgcockpit-partial-${stamp}`;
-  const address = backup.host === JUMP_HOST || !hostNode ? '127.0.0.1' : hostNode.host;
-  const local = machineOf(config, backup.host) === 'this machine';
-  const onHost = (port: number) => config.nodes.find((node) => node.port === port && machineOf(config, node.name) === machineOf(config, backup.host) && (local || sameHost(node.host, address)));
-  let port = options.port;
+  const dest = inPlace ? (inPlace.dataDir ?? '') : (options.restoreTo ?? (besideNode ? `${besideNode}.pgcockpit-pitr-${stamp}` : `${backup.path.replace(/\.tar$/, '')}.pitr-${stamp}`));
+  const asideDir = (inPlace || options.restoreTo === undefined) && besideNode ? `${besideNode}.pgcockpit-partial-${stamp}` : `${dest}.pgcockpit-partial-${stamp}`;
+  const address = hostName === JUMP_HOST || !hostNode ? '127.0.0.1' : hostNode.host;
+  const local = machineOf(config, hostName) === 'this machine';
+  const onHost = (port: number) => config.nodes.find((node) => node !== inPlace && node.port === port && machineOf(config, node.name) === machineOf(config, hostName) && (local || sameHost(node.host, address)));
+  let port = inPlace?.port ?? options.port;
   if (port === undefined) {
     if (local) port = await freePort();
     else for (let candidate = (hostNode?.port ?? 5432) + 1; candidate < (hostNode?.port ?? 5432) + 100 && port === undefined; candidate += 1) if (!onHost(candidate) && !(await tcpAnswers(address, candidate, 1000))) port = candidate;
   }
   const configured = port === undefined ? undefined : onHost(port);
-  const portTaken = port === undefined ? 'no free port found' : configured ? `${configured.name} is configured on it` : (await tcpAnswers(address, port, 2000)) ? 'something accepts connections there' : undefined;
+  const answers = port !== undefined && (await tcpAnswers(address, port, 2000));
+  const portTaken = port === undefined ? 'no free port found' : configured ? `${configured.name} is configured on it` : answers && !inPlace ? 'something accepts connections there' : undefined;
   const archiveDir = config.archive?.dir;
-  const archiveElsewhere = archiveDir !== undefined && machineOf(config, config.archive?.host) !== machineOf(config, backup.host) ? `the archive is on ${config.archive?.host ?? 'this machine'}, the backup on ${backup.host}'s host: restore_command could not read it there` : undefined;
+  const archiveElsewhere = archiveDir !== undefined && machineOf(config, config.archive?.host) !== machineOf(config, hostName) ? `the archive is on ${config.archive?.host ?? 'this machine'}, the recovery on ${hostName}'s host: restore_command could not read it there` : undefined;
   const facts: PitrHostFacts = {
-    host: backup.host,
+    host: hostName,
+    ...(inPlace ? { inPlace: { node: inPlace.name, keptDir: `${inPlace.dataDir ?? ''}.pgcockpit-${stamp}`, answers, running: false, parentWritable: false, sameMachine: machineOf(config, backup.host) === machineOf(config, inPlace.name) } } : {}),
     address,
     dest,
-    defaultDest: options.restoreTo === undefined && besideNode !== undefined,
+    defaultDest: !inPlace && options.restoreTo === undefined && besideNode !== undefined,
     asideDir,
     destState: 'unknown',
     port: port ?? 0,
@@ -90,9 +95,11 @@ async function readHostFacts(config: CockpitConfig, runner: Runner, backup: Base
     archiveReadable: false,
     ...(archiveElsewhere ? { archiveElsewhere } : {}),
   };
-  if (!path.posix.isAbsolute(dest)) return { ...facts, problem: `--restore-to ${dest} is not an absolute path` };
+  if (options.inPlace !== undefined && !inPlace) return { ...facts, problem: `--in-place ${options.inPlace}: no such node (nodes: ${config.nodes.map((node) => node.name).join(', ')})` };
+  if (!path.posix.isAbsolute(dest)) return { ...facts, problem: inPlace ? `${inPlace.name}'s dataDir ${dest || '(none)'} is not an absolute path` : `--restore-to ${dest} is not an absolute path` };
+  const runner = runners.forNode(hostName);
   try {
-    const run = await runCollected(runner, { program: 'sh', args: ['-c', HOST_SCRIPT, 'sh', dest, backup.path, backup.format, facts.postgres, archiveDir ?? ''], env: { LC_ALL: 'C' }, mutating: false, timeoutMs: 60_000 });
+    const run = await runCollected(runner, { program: 'sh', args: ['-c', HOST_SCRIPT, 'sh', dest, backup.path, backup.format, facts.postgres, archiveDir ?? '', facts.pgCtl, inPlace ? 'yes' : 'no'], env: { LC_ALL: 'C' }, mutating: false, timeoutMs: 60_000 });
     if (run.result.exitCode !== 0) return { ...facts, problem: run.stderr.trim() || `exit ${run.result.exitCode}` };
     const said = Object.fromEntries(run.stdout.split('\n').flatMap((line) => (/^(\w+)=(.*)$/.exec(line) ? [[line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]] : [])));
     return {
@@ -102,6 +109,8 @@ async function readHostFacts(config: CockpitConfig, runner: Runner, backup: Base
       ...(said.postgres ? { postgresVersion: said.postgres } : {}),
       archiveReadable: said.archive === 'readable',
       ...(said.newest ? { newestSegment: said.newest } : {}),
+      // pg_ctl status: 0 a server runs on the data directory, 3 none, 4 no data directory there.
+      ...(facts.inPlace ? { inPlace: { ...facts.inPlace, running: said.status === '0', parentWritable: said.parent === 'writable' } } : {}),
     };
   } catch (error) {
     return { ...facts, problem: error instanceof Error ? error.message : String(error) };
@@ -139,7 +148,7 @@ export async function readPitrFacts(config: CockpitConfig, asked: string, option
     if ('zone' in zone) facts.timeZone = zone;
     else facts.timeZoneProblem = zone.problem;
     const { backup } = resolvePitrBackup(facts, options);
-    if (backup) facts.hostFacts = await readHostFacts(config, runners.forNode(backup.host), backup, options);
+    if (backup) facts.hostFacts = await readHostFacts(config, runners, backup, options);
     return facts;
   } finally {
     await runners.close();
