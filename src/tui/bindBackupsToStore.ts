@@ -16,6 +16,7 @@ import { createNodeRunners } from '../services/runner/nodeRunners.js';
 import type { Runner } from '../services/runner/runner.js';
 import type { CockpitStore } from '../state/createCockpitStore.js';
 import type { BackupTask } from '../state/slices/backups.js';
+import { baseBackupTasks, newestFirst } from './baseBackupTasks.js';
 
 export interface BackupsGlueOptions {
   /** The catalog's root; default the config's backups.dir. */
@@ -46,7 +47,9 @@ export function bindBackupsToStore(store: CockpitStore, config: CockpitConfig, o
   const pending = new Set<Promise<void>>();
   let stopped = false;
   const dir = (): string => options.dir ?? catalogDir(config);
-  const entries = async () => (await listBackups(dir(), config.cluster, catalog())).entries;
+  // Base backups (pgcockpit basebackup) are rows of the picker too: read where the dumps are read.
+  const base = baseBackupTasks(config, runner, runners, dir);
+  const entries = async () => newestFirst((await listBackups(dir(), config.cluster, catalog())).entries, (await base.list()).entries);
   const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
   const run = async (task: BackupTask): Promise<void> => {
@@ -54,8 +57,8 @@ export function bindBackupsToStore(store: CockpitStore, config: CockpitConfig, o
     switch (task.action) {
       case 'list': {
         try {
-          const listing = await listBackups(dir(), config.cluster, catalog());
-          state().backupsLoaded(listing.entries, listing.problems);
+          const [listing, bases] = await Promise.all([listBackups(dir(), config.cluster, catalog()), base.list()]);
+          state().backupsLoaded(newestFirst(listing.entries, bases.entries), [...listing.problems, ...bases.problems]);
         } catch (error) {
           state().backupsLoaded([], [describe(error)]);
         }
@@ -64,6 +67,8 @@ export function bindBackupsToStore(store: CockpitStore, config: CockpitConfig, o
       case 'details': {
         const entry = state().backupEntries?.find((candidate) => candidate.id === task.backupId);
         if (!entry) return;
+        // A base backup's details are its entry: it has no table of contents.
+        if (entry.kind === 'basebackup') return state().backupDetailLoaded(task.backupId, []);
         if (entry.format === 'plain') return state().backupDetailLoaded(task.backupId, null, 'a plain dump is an SQL script: it has no table of contents');
         try {
           state().backupDetailLoaded(task.backupId, (await readDumpToc(runner(), entry.path, pgRestoreFor(config, entry.node))).entries);
@@ -77,6 +82,7 @@ export function bindBackupsToStore(store: CockpitStore, config: CockpitConfig, o
         if (!entry) return;
         if (options.readOnly) return state().backupTaskDone(`read-only: verifying writes the result into the catalog; restart without --read-only (or: pgcockpit backups --verify ${entry.id})`);
         try {
+          if (entry.kind === 'basebackup') return state().backupTaskDone(await base.verify(entry), await entries());
           const { verification } = await verifyAndRecord(entry, runner(), pgRestoreFor(config, entry.node), new Date(), catalog());
           state().backupTaskDone(
             verification.ok
@@ -92,6 +98,7 @@ export function bindBackupsToStore(store: CockpitStore, config: CockpitConfig, o
       case 'delete': {
         const entry = state().backupEntries?.find((candidate) => candidate.id === task.backupId);
         if (!entry) return;
+        if (entry.kind === 'basebackup') return;
         if (options.readOnly) return state().backupTaskDone(`read-only: ${entry.id} is not deleted; restart without --read-only`);
         try {
           await deleteBackup(entry, catalog());

@@ -3,6 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { filteredBackups } from '../state/slices/backups.js';
 import { useCockpit } from '../state/storeContext.js';
 import { backupDetailLines, backupListLines } from './backupPickerLines.js';
+import { baseBackupDetailLines } from './baseBackupDetailLines.js';
 import { useTheme } from './ThemeContext.js';
 import { useNow } from './useNow.js';
 
@@ -32,7 +33,7 @@ export function BackupsOverlay({ width, height }: { width: number; height: numbe
   const detailed = detail ? all?.find((entry) => entry.id === detail.backupId) : undefined;
   // Border, padding, title, and the lines below the list.
   const rows = Math.max(1, height - 4 - (notice ? 1 : 0) - (deleting ? 1 : 0) - (draft !== null ? 1 : 0) - Math.min(2, problems.length));
-  const lines = all === null ? [{ text: 'reading the catalog…', muted: true }] : detailed && detail ? backupDetailLines(detailed, detail).slice(0, rows) : backupListLines(entries, selected, now, rows);
+  const lines = all === null ? [{ text: 'reading the catalog…', muted: true }] : detailed && detail ? (detailed.kind === 'basebackup' ? baseBackupDetailLines(detailed) : backupDetailLines(detailed, detail)).slice(0, rows) : backupListLines(entries, selected, now, rows);
   const shownFilter = draft ?? filter;
   return (
     <Box flexDirection="column" width={width} height={height} borderStyle="double" borderColor={theme.selectedBorder} paddingX={1} overflow="hidden" flexShrink={0}>

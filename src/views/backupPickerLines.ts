@@ -1,5 +1,7 @@
 import type { BackupEntry } from '../services/backups/backupEntry.js';
 import { backupRow, backupTable } from '../services/backups/backupRow.js';
+import { baseBackupRow } from '../services/backups/baseBackupRow.js';
+import type { CatalogEntry } from '../state/slices/backups.js';
 import type { TocEntry } from '../services/backups/dumpToc.js';
 import type { BackupDetail } from '../state/slices/backups.js';
 
@@ -15,10 +17,11 @@ export interface PickerLine {
  * (when, age, database, node, format, size, duration, verified mark), the
  * picked one marked `›`, cut to `rows` around the pick.
  */
-export function backupListLines(entries: readonly BackupEntry[], selected: number, now: number, rows: number): PickerLine[] {
+export function backupListLines(entries: readonly CatalogEntry[], selected: number, now: number, rows: number): PickerLine[] {
   if (entries.length === 0) return [{ text: 'no dumps match', muted: true }];
   const [header, ...table] = backupTable(
-    entries.map((entry) => backupRow(entry, now)),
+    // A base backup's row says "(all)" for the database and "base" for the format.
+    entries.map((entry) => (entry.kind === 'basebackup' ? baseBackupRow(entry, now) : backupRow(entry, now))),
     { withId: false },
   );
   const body = table.map((text, index): PickerLine => ({ text: `${index === selected ? '›' : ' '} ${text}`, selected: index === selected }));

@@ -163,9 +163,15 @@ export function runCommand(command: Command, input: string, state: CockpitState,
     case 'restore': {
       // From the backups picker: the restore runbook's form for the dump picked (its target is the dump's id).
       const entry = state.backupDetail ? state.backupEntries?.find((candidate) => candidate.id === state.backupDetail!.backupId) : selectedBackup(state);
-      if (entry) state.requestOperation('restore', entry.id);
+      // A base backup is recovered from with pgcockpit pitr, not restored as a dump.
+      if (entry?.kind === 'basebackup') state.backupTaskDone(`${entry.id} is a base backup: recover from it with pgcockpit pitr --backup ${entry.id}`);
+      else if (entry) state.requestOperation('restore', entry.id);
       return;
     }
+    case 'pitr':
+      // t: point-in-time recovery side by side, its form first; the backup is the newest that reaches the target (--backup auto).
+      state.requestOperation('pitr', 'auto');
+      return;
     case 'openBackups':
       state.openBackups();
       return;

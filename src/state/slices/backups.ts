@@ -1,5 +1,6 @@
 import type { StateCreator } from 'zustand/vanilla';
 import type { BackupEntry } from '../../services/backups/backupEntry.js';
+import type { BaseBackupEntry } from '../../services/backups/baseBackupEntry.js';
 import type { TocEntry } from '../../services/backups/dumpToc.js';
 import type { CockpitState } from '../createCockpitStore.js';
 
@@ -11,6 +12,9 @@ import type { CockpitState } from '../createCockpitStore.js';
 export type BackupTaskRequest = { action: 'list' } | { action: 'details' | 'verify' | 'delete'; backupId: string };
 export type BackupTask = BackupTaskRequest & { id: number };
 
+/** A row of the picker: a dump (pg_dump), or a base backup (pg_basebackup, its `kind` 'basebackup'). */
+export type CatalogEntry = BackupEntry | BaseBackupEntry;
+
 /** What Enter shows about a dump: its table of contents (pg_restore --list), or why it could not be read. */
 export interface BackupDetail {
   backupId: string;
@@ -21,8 +25,8 @@ export interface BackupDetail {
 
 /** The backups picker (B): the catalog, newest first, the row picked, a filter, a dump's details, a delete being typed. */
 export interface BackupsState {
-  /** Newest first, as listBackups gives them; null until read. */
-  backupEntries: BackupEntry[] | null;
+  /** Newest first, dumps and base backups together; null until read. */
+  backupEntries: CatalogEntry[] | null;
   /** Entry files that could not be read, or why the catalog could not be: shown under the list. */
   backupProblems: string[];
   /** The row picked, an index into the filtered list. */
@@ -43,7 +47,7 @@ export interface BackupsState {
 export interface BackupsActions {
   /** Opens the picker and asks the glue for the catalog. */
   openBackups(): void;
-  backupsLoaded(entries: BackupEntry[], problems: string[]): void;
+  backupsLoaded(entries: CatalogEntry[], problems: string[]): void;
   moveBackupSelection(delta: number): void;
   startBackupFilter(): void;
   editBackupFilter(text: string): void;
@@ -56,7 +60,7 @@ export interface BackupsActions {
   backupsBack(): void;
   verifySelectedBackup(): void;
   /** The glue's answer to verify or delete: the notice, the catalog as it is now. */
-  backupTaskDone(notice: string, entries?: BackupEntry[]): void;
+  backupTaskDone(notice: string, entries?: CatalogEntry[]): void;
   askDeleteBackup(): void;
   typeBackupDelete(text: string): void;
   /** Enter: deleted only when the typed text is the id exactly. */
@@ -71,15 +75,16 @@ export function initialBackupsState(): BackupsState {
 }
 
 /** The entries the filter lets through, newest first. */
-export function filteredBackups(state: Pick<BackupsState, 'backupEntries' | 'backupFilter' | 'backupFilterDraft'>): BackupEntry[] {
+export function filteredBackups(state: Pick<BackupsState, 'backupEntries' | 'backupFilter' | 'backupFilterDraft'>): CatalogEntry[] {
   const filter = (state.backupFilterDraft ?? state.backupFilter).toLowerCase();
   const entries = state.backupEntries ?? [];
   if (filter === '') return entries;
-  return entries.filter((entry) => [entry.id, entry.database, entry.node, entry.format, entry.status].some((text) => text.toLowerCase().includes(filter)));
+  // A base backup answers to "base" in the database's place.
+  return entries.filter((entry) => [entry.id, entry.kind === 'basebackup' ? 'base' : entry.database, entry.node, entry.format, entry.status].some((text) => text.toLowerCase().includes(filter)));
 }
 
 /** The entry the picker's cursor is on, if any. */
-export function selectedBackup(state: Pick<BackupsState, 'backupEntries' | 'backupFilter' | 'backupFilterDraft' | 'backupSelected'>): BackupEntry | undefined {
+export function selectedBackup(state: Pick<BackupsState, 'backupEntries' | 'backupFilter' | 'backupFilterDraft' | 'backupSelected'>): CatalogEntry | undefined {
   return filteredBackups(state)[state.backupSelected];
 }
 
@@ -109,7 +114,8 @@ export const createBackupsSlice: StateCreator<CockpitState, [], [], BackupsSlice
     verifySelectedBackup: () =>
       set((state) => {
         const entry = state.backupDetail ? state.backupEntries?.find((candidate) => candidate.id === state.backupDetail!.backupId) : selectedBackup(state);
-        return entry ? { backupNotice: `verifying ${entry.id}: sha256 and pg_restore --list…`, ...task(state, { action: 'verify', backupId: entry.id }) } : state;
+        const how = entry?.kind === 'basebackup' ? 'pg_verifybackup' : 'sha256 and pg_restore --list';
+        return entry ? { backupNotice: `verifying ${entry.id}: ${how}…`, ...task(state, { action: 'verify', backupId: entry.id }) } : state;
       }),
     backupTaskDone: (notice, entries) =>
       set((state) => ({
@@ -119,6 +125,8 @@ export const createBackupsSlice: StateCreator<CockpitState, [], [], BackupsSlice
     askDeleteBackup: () =>
       set((state) => {
         const entry = selectedBackup(state);
+        // Dumps only: a base backup may be what a recovery needs, and its window starts there.
+        if (entry?.kind === 'basebackup') return { backupNotice: `${entry.id} is a base backup: the picker deletes dumps only (remove ${entry.path} and its .json by hand)` };
         return entry && !state.backupDetail ? { backupDelete: { backupId: entry.id, typed: '' } } : state;
       }),
     typeBackupDelete: (text) => set((state) => (state.backupDelete ? { backupDelete: { ...state.backupDelete, typed: text } } : state)),

@@ -3,12 +3,14 @@ import type { BaseBackupOptions, BaseBackupPlan } from './planBaseBackup.js';
 
 /**
  * The base backup runbook's registry entry: `pgcockpit basebackup --node N
- * [--format plain|tar] [--dry-run|--yes]`. No key on the node grid: the
- * backups picker (`B`) lists what it made.
+ * [--format plain|tar] [--dry-run|--yes]`, and `F` (a full physical copy)
+ * on the node grid: the format asked, then the plan. The backups picker
+ * (`B`) lists what it made.
  */
 export const basebackupEntry: RunbookEntry<BaseBackupPlan, BaseBackupOptions> = {
   kind: 'basebackup',
-  keyHelp: { description: 'base backup: pg_basebackup the selected node into the catalog (for point-in-time recovery)', footer: 'base backup' },
+  key: 'F',
+  keyHelp: { description: 'base backup: a full physical copy of the selected node with pg_basebackup into the catalog, for point-in-time recovery (a form: format; then the plan)', footer: 'base backup' },
   confirmVerb: 'back it up',
   cli: {
     name: 'basebackup',
