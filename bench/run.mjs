@@ -2,6 +2,7 @@
 import { benchBackup } from './backup.mjs';
 import { benchCpu } from './cpu.mjs';
 import { benchLogStream } from './logStream.mjs';
+import { benchPitr } from './pitr.mjs';
 import { benchPolling } from './poll.mjs';
 import { benchPromote } from './promote.mjs';
 import { benchRebuild } from './rebuild.mjs';
@@ -28,3 +29,5 @@ await benchPromote();
 await benchRebuild();
 // Backup and restore timings: a 1-node sandbox with a database of its own.
 await benchBackup();
+// Point-in-time recovery: a 1-node sandbox, a base backup and ~400 MB of pgbench WAL; pgcockpit pitr beside the same by hand.
+await benchPitr();
