@@ -13,7 +13,9 @@ import { RECOVERY_ACTIONS } from './recoverySettings.js';
  */
 export const pitrEntry: RunbookEntry<PitrPlan, PitrOptions> = {
   kind: 'pitr',
-  keyHelp: { description: 'point-in-time recovery side by side (a form: target, action, destination; then the plan)', footer: 'pitr' },
+  // On the node grid, whatever node is selected: the form's plan recovers the newest base backup that reaches the target (--backup auto).
+  key: 't',
+  keyHelp: { description: 'point-in-time recovery side by side from the newest base backup that reaches the target (a form: target time, action, destination; then the plan)', footer: 'pitr' },
   confirmVerb: 'recover it side by side',
   cli: {
     name: 'pitr',
