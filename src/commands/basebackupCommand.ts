@@ -55,9 +55,9 @@ async function verifyAndSay(config: CockpitConfig, entry: BaseBackupEntry, runne
     process.exitCode = EXIT_FAILURE;
     return;
   }
-  const { verification } = await verifyBaseBackupAndRecord(entry, runners.forNode(entry.host), tool.program);
+  const { verification } = await verifyBaseBackupAndRecord(entry, runners.forNode(entry.host), tool.program, new Date(), tool.parseWal);
   if (verification.ok) {
-    process.stdout.write(`✓ ${entry.id}: pg_verifybackup found every file as its manifest says${entry.format === 'plain' ? ' and the WAL it needs parses' : ''}\n`);
+    process.stdout.write(`✓ ${entry.id}: pg_verifybackup found every file as its manifest says${tool.parseWal ? ' and the WAL it needs parses' : ''}\n`);
     process.exitCode = EXIT_OK;
   } else {
     process.stdout.write(`✗ ${entry.id} failed verification:\n${verification.reasons.map((reason) => `  ${reason}\n`).join('')}`);

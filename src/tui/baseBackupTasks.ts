@@ -21,7 +21,7 @@ export function baseBackupTasks(config: CockpitConfig, catalogRunner: () => Runn
     async verify(entry: BaseBackupEntry): Promise<string> {
       const tool = pgVerifybackupFor(config, entry);
       if ('refused' in tool) return `✗ ${entry.id} cannot be verified here: ${tool.refused}`;
-      const { verification } = await verifyBaseBackupAndRecord(entry, runners().forNode(entry.host), tool.program);
+      const { verification } = await verifyBaseBackupAndRecord(entry, runners().forNode(entry.host), tool.program, new Date(), tool.parseWal);
       return verification.ok ? `✓ ${entry.id} verified: pg_verifybackup found every file as its manifest says` : `✗ ${entry.id} failed verification: ${verification.reasons.join('; ')}`;
     },
   };

@@ -152,7 +152,7 @@ describe('base backups on a hand-built cluster', () => {
   it('verifies a base backup again (pg_verifybackup as the OS user, verifiedAt recorded), and finds one damaged since', async () => {
     const plain = (await catalog()).find((entry) => entry.format === 'plain' && entry.status === 'complete')!;
     const tool = pgVerifybackupFor(config, plain);
-    expect(tool).toEqual({ program: path.join(hand.pgBinDir, 'pg_verifybackup') });
+    expect(tool).toEqual({ program: path.join(hand.pgBinDir, 'pg_verifybackup'), parseWal: true });
     const runner = runners.forNode(plain.host);
     const later = new Date(Date.now() + 60_000);
     const passed = await verifyBaseBackupAndRecord(plain, runner, 'program' in tool ? tool.program : '', later);

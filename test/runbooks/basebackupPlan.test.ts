@@ -107,6 +107,23 @@ describe('planBaseBackup', () => {
     expect(reasons).toContain('host replication replication 10.0.0.1/32 scram-sha-256');
   });
 
+  it("verifies with another major's pg_verifybackup without parsing the WAL (-n): pg_waldump reads its own major's WAL only", () => {
+    const same = planBaseBackup(config, facts(), 'pg1', { now });
+    expect(same.steps[3]!.detail).toBe('/usr/lib/postgresql/16/bin/pg_verifybackup /srv/backups/test/.base/20261130T134501Z.partial');
+    const newer = planBaseBackup(
+      config,
+      facts({
+        pgBasebackup: { path: '/usr/lib/postgresql/17/bin/pg_basebackup', version: 'pg_basebackup (PostgreSQL) 17.2', major: 17 },
+        pgVerifybackup: { path: '/usr/lib/postgresql/17/bin/pg_verifybackup', version: 'pg_verifybackup (PostgreSQL) 17.2', major: 17 },
+      }),
+      'pg1',
+      { now },
+    );
+    expect(failing(newer)).toEqual([]);
+    expect(newer.steps[3]!.detail).toBe('/usr/lib/postgresql/17/bin/pg_verifybackup -n /srv/backups/test/.base/20261130T134501Z.partial');
+    expect(newer.warnings.join('\n')).toContain("pg_verifybackup 17 checks the files against the manifest but cannot parse PostgreSQL 16's WAL (-n)");
+  });
+
   it('on PostgreSQL 12 writes no manifest and says it cannot be verified', () => {
     const plan = planBaseBackup(config, facts({ pgBasebackup: { path: 'pg_basebackup', version: 'pg_basebackup (PostgreSQL) 12.20', major: 12 } }, SETTINGS, { version: '12.20', versionNum: 120020 }), 'pg1', { now });
     expect(failing(plan)).toEqual([]);

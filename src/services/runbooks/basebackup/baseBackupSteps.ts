@@ -29,6 +29,8 @@ export interface BaseBackupStepFacts {
   pgBasebackupVersion: string;
   /** pg_verifybackup, when the backup can be verified (a manifest, a format it reads). */
   pgVerifybackup?: string;
+  /** pg_verifybackup parses the WAL too (plain format, its major the server's); else -n. */
+  verifyParsesWal?: boolean;
   manifest: boolean;
   serverVersion: string;
   systemIdentifier?: string;
@@ -228,8 +230,8 @@ export function baseBackupSteps(facts: BaseBackupStepFacts): PlanStep[] {
   };
 
   const verifySpec: CommandSpec | undefined = facts.pgVerifybackup
-    ? // A tar backup's WAL is inside pg_wal.tar, which pg_verifybackup (18) does not parse: -n.
-      { program: facts.pgVerifybackup, args: [...(facts.format === 'tar' ? ['-n'] : []), paths.partial], env: { LC_MESSAGES: 'C' }, mutating: false, timeoutMs: 7 * 24 * 3600_000 }
+    ? // -n: a tar backup's WAL is inside pg_wal.tar, and another major's pg_waldump cannot read the server's WAL.
+      { program: facts.pgVerifybackup, args: [...(facts.verifyParsesWal ? [] : ['-n']), paths.partial], env: { LC_MESSAGES: 'C' }, mutating: false, timeoutMs: 7 * 24 * 3600_000 }
     : undefined;
   const verifyStep: PlanStep | undefined = verifySpec
     ? {
@@ -245,7 +247,7 @@ export function baseBackupSteps(facts: BaseBackupStepFacts): PlanStep[] {
             return failing(ctx, new Error(`pg_verifybackup found the backup damaged: ${error instanceof Error ? error.message : String(error)}`));
           }
           entry = { ...entry, verifiedAt: new Date().toISOString() };
-          return 'every file matches its SHA-256 in the manifest; the WAL it needs parses';
+          return `every file matches its SHA-256 in the manifest${facts.verifyParsesWal ? '; the WAL it needs parses' : ''}`;
         },
       }
     : undefined;

@@ -186,6 +186,9 @@ export function planBaseBackup(config: CockpitConfig, facts: BaseBackupFacts, as
     verify = false;
     warnings.push(`pg_verifybackup reads tar-format backups from PostgreSQL 18 on (this one is ${verifyMajor}): the backup is not verified; --format plain is`);
   }
+  // pg_waldump (which pg_verifybackup runs) reads only its own major's WAL: another major checks the files, not the WAL.
+  const parseWal = verify && format === 'plain' && verifyMajor === serverMajor;
+  if (verify && format === 'plain' && !parseWal) warnings.push(`pg_verifybackup ${verifyMajor} checks the files against the manifest but cannot parse PostgreSQL ${serverMajor}'s WAL (-n): the WAL the backup needs is checked by its recovery`);
 
   // The folder: the OS user's, writable, or creatable by it.
   paths = baseBackupPaths(dir, config.cluster, format, options.now ?? new Date());
@@ -238,6 +241,7 @@ export function planBaseBackup(config: CockpitConfig, facts: BaseBackupFacts, as
     pgBasebackup: tool?.path ?? pgTool(host, 'pg_basebackup'),
     pgBasebackupVersion: tool?.version ?? '',
     pgVerifybackup: verify ? (facts.pgVerifybackup?.path ?? pgTool(host, 'pg_verifybackup')) : undefined,
+    verifyParsesWal: parseWal,
     manifest,
     serverVersion: server.version,
     ...(facts.extras[node.name]?.systemIdentifier ? { systemIdentifier: facts.extras[node.name]!.systemIdentifier } : {}),
