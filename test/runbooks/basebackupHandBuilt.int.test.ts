@@ -201,6 +201,26 @@ describe('base backups on a hand-built cluster', () => {
     expect(await catalog()).toEqual(before);
   });
 
+  it('a pg_basebackup that fails (the role lost REPLICATION after the plan) records the entry failed with its reason, the partial copy removed', async () => {
+    const plan = await prepareBaseBackup(config, 'pg1', {}, { runners });
+    expect(plan.blocked, plan.blockedReasons.join('\n')).toBe(false);
+    await hand.superQuery('pg1', 'alter role replication noreplication');
+    try {
+      const lines: string[] = [];
+      const outcome = await executePlan(plan, { config, readOnly: false, runners, log: (line) => lines.push(line) });
+      expect(outcome.succeeded).toBe(false);
+      expect(outcome.failedStep?.number, lines.join('\n')).toBe(2);
+      const entry = (await catalog()).find((candidate) => candidate.id === plan.id)!;
+      expect(entry.status).toBe('failed');
+      expect(entry.error).toMatch(/replication/);
+      expect(entry.finishedAt).toBeDefined();
+      expect((await readdir(baseBackupFolder(backupsDir, config.cluster))).filter((name) => name.includes('partial'))).toEqual([]);
+      for (const secret of secrets()) expect(lines.join('\n')).not.toContain(secret);
+    } finally {
+      await hand.superQuery('pg1', 'alter role replication replication');
+    }
+  });
+
   it('a cancel during the copy stops pg_basebackup, removes the partial copy and records the entry cancelled: no complete entry', async () => {
     const before = (await catalog()).filter((entry) => entry.status === 'complete').length;
     let cancelledAt: number | undefined;
