@@ -137,14 +137,16 @@ export async function readPitrFacts(config: CockpitConfig, asked: string, option
     const named = facts.backups.find((entry) => entry.id === asked);
     // The archive as the primary's host sees it (readRecoverableWindows: listing, history files, pg_waldump on the newest segments).
     const archiveNode = config.nodes.find((node) => node.name === (named ?? facts.backups[0])?.node) ?? config.nodes[0];
-    if (archiveNode && facts.backups.length > 0) {
+    // The windows (pg_waldump on the archive's host) and the TimeZone (one connection) are read at once.
+    const readWindows = async () => {
+      if (!archiveNode || facts.backups.length === 0) return;
       try {
         facts.windows = await readRecoverableWindows(config, archiveNode, runners, named ? [named] : facts.backups);
       } catch (error) {
         facts.windowProblem = error instanceof Error ? error.message : String(error);
       }
-    }
-    const zone = await readTimeZone(config, named?.node);
+    };
+    const [zone] = await Promise.all([readTimeZone(config, named?.node), readWindows()]);
     if ('zone' in zone) facts.timeZone = zone;
     else facts.timeZoneProblem = zone.problem;
     const { backup } = resolvePitrBackup(facts, options);
