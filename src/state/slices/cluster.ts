@@ -11,6 +11,8 @@ import type { CockpitState } from '../createCockpitStore.js';
 import { needingRebuildAfterLook } from '../needsRebuild.js';
 import type { NodeSample } from '../nodeHistory.js';
 import { appendSamples } from '../nodeHistory.js';
+import { keptSnapshots } from '../keptSnapshots.js';
+import { keepIfSame } from '../sameData.js';
 import { linesAppended } from './log.js';
 
 export const MIN_INTERVAL_MS = 500;
@@ -21,7 +23,10 @@ export const INTERVAL_STEPS_MS = [500, 1000, 2000, 5000, 10_000] as const;
 /** The cluster as the poller last saw it, what the cockpit remembers of it, and how it is polled. */
 export interface ClusterState {
   clusterName: string;
-  /** Written once per tick by the poller (applyView), like links, alerts and lastTickAt. */
+  /**
+   * Written once per tick by the poller (applyView), like links, alerts and lastTickAt; a node whose
+   * facts did not change keeps its object, and links, alerts and needsRebuild their arrays, when equal.
+   */
   nodes: NodeSnapshot[];
   links: StandbyLink[];
   alerts: Alert[];
@@ -86,17 +91,18 @@ export function createClusterSlice(
   return (set) => ({
     ...initialClusterState(config, options),
     // One poll result is one set(): one render per tick, its log lines (the log slice's) included.
+    // What did not change keeps its reference (keptSnapshots, keepIfSame): a quiet tick re-renders no view.
     applyView: (view, events = []) =>
       set((state) => ({
         ...(events.length > 0 ? linesAppended(state, events) : {}),
-        nodes: view.nodes,
-        links: view.links,
-        alerts: view.alerts,
+        nodes: keptSnapshots(state.nodes, view.nodes),
+        links: keepIfSame(state.links, view.links),
+        alerts: keepIfSame(state.alerts, view.alerts),
         lastTickAt: view.at,
         history: appendSamples(state.history, view),
         lastSeenSlots: rememberSlots(state.lastSeenSlots, view),
         // Same tick, same set(): derived marks come in, and a rebuilt node loses its mark as soon as it is seen streaming on the current timeline.
-        needsRebuild: needingRebuildAfterLook(state.needsRebuild, view),
+        needsRebuild: keepIfSame(state.needsRebuild, needingRebuildAfterLook(state.needsRebuild, view)),
       })),
     togglePause: () => set((state) => ({ paused: !state.paused })),
     stepInterval: (direction) =>
