@@ -210,6 +210,7 @@ describe('base backups on a hand-built cluster', () => {
       const outcome = await executePlan(plan, { config, readOnly: false, runners, log: (line) => lines.push(line) });
       expect(outcome.succeeded).toBe(false);
       expect(outcome.failedStep?.number, lines.join('\n')).toBe(2);
+      expect(outcome.advice).toBe(`${plan.id} is recorded failed, its partial copy removed; to take it again: pgcockpit basebackup --node pg1 --yes`);
       const entry = (await catalog()).find((candidate) => candidate.id === plan.id)!;
       expect(entry.status).toBe('failed');
       expect(entry.error).toMatch(/replication/);

@@ -126,6 +126,14 @@ export function baseBackupSteps(facts: BaseBackupStepFacts): PlanStep[] {
     throw new Error(message);
   };
   const spec = pgBasebackupCommand(facts);
+  /**
+   * The plan stopped after a step: a failure has recorded the entry failed and removed the
+   * partial copy already; an interruption (not a cancel) leaves it running, and nothing half-made is of use.
+   */
+  const leftRunning = () =>
+    entry.status !== 'running'
+      ? `${paths.id} is recorded ${entry.status}, its partial copy removed; to take it again: pgcockpit basebackup --node ${node.name} --yes`
+      : `${paths.id} is recorded running but was not finished: it is no backup to recover from. Remove ${paths.partial} and ${paths.entry} (as ${facts.host.osUser} on ${host}'s host), then: pgcockpit basebackup --node ${node.name} --yes`;
   let endLsn: string | undefined;
   let endAt: number | undefined;
 
@@ -146,6 +154,7 @@ export function baseBackupSteps(facts: BaseBackupStepFacts): PlanStep[] {
         },
       },
     ],
+    ifStoppedAfter: leftRunning,
     async run(ctx) {
       await ctx.command(host, script('mkdir -p -m 0750 -- "$1"', [paths.folder]));
       await record(ctx, { startedAt: new Date().toISOString() });
@@ -159,6 +168,7 @@ export function baseBackupSteps(facts: BaseBackupStepFacts): PlanStep[] {
     detail: `${commandLine(spec)}  (LC_MESSAGES=C${spec.env?.PGPASSWORD !== undefined ? ', PGPASSWORD from the replication login' : ''})`,
     mutating: true,
     cancellable: true,
+    ifStoppedAfter: leftRunning,
     undo: [
       {
         node: host,
@@ -200,6 +210,7 @@ export function baseBackupSteps(facts: BaseBackupStepFacts): PlanStep[] {
     detail: `${commandLine(labelSpec(facts))}\ndu -sk ${paths.partial}${facts.manifest ? `; tail of ${paths.partial}/backup_manifest (its checksum)` : ''}`,
     mutating: false,
     cancellable: true,
+    ifStoppedAfter: leftRunning,
     async run(ctx) {
       try {
         const label = parseBackupLabel(await ctx.command(host, labelSpec(facts)));
@@ -240,6 +251,7 @@ export function baseBackupSteps(facts: BaseBackupStepFacts): PlanStep[] {
         detail: commandLine(verifySpec),
         mutating: false,
         cancellable: true,
+        ifStoppedAfter: leftRunning,
         async run(ctx) {
           try {
             await ctx.command(host, verifySpec);
