@@ -245,6 +245,15 @@ describe("pgcockpit window on the sandbox, against psql's own reading of the com
     expect(await readdir(cluster.layout.nodeDir('pg1'))).not.toContain('pitr-past-end');
   });
 
+  it("a recovery to the window's end as a WAL location (toLsn, the last commit's record) has every row: the last commit is reachable that way", async () => {
+    const window = await newestWindow();
+    const port = await freePort();
+    const dest = path.join(cluster.layout.nodeDir('pg1'), 'pitr-to-lsn');
+    const run = await cli('pitr', '--backup', entry.id, '--target-lsn', window.toLsn!, '--action', 'promote', '--restore-to', dest, '--port', String(port), '--yes');
+    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    expect(await copyNotes(port)).toEqual(['before the backup', 'first after the backup', 'second', 'last', 'the very last']);
+  });
+
   it("a recovery to the window's start (the backup's end) has none of the rows committed after the backup", async () => {
     const window = await newestWindow();
     const run = await recoverTo(window.from, 'from-start');
