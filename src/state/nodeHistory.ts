@@ -25,3 +25,17 @@ export function appendSamples(history: Record<string, NodeSample[]>, view: Clust
   }
   return next;
 }
+
+/**
+ * A node's last `count` known replay lags in bytes, oldest first (ticks that
+ * did not know it skipped): what its sparkline draws, read from the end so
+ * a selector running on every store update does not walk ten minutes of samples.
+ */
+export function recentLagBytes(samples: readonly NodeSample[] | undefined, count: number): number[] {
+  const recent: number[] = [];
+  for (let index = (samples?.length ?? 0) - 1; index >= 0 && recent.length < count; index--) {
+    const lagBytes = samples![index]!.lagBytes;
+    if (lagBytes !== null) recent.push(lagBytes);
+  }
+  return recent.reverse();
+}

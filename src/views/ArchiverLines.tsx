@@ -1,12 +1,10 @@
 import { Text } from 'ink';
 import type { ArchiverStats } from '../services/cluster/nodeSnapshot.js';
-import { ageText } from './ageText.js';
 import { useTheme } from './ThemeContext.js';
+import { useTickAge } from './useTickAge.js';
 
 export interface ArchiverLinesProps {
   archiver: ArchiverStats;
-  /** The last tick, for the age of the oldest .ready file. */
-  now: number | undefined;
 }
 
 /**
@@ -14,7 +12,7 @@ export interface ArchiverLinesProps {
  * needs pg_ls_archive_statusdir(), which only superusers and pg_monitor
  * members may call: without it the backlog is unknown, and says why.
  */
-export function ArchiverLines({ archiver, now }: ArchiverLinesProps) {
+export function ArchiverLines({ archiver }: ArchiverLinesProps) {
   const theme = useTheme();
   // A standby with archive_mode=on leaves archiving to its primary.
   if (!archiver.enabled) return <Text color={theme.muted}>no WAL archiving on this node</Text>;
@@ -31,13 +29,15 @@ export function ArchiverLines({ archiver, now }: ArchiverLinesProps) {
         {archiver.failing ? '· ' : ''}
         {archiver.archivedCount} ok · {archiver.failedCount} failed
       </Text>
-      <BacklogLine archiver={archiver} now={now} />
+      <BacklogLine archiver={archiver} />
     </>
   );
 }
 
-function BacklogLine({ archiver, now }: ArchiverLinesProps) {
+function BacklogLine({ archiver }: ArchiverLinesProps) {
   const theme = useTheme();
+  // The oldest .ready file's age, from the last tick (only while there is a backlog).
+  const oldestAge = useTickAge(archiver.readyCount ? archiver.oldestReadyAt : null);
   if (!archiver.canReadStatusDir || archiver.readyCount === null) {
     return (
       <Text color={theme.warning} wrap="truncate-end">
@@ -45,7 +45,7 @@ function BacklogLine({ archiver, now }: ArchiverLinesProps) {
       </Text>
     );
   }
-  const oldest = archiver.readyCount > 0 && archiver.oldestReadyAt !== null && now !== undefined ? `, oldest ${ageText(now, archiver.oldestReadyAt)}` : '';
+  const oldest = archiver.readyCount > 0 && oldestAge !== undefined ? `, oldest ${oldestAge}` : '';
   return (
     <Text color={archiver.readyCount > 0 ? theme.warning : theme.muted} wrap="truncate-end">
       {archiver.readyCount} .ready{oldest}

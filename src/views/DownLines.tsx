@@ -1,11 +1,12 @@
 import { Text } from 'ink';
 import type { NodeSnapshot } from '../services/cluster/nodeSnapshot.js';
-import { ageText } from './ageText.js';
 import { useTheme } from './ThemeContext.js';
+import { useTickAge } from './useTickAge.js';
 
 /** A node pgcockpit cannot poll: down, or up but refusing its login; why, and when it last answered. */
-export function DownLines({ node, now }: { node: NodeSnapshot; now: number | undefined }) {
+export function DownLines({ node }: { node: NodeSnapshot }) {
   const theme = useTheme();
+  const seenAgo = useTickAge(node.lastSeenUpAt);
   return (
     <>
       <Text color={theme.down}>
@@ -14,7 +15,7 @@ export function DownLines({ node, now }: { node: NodeSnapshot; now: number | und
       <Text color={theme.muted} wrap="truncate-end">
         {node.lastSeenUpAt === undefined
           ? 'not seen up since pgcockpit started'
-          : `last seen ${now === undefined ? 'earlier' : `${ageText(now, node.lastSeenUpAt)} ago`}`}
+          : `last seen ${seenAgo === undefined ? 'earlier' : `${seenAgo} ago`}`}
       </Text>
     </>
   );

@@ -55,7 +55,7 @@ export function NodeDetailOverlay({ width, height }: { width: number; height: nu
         <Box ref={content} flexDirection="column" flexShrink={0} marginTop={-view.top}>
           {!node ? null : !server ? (
             node.status === 'down' ? (
-              <DownLines node={node} now={now} />
+              <DownLines node={node} />
             ) : (
               <Text color={theme.muted}>connecting… (no server facts yet)</Text>
             )

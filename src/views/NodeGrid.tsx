@@ -13,14 +13,14 @@ export interface NodeGridProps {
 
 /**
  * The node panes that fit, in rows, each row as tall as the layout gives it;
- * the selected one is always among them.
+ * the selected one is always among them. It selects nothing that changes on a
+ * quiet tick (not the tick's time, not the history): the store keeps unchanged
+ * nodes, links and marks as they were, so an idle cluster re-renders no pane.
  */
 export function NodeGrid({ grid, width, compact }: NodeGridProps) {
   const theme = useTheme();
   const nodes = useCockpit((state) => state.nodes);
   const links = useCockpit((state) => state.links);
-  const history = useCockpit((state) => state.history);
-  const lastTickAt = useCockpit((state) => state.lastTickAt);
   const selectedNode = useCockpit((state) => state.selectedNode);
   const nodesFocused = useCockpit((state) => state.focus === 'nodes');
   const needsRebuild = useCockpit((state) => state.needsRebuild);
@@ -44,7 +44,6 @@ export function NodeGrid({ grid, width, compact }: NodeGridProps) {
                   key={node.name}
                   node={node}
                   link={links.find((link) => link.standby === node.name)}
-                  history={history[node.name]}
                   index={index}
                   selected={index === selectedNode}
                   focused={nodesFocused}
@@ -53,7 +52,6 @@ export function NodeGrid({ grid, width, compact }: NodeGridProps) {
                   height={height}
                   hiddenRows={Math.max(0, (wanted[index] ?? 0) - height)}
                   compact={compact}
-                  now={lastTickAt}
                 />
               );
             })}

@@ -2,7 +2,6 @@ import { Box, Text } from 'ink';
 import { memo } from 'react';
 import type { StandbyLink } from '../services/cluster/clusterView.js';
 import type { NodeSnapshot } from '../services/cluster/nodeSnapshot.js';
-import type { NodeSample } from '../state/nodeHistory.js';
 import { AddressLine } from './AddressLine.js';
 import { ArchiverLines } from './ArchiverLines.js';
 import { DownLines } from './DownLines.js';
@@ -17,8 +16,6 @@ export interface NodePaneProps {
   node: NodeSnapshot;
   /** This node's replication link when it is a standby (the store's object, so memo holds). */
   link: StandbyLink | undefined;
-  /** The store's history array for this node (same reference until the next tick). */
-  history: readonly NodeSample[] | undefined;
   index: number;
   selected: boolean;
   /** The node grid has the keyboard focus (the selected pane's border says so). */
@@ -31,14 +28,15 @@ export interface NodePaneProps {
   hiddenRows?: number;
   /** Narrow terminal: the less important lines go. */
   compact: boolean;
-  /** The last tick's time: ages are measured from it. */
-  now: number | undefined;
 }
 
 /**
  * One node. Memoised: props are the store's own objects and primitives, so a
  * pane redraws only when its node's data, its selection or the layout change,
- * not when the log grows or another pane is selected.
+ * not when the log grows or another pane is selected. What changes with every
+ * tick is not a prop: the lines showing an age or the lag history select them
+ * from the store (useTickAge, StandbyLines), so a tick that changed nothing of
+ * a node leaves its pane alone.
  */
 export const NodePane = memo(function NodePane(props: NodePaneProps) {
   const { node, index, selected, focused, width, height } = props;
@@ -83,9 +81,9 @@ export const NodePane = memo(function NodePane(props: NodePaneProps) {
   );
 });
 
-function PaneBody({ node, link, history, width, compact, now }: NodePaneProps) {
+function PaneBody({ node, link, width, compact }: NodePaneProps) {
   const theme = useTheme();
-  if (node.status === 'down') return <DownLines node={node} now={now} />;
+  if (node.status === 'down') return <DownLines node={node} />;
   if (node.status === 'unknown' || !node.server) return <Text color={theme.muted}>connecting…</Text>;
   const server = node.server;
   // Border and padding take two columns each side.
@@ -95,16 +93,12 @@ function PaneBody({ node, link, history, width, compact, now }: NodePaneProps) {
     <>
       {node.role === 'primary' ? <PrimaryLines server={server} /> : null}
       {node.role === 'standby' ? (
-        <StandbyLines server={server} link={link} lagHistory={lagBytesOf(history)} compact={compact} innerWidth={innerWidth} />
+        <StandbyLines name={node.name} server={server} link={link} compact={compact} innerWidth={innerWidth} />
       ) : null}
       {/* A cascading standby serves standbys of its own (pg1 → pg2 → pg3: pg3 is listed on pg2). */}
       {node.role === 'standby' && server.replicas.length > 0 ? <ReplicaLines replicas={server.replicas} /> : null}
-      <ArchiverLines archiver={server.archiver} now={now} />
+      <ArchiverLines archiver={server.archiver} />
       {node.role === 'primary' || server.slots.length > 0 ? <SlotLines slots={server.slots} compact={compact} /> : null}
     </>
   );
-}
-
-function lagBytesOf(history: readonly NodeSample[] | undefined): number[] {
-  return (history ?? []).flatMap((sample) => (sample.lagBytes === null ? [] : [sample.lagBytes]));
 }

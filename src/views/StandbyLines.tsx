@@ -1,22 +1,25 @@
 import { Box, Text } from 'ink';
+import { useShallow } from 'zustand/react/shallow';
 import type { StandbyLink } from '../services/cluster/clusterView.js';
 import { formatBytes } from '../services/cluster/formatBytes.js';
 import { formatDuration } from '../services/cluster/formatDuration.js';
 import type { ServerFacts } from '../services/cluster/nodeSnapshot.js';
+import { recentLagBytes } from '../state/nodeHistory.js';
+import { useCockpit } from '../state/storeContext.js';
 import { Sparkline } from './Sparkline.js';
 import { useTheme } from './ThemeContext.js';
 
 export interface StandbyLinesProps {
+  /** The standby's name: its lag history is read from the store by it. */
+  name: string;
   server: ServerFacts;
   link: StandbyLink | undefined;
-  /** Recent lag in bytes, oldest first. */
-  lagHistory: readonly number[];
   compact: boolean;
   innerWidth: number;
 }
 
 /** A standby: what it streams from, how far behind it is, and whether replay is held. */
-export function StandbyLines({ server, link, lagHistory, compact, innerWidth }: StandbyLinesProps) {
+export function StandbyLines({ name, server, link, compact, innerWidth }: StandbyLinesProps) {
   const theme = useTheme();
   const receiver = server.walReceiver;
   const upstream = link?.upstream ?? (receiver?.senderHost ? `${receiver.senderHost}:${receiver.senderPort ?? ''}` : 'unknown');
@@ -39,7 +42,7 @@ export function StandbyLines({ server, link, lagHistory, compact, innerWidth }: 
           TL {server.timeline} last seen on its receiver
         </Text>
       ) : null}
-      <LagLine link={link} lagHistory={lagHistory} innerWidth={innerWidth} />
+      <LagLine name={name} link={link} innerWidth={innerWidth} />
       {paused ? (
         <Text wrap="truncate-end">
           <Text color={theme.warning} bold>
@@ -57,14 +60,19 @@ export function StandbyLines({ server, link, lagHistory, compact, innerWidth }: 
   );
 }
 
-/** Lag in bytes and seconds with its recent past as a sparkline; "caught up" when there is none. */
-function LagLine({ link, lagHistory, innerWidth }: Pick<StandbyLinesProps, 'link' | 'lagHistory' | 'innerWidth'>) {
+/**
+ * Lag in bytes and seconds with its recent past as a sparkline; "caught up" when there is none.
+ * The sparkline's values are selected shallowly: the history grows every tick, but once the
+ * sparkline is full of the same values this line does not re-render.
+ */
+function LagLine({ name, link, innerWidth }: Pick<StandbyLinesProps, 'name' | 'link' | 'innerWidth'>) {
   const theme = useTheme();
   let text: string;
   if (!link || link.lagBytes === null) text = 'lag unknown';
   else if (link.caughtUp) text = '✓ caught up';
   else text = `lag ${formatBytes(link.lagBytes)}${link.lagSeconds === null ? '' : ` · ${formatDuration(link.lagSeconds)}`}`;
   const sparkWidth = Math.min(20, innerWidth - text.length - 1);
+  const lagHistory = useCockpit(useShallow((state) => recentLagBytes(state.history[name], Math.max(0, sparkWidth))));
   return (
     <Box>
       <Text color={link?.caughtUp ? theme.ok : undefined} wrap="truncate-end">
