@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { access, chown, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { access, chown, mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
@@ -231,6 +231,8 @@ describe('point-in-time recovery side by side on a hand-built cluster', () => {
     expect(before.blocked).toBe(true);
     expect(before.blockedReasons.join('\n')).toMatch(/before the backup's end/);
     expect(before.steps).toEqual([]);
+    const future = await plan({ target: { time: new Date(Date.now() + 3600_000).toISOString() } }, backup.id);
+    expect(future.blockedReasons.join('\n')).toMatch(/after the last archived commit .*it can reach from /);
     const abbreviated = await plan({ target: { time: `${targetUtc.replace('Z', '')} KST` } });
     expect(abbreviated.blockedReasons.join('\n')).toMatch(/"KST" is a zone abbreviation/);
 
@@ -312,4 +314,42 @@ describe('point-in-time recovery side by side on a hand-built cluster', () => {
     expect(await pgrep(planned.dest!)).toEqual([]);
     expect((await cluster.superQuery<{ r: boolean }>('pg1', 'select pg_is_in_recovery() as r'))[0]!.r).toBe(false);
   }, 240_000);
+
+  it('a copied configuration that points data_directory elsewhere is caught before the start (the runbook started the wrong cluster)', async () => {
+    // A second catalog entry: the same backup copied, its postgresql.conf naming pg1's data directory.
+    const runner = localRunner(cluster.osUser);
+    const trap = { ...backup, id: `${backup.id}-trap`, path: `${backup.path}-trap` };
+    await runChecked(runner, { program: 'cp', args: ['-a', backup.path, trap.path], mutating: true });
+    await runChecked(runner, { program: 'sh', args: ['-c', 'printf "%s\\n" "$2" >> "$1/postgresql.conf"', 'sh', trap.path, `data_directory = '${cluster.dataDir('pg1')}'`], mutating: true });
+    await writeBaseBackupEntry(runner, trap);
+    const planned = await plan({ target: { time: targetUtc } }, trap.id);
+    expect(planned.blocked, planned.blockedReasons.join('\n')).toBe(false);
+    const { outcome, lines } = await run(planned);
+    expect(outcome.succeeded).toBe(false);
+    expect(outcome.failedStep?.number).toBe(3);
+    expect(outcome.failedStep?.error).toContain(`-C data_directory says "${cluster.dataDir('pg1')}", not "${planned.dest}"`);
+    expect(lines).toMatch(/the copy is kept at /);
+    expect((await cluster.superQuery<{ r: boolean }>('pg1', 'select pg_is_in_recovery() as r'))[0]!.r).toBe(false);
+  }, 120_000);
+
+  it('a segment missing from the archive between the backup and the target is refused with the window it can reach', async () => {
+    // One more segment archived after the rest, so the one taken away is a gap and not the archive's end.
+    await cluster.superQuery('pg1', 'create table later_on (i int)');
+    const switched = String((await cluster.superQuery<{ s: string }>('pg1', 'select pg_walfile_name(pg_switch_wal()) as s'))[0]!.s);
+    await waitFor(async () => String((await cluster.superQuery<{ w: string | null }>('pg1', 'select last_archived_wal as w from pg_stat_archiver'))[0]!.w ?? '') >= switched, `${switched} archived`, 30_000);
+    const segments = (await readdir(cluster.archiveDir)).filter((name) => /^[0-9A-F]{24}$/.test(name)).sort();
+    // The segment the backup began in, on the primary's timeline; the first after it holds the table's commits.
+    const startSegment = String((await cluster.superQuery<{ s: string }>('pg1', 'select pg_walfile_name($1::pg_lsn) as s', [backup.startLsn]))[0]!.s);
+    const after = segments.filter((name) => name > startSegment);
+    const missing = after[0]!;
+    await rename(path.join(cluster.archiveDir, missing), path.join(cluster.root, missing));
+    try {
+      const planned = await plan({ target: { time: targetUtc } }, backup.id);
+      expect(planned.blocked).toBe(true);
+      expect(planned.blockedReasons.join('\n')).toMatch(new RegExp(`recovery cannot pass the missing segment ${missing}.*it can reach from .*segment ${missing} is missing from the archive`));
+      expect(planned.steps).toEqual([]);
+    } finally {
+      await rename(path.join(cluster.root, missing), path.join(cluster.archiveDir, missing));
+    }
+  }, 120_000);
 });
