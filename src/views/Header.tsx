@@ -1,18 +1,20 @@
 import { Box, Text } from 'ink';
 import { useCockpit } from '../state/storeContext.js';
 import { AlertSummary } from './AlertSummary.js';
-import { clockTime } from './clockTime.js';
 import { intervalText } from './intervalText.js';
 import { useTheme } from './ThemeContext.js';
+import { TickClock } from './TickClock.js';
 
-/** Two lines: the cluster and the poll (last tick, interval, PAUSED), then the alerts. */
+/**
+ * Two lines: the cluster and the poll (last tick, interval, PAUSED), then the alerts. Nothing
+ * here selects the tick's time: the clock (TickClock) does, or the clock line writes it.
+ */
 export function Header({ width }: { width: number }) {
   const theme = useTheme();
   const clusterName = useCockpit((state) => state.clusterName);
   const nodeCount = useCockpit((state) => state.nodes.length);
   const upCount = useCockpit((state) => state.nodes.filter((node) => node.status === 'up').length);
   const primaryCount = useCockpit((state) => state.nodes.filter((node) => node.role === 'primary').length);
-  const lastTickAt = useCockpit((state) => state.lastTickAt);
   const interval = useCockpit((state) => state.refreshIntervalMs);
   const paused = useCockpit((state) => state.paused);
   const readOnly = useCockpit((state) => state.readOnly);
@@ -33,10 +35,9 @@ export function Header({ width }: { width: number }) {
           </Text>
         </Box>
         <Box flexShrink={0} marginLeft={1}>
+          <TickClock />
           <Text>
-            <Text color={theme.muted}>
-              {lastTickAt === undefined ? '--:--:--' : clockTime(lastTickAt)} · every {intervalText(interval)}
-            </Text>
+            <Text color={theme.muted}> · every {intervalText(interval)}</Text>
             {readOnly ? (
               <Text bold inverse>
                 {' '}
