@@ -9,7 +9,7 @@ import type { RecoveryTarget } from '../../src/services/runbooks/pitr/recoveryTa
 import { readRecoveryTarget } from '../../src/services/runbooks/pitr/recoveryTarget.js';
 import { recoverySettings } from '../../src/services/runbooks/pitr/recoverySettings.js';
 import { startProof } from '../../src/services/runbooks/pitr/pitrSteps.js';
-import { chooseBackup, targetAfterBackupCheck, targetInWindowCheck } from '../../src/services/runbooks/pitr/targetWindow.js';
+import { chooseBackup, targetAfterBackupCheck, isoMicros, targetInWindowCheck, writtenTarget } from '../../src/services/runbooks/pitr/targetWindow.js';
 
 const backup = (id: string, endTime: string, extra: Partial<BaseBackupEntry> = {}): BaseBackupEntry => ({
   id,
@@ -79,6 +79,15 @@ describe('the target against the window', () => {
     expect(targetInWindowCheck(time('2026-11-30 10:40:00Z'), b, gap)).toMatchObject({ status: 'fail', observed: expect.stringMatching(/cannot pass the missing segment 000000010000000000000006/) });
     expect(targetInWindowCheck({ kind: 'name', value: 'nope' }, b, window)).toMatchObject({ status: 'fail', observed: expect.stringMatching(/there are "before_drop"/) });
     expect(targetInWindowCheck({ ...time('2026-11-30 10:30:00Z') }, b, { ...window, problem: 'the timeline forked before the backup' })).toMatchObject({ status: 'fail' });
+  });
+  it('refuses a few microseconds after the last commit; its own time is written as its LSN (no later commit would stop a time target)', () => {
+    const last = { ...window, to: '2026-11-30T11:00:00.123456+00:00', toLsn: '0/7000100' };
+    expect(targetInWindowCheck(time('2026-11-30 11:00:00.123459Z'), b, last)).toMatchObject({ status: 'fail', observed: expect.stringMatching(/after the last archived commit/), fix: expect.stringContaining('--target-lsn 0/7000100') });
+    expect(targetInWindowCheck(time('2026-11-30 11:00:00.123456Z'), b, last)).toMatchObject({ status: 'ok', observed: expect.stringContaining("recovery_target_lsn = '0/7000100'") });
+    expect(writtenTarget(time('2026-11-30 11:00:00.123456Z'), last)).toEqual({ kind: 'lsn', value: '0/7000100' });
+    expect(writtenTarget(time('2026-11-30 11:00:00.123455Z'), last)).toMatchObject({ kind: 'time' });
+    expect(targetInWindowCheck(time('2026-11-30 11:00:00.123455Z'), b, last).status).toBe('ok');
+    expect(isoMicros('2026-11-30T11:00:00.123456+00:00') - isoMicros('2026-11-30 11:00:00.5Z')).toBe(-376_544n);
   });
   it('accepts a target inside it', () => {
     expect(targetInWindowCheck(time('2026-11-30 19:30:00+09:00'), b, window)).toMatchObject({ status: 'ok' });

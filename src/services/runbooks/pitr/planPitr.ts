@@ -14,7 +14,7 @@ import type { RecoveryAction } from './recoverySettings.js';
 import { recoverySettings } from './recoverySettings.js';
 import { pitrSteps } from './pitrSteps.js';
 import { moveAsideStep } from '../rebuild/copySteps.js';
-import { chooseBackup, targetAfterBackupCheck, targetInWindowCheck } from './targetWindow.js';
+import { chooseBackup, targetAfterBackupCheck, targetInWindowCheck, writtenTarget } from './targetWindow.js';
 
 export interface PitrOptions {
   target?: TargetInput;
@@ -202,9 +202,10 @@ export function planPitr(config: CockpitConfig, facts: PitrFacts, options: PitrO
     succeededLine: () => 'recovered',
   };
   if (!target || !backup || !host || blockedReasons.length > 0) return { ...base, steps: [], blocked: true, blockedReasons: blockedReasons.length > 0 ? blockedReasons : ['the plan could not be made'] };
-  const setting = targetSetting(target);
+  const written = writtenTarget(target, window);
+  const setting = targetSetting(written);
   const settings = recoverySettings({
-    target,
+    target: written,
     action,
     inclusive: options.exclusive !== true,
     timeline: window?.timeline ?? 'latest',
@@ -237,6 +238,7 @@ export function planPitr(config: CockpitConfig, facts: PitrFacts, options: PitrO
   if (inPlace) {
     const others = config.nodes.filter((candidate) => candidate.name !== inPlace.node).map((candidate) => candidate.name);
     if (others.length > 0) plan.warnings.push(`${others.join(', ')} still follow the history ${inPlace.node} is recovered away from: once it is right, rebuild them from it (pgcockpit rebuild NODE --from ${inPlace.node})`);
+    if (action === 'promote') plan.warnings.push(`with --action promote, ${inPlace.node} opens as a writable primary on a new timeline, beside any primary that is up: clients that reach it write there (pause, the default, keeps it read-only until you promote it)`);
   }
   plan.steps = pitrSteps(
     {

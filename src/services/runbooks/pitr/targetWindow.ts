@@ -3,7 +3,7 @@ import type { RecoverableWindow } from '../../pitr/recoverableWindowTypes.js';
 import { parseLsn } from '../../postgres/lsn.js';
 import type { PreflightCheck } from '../plan.js';
 import type { RecoveryTarget } from './recoveryTarget.js';
-import { describeTarget, targetInstant, targetPosition } from './recoveryTarget.js';
+import { describeTarget, targetPosition } from './recoveryTarget.js';
 
 /**
  * Whether a backup can reach the target, judged before anything is written:
@@ -18,11 +18,35 @@ import { describeTarget, targetInstant, targetPosition } from './recoveryTarget.
 
 const ms = (iso: string) => Date.parse(iso);
 
+/**
+ * An ISO time ("2026-11-30 12:00:00.123456Z", "…T12:00:00.5+09:00") in
+ * microseconds since the epoch: commit times are microseconds, and
+ * Date.parse would drop all but three of their digits, so a target a few
+ * microseconds after the last commit would pass for one before it.
+ */
+export function isoMicros(iso: string): bigint {
+  const fraction = /\.(\d+)/.exec(iso)?.[1] ?? '';
+  const whole = Date.parse(iso.replace(/\.\d+/, '').replace(' ', 'T'));
+  return BigInt(Math.floor(whole / 1000)) * 1_000_000n + BigInt((fraction + '000000').slice(0, 6));
+}
+
 /** "from 2026-11-30 12:00:01+00:00 to 2026-11-30 12:30:00+00:00 on timeline 1": the reachable window, for a refusal. */
 export function windowText(window: RecoverableWindow): string {
   const to = window.to ?? `${window.from} (no commit after it)`;
   const gap = window.gaps[0] ? `; segment ${window.gaps[0].segment} is missing from the archive` : '';
   return `from ${window.from} to ${to} on timeline ${window.timeline}${gap}`;
+}
+
+/**
+ * What is written for the target: as given, except the last archived
+ * commit's own time, which no later commit record would stop at (recovery
+ * would run to the end of WAL and fail): there, the commit's WAL location,
+ * recovered through inclusively (or stopped before with --exclusive, as the
+ * time would).
+ */
+export function writtenTarget(target: RecoveryTarget, window: RecoverableWindow | undefined): RecoveryTarget {
+  if (target.kind !== 'time' || !window?.to || !window.toLsn) return target;
+  return isoMicros(target.utc) === isoMicros(window.to) ? { kind: 'lsn', value: window.toLsn } : target;
 }
 
 /** The check of a target against the backup's recoverable window (read from the catalog, the archive and pg_waldump). */
@@ -35,11 +59,22 @@ export function targetInWindowCheck(target: RecoveryTarget, backup: BaseBackupEn
   const pastGap = gap ? ` (recovery cannot pass the missing segment ${gap.segment} at ${gap.atLsn})` : '';
   switch (target.kind) {
     case 'time': {
-      const at = targetInstant(target);
-      if (at < ms(window.from)) return fail(`${target.value} is before the backup's end ${window.from}`, 'choose a later time, or an older backup whose window holds it (--backup auto)');
+      // Recovery stops at a time only before a commit made after it: the last archived commit is the first time it cannot stop at.
+      const at = isoMicros(target.utc);
+      if (at < isoMicros(window.from)) return fail(`${target.value} is before the backup's end ${window.from}`, 'choose a later time, or an older backup whose window holds it (--backup auto)');
       if (window.to === null) return fail(`no commit was archived after the backup's end${pastGap}`, '--target immediate recovers to the backup\'s end');
-      if (at > ms(window.to)) return fail(`${target.value} is after the last archived commit ${window.to}${pastGap}`, gap ? 'the archive lost a segment: choose a time before it' : 'choose an earlier time, or wait until the newer WAL is archived (select pg_switch_wal())');
-      return { label, status: 'ok', observed: `${window.from} ≤ ${target.value} ≤ ${window.to}, timeline ${window.timeline}` };
+      const last = isoMicros(window.to);
+      if (at > last) {
+        const through = window.toLsn ? `; the last archived commit itself: --target-time ${window.to} or --target-lsn ${window.toLsn}` : '';
+        return fail(
+          `${target.value} is after the last archived commit ${window.to}${pastGap}: recovery stops at a time only before a commit made after it, and none was archived`,
+          (gap ? 'the archive lost a segment: choose a time before it' : 'choose an earlier time, or wait until newer WAL is archived (select pg_switch_wal())') + through,
+        );
+      }
+      if (at === last && window.toLsn) {
+        return { label, status: 'ok', observed: `${target.value} is the last archived commit's own time: written as recovery_target_lsn = '${window.toLsn}' (that commit's record), since no later commit would stop a time target; timeline ${window.timeline}` };
+      }
+      return { label, status: 'ok', observed: `${window.from} ≤ ${target.value} < ${window.to} (the last archived commit), timeline ${window.timeline}` };
     }
     case 'lsn': {
       const at = targetPosition(target);
@@ -71,7 +106,7 @@ export function targetAfterBackupCheck(target: RecoveryTarget, backup: BaseBacku
   switch (target.kind) {
     case 'time':
       if (!backup.endTime) return unknown('the catalog has no end time for this backup');
-      return targetInstant(target) < ms(backup.endTime)
+      return isoMicros(target.utc) < isoMicros(backup.endTime)
         ? { label, status: 'fail', observed: `${target.value} is before the backup's end ${backup.endTime}: it can reach ${backup.endTime} and later`, fix: 'choose a later time, or an older backup (--backup auto)' }
         : { label, status: 'ok', observed: `the backup ended ${backup.endTime}` };
     case 'lsn':
