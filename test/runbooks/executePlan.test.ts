@@ -86,7 +86,13 @@ describe('executePlan', () => {
     expect(thirdRan).toBe(false);
     expect(outcome).toMatchObject({ succeeded: false, completedSteps: 1, failedStep: { number: 2, node: 'pg1', description: 'two', error: 'boom' } });
     expect(lines.join('\n')).toMatch(/step 2\/3 ✗ two failed on pg1: boom/);
-    expect(lines.at(-1)).toBe('■ stopped at step 2/3; steps 3..3 were not run');
+    expect(lines.at(-1)).toBe('■ stopped at step 2/3; step 3 was not run');
+  });
+
+  it('a failure at the last step leaves no steps to name (not "steps 3..2")', async () => {
+    const lines: string[] = [];
+    await executePlan(plan([step('one', async () => {}), step('two', async () => Promise.reject(new Error('boom')))]), { config, readOnly: false, log: (text) => lines.push(text), sessions: fakeSessions([]) });
+    expect(lines.at(-1)).toBe('■ stopped at step 2/2');
   });
 
   it('refuses a blocked plan and, in read-only mode, a plan with a mutating step, before anything runs', async () => {
@@ -135,7 +141,7 @@ describe('executePlan: interrupted, failed, recorded, masked', () => {
     expect(outcome).toMatchObject({ succeeded: false, completedSteps: 2, interrupted: { afterStep: 2, signal: 'SIGINT' }, advice: 'pg1 is left stopped; start it: pg_ctl -D /d start' });
     const text = lines.join('\n');
     expect(text).toContain('step 2/3 ✓ pg1 stopped');
-    expect(text).toContain('■ interrupted after step 2/3: stop pg1 (SIGINT); steps 3..3 were not run');
+    expect(text).toContain('■ interrupted after step 2/3: stop pg1 (SIGINT); step 3 was not run');
     expect(text).toContain('  state left: pg1 is left stopped; start it: pg_ctl -D /d start');
     expect(text).toContain('  3/3 on pg1: promote pg2');
     expect(text).toContain("      alter system set primary_conninfo = 'host=h password=********'");
@@ -161,7 +167,7 @@ describe('executePlan: interrupted, failed, recorded, masked', () => {
     const outcome = await executePlan(plan([step('one', async () => void (ran = true))]), { config, readOnly: false, log: (text) => lines.push(text), sessions: fakeSessions([]), interruption: interruption.signal });
     expect(ran).toBe(false);
     expect(outcome).toMatchObject({ completedSteps: 0, interrupted: { afterStep: 0, signal: 'SIGTERM' }, advice: 'nothing was changed' });
-    expect(lines).toContain('■ interrupted after step 0/1 (before the first step) (SIGTERM); steps 1..1 were not run');
+    expect(lines).toContain('■ interrupted after step 0/1 (before the first step) (SIGTERM); step 1 was not run');
   });
 
   it('records each step with its SQL, the statements that change something (not the polls), commands, and "failed at step N"', async () => {

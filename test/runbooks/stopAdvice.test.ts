@@ -100,7 +100,7 @@ describe('what a stopped failover leaves', () => {
     ]);
     const outcome = await executePlan(quick, { config, readOnly: false, log: (text) => lines.push(text), sessions, interruption: interruption.signal });
     expect(outcome.interrupted).toEqual({ afterStep: 1, signal: 'SIGTERM' });
-    expect(lines).toContain('■ interrupted after step 1/2: promote pg2 (SIGTERM); steps 2..2 were not run');
+    expect(lines).toContain('■ interrupted after step 1/2: promote pg2 (SIGTERM); step 2 was not run');
     expect(lines.find((line) => line.startsWith('  state left: '))).toMatch(/pg2 is the primary on timeline 3/);
   });
 });

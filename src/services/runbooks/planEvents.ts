@@ -127,13 +127,13 @@ function planEventText(event: PlanEvent): string[] {
       if (event.undoOf !== undefined) return [`${stepPrefix(event)} ✗ ${event.step.description} failed on ${event.step.node}: ${event.error} (${elapsed(event)})`];
       return [
         `${stepPrefix(event)} ✗ ${event.step.description} failed on ${event.step.node}: ${event.error} (${elapsed(event)})`,
-        `■ stopped at step ${event.number}/${event.total}; steps ${event.number + 1}..${event.total} were not run`,
+        `■ stopped at step ${event.number}/${event.total}${notRun(event.number + 1, event.total)}`,
         ...(event.advice ? [`  before step ${event.number} (it may have done part of its work): ${event.advice}`] : []),
       ];
     case 'step-interrupted': {
       const { afterStep, total, lastStep, signal } = event;
       return [
-        `■ interrupted after step ${afterStep}/${total}${lastStep ? `: ${lastStep.description}` : ' (before the first step)'}${signal ? ` (${signal})` : ''}; steps ${afterStep + 1}..${total} were not run`,
+        `■ interrupted after step ${afterStep}/${total}${lastStep ? `: ${lastStep.description}` : ' (before the first step)'}${signal ? ` (${signal})` : ''}${notRun(afterStep + 1, total)}`,
         `  state left: ${event.advice}`,
         ...(afterStep > 0 ? ['  steps not run:', ...event.remaining] : []),
       ];
@@ -166,4 +166,10 @@ function planEventText(event: PlanEvent): string[] {
 
 function elapsed(event: { stepMs: number; planMs: number }): string {
   return `${formatElapsed(event.stepMs)}, ${formatElapsed(event.planMs)} in all`;
+}
+
+/** "; steps 4..6 were not run", "; step 6 was not run", or nothing after the last step. */
+function notRun(first: number, last: number): string {
+  if (first > last) return '';
+  return first === last ? `; step ${first} was not run` : `; steps ${first}..${last} were not run`;
 }
