@@ -2,6 +2,10 @@ import { execa } from 'execa';
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listBaseBackups } from '../../src/services/backups/baseBackupCatalog.js';
+import { catalogDir } from '../../src/services/backups/catalogDir.js';
+import { freePort } from '../../src/services/os/freePort.js';
+import { localRunner } from '../../src/services/runner/localRunner.js';
 import { runCli } from '../support/runCli.js';
 import type { TestCluster } from '../support/testCluster.js';
 import { startTestCluster } from '../support/testCluster.js';
@@ -20,6 +24,9 @@ describe('pgcockpit pitr on the sandbox', () => {
   let cluster: TestCluster;
   let target: string;
   let copyDir: string | undefined;
+  let plainId: string;
+  let tarId: string;
+  const stopped: string[] = [];
   const cli = (...args: string[]) => runCli([...args, '--config', cluster.layout.configFile], { XDG_STATE_HOME: cluster.layout.root });
   const psql = async (port: number, sql: string): Promise<string[]> => {
     const node = cluster.node('pg1');
@@ -37,6 +44,14 @@ describe('pgcockpit pitr on the sandbox', () => {
     cluster = await startTestCluster(2);
     const taken = await cli('basebackup', '--node', 'pg1', '--yes');
     expect(taken.exitCode, taken.stdout + taken.stderr).toBe(0);
+    // A tar one after it (another second: the ids are UTC seconds): --backup auto takes the newer, unpacked with tar -xf.
+    await sleep(1100);
+    const tar = await cli('basebackup', '--node', 'pg1', '--format', 'tar', '--yes');
+    expect(tar.exitCode, tar.stdout + tar.stderr).toBe(0);
+    const listing = await listBaseBackups(localRunner(cluster.osUser), catalogDir(cluster.config), cluster.config.cluster);
+    expect(listing.entries.map((entry) => entry.format).sort()).toEqual(['plain', 'tar']);
+    plainId = listing.entries.find((entry) => entry.format === 'plain')!.id;
+    tarId = listing.entries.find((entry) => entry.format === 'tar')!.id;
     await sleep(1100);
     await psql(pg1(), 'create table lost (id int primary key, note text)');
     await psql(pg1(), "insert into lost select g, 'before T' from generate_series(1, 4) g");
@@ -50,6 +65,7 @@ describe('pgcockpit pitr on the sandbox', () => {
   }, 240_000);
 
   afterAll(async () => {
+    for (const dir of stopped) await execa(path.join(cluster.pgBinDir, 'pg_ctl'), ['-D', dir, '-m', 'immediate', 'stop'], { uid: cluster.osUser.uid, gid: cluster.osUser.gid, reject: false });
     if (copyDir) await execa(path.join(cluster.pgBinDir, 'pg_ctl'), ['-D', copyDir, '-m', 'immediate', 'stop'], { uid: cluster.osUser.uid, gid: cluster.osUser.gid, reject: false });
     await cluster?.destroy();
   });
@@ -57,6 +73,8 @@ describe('pgcockpit pitr on the sandbox', () => {
   it('recovers to T side by side, production untouched; cleanup lists the copy and removes it once stopped', async () => {
     const run = await cli('pitr', '--backup', 'auto', '--target-time', target, '--yes');
     expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toContain(`pitr: recover ${tarId} to`);
+    expect(run.stdout).toMatch(/tar -xf \S+\/base\.tar\* -C /);
     const done = /recovered side by side in (\S+), port (\d+): paused at the target/.exec(run.stdout);
     expect(done, run.stdout).not.toBeNull();
     copyDir = done![1]!;
@@ -76,5 +94,18 @@ describe('pgcockpit pitr on the sandbox', () => {
     expect(removed.exitCode, removed.stdout + removed.stderr).toBe(0);
     expect(await access(copyDir).then(() => true, () => false)).toBe(false);
     copyDir = undefined;
+  }, 240_000);
+
+  it('from the plain base backup named, into a directory and port chosen, promoted: the same rows, writable', async () => {
+    const dir = path.join(cluster.layout.root, 'recovered-plain');
+    const port = await freePort();
+    const run = await cli('pitr', '--backup', plainId, '--target-time', target, '--action', 'promote', '--restore-to', dir, '--port', String(port), '--yes');
+    stopped.push(dir);
+    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toMatch(new RegExp(`recovered side by side in ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, port ${port}: promoted`));
+    expect(run.stdout).toContain(`then rm -rf ${dir}`);
+    expect(await psql(port, 'select count(*) from lost')).toEqual(['4']);
+    expect(await psql(port, 'select pg_is_in_recovery()')).toEqual(['f']);
+    expect(await psql(pg1(), "select count(*) from pg_class where relname = 'lost'")).toEqual(['0']);
   }, 240_000);
 });
