@@ -153,7 +153,8 @@ export function runCommand(command: Command, input: string, state: CockpitState,
     case 'failover':
     case 'switchover':
     case 'rebuild':
-    case 'backup': {
+    case 'backup':
+    case 'basebackup': {
       // From a refused failover's modal (s: switch over instead), to the node it was about.
       const fromModal = state.operation && operationModalMode(state.operation) === 'offer';
       const target = fromModal ? state.operation!.target : state.nodes[state.selectedNode]?.name;

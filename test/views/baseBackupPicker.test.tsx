@@ -2,7 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { baseBackupPaths } from '../../src/services/backups/baseBackupCatalog.js';
 import type { BaseBackupEntry } from '../../src/services/backups/baseBackupEntry.js';
 import type { CommandSpec, Runner } from '../../src/services/runner/runner.js';
+import type { OperationPlan } from '../../src/state/operation.js';
 import { bindBackupsToStore } from '../../src/tui/bindBackupsToStore.js';
+import type { RunbookPlan } from '../../src/tui/operations.js';
+import { bindOperationsToStore } from '../../src/tui/operations.js';
 import { noColorTheme } from '../../src/views/theme.js';
 import { cleanupCockpits, renderCockpit, waitForFrame } from '../support/renderCockpit.js';
 import { clusterView } from './fixtures.js';
@@ -110,6 +113,47 @@ describe('B: base backups in the backups picker', () => {
       expect(store.getState().backupDelete).toBeNull();
     } finally {
       await stopBackups();
+    }
+  });
+});
+
+describe('F: a base backup of the selected node', () => {
+  it('asks the format (plain by default), then shows the plan to confirm by the node\'s name', async () => {
+    const { store, press, plainFrame } = renderCockpit({ view: clusterView(), theme: noColorTheme });
+    const asked: Array<{ target: string; format?: unknown }> = [];
+    const plan: OperationPlan = {
+      title: 'base backup of pg1',
+      target: 'pg1',
+      checks: [{ label: 'where pg_basebackup runs', status: 'ok', observed: 'pg1 is on this machine: here as postgres' }],
+      steps: [{ node: 'pg1', description: 'copy pg1 with pg_basebackup as postgres (tar)', detail: 'pg_basebackup -d … --format tar --checkpoint=fast --wal-method=stream' }],
+      blocked: false,
+      blockedReasons: [],
+      warnings: [],
+      confirmWord: 'pg1',
+      offersSwitchover: false,
+      resumeReplayOffer: false,
+    };
+    const stopOperations = bindOperationsToStore(store, { cluster: 'test', nodes: [] } as never, {
+      audit: { recordPlan: async () => undefined } as never,
+      preparers: {
+        basebackup: async (_config, target, choices) => {
+          asked.push({ target, format: choices?.formValues?.format });
+          return plan as unknown as RunbookPlan;
+        },
+      },
+    });
+    try {
+      await press('F');
+      let frame = await waitForFrame(plainFrame, (text) => text.includes('▸ format: ‹ plain ›'));
+      expect(frame).toContain('plain: a data directory, ready to start once restored');
+      await press(KEY.right, KEY.enter);
+      frame = await waitForFrame(plainFrame, (text) => text.includes('type pg1 to back it up'));
+      expect(asked).toEqual([{ target: 'pg1', format: 'tar' }]);
+      expect(frame).toContain('same as: pgcockpit basebackup --node pg1 --format tar --yes');
+      expect(frame).toContain('copy pg1 with pg_basebackup as postgres (tar)');
+      await press(KEY.escape);
+    } finally {
+      await stopOperations();
     }
   });
 });
