@@ -124,6 +124,12 @@ describe('planBaseBackup', () => {
     expect(newer.warnings.join('\n')).toContain("pg_verifybackup 17 checks the files against the manifest but cannot parse PostgreSQL 16's WAL (-n)");
   });
 
+  it('takes --node standby as a caught-up standby (sparing the primary), as a dump does', () => {
+    const plan = planBaseBackup(config, facts({ logins: { pg2: { ok: true, detail: 'ok' } } }), 'standby', { now });
+    expect(failing(plan)).toEqual([]);
+    expect(plan).toMatchObject({ target: 'pg2', confirmWord: 'pg2', title: 'base backup of pg2', host: 'pg2', retryCommand: 'pgcockpit basebackup --node standby --yes' });
+  });
+
   it('on PostgreSQL 12 writes no manifest and says it cannot be verified', () => {
     const plan = planBaseBackup(config, facts({ pgBasebackup: { path: 'pg_basebackup', version: 'pg_basebackup (PostgreSQL) 12.20', major: 12 } }, SETTINGS, { version: '12.20', versionNum: 120020 }), 'pg1', { now });
     expect(failing(plan)).toEqual([]);

@@ -16,7 +16,7 @@ export const basebackupEntry: RunbookEntry<BaseBackupPlan, BaseBackupOptions> = 
     name: 'basebackup',
     description:
       "base backup for point-in-time recovery: pg_basebackup of a node as the OS user on the backups host (backups.host, else the node's own when it is this machine) into backups.dir/<cluster>/.base, WAL streamed, manifest verified with pg_verifybackup, recorded in the catalog (--dry-run prints the plan, --yes runs it)",
-    target: { option: '--node <node>', description: 'the node to copy (a standby spares the primary)' },
+    target: { option: '--node <node>', description: 'the node to copy; "standby": a caught-up standby (sparing the primary), else the primary' },
     options: [
       {
         flags: '--max-rate <MiB>',

@@ -11,6 +11,7 @@ import type { FollowerLogin, ReplicationLoginResult } from '../preflight/replica
 import { replicationLoginCheck } from '../preflight/replicationLogin.js';
 import { pgTool } from '../serviceControl.js';
 import { unknownNodeCheck } from '../unknownNodeCheck.js';
+import { resolveBackupNode } from '../backup/planBackup.js';
 import { baseBackupConninfo } from './baseBackupConninfo.js';
 import type { ConninfoSource } from './baseBackupConninfo.js';
 import { baseBackupHost } from './baseBackupHost.js';
@@ -84,7 +85,9 @@ export function baseBackupCommandLine(node: string, options: BaseBackupOptions):
  * pg_basebackup there is older than the server, the folder is not writable
  * by the OS user, the disk is too small, or the replication login fails.
  */
-export function planBaseBackup(config: CockpitConfig, facts: BaseBackupFacts, asked: string, options: BaseBackupOptions = {}): BaseBackupPlan {
+export function planBaseBackup(config: CockpitConfig, facts: BaseBackupFacts, requested: string, options: BaseBackupOptions = {}): BaseBackupPlan {
+  // `--node standby` (unless a node has that name): a caught-up standby, else the primary, as for a dump.
+  const asked = resolveBackupNode(config, facts.view, requested);
   const checks: PreflightCheck[] = [];
   const warnings: string[] = [];
   const followerLogins: FollowerLogin[] = [];
@@ -103,7 +106,7 @@ export function planBaseBackup(config: CockpitConfig, facts: BaseBackupFacts, as
       blocked,
       blockedReasons,
       warnings,
-      retryCommand: baseBackupCommandLine(asked, options),
+      retryCommand: baseBackupCommandLine(requested, options),
       format,
       id: paths?.id ?? null,
       path: paths?.path ?? null,

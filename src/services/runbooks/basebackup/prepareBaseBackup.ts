@@ -46,7 +46,7 @@ export async function prepareBaseBackup(
 ): Promise<BaseBackupPlan> {
   const facts = await gatherFailoverFacts(config);
   const first = planBaseBackup(config, facts, asked, options);
-  const node = config.nodes.find((candidate) => candidate.name === asked);
+  const node = config.nodes.find((candidate) => candidate.name === first.target);
   const host = config.nodes.find((candidate) => candidate.name === first.host);
   if (!node || !host || !first.host || first.blocked) return first;
   const own = prepare.runners ? undefined : createNodeRunners(config, { readOnly: true });
