@@ -89,6 +89,10 @@ describe('pgcockpit pitr on the sandbox', () => {
 
     const listed = await cli('cleanup');
     expect(listed.stdout).toMatch(new RegExp(`recovered copy\\s+${copyDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    const running = await cli('cleanup', '--remove', copyDir, '--yes');
+    expect(running.exitCode).not.toBe(0);
+    expect(running.stdout + running.stderr).toMatch(/a server runs on .*stop it first/);
+    expect(await psql(port, 'select count(*) from lost')).toEqual(['4']);
     await execa(path.join(cluster.pgBinDir, 'pg_ctl'), ['-D', copyDir, '-m', 'fast', '-w', 'stop'], { uid: cluster.osUser.uid, gid: cluster.osUser.gid });
     const removed = await cli('cleanup', '--remove', copyDir, '--yes');
     expect(removed.exitCode, removed.stdout + removed.stderr).toBe(0);

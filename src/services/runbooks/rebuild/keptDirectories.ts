@@ -67,10 +67,12 @@ export function removeKeptPlan(node: NodeConfig, kept: string): Plan {
       {
         node: node.name,
         description: `remove ${kept}`,
-        detail: `rm -rf -- ${kept}`,
+        detail: `rm -rf -- ${kept}   (refused while a server runs on it: a recovered copy of pgcockpit pitr is stopped first)`,
         mutating: true,
         async run(ctx) {
-          await ctx.command(node.name, { program: 'rm', args: ['-rf', '--', kept], mutating: true, timeoutMs: 3600_000 });
+          // postmaster.pid's first line is the running server's pid: a live one means its files are in use.
+          const remove = 'if [ -f "$1/postmaster.pid" ] && kill -0 "$(head -n 1 "$1/postmaster.pid")" 2>/dev/null; then echo "a server runs on $1: stop it first (pg_ctl -D $1 stop); nothing was removed" >&2; exit 1; fi; rm -rf -- "$1"';
+          await ctx.command(node.name, { program: 'sh', args: ['-c', remove, 'sh', kept], mutating: true, timeoutMs: 3600_000 });
           return `${kept} removed`;
         },
       },
