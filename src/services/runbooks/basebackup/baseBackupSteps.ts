@@ -13,6 +13,9 @@ import type { PlanStep, StepContext } from '../plan.js';
 import { script } from '../rebuild/rebuildSteps.js';
 import { splitPassword } from './baseBackupConninfo.js';
 
+/** The server's clock in ms since the epoch. */
+const SERVER_CLOCK_SQL = 'select (extract(epoch from clock_timestamp()) * 1000)::float8 as now_ms';
+
 export interface BaseBackupStepFacts {
   config: CockpitConfig;
   /** The node backed up. */
@@ -220,6 +223,10 @@ export function baseBackupSteps(facts: BaseBackupStepFacts): PlanStep[] {
         const sizeBytes = Number(sized[0]) * 1024;
         const manifestSha256 = facts.manifest ? manifestChecksum(sized.slice(1).join('\n')) : undefined;
         if (facts.manifest && !manifestSha256) throw new Error(`${paths.partial}/backup_manifest is missing or has no Manifest-Checksum`);
+        // endAt is this machine's clock: moved onto the server's (one round trip, halved), whose commit times the window compares it with.
+        const askedAt = Date.now();
+        const serverNow = (await ctx.sql<{ now_ms: number }>(node.name, SERVER_CLOCK_SQL, { mutating: false }).catch(() => []))[0]?.now_ms;
+        const skewMs = typeof serverNow === 'number' ? serverNow - (askedAt + Date.now()) / 2 : 0;
         const local = label.startTimeText ? startTimeLocal(label.startTimeText) : undefined;
         const startTime = local ? (await ctx.sql<{ start_time: string }>(node.name, START_TIME_SQL, { mutating: false, params: [local] }).catch(() => []))[0]?.start_time : undefined;
         entry = {
@@ -229,7 +236,7 @@ export function baseBackupSteps(facts: BaseBackupStepFacts): PlanStep[] {
           startLsn: label.startLsn,
           endLsn,
           ...(startTime ? { startTime } : {}),
-          endTime: new Date(endAt).toISOString(),
+          endTime: new Date(endAt + skewMs).toISOString(),
           ...(Number.isFinite(sizeBytes) ? { sizeBytes } : {}),
           ...(manifestSha256 ? { manifestSha256 } : {}),
         };
