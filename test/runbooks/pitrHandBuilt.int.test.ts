@@ -352,4 +352,23 @@ describe('point-in-time recovery side by side on a hand-built cluster', () => {
       await rename(path.join(cluster.root, missing), path.join(cluster.archiveDir, missing));
     }
   }, 120_000);
+
+  it('--copy-back: the table as it was at T restored into the production primary; refused once it is there', async () => {
+    const planned = await plan({ target: { time: targetUtc }, copyBack: 'public.lost' });
+    expect(planned.blocked, planned.blockedReasons.join('\n')).toBe(false);
+    expect(planned.steps.map((step) => step.description).slice(-2)).toEqual([
+      expect.stringMatching(/^dump public\.lost from the recovered copy/),
+      expect.stringMatching(/^restore public\.lost into postgres on the primary pg1/),
+    ]);
+    const { outcome, lines } = await run(planned);
+    expect(outcome.succeeded, lines).toBe(true);
+    expect(lines).toContain('public.lost is back on pg1: 3 rows, as at the target');
+    expect(lines).not.toContain(cluster.superuserPassword);
+    expect(await cluster.superQuery('pg1', 'select id, note from lost order by id')).toEqual([1, 2, 3].map((id) => ({ id, note: `before T ${id}` })));
+    // Streamed to the standbys like any write.
+    await waitFor(async () => (await cluster.superQuery<{ n: number }>('pg2', 'select count(*)::int as n from lost'))[0]?.n === 3, 'lost on pg2');
+
+    const again = await plan({ target: { time: targetUtc }, copyBack: 'public.lost' });
+    expect(again.blockedReasons.join('\n')).toMatch(/public\.lost is not in postgres on the primary pg1 .*it exists there/);
+  }, 180_000);
 });

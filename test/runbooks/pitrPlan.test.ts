@@ -238,6 +238,18 @@ describe('in place', () => {
   });
 });
 
+describe('--copy-back', () => {
+  it('needs a copy that stays up beside production, its primary, and the table absent there', async () => {
+    const { copyBackChecks } = await import('../../src/services/runbooks/pitr/planPitr.js');
+    const facts = { primary: 'pg1', database: 'shop', tableAbsent: true };
+    expect(copyBackChecks({ copyBack: 'public.lost' }, 'pause', facts)).toEqual([expect.objectContaining({ status: 'ok', label: 'public.lost is not in shop on the primary pg1 (nothing is replaced)' })]);
+    expect(copyBackChecks({ copyBack: 'public.lost' }, 'pause', { ...facts, tableAbsent: false })[0]).toMatchObject({ status: 'fail', observed: 'it exists there' });
+    expect(copyBackChecks({ copyBack: 'public.lost' }, 'shutdown', facts)[0]).toMatchObject({ status: 'fail', observed: '--action shutdown stops it at the target' });
+    expect(copyBackChecks({ copyBack: 'public.lost', inPlace: 'pg1' }, 'pause', facts)[0]).toMatchObject({ status: 'fail' });
+    expect(copyBackChecks({ copyBack: 'public.lost' }, 'pause', { database: 'shop', problem: 'no node answered as the primary' })[0]).toMatchObject({ status: 'fail', observed: 'no node answered as the primary' });
+  });
+});
+
 describe('the recovered copy and pgcockpit cleanup', () => {
   it('lists the default destination as a recovered copy, the moved-aside one as a partial copy', async () => {
     const { keptKind } = await import('../../src/services/runbooks/rebuild/keptDirectories.js');

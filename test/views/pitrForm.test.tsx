@@ -47,7 +47,7 @@ describe('t: point-in-time recovery', () => {
       await waitForFrame(plainFrame, (text) => text.includes('▸ target time: 2026-11-30 20:00:00+09:00▏'));
       await press(KEY.enter);
       await waitForFrame(plainFrame, (text) => text.includes('type base-20261130T100000Z to recover it side by side'));
-      expect(asked).toEqual([{ target: 'auto', values: { time: '2026-11-30 20:00:00+09:00', name: '', lsn: '', target: '', action: 'pause', exclusive: false, restoreTo: '', inPlace: '', port: '' } }]);
+      expect(asked).toEqual([{ target: 'auto', values: { time: '2026-11-30 20:00:00+09:00', name: '', lsn: '', target: '', action: 'pause', exclusive: false, restoreTo: '', inPlace: '', copyBack: '', db: '', port: '' } }]);
       expect(plainFrame()).toContain("same as: pgcockpit pitr --backup auto --target-time '2026-11-30 20:00:00+09:00' --action pause --yes");
     } finally {
       await stop();
@@ -62,5 +62,6 @@ describe('t: point-in-time recovery', () => {
       port: 5499,
     });
     expect(pitrEntry.fromForm!({ time: '', name: '', lsn: '', target: 'immediate', action: 'pause', exclusive: false, restoreTo: '', inPlace: 'pg2', port: '' })).toMatchObject({ inPlace: 'pg2', target: { target: 'immediate' } });
+    expect(pitrEntry.fromForm!({ time: 'x', action: 'pause', exclusive: false, copyBack: 'public.lost', db: 'shop' })).toMatchObject({ copyBack: 'public.lost', database: 'shop' });
   });
 });

@@ -42,6 +42,14 @@ export const pitrEntry: RunbookEntry<PitrPlan, PitrOptions> = {
       },
       {
         kind: 'text',
+        name: 'copyBack',
+        label: 'copy back table',
+        flag: '--copy-back',
+        hint: 'empty: nothing; schema.table: once recovered, dumped from the copy (pg_dump -t) and restored into the production primary, where it must not exist',
+      },
+      { kind: 'text', name: 'db', label: 'its database', flag: '--db', hint: "empty: the node's configured database" },
+      {
+        kind: 'text',
         name: 'port',
         label: 'port',
         flag: '--port',
@@ -59,6 +67,8 @@ export const pitrEntry: RunbookEntry<PitrPlan, PitrOptions> = {
       ...(text('restoreTo') !== '' ? { restoreTo: text('restoreTo') } : {}),
       ...(text('port') !== '' ? { port: Number(text('port')) } : {}),
       ...(text('inPlace') !== '' ? { inPlace: text('inPlace') } : {}),
+      ...(text('copyBack') !== '' ? { copyBack: text('copyBack') } : {}),
+      ...(text('db') !== '' ? { database: text('db') } : {}),
     };
   },
   prepare: async (config, backupId, options) => (await import('./preparePitr.js')).preparePitr(config, backupId, options),

@@ -14,6 +14,8 @@ import type { RecoveryAction } from './recoverySettings.js';
 import { recoverySettings } from './recoverySettings.js';
 import { pitrSteps } from './pitrSteps.js';
 import { moveAsideStep } from '../rebuild/copySteps.js';
+import { pgTool } from '../serviceControl.js';
+import { copyBackSteps } from './copyBackSteps.js';
 import { chooseBackup, targetAfterBackupCheck, targetInWindowCheck, writtenTarget } from './targetWindow.js';
 
 export interface PitrOptions {
@@ -27,6 +29,18 @@ export interface PitrOptions {
   port?: number;
   /** Recover this stopped node in place: its data directory is moved aside (kept) and the backup takes its place, on its own port. */
   inPlace?: string;
+  /** After the recovery, this table (schema.table) is dumped from the copy and restored into the production primary, where it must not exist. */
+  copyBack?: string;
+  /** The database it is in (default: the configured node's). */
+  database?: string;
+}
+
+/** What production said for --copy-back: its primary, and whether the table is absent there. */
+export interface CopyBackFacts {
+  primary?: string;
+  database: string;
+  tableAbsent?: boolean;
+  problem?: string;
 }
 
 /** What the host holding the backup said, as its OS user (nothing changed). */
@@ -71,6 +85,7 @@ export interface PitrFacts {
   windowProblem?: string;
   /** Read once the backup is chosen. */
   hostFacts?: PitrHostFacts;
+  copyBack?: CopyBackFacts;
 }
 
 export interface PitrPlan extends Plan {
@@ -86,6 +101,8 @@ export interface PitrPlan extends Plan {
   end?: RecoveryEnd;
   /** --in-place: the node recovered and where its former data directory is kept. */
   inPlace?: { node: string; keptDir: string };
+  /** --copy-back: the table restored into production, and where. */
+  copyBack?: { table: string; primary: string };
   /** The line after every step succeeded (pitrSucceeded), here so the registry entry needs no import of the planner. */
   succeededLine(): string;
 }
@@ -165,6 +182,24 @@ export function hostChecks(host: PitrHostFacts, backup: BaseBackupEntry): Prefli
   return checks;
 }
 
+/** --copy-back: a copy that stays up (not shut down, not in place), production's primary found, the table absent there. */
+export function copyBackChecks(options: PitrOptions, action: RecoveryAction, facts: CopyBackFacts | undefined): PreflightCheck[] {
+  const table = options.copyBack ?? '';
+  const checks: PreflightCheck[] = [];
+  if (options.inPlace !== undefined) checks.push({ label: '--copy-back copies from a copy beside production', status: 'fail', observed: '--in-place was given: there is no production to copy into', fix: 'leave out one of them' });
+  if (action === 'shutdown') checks.push({ label: '--copy-back needs the copy up', status: 'fail', observed: '--action shutdown stops it at the target', fix: '--action pause (the default) or promote' });
+  if (!facts || facts.problem || !facts.primary) {
+    checks.push({ label: `${table} can be restored into production's primary`, status: 'fail', observed: facts?.problem ?? 'no node answered as the primary' });
+    return checks;
+  }
+  checks.push(
+    facts.tableAbsent
+      ? { label: `${table} is not in ${facts.database} on the primary ${facts.primary} (nothing is replaced)`, status: 'ok', observed: 'absent' }
+      : { label: `${table} is not in ${facts.database} on the primary ${facts.primary} (nothing is replaced)`, status: 'fail', observed: 'it exists there', fix: `rename it first (alter table ${table} rename to ...), or copy the rows you need by hand from the recovered copy` },
+  );
+  return checks;
+}
+
 /**
  * The PITR's plan: checks (the target as the server reads it, the backup,
  * the window, the host), then the steps on the backup's host (side by side)
@@ -187,6 +222,7 @@ export function planPitr(config: CockpitConfig, facts: PitrFacts, options: PitrO
     checks.push({ label: '--in-place or a new directory and port', status: 'fail', observed: '--in-place was given with --restore-to or --port', fix: 'in place, the node keeps its data directory and port: leave --restore-to and --port out' });
   }
   if (backup && host) checks.push(...hostChecks(host, backup));
+  if (options.copyBack !== undefined) checks.push(...copyBackChecks(options, action, facts.copyBack));
   const blockedReasons = failedChecks(checks);
   const inPlace = host?.inPlace;
   const where = inPlace ? ` in place on ${inPlace.node} (its data directory kept aside at ${inPlace.keptDir})` : ` side by side${host ? ` in ${host.dest}, port ${host.port}` : ''}`;
@@ -261,6 +297,26 @@ export function planPitr(config: CockpitConfig, facts: PitrFacts, options: PitrO
       plan.end = end;
     },
   );
+  const primary = config.nodes.find((candidate) => candidate.name === facts.copyBack?.primary);
+  if (options.copyBack !== undefined && primary && facts.copyBack && node) {
+    const binNode = config.nodes.find((candidate) => candidate.name === host.host) ?? node;
+    plan.steps.push(
+      ...copyBackSteps({
+        host: host.host,
+        address: host.address,
+        port: host.port,
+        login: node,
+        primary,
+        database: facts.copyBack.database,
+        table: options.copyBack,
+        dumpFile: path.posix.join(host.dest, `pgcockpit-copy-back-${options.copyBack.replace(/[^A-Za-z0-9_.-]/g, '_')}.dump`),
+        pgDump: pgTool(binNode, 'pg_dump'),
+        pgRestore: pgTool(binNode, 'pg_restore'),
+        psql: pgTool(binNode, 'psql'),
+      }),
+    );
+    plan.copyBack = { table: options.copyBack, primary: primary.name };
+  }
   const inPlaceNode = inPlace ? config.nodes.find((candidate) => candidate.name === inPlace.node) : undefined;
   if (inPlace && inPlaceNode) plan.steps.unshift(moveAsideStep(inPlaceNode, inPlace.keptDir));
   return plan;
@@ -275,6 +331,7 @@ export function pitrSucceeded(plan: PitrPlan): string {
   const remove = plan.defaultDest
     ? `when done: ${plan.pgCtl} -D ${plan.dest} stop, then pgcockpit cleanup --remove ${plan.dest}`
     : `when done: ${plan.pgCtl} -D ${plan.dest} stop, then rm -rf ${plan.dest}`;
+  const copied = plan.copyBack ? `; ${plan.copyBack.table} is restored on ${plan.copyBack.primary}` : '';
   if (plan.inPlace) return `${plan.inPlace.node} recovered in place from ${plan.backupId}, port ${plan.port}: ${state}${point}; ${connect}; its former data directory is kept at ${plan.inPlace.keptDir} (pgcockpit cleanup lists it)`;
-  return `${plan.backupId} recovered side by side in ${plan.dest}, port ${plan.port}: ${state}${point}; ${connect}; ${remove}; production was not touched`;
+  return `${plan.backupId} recovered side by side in ${plan.dest}, port ${plan.port}: ${state}${point}${copied}; ${connect}; ${remove}${copied ? '' : '; production was not touched'}`;
 }

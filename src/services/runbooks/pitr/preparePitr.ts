@@ -14,7 +14,8 @@ import type { NodeRunners } from '../../runner/nodeRunners.js';
 import { createNodeRunners, JUMP_HOST } from '../../runner/nodeRunners.js';
 import { runCollected } from '../../runner/runChecked.js';
 import { pgTool } from '../serviceControl.js';
-import type { PitrFacts, PitrHostFacts, PitrOptions, PitrPlan } from './planPitr.js';
+import { qualifiedName } from './copyBackSteps.js';
+import type { CopyBackFacts, PitrFacts, PitrHostFacts, PitrOptions, PitrPlan } from './planPitr.js';
 import { planPitr, resolvePitrBackup } from './planPitr.js';
 
 /** The server's TimeZone, from the first node that answers (a time without a zone is read in it, as the copy will). */
@@ -30,6 +31,26 @@ async function readTimeZone(config: CockpitConfig, first?: string): Promise<{ zo
     }
   }
   return { problem: `no node answered (${problems.join('; ')})` };
+}
+
+/** --copy-back: the first node that answers as a primary, and whether the table is absent in the database there. */
+async function readCopyBack(config: CockpitConfig, options: PitrOptions): Promise<CopyBackFacts> {
+  const problems: string[] = [];
+  for (const node of config.nodes) {
+    const database = options.database ?? node.database;
+    try {
+      const rows = await withNodeClient(
+        { ...node, database },
+        config,
+        async (client) => (await client.query<{ standby: boolean; absent: boolean }>('select pg_is_in_recovery() as standby, to_regclass($1) is null as absent', [qualifiedName(options.copyBack ?? '')])).rows,
+        { connectTimeoutMs: 5000, statementTimeoutMs: 10_000 },
+      );
+      if (rows[0] && !rows[0].standby) return { primary: node.name, database, tableAbsent: rows[0].absent };
+    } catch (error) {
+      problems.push(`${node.name}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  return { database: options.database ?? config.nodes[0]?.database ?? 'postgres', problem: `no node answered as the primary${problems.length > 0 ? ` (${problems.join('; ')})` : ''}` };
 }
 
 /** Where the host's machine is, for "is it the same host as the archive's": this machine, or the node's ssh host. */
@@ -146,7 +167,8 @@ export async function readPitrFacts(config: CockpitConfig, asked: string, option
         facts.windowProblem = error instanceof Error ? error.message : String(error);
       }
     };
-    const [zone] = await Promise.all([readTimeZone(config, named?.node), readWindows()]);
+    const [zone, copyBack] = await Promise.all([readTimeZone(config, named?.node), options.copyBack !== undefined ? readCopyBack(config, options) : Promise.resolve(undefined), readWindows()]);
+    if (copyBack) facts.copyBack = copyBack;
     if ('zone' in zone) facts.timeZone = zone;
     else facts.timeZoneProblem = zone.problem;
     const { backup } = resolvePitrBackup(facts, options);
