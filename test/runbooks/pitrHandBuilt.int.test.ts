@@ -330,6 +330,8 @@ describe('point-in-time recovery side by side on a hand-built cluster', () => {
     expect(outcome.failedStep?.error).toContain(`-C data_directory says "${cluster.dataDir('pg1')}", not "${planned.dest}"`);
     expect(lines).toMatch(/the copy is kept at /);
     expect((await cluster.superQuery<{ r: boolean }>('pg1', 'select pg_is_in_recovery() as r'))[0]!.r).toBe(false);
+    // Out of the catalog again: --backup auto must not pick it in the tests after this one.
+    await runChecked(runner, { program: 'rm', args: ['-f', `${trap.path}.json`], mutating: true });
   }, 120_000);
 
   it('a segment missing from the archive between the backup and the target is refused with the window it can reach', async () => {
@@ -354,7 +356,7 @@ describe('point-in-time recovery side by side on a hand-built cluster', () => {
   }, 120_000);
 
   it('--copy-back: the table as it was at T restored into the production primary; refused once it is there', async () => {
-    const planned = await plan({ target: { time: targetUtc }, copyBack: 'public.lost' });
+    const planned = await plan({ target: { time: targetUtc }, copyBack: 'public.lost' }, backup.id);
     expect(planned.blocked, planned.blockedReasons.join('\n')).toBe(false);
     expect(planned.steps.map((step) => step.description).slice(-2)).toEqual([
       expect.stringMatching(/^dump public\.lost from the recovered copy/),
@@ -368,7 +370,7 @@ describe('point-in-time recovery side by side on a hand-built cluster', () => {
     // Streamed to the standbys like any write.
     await waitFor(async () => (await cluster.superQuery<{ n: number }>('pg2', 'select count(*)::int as n from lost'))[0]?.n === 3, 'lost on pg2');
 
-    const again = await plan({ target: { time: targetUtc }, copyBack: 'public.lost' });
+    const again = await plan({ target: { time: targetUtc }, copyBack: 'public.lost' }, backup.id);
     expect(again.blockedReasons.join('\n')).toMatch(/public\.lost is not in postgres on the primary pg1 .*it exists there/);
   }, 180_000);
 });
