@@ -1,10 +1,8 @@
 import { listBaseBackups } from '../services/backups/baseBackupCatalog.js';
-import type { BaseBackupEntry } from '../services/backups/baseBackupEntry.js';
 import { backupsRunnerName } from '../services/backups/backupsHost.js';
 import { catalogDir } from '../services/backups/catalogDir.js';
-import { collectClusterView } from '../services/cluster/collectClusterView.js';
-import type { CockpitConfig, NodeConfig } from '../services/config/schema.js';
 import { loadConfig } from '../services/config/loadConfig.js';
+import { archiveNodeOf } from '../services/pitr/archiveNodeOf.js';
 import { readRecoverableWindows } from '../services/pitr/readRecoverableWindows.js';
 import { formatWindowLine } from '../services/pitr/recoverableWindowText.js';
 import { createNodeRunners } from '../services/runner/nodeRunners.js';
@@ -55,14 +53,4 @@ export async function windowCommand(options: { config?: string; node?: string; j
   } finally {
     await runners.close();
   }
-}
-
-/** The node whose archive is read: --node, archive.host's node, the primary that is up, the newest backup's node, the first node. */
-async function archiveNodeOf(config: CockpitConfig, named: string | undefined, backups: readonly BaseBackupEntry[]): Promise<NodeConfig> {
-  const byName = (name: string | undefined) => config.nodes.find((node) => node.name === name);
-  const chosen = byName(named) ?? byName(config.archive?.host);
-  if (chosen) return chosen;
-  const view = await collectClusterView(config, 5000).catch(() => undefined);
-  const primary = view?.nodes.find((node) => node.status === 'up' && node.role === 'primary')?.name;
-  return byName(primary) ?? byName(backups[0]?.node) ?? config.nodes[0]!;
 }

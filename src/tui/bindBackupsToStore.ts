@@ -8,6 +8,8 @@ import { readDumpToc } from '../services/backups/dumpToc.js';
 import { verifyAndRecord } from '../services/backups/verifyBackup.js';
 import type { CockpitConfig } from '../services/config/schema.js';
 import { currentOsUser } from '../services/os/osUser.js';
+import { archiveNodeOf } from '../services/pitr/archiveNodeOf.js';
+import { readRecoverableWindows } from '../services/pitr/readRecoverableWindows.js';
 import type { RunnerSource } from '../services/runbooks/plan.js';
 import { toolIn, toolPlace } from '../services/runbooks/restore/restoreCommands.js';
 import { localRunner } from '../services/runner/localRunner.js';
@@ -61,6 +63,17 @@ export function bindBackupsToStore(store: CockpitStore, config: CockpitConfig, o
           state().backupsLoaded(newestFirst(listing.entries, bases.entries), [...listing.problems, ...bases.problems]);
         } catch (error) {
           state().backupsLoaded([], [describe(error)]);
+        }
+        return;
+      }
+      case 'windows': {
+        try {
+          if (!config.archive?.dir) throw new Error('the config names no archive directory (archive.dir): there is no WAL to recover with');
+          const backups = (await base.list()).entries;
+          const windows = await readRecoverableWindows(config, await archiveNodeOf(config, undefined, backups), runners(), backups);
+          state().backupWindowsLoaded(windows);
+        } catch (error) {
+          state().backupWindowsLoaded(null, describe(error));
         }
         return;
       }

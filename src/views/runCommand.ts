@@ -190,6 +190,9 @@ export function runCommand(command: Command, input: string, state: CockpitState,
     case 'cancelBackupFilter':
       state.endBackupFilter(command === 'confirmBackupFilter');
       return;
+    case 'showBackupWindows':
+      state.showBackupWindows();
+      return;
     case 'verifyBackup':
       state.verifySelectedBackup();
       return;

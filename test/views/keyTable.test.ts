@@ -46,6 +46,7 @@ const ALL_COMMANDS: Record<Command, true> = {
   confirmBackupFilter: true,
   cancelBackupFilter: true,
   verifyBackup: true,
+  showBackupWindows: true,
   deleteBackup: true,
   confirmBackupDelete: true,
   cancelBackupDelete: true,

@@ -38,7 +38,7 @@ const MAX_RESTORE_POINT_READS = 32;
  * backup's gap-free run. `archiveNode` is the node whose archive it is (the
  * primary), as for `archive check`.
  */
-export async function readRecoverableWindows(config: CockpitConfig, archiveNode: NodeConfig, runners: NodeRunners, backups: readonly BaseBackupEntry[], options: WindowReadOptions = {}): Promise<RecoverableWindow[]> {
+export async function readRecoverableWindows(config: CockpitConfig, archiveNode: NodeConfig, runners: Pick<NodeRunners, 'forNode'>, backups: readonly BaseBackupEntry[], options: WindowReadOptions = {}): Promise<RecoverableWindow[]> {
   const dir = config.archive?.dir;
   if (!dir) throw new Error('the config names no archive directory: set archive.dir (and archive.host when it is on a node\'s host); pgcockpit archive setup makes one');
   const complete = backups.filter((entry) => entry.status === 'complete');

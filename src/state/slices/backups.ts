@@ -2,6 +2,7 @@ import type { StateCreator } from 'zustand/vanilla';
 import type { BackupEntry } from '../../services/backups/backupEntry.js';
 import type { BaseBackupEntry } from '../../services/backups/baseBackupEntry.js';
 import type { TocEntry } from '../../services/backups/dumpToc.js';
+import type { RecoverableWindow } from '../../services/pitr/recoverableWindowTypes.js';
 import type { CockpitState } from '../createCockpitStore.js';
 
 /**
@@ -9,7 +10,7 @@ import type { CockpitState } from '../createCockpitStore.js';
  * read the catalog, read a dump's table of contents, verify it, delete it.
  * Each request has a new id; the glue answers it with the actions below.
  */
-export type BackupTaskRequest = { action: 'list' } | { action: 'details' | 'verify' | 'delete'; backupId: string };
+export type BackupTaskRequest = { action: 'list' | 'windows' } | { action: 'details' | 'verify' | 'delete'; backupId: string };
 export type BackupTask = BackupTaskRequest & { id: number };
 
 /** A row of the picker: a dump (pg_dump), or a base backup (pg_basebackup, its `kind` 'basebackup'). */
@@ -42,6 +43,8 @@ export interface BackupsState {
   backupNotice: string | null;
   /** The request for the glue; it acts on a new id once. */
   backupTask: BackupTask | null;
+  /** `w`: the base backups' recoverable windows as a timeline; windows null while the archive is read. */
+  backupWindows: { windows: RecoverableWindow[] | null; error?: string } | null;
 }
 
 export interface BackupsActions {
@@ -66,12 +69,15 @@ export interface BackupsActions {
   /** Enter: deleted only when the typed text is the id exactly. */
   confirmBackupDelete(): void;
   cancelBackupDelete(): void;
+  /** `w`: the recoverable windows, read by the glue (the archive and pg_waldump). */
+  showBackupWindows(): void;
+  backupWindowsLoaded(windows: RecoverableWindow[] | null, error?: string): void;
 }
 
 export type BackupsSlice = BackupsState & BackupsActions;
 
 export function initialBackupsState(): BackupsState {
-  return { backupEntries: null, backupProblems: [], backupSelected: 0, backupFilter: '', backupFilterDraft: null, backupDetail: null, backupDelete: null, backupNotice: null, backupTask: null };
+  return { backupEntries: null, backupProblems: [], backupSelected: 0, backupFilter: '', backupFilterDraft: null, backupDetail: null, backupDelete: null, backupNotice: null, backupTask: null, backupWindows: null };
 }
 
 /** The entries the filter lets through, newest first. */
@@ -92,7 +98,7 @@ export const createBackupsSlice: StateCreator<CockpitState, [], [], BackupsSlice
   const task = (state: BackupsState, next: BackupTaskRequest): Pick<BackupsState, 'backupTask'> => ({ backupTask: { ...next, id: (state.backupTask?.id ?? 0) + 1 } });
   return {
     ...initialBackupsState(),
-    openBackups: () => set((state) => ({ overlay: 'backups', backupDetail: null, backupDelete: null, backupFilterDraft: null, backupNotice: null, ...task(state, { action: 'list' }) })),
+    openBackups: () => set((state) => ({ overlay: 'backups', backupDetail: null, backupDelete: null, backupFilterDraft: null, backupNotice: null, backupWindows: null, ...task(state, { action: 'list' }) })),
     backupsLoaded: (entries, problems) =>
       set((state) => ({ backupEntries: entries, backupProblems: problems, backupSelected: Math.max(0, Math.min(state.backupSelected, filteredBackups({ ...state, backupEntries: entries }).length - 1)) })),
     moveBackupSelection: (delta) =>
@@ -110,7 +116,9 @@ export const createBackupsSlice: StateCreator<CockpitState, [], [], BackupsSlice
       }),
     backupDetailLoaded: (backupId, toc, error) =>
       set((state) => (state.backupDetail?.backupId === backupId ? { backupDetail: { backupId, toc, ...(error !== undefined ? { error } : {}) } } : state)),
-    backupsBack: () => set((state) => (state.backupDetail ? { backupDetail: null } : { overlay: 'none' })),
+    backupsBack: () => set((state) => (state.backupWindows ? { backupWindows: null } : state.backupDetail ? { backupDetail: null } : { overlay: 'none' })),
+    showBackupWindows: () => set((state) => ({ backupWindows: { windows: null }, backupDetail: null, ...task(state, { action: 'windows' }) })),
+    backupWindowsLoaded: (windows, error) => set((state) => (state.backupWindows ? { backupWindows: { windows, ...(error !== undefined ? { error } : {}) } } : state)),
     verifySelectedBackup: () =>
       set((state) => {
         const entry = state.backupDetail ? state.backupEntries?.find((candidate) => candidate.id === state.backupDetail!.backupId) : selectedBackup(state);
