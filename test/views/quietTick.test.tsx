@@ -11,7 +11,8 @@ import { ClockLineContext } from '../../src/views/clockLine.js';
 import { clockTime } from '../../src/views/clockTime.js';
 import { colorTheme } from '../../src/views/theme.js';
 import { ThemeContext } from '../../src/views/ThemeContext.js';
-import { threeNodeConfig, waitForFrame } from '../support/renderCockpit.js';
+import type { CockpitConfig } from '../../src/services/config/schema.js';
+import { nodesConfig, threeNodeConfig, waitForFrame } from '../support/renderCockpit.js';
 import { clusterView, downSnapshot, primarySnapshot, replicaLink, standbyLink, standbySnapshot, TICK_AT } from './fixtures.js';
 
 const COLUMNS = 160;
@@ -55,8 +56,8 @@ afterEach(() => {
  * The cockpit as runCockpit mounts it, with or without the clock line, counting the frames
  * Ink composes (its onRender runs once per composed frame, written or not).
  */
-function mountCockpit({ withClockLine }: { withClockLine: boolean }) {
-  const store = createCockpitStore(threeNodeConfig);
+function mountCockpit({ withClockLine, config = threeNodeConfig }: { withClockLine: boolean; config?: CockpitConfig }) {
+  const store = createCockpitStore(config);
   const terminal = new Terminal();
   const clock = withClockLine ? startClockLine(store, terminal as unknown as NodeJS.WriteStream, colorTheme.muted) : undefined;
   let composed = 0;
@@ -175,6 +176,30 @@ describe('a quiet tick', () => {
     const framesBefore = composed();
     store.getState().applyView(down(25));
     await frameWith(terminal, 'last seen 1 min 25 s ago');
+    await quietSpell();
+    expect(composed()).toBe(framesBefore + 1);
+  });
+
+  it('a change on a node scrolled out of view composes no frame either; one on a pane shown does', async () => {
+    const { store, terminal, composed } = mountCockpit({ withClockLine: true, config: nodesConfig(40) });
+    // pg1 primary, pg2..pg40 standbys (no links: "lag unknown", no sparkline to fill).
+    const view = (tick: number, replayLsnOf: (name: string) => string = () => '0/3000148') => {
+      const at = TICK_AT + tick * 1000;
+      const standbys = Array.from({ length: 39 }, (_, i) => `pg${i + 2}`).map((name, i) =>
+        standbySnapshot(name, 5433 + i, { replayLsn: replayLsnOf(name) }, { polledAt: at }),
+      );
+      return clusterView({ at, nodes: [primarySnapshot('pg1', 5432, { replicas: WALSENDERS }, { polledAt: at }), ...standbys], links: [] });
+    };
+    store.getState().applyView(view(0));
+    const frame = await frameWith(terminal, 'of 40');
+    expect(frame).not.toContain('40 pg40');
+    await quietSpell();
+    const framesBefore = composed();
+    store.getState().applyView(view(1, (name) => (name === 'pg40' ? '0/3000100' : '0/3000148')));
+    await quietSpell();
+    expect(composed()).toBe(framesBefore);
+    store.getState().applyView(view(2, (name) => (name === 'pg2' ? '0/3000100' : '0/3000148')));
+    await frameWith(terminal, 'replay 0/3000100');
     await quietSpell();
     expect(composed()).toBe(framesBefore + 1);
   });
