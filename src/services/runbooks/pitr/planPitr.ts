@@ -1,16 +1,13 @@
 import path from 'node:path';
 import type { BaseBackupEntry } from '../../backups/baseBackupEntry.js';
 import type { CockpitConfig } from '../../config/schema.js';
-import type { RecoverableWindow } from '../../pitr/recoverableWindowTypes.js';
 import { archiveRestoreCommand } from '../../postgres/archiveCommand.js';
 import { segmentStartLsn, DEFAULT_SEGMENT_BYTES } from '../../runner/progress/walReplayProgress.js';
 import { formatLsn } from '../../postgres/lsn.js';
-import type { Plan, PreflightCheck } from '../plan.js';
+import type { PreflightCheck } from '../plan.js';
 import { failedChecks } from '../plan.js';
-import type { RecoveryEnd } from './recoveryEnd.js';
-import type { RecoveryTarget, TargetInput } from './recoveryTarget.js';
+import type { RecoveryTarget } from './recoveryTarget.js';
 import { describeTarget, readRecoveryTarget, targetSetting } from './recoveryTarget.js';
-import type { RecoveryAction } from './recoverySettings.js';
 import { recoverySettings } from './recoverySettings.js';
 import { pitrSteps } from './pitrSteps.js';
 import { moveAsideStep } from '../rebuild/copySteps.js';
@@ -18,94 +15,11 @@ import { pgTool } from '../serviceControl.js';
 import { copyBackSteps } from './copyBackSteps.js';
 import { chooseBackup, targetAfterBackupCheck, targetInWindowCheck, writtenTarget } from './targetWindow.js';
 
-export interface PitrOptions {
-  target?: TargetInput;
-  /** recovery_target_action; default pause: the copy stays read-only at the target, to be inspected, then resumed or promoted. */
-  action?: RecoveryAction;
-  /** recovery_target_inclusive off: stop just before the target. */
-  exclusive?: boolean;
-  /** The new data directory (default: beside the data directory of the node whose host holds the backup). */
-  restoreTo?: string;
-  port?: number;
-  /** Recover this stopped node in place: its data directory is moved aside (kept) and the backup takes its place, on its own port. */
-  inPlace?: string;
-  /** After the recovery, this table (schema.table) is dumped from the copy and restored into the production primary, where it must not exist. */
-  copyBack?: string;
-  /** The database it is in (default: the configured node's). */
-  database?: string;
-}
+import type { PitrFacts, PitrOptions, PitrPlan } from './pitrTypes.js';
+import { copyBackChecks, hostChecks, major } from './pitrChecks.js';
 
-/** What production said for --copy-back: its primary, and whether the table is absent there. */
-export interface CopyBackFacts {
-  primary?: string;
-  database: string;
-  tableAbsent?: boolean;
-  problem?: string;
-}
-
-/** What the host holding the backup said, as its OS user (nothing changed). */
-export interface PitrHostFacts {
-  /** The runner name (a node, or "jump host") and the address its port is checked on. */
-  host: string;
-  /** --in-place: the node, where its data directory is kept, whether its server runs (pg_ctl status) or its port answers, whether the backup is on its machine. */
-  inPlace?: { node: string; keptDir: string; running: boolean; answers: boolean; parentWritable: boolean; sameMachine: boolean };
-  address: string;
-  dest: string;
-  /** The destination was chosen by pgcockpit (beside a node's data directory: `pgcockpit cleanup` lists it). */
-  defaultDest: boolean;
-  asideDir: string;
-  destState: 'absent' | 'empty' | 'non-empty' | 'not a directory' | 'parent not writable' | 'unknown';
-  port: number;
-  /** Something accepts connections on address:port, or a configured node uses it there. */
-  portTaken?: string;
-  backupPresent: boolean;
-  /** `postgres --version` there, and the programs' paths. */
-  postgresVersion?: string;
-  pgCtl: string;
-  postgres: string;
-  archiveDir?: string;
-  archiveReadable: boolean;
-  /** The archive is on another host than the backup: restore_command could not read it there. */
-  archiveElsewhere?: string;
-  /** The newest WAL segment in the archive: the progress bar's end when the target's position is not known. */
-  newestSegment?: string;
-  problem?: string;
-}
-
-export interface PitrFacts {
-  asked: string;
-  backups: BaseBackupEntry[];
-  catalogProblems: string[];
-  /** The server's TimeZone (SHOW timezone) and the node it was read from. */
-  timeZone?: { zone: string; node: string };
-  timeZoneProblem?: string;
-  /** From readRecoverableWindows; absent until it is read: only the backup's end is checked. */
-  windows?: RecoverableWindow[];
-  /** Why the windows could not be read (then only the backup's end is checked). */
-  windowProblem?: string;
-  /** Read once the backup is chosen. */
-  hostFacts?: PitrHostFacts;
-  copyBack?: CopyBackFacts;
-}
-
-export interface PitrPlan extends Plan {
-  backupId?: string;
-  dest?: string;
-  port?: number;
-  address?: string;
-  defaultDest?: boolean;
-  pgCtl?: string;
-  action: RecoveryAction;
-  login?: string;
-  /** How recovery ended, once the replay step has read it. */
-  end?: RecoveryEnd;
-  /** --in-place: the node recovered and where its former data directory is kept. */
-  inPlace?: { node: string; keptDir: string };
-  /** --copy-back: the table restored into production, and where. */
-  copyBack?: { table: string; primary: string };
-  /** The line after every step succeeded (pitrSucceeded), here so the registry entry needs no import of the planner. */
-  succeededLine(): string;
-}
+export type { CopyBackFacts, PitrFacts, PitrHostFacts, PitrOptions, PitrPlan } from './pitrTypes.js';
+export { copyBackChecks, hostChecks } from './pitrChecks.js';
 
 /** The target and the backup, from what the catalog holds (the first half of planning, before the host is asked). */
 export function resolvePitrBackup(facts: Pick<PitrFacts, 'asked' | 'backups' | 'timeZone' | 'windows'>, options: PitrOptions): { target?: RecoveryTarget; targetCheck: PreflightCheck; backup?: BaseBackupEntry; backupCheck?: PreflightCheck } {
@@ -131,73 +45,6 @@ export function resolvePitrBackup(facts: Pick<PitrFacts, 'asked' | 'backups' | '
   }
   if (backup.status !== 'complete') return { target, targetCheck, backupCheck: { label, status: 'fail', observed: `its status is ${backup.status}${backup.error ? `: ${backup.error}` : ''}`, fix: '--backup auto picks a complete one' } };
   return { target, targetCheck, backup, backupCheck: { label, status: 'ok', observed: `taken from ${backup.node} ${backup.endTime ? `ending ${backup.endTime}` : ''}, ${backup.format}, PostgreSQL ${backup.serverVersion}` } };
-}
-
-const major = (version: string | undefined) => Number(/(\d+)(?:\.\d+)?/.exec(version ?? '')?.[1] ?? NaN);
-
-/** The host's checks: the destination is new, the port free, the programs the backup's major, the archive readable there. */
-export function hostChecks(host: PitrHostFacts, backup: BaseBackupEntry): PreflightCheck[] {
-  const checks: PreflightCheck[] = [];
-  if (host.problem) return [{ label: `${host.host}'s host answers as ${backup.osUser}`, status: 'fail', observed: host.problem }];
-  checks.push({ label: `the backup's files are on ${host.host}'s host`, status: host.backupPresent ? 'ok' : 'fail', observed: host.backupPresent ? backup.path : `${backup.path} is missing or incomplete (no ${backup.format === 'plain' ? 'backup_label' : 'base.tar'})` });
-  if (host.inPlace) {
-    const { node, keptDir } = host.inPlace;
-    const up = host.inPlace.running || host.inPlace.answers;
-    checks.push({
-      label: `${node} is stopped (an in-place recovery never stops a server)`,
-      status: up ? 'fail' : 'ok',
-      observed: host.inPlace.running ? `a server runs on ${host.dest}` : host.inPlace.answers ? `something accepts connections on ${host.address}:${host.port}` : `no server on ${host.dest}, nothing on port ${host.port}`,
-      ...(up ? { fix: `stop it yourself first if that is what you mean (pg_ctl -D ${host.dest} stop), or recover side by side (leave out --in-place)` } : {}),
-    });
-    checks.push({ label: `the backup is on ${node}'s machine`, status: host.inPlace.sameMachine ? 'ok' : 'fail', observed: host.inPlace.sameMachine ? backup.path : `it is on ${backup.host}'s host`, ...(host.inPlace.sameMachine ? {} : { fix: 'copy it there, or recover side by side on its host' }) });
-    checks.push({ label: `${node}'s data directory can be moved aside to ${keptDir} (kept, not deleted)`, status: host.inPlace.parentWritable ? 'ok' : 'fail', observed: host.inPlace.parentWritable ? `${host.dest}: ${host.destState}` : `the directory holding ${host.dest} is not writable by ${backup.osUser}` });
-  }
-  const destOk = host.inPlace !== undefined || host.destState === 'absent' || host.destState === 'empty';
-  if (!host.inPlace) checks.push({
-    label: `the new data directory ${host.dest} is new or empty`,
-    status: destOk ? 'ok' : 'fail',
-    observed: host.destState,
-    ...(destOk ? {} : { fix: host.destState === 'parent not writable' ? `${backup.osUser} must be able to create it: choose another --restore-to` : 'choose a directory that does not exist (--restore-to): pgcockpit never writes into a used one' }),
-  });
-  if (!host.inPlace) checks.push({
-    label: `port ${host.port} is free on ${host.address} (the copy cannot start while another server holds it)`,
-    status: host.portTaken ? 'fail' : 'ok',
-    observed: host.portTaken ?? 'nothing accepts connections there, no node is configured on it',
-    ...(host.portTaken ? { fix: 'choose another --port, or leave it out for a free one' } : {}),
-  });
-  const want = major(backup.serverVersion);
-  const have = major(host.postgresVersion);
-  checks.push({
-    label: `PostgreSQL ${Number.isNaN(want) ? '?' : want} programs on ${host.host}'s host`,
-    status: !Number.isNaN(have) && have === want ? 'ok' : 'fail',
-    observed: host.postgresVersion ? `${host.postgres}: ${host.postgresVersion}` : `${host.postgres} does not run there`,
-    ...(have === want ? {} : { fix: `the copy needs the backup's major version (${backup.serverVersion}): set the node's pgBinDir` }),
-  });
-  const archiveOk = host.archiveDir !== undefined && host.archiveReadable && !host.archiveElsewhere;
-  checks.push({
-    label: `the WAL archive is readable there by ${backup.osUser} (restore_command reads it)`,
-    status: archiveOk ? 'ok' : 'fail',
-    observed: host.archiveDir === undefined ? 'the config names no archive (archive.dir)' : host.archiveElsewhere ?? (host.archiveReadable ? `${host.archiveDir}, newest segment ${host.newestSegment ?? '(none)'}` : `${host.archiveDir} cannot be read`),
-  });
-  return checks;
-}
-
-/** --copy-back: a copy that stays up (not shut down, not in place), production's primary found, the table absent there. */
-export function copyBackChecks(options: PitrOptions, action: RecoveryAction, facts: CopyBackFacts | undefined): PreflightCheck[] {
-  const table = options.copyBack ?? '';
-  const checks: PreflightCheck[] = [];
-  if (options.inPlace !== undefined) checks.push({ label: '--copy-back copies from a copy beside production', status: 'fail', observed: '--in-place was given: there is no production to copy into', fix: 'leave out one of them' });
-  if (action === 'shutdown') checks.push({ label: '--copy-back needs the copy up', status: 'fail', observed: '--action shutdown stops it at the target', fix: '--action pause (the default) or promote' });
-  if (!facts || facts.problem || !facts.primary) {
-    checks.push({ label: `${table} can be restored into production's primary`, status: 'fail', observed: facts?.problem ?? 'no node answered as the primary' });
-    return checks;
-  }
-  checks.push(
-    facts.tableAbsent
-      ? { label: `${table} is not in ${facts.database} on the primary ${facts.primary} (nothing is replaced)`, status: 'ok', observed: 'absent' }
-      : { label: `${table} is not in ${facts.database} on the primary ${facts.primary} (nothing is replaced)`, status: 'fail', observed: 'it exists there', fix: `rename it first (alter table ${table} rename to ...), or copy the rows you need by hand from the recovered copy` },
-  );
-  return checks;
 }
 
 /**
