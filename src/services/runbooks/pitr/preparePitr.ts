@@ -11,6 +11,7 @@ import { tcpAnswers } from '../../os/tcpAnswers.js';
 import { readRecoverableWindows } from '../../pitr/readRecoverableWindows.js';
 import { withNodeClient } from '../../postgres/connectNode.js';
 import type { NodeRunners } from '../../runner/nodeRunners.js';
+import type { Runner } from '../../runner/runner.js';
 import { createNodeRunners, JUMP_HOST } from '../../runner/nodeRunners.js';
 import { runCollected } from '../../runner/runChecked.js';
 import { pgTool } from '../serviceControl.js';
@@ -77,15 +78,40 @@ const HOST_SCRIPT = [
   'fi',
 ].join('\n');
 
+/**
+ * The names a recovery uses (the new directory, where a failed one is moved,
+ * where an in-place node's directory is kept) carry the UTC second; two
+ * recoveries planned within one second would share them, so the first second
+ * from now whose names are all free on the host is taken (one shell look).
+ */
+async function freeNames<T extends { stamp: string; dest: string; asideDir: string; keptDir: string }>(runner: () => Runner, namesAt: (stamp: string) => T, given: { inPlace: boolean; restoreTo: boolean }): Promise<T> {
+  const now = Date.now();
+  const candidates = Array.from({ length: 10 }, (_, i) => namesAt(backupStamp(new Date(now + i * 1000))));
+  // The paths the plan creates: the chosen destination and the in-place node's own directory exist already and are judged by the checks.
+  const created = (names: T) => [...(given.inPlace || given.restoreTo ? [] : [names.dest]), names.asideDir, ...(given.inPlace ? [names.keptDir] : [])];
+  const script = 'i=0; free=1; for a in "$@"; do if [ "$a" = -- ]; then if [ $free = 1 ]; then echo $i; exit 0; fi; i=$((i + 1)); free=1; elif [ -e "$a" ]; then free=0; fi; done; echo none';
+  try {
+    const run = await runCollected(runner(), { program: 'sh', args: ['-c', script, 'sh', ...candidates.flatMap((names) => [...created(names), '--'])], mutating: false, timeoutMs: 30_000 });
+    const index = Number(run.stdout.trim());
+    return Number.isInteger(index) ? candidates[index]! : candidates[0]!;
+  } catch {
+    // The host does not answer: the host look that follows says so.
+    return candidates[0]!;
+  }
+}
+
 async function readHostFacts(config: CockpitConfig, runners: NodeRunners, backup: BaseBackupEntry, options: PitrOptions): Promise<PitrHostFacts> {
   const inPlace = options.inPlace === undefined ? undefined : config.nodes.find((node) => node.name === options.inPlace);
   const hostName = inPlace?.name ?? backup.host;
   const hostNode = config.nodes.find((node) => node.name === hostName);
   const binNode: Pick<NodeConfig, 'pgBinDir'> = hostNode ?? config.nodes.find((node) => node.name === backup.node) ?? {};
-  const stamp = backupStamp(new Date());
   const besideNode = hostNode?.dataDir && path.posix.isAbsolute(hostNode.dataDir) ? hostNode.dataDir : undefined;
-  const dest = inPlace ? (inPlace.dataDir ?? '') : (options.restoreTo ?? (besideNode ? `${besideNode}.pgcockpit-pitr-${stamp}` : `${backup.path.replace(/\.tar$/, '')}.pitr-${stamp}`));
-  const asideDir = (inPlace || options.restoreTo === undefined) && besideNode ? `${besideNode}.pgcockpit-partial-${stamp}` : `${dest}.pgcockpit-partial-${stamp}`;
+  const namesAt = (stamp: string) => {
+    const dest = inPlace ? (inPlace.dataDir ?? '') : (options.restoreTo ?? (besideNode ? `${besideNode}.pgcockpit-pitr-${stamp}` : `${backup.path.replace(/\.tar$/, '')}.pitr-${stamp}`));
+    const asideDir = (inPlace || options.restoreTo === undefined) && besideNode ? `${besideNode}.pgcockpit-partial-${stamp}` : `${dest}.pgcockpit-partial-${stamp}`;
+    return { stamp, dest, asideDir, keptDir: `${inPlace?.dataDir ?? ''}.pgcockpit-${stamp}` };
+  };
+  const { stamp, dest, asideDir } = await freeNames(() => runners.forNode(hostName), namesAt, { inPlace: inPlace !== undefined, restoreTo: options.restoreTo !== undefined });
   const address = hostName === JUMP_HOST || !hostNode ? '127.0.0.1' : hostNode.host;
   const local = machineOf(config, hostName) === 'this machine';
   const onHost = (port: number) => config.nodes.find((node) => node !== inPlace && node.port === port && machineOf(config, node.name) === machineOf(config, hostName) && (local || sameHost(node.host, address)));
@@ -101,7 +127,7 @@ async function readHostFacts(config: CockpitConfig, runners: NodeRunners, backup
   const archiveElsewhere = archiveDir !== undefined && machineOf(config, config.archive?.host) !== machineOf(config, hostName) ? `the archive is on ${config.archive?.host ?? 'this machine'}, the recovery on ${hostName}'s host: restore_command could not read it there` : undefined;
   const facts: PitrHostFacts = {
     host: hostName,
-    ...(inPlace ? { inPlace: { node: inPlace.name, keptDir: `${inPlace.dataDir ?? ''}.pgcockpit-${stamp}`, answers, running: false, parentWritable: false, sameMachine: machineOf(config, backup.host) === machineOf(config, inPlace.name) } } : {}),
+    ...(inPlace ? { inPlace: { node: inPlace.name, keptDir: namesAt(stamp).keptDir, answers, running: false, parentWritable: false, sameMachine: machineOf(config, backup.host) === machineOf(config, inPlace.name) } } : {}),
     address,
     dest,
     defaultDest: !inPlace && options.restoreTo === undefined && besideNode !== undefined,
