@@ -99,6 +99,10 @@ describe('the target against the window', () => {
     expect(targetAfterBackupCheck(time('2026-11-30 10:00:06Z'), b)).toMatchObject({ status: 'ok' });
     expect(targetAfterBackupCheck({ kind: 'lsn', value: '0/2000100' }, b)).toMatchObject({ status: 'fail' });
   });
+  it('a window pg_waldump could not read is unknown, not empty: only the backup end is checked', () => {
+    const unread = { ...window, to: null, toLsn: null, problem: 'the last commit could not be read: pg_waldump: invalid magic number' };
+    expect(chooseBackup([b], time('2026-11-30 10:30:00Z'), [unread])).toMatchObject({ ok: true, backup: { id: b.id } });
+  });
   it('--backup auto takes the newest complete backup that ended before the target', () => {
     const older = backup('base-20261130T080000Z', '2026-11-30T08:00:05+00:00');
     const newer = backup('base-20261130T120000Z', '2026-11-30T12:00:05+00:00');

@@ -13,7 +13,7 @@ import { pitrSteps } from './pitrSteps.js';
 import { moveAsideStep } from '../rebuild/copySteps.js';
 import { pgTool } from '../serviceControl.js';
 import { copyBackSteps } from './copyBackSteps.js';
-import { chooseBackup, targetAfterBackupCheck, targetInWindowCheck, writtenTarget } from './targetWindow.js';
+import { chooseBackup, targetAfterBackupCheck, targetInWindowCheck, windowUnread, writtenTarget } from './targetWindow.js';
 
 import type { PitrFacts, PitrOptions, PitrPlan } from './pitrTypes.js';
 import { copyBackChecks, hostChecks, major } from './pitrChecks.js';
@@ -62,7 +62,11 @@ export function planPitr(config: CockpitConfig, facts: PitrFacts, options: PitrO
   if (resolved.backupCheck) checks.push(resolved.backupCheck);
   for (const problem of facts.catalogProblems) checks.push({ label: 'the catalog reads', status: 'warn', observed: problem });
   const { target, backup } = resolved;
-  const window = backup ? facts.windows?.find((candidate) => candidate.backupId === backup.id) : undefined;
+  const found = backup ? facts.windows?.find((candidate) => candidate.backupId === backup.id) : undefined;
+  // pg_waldump could not read the WAL (missing, or another major's): the window is unknown, not empty; only the backup's end is checked then.
+  const unread = found !== undefined && windowUnread(found);
+  const window = unread ? undefined : found;
+  const windowProblem = unread ? found?.problem : facts.windowProblem;
   if (target && backup) checks.push(window ? targetInWindowCheck(target, backup, window) : targetAfterBackupCheck(target, backup));
   const host = facts.hostFacts;
   if (options.inPlace !== undefined && (options.restoreTo !== undefined || options.port !== undefined)) {
@@ -117,7 +121,7 @@ export function planPitr(config: CockpitConfig, facts: PitrFacts, options: PitrO
     retryCommand: `pgcockpit pitr --backup ${backup.id} ... --yes (the copy was moved to ${host.asideDir})`,
   };
   plan.succeededLine = () => pitrSucceeded(plan);
-  if (window === undefined) plan.warnings.push(`the archive's recoverable window was not read${facts.windowProblem ? ` (${facts.windowProblem})` : ''}: only the backup's end was checked; a gap or a target past the last archived commit stops the recovery, with the reason`);
+  if (window === undefined) plan.warnings.push(`the archive's recoverable window was not read${windowProblem ? ` (${windowProblem})` : ''}: only the backup's end was checked; a gap or a target past the last archived commit stops the recovery, with the reason`);
   if (inPlace) {
     const others = config.nodes.filter((candidate) => candidate.name !== inPlace.node).map((candidate) => candidate.name);
     if (others.length > 0) plan.warnings.push(`${others.join(', ')} still follow the history ${inPlace.node} is recovered away from: once it is right, rebuild them from it (pgcockpit rebuild NODE --from ${inPlace.node})`);

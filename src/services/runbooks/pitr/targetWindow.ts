@@ -121,6 +121,11 @@ export function targetAfterBackupCheck(target: RecoveryTarget, backup: BaseBacku
   }
 }
 
+/** pg_waldump could not read the WAL (missing, or another major's): the window is unknown, not empty. */
+export function windowUnread(window: RecoverableWindow): boolean {
+  return window.problem !== undefined && window.problem.startsWith('the last commit could not be read');
+}
+
 /** Complete backups only: a running, failed or cancelled one is no starting point. */
 export function isRecoverable(backup: BaseBackupEntry): boolean {
   return backup.status === 'complete';
@@ -137,7 +142,7 @@ export function chooseBackup(backups: readonly BaseBackupEntry[], target: Recove
   const complete = backups.filter(isRecoverable).sort((a, b) => endOf(b) - endOf(a));
   if (complete.length === 0) return { ok: false, reason: 'the catalog holds no complete base backup: take one first (pgcockpit basebackup)' };
   const fits = complete.filter((backup) => {
-    const window = windows?.find((candidate) => candidate.backupId === backup.id);
+    const window = windows?.find((candidate) => candidate.backupId === backup.id && !windowUnread(candidate));
     if (window) return targetInWindowCheck(target, backup, window).status === 'ok';
     return targetAfterBackupCheck(target, backup).status !== 'fail';
   });
@@ -145,7 +150,7 @@ export function chooseBackup(backups: readonly BaseBackupEntry[], target: Recove
   const reach = complete
     .slice(0, 5)
     .map((backup) => {
-      const window = windows?.find((candidate) => candidate.backupId === backup.id);
+      const window = windows?.find((candidate) => candidate.backupId === backup.id && !windowUnread(candidate));
       return `${backup.id}: ${window ? windowText(window) : `from ${backup.endTime ?? backup.endLsn ?? '?'}`}`;
     })
     .join('; ');
