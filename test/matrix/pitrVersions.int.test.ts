@@ -20,12 +20,12 @@ import { waitFor } from '../support/waitFor.js';
  * "recovery has paused" (13+: "pausing at the end of recovery") and, when
  * the archive ends before the target, promotes there instead of refusing
  * (13+: FATAL "recovery ended before configured recovery target was
- * reached"); neither has log_startup_progress_interval (15+). The base
+ * reached"); none of 12 to 14 has log_startup_progress_interval (15+). The base
  * backup is taken with this machine's newer pg_basebackup, as a DBA's client
  * would be; this machine's pg_waldump cannot read their WAL, so the window
  * is not read and only the backup's end is checked (said in the plan).
  */
-for (const major of [12, 13]) {
+for (const major of [12, 13, 14]) {
   const run = requestedMajors().includes(major) ? describe : describe.skip;
   run(`pitr on PostgreSQL ${major}`, () => {
     let cluster: VersionCluster;
