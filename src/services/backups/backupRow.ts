@@ -20,15 +20,30 @@ export interface BackupRow {
 
 /** The row of an entry, its age as of `now` (ms). */
 export function backupRow(entry: BackupEntry, now: number): BackupRow {
+  return catalogRow(entry, now, { database: entry.database, format: entry.format });
+}
+
+/** What a row reads of any catalog entry, a dump's or a base backup's. */
+export interface CatalogRowSource {
+  id: string;
+  node: string;
+  startedAt: string;
+  finishedAt?: string | undefined;
+  sizeBytes?: number | undefined;
+  status: 'running' | 'complete' | 'failed' | 'cancelled';
+  verifiedAt?: string | undefined;
+}
+
+/** A catalog entry as a row: when, age, size, duration and mark the same for every kind; the database and format columns as the kind says them. */
+export function catalogRow(entry: CatalogRowSource, now: number, columns: Pick<BackupRow, 'database' | 'format'>): BackupRow {
   const started = Date.parse(entry.startedAt);
   const finished = entry.finishedAt ? Date.parse(entry.finishedAt) : Number.NaN;
   return {
     id: entry.id,
     when: Number.isFinite(started) ? localTime(new Date(started)) : entry.startedAt,
     age: Number.isFinite(started) ? formatDuration(Math.max(0, now - started) / 1000) : '?',
-    database: entry.database,
+    ...columns,
     node: entry.node,
-    format: entry.format,
     size: entry.sizeBytes !== undefined ? formatBytes(entry.sizeBytes) : '-',
     duration: Number.isFinite(finished) && Number.isFinite(started) ? formatDuration((finished - started) / 1000) : '-',
     mark: entry.status !== 'complete' ? (entry.status === 'running' ? '… running' : `✗ ${entry.status}`) : entry.verifiedAt ? '✓' : '',

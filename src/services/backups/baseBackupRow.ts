@@ -1,19 +1,6 @@
-import { formatBytes } from '../cluster/formatBytes.js';
-import { formatDuration } from '../cluster/formatDuration.js';
 import type { BackupRow } from './backupRow.js';
+import { catalogRow } from './backupRow.js';
 import type { BaseBackupEntry } from './baseBackupEntry.js';
-
-/** "2026-11-30 14:45" in this machine's time zone, as the dumps' rows say it. */
-function localTime(at: Date): string {
-  const two = (value: number) => String(value).padStart(2, '0');
-  return `${at.getFullYear()}-${two(at.getMonth() + 1)}-${two(at.getDate())} ${two(at.getHours())}:${two(at.getMinutes())}`;
-}
-
-/** "✓" verified, "✗ failed", "… running", "" complete but not (yet) verified: as a dump's mark. */
-function mark(entry: BaseBackupEntry): string {
-  if (entry.status !== 'complete') return entry.status === 'running' ? '… running' : `✗ ${entry.status}`;
-  return entry.verifiedAt ? '✓' : '';
-}
 
 /**
  * A base backup as a row of the backups picker, beside the dumps: its
@@ -21,19 +8,7 @@ function mark(entry: BaseBackupEntry): string {
  * (plain: a data directory) or "base tar", so the kind reads without colour.
  */
 export function baseBackupRow(entry: BaseBackupEntry, now: number): BackupRow {
-  const started = Date.parse(entry.startedAt);
-  const finished = entry.finishedAt ? Date.parse(entry.finishedAt) : Number.NaN;
-  return {
-    id: entry.id,
-    when: Number.isFinite(started) ? localTime(new Date(started)) : entry.startedAt,
-    age: Number.isFinite(started) ? formatDuration(Math.max(0, now - started) / 1000) : '?',
-    database: '(all)',
-    node: entry.node,
-    format: entry.format === 'plain' ? 'base' : 'base tar',
-    size: entry.sizeBytes !== undefined ? formatBytes(entry.sizeBytes) : '-',
-    duration: Number.isFinite(finished) && Number.isFinite(started) ? formatDuration((finished - started) / 1000) : '-',
-    mark: mark(entry),
-  };
+  return catalogRow(entry, now, { database: '(all)', format: entry.format === 'plain' ? 'base' : 'base tar' });
 }
 
 /**
