@@ -1,6 +1,6 @@
 import { appendFile, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { collectClusterView } from '../../src/services/cluster/collectClusterView.js';
 import { rememberSlots } from '../../src/services/cluster/lastSeenSlots.js';
 import { executePlan } from '../../src/services/runbooks/executePlan.js';
@@ -11,9 +11,9 @@ import { prepareSwitchover } from '../../src/services/runbooks/switchover/prepar
 import { createNodeRunners } from '../../src/services/runner/nodeRunners.js';
 import { waitForStreaming } from '../../src/services/postgres/waitForStreaming.js';
 import { killPostmaster, waitForExit } from '../runbooks/writeLoad.js';
-import { pgBinDirFor, requestedMajors } from '../support/pgVersions.js';
 import type { VersionCluster } from '../support/versionCluster.js';
 import { startVersionCluster } from '../support/versionCluster.js';
+import { describeMajor, versionClusterFor } from '../support/versionSuite.js';
 import { waitFor } from '../support/waitFor.js';
 
 /**
@@ -25,32 +25,15 @@ import { waitFor } from '../support/waitFor.js';
  * copies again; a failover then keeps the slot usable on the promoted node.
  */
 for (const major of [17, 18]) {
-  const requested = requestedMajors().includes(major);
-  (requested ? describe : describe.skip)(`failover slots on PostgreSQL ${major}${requested ? '' : ` (skipped: PGCOCKPIT_TEST_PG=${process.env.PGCOCKPIT_TEST_PG} leaves it out)`}`, () => {
-    let cluster: VersionCluster | undefined;
-    let unavailable: string | undefined;
-
-    beforeAll(async () => {
-      try {
-        await pgBinDirFor(major);
-      } catch (error) {
-        unavailable = `PostgreSQL ${major} cannot run on this machine: ${error instanceof Error ? error.message.replace(/\s*\n\s*/g, ' ').trim() : String(error)}`;
-        console.warn(`SKIPPED ${unavailable}`);
-        return;
-      }
+  describeMajor(major, `failover slots on PostgreSQL ${major}`, () => {
+    const need = versionClusterFor(major, async () => {
       // Slot sync needs logical WAL, feedback, and a dbname in primary_conninfo; it is switched on later, so that the copy is missing first.
-      cluster = await startVersionCluster(major, 2, { settings: { wal_level: 'logical', hot_standby_feedback: true }, conninfo: { dbname: 'postgres' } });
+      const cluster = await startVersionCluster(major, 2, { settings: { wal_level: 'logical', hot_standby_feedback: true }, conninfo: { dbname: 'postgres' } });
       await cluster.query('pg1', "alter system set synchronized_standby_slots = 'slot_pg2, slot_pg3'");
       await cluster.query('pg1', 'select pg_reload_conf()');
       await cluster.query('pg1', "select pg_create_logical_replication_slot('sub1', 'pgoutput', false, false, true)");
+      return cluster;
     });
-    afterAll(async () => {
-      await cluster?.destroy();
-    });
-    const need = (skip: (note?: string) => never): VersionCluster => {
-      if (!cluster) skip(unavailable ?? `PostgreSQL ${major}: no cluster`);
-      return cluster!;
-    };
     const slotCheck = (checks: readonly PreflightCheck[], target: string) => checks.find((check) => check.label === `failover slots are synced on ${target} and valid`);
     const synced = async (c: VersionCluster, node: string) =>
       (await c.query<{ synced: boolean }>(node, "select synced from pg_replication_slots where slot_name = 'sub1' and invalidation_reason is null"))[0]?.synced === true;

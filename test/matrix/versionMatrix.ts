@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { collectClusterView } from '../../src/services/cluster/collectClusterView.js';
 import { pgCtlStart } from '../../src/services/postgres/pgCtl.js';
 import { waitForStreaming } from '../../src/services/postgres/waitForStreaming.js';
@@ -12,7 +12,7 @@ import { createNodeRunners } from '../../src/services/runner/nodeRunners.js';
 import { runChecked } from '../../src/services/runner/runChecked.js';
 import { parseControlData } from '../../src/services/runbooks/switchover/controlData.js';
 import { killPostmaster, waitForExit } from '../runbooks/writeLoad.js';
-import { pgBinDirFor, requestedMajors } from '../support/pgVersions.js';
+import { describeMajor, versionClusterFor } from '../support/versionSuite.js';
 import type { VersionCluster } from '../support/versionCluster.js';
 import { startVersionCluster } from '../support/versionCluster.js';
 import { waitFor } from '../support/waitFor.js';
@@ -27,38 +27,9 @@ const ALL = ['pg1', 'pg2', 'pg3'];
  * server cannot run on this machine: skipped, and the title says why.
  */
 export function describeVersion(major: number): void {
-  const requested = requestedMajors();
-  if (!requested.includes(major)) {
-    describe.skip(`PostgreSQL ${major} (skipped: PGCOCKPIT_TEST_PG=${process.env.PGCOCKPIT_TEST_PG} leaves it out)`, () => {
-      it('live view and failover', () => undefined);
-    });
-    return;
-  }
-
-  describe(`PostgreSQL ${major}`, () => {
-    let cluster: VersionCluster | undefined;
-    let unavailable: string | undefined;
-
-    beforeAll(async () => {
-      try {
-        await pgBinDirFor(major);
-      } catch (error) {
-        // Only the binaries' absence skips; a cluster that fails to build on working binaries fails the run.
-        unavailable = `PostgreSQL ${major} cannot run on this machine: ${error instanceof Error ? error.message.replace(/\s*\n\s*/g, ' ').trim() : String(error)}`;
-        console.warn(`SKIPPED ${unavailable}`);
-        return;
-      }
-      cluster = await startVersionCluster(major);
-    });
-    afterAll(async () => {
-      await cluster?.destroy();
-    });
-
+  describeMajor(major, `PostgreSQL ${major}`, () => {
     /** The cluster, or a skip naming the version and the reason. */
-    const need = (skip: (note?: string) => never): VersionCluster => {
-      if (!cluster) skip(unavailable ?? `PostgreSQL ${major}: no cluster`);
-      return cluster!;
-    };
+    const need = versionClusterFor(major, () => startVersionCluster(major));
 
     it(`runs PostgreSQL ${major}`, async ({ skip }) => {
       const c = need(skip);
