@@ -170,8 +170,9 @@ async function readHostFacts(config: CockpitConfig, runners: NodeRunners, backup
  * TimeZone, then, once the target and the backup are known, the host
  * holding the backup (destination, port, programs, archive).
  */
-export async function readPitrFacts(config: CockpitConfig, asked: string, options: PitrOptions): Promise<PitrFacts> {
-  const runners = createNodeRunners(config, { readOnly: true });
+export async function readPitrFacts(config: CockpitConfig, asked: string, options: PitrOptions, given: { runners?: NodeRunners } = {}): Promise<PitrFacts> {
+  // Its own read-only runners unless the caller lends some (kept open: the caller closes them).
+  const runners = given.runners ?? createNodeRunners(config, { readOnly: true });
   try {
     const facts: PitrFacts = { asked, backups: [], catalogProblems: [] };
     try {
@@ -201,11 +202,11 @@ export async function readPitrFacts(config: CockpitConfig, asked: string, option
     if (backup) facts.hostFacts = await readHostFacts(config, runners, backup, options);
     return facts;
   } finally {
-    await runners.close();
+    if (!given.runners) await runners.close();
   }
 }
 
 /** The plan `pgcockpit pitr` and the cockpit's form both start from. */
-export async function preparePitr(config: CockpitConfig, asked: string, options: PitrOptions): Promise<PitrPlan> {
-  return planPitr(config, await readPitrFacts(config, asked, options), options);
+export async function preparePitr(config: CockpitConfig, asked: string, options: PitrOptions, given: { runners?: NodeRunners } = {}): Promise<PitrPlan> {
+  return planPitr(config, await readPitrFacts(config, asked, options, given), options);
 }
