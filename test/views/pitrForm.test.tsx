@@ -54,6 +54,26 @@ describe('t: point-in-time recovery', () => {
     }
   });
 
+  it('refuses a zone abbreviation in the form, before any plan', async () => {
+    const { store, press, plainFrame, stdin } = renderCockpit({ view: clusterView(), theme: noColorTheme });
+    const asked: string[] = [];
+    const stop = bindOperationsToStore(store, { cluster: 'test', nodes: [] } as never, {
+      audit: { recordPlan: async () => undefined } as never,
+      preparers: { pitr: async (_config, target) => (asked.push(target), pitrPlan() as unknown as RunbookPlan) },
+    });
+    try {
+      stdin.write('t');
+      await waitForFrame(plainFrame, (frame) => frame.includes('▸ target time: ▏'));
+      stdin.write('2022-04-24 18:16:29 KST');
+      await waitForFrame(plainFrame, (text) => text.includes('2022-04-24 18:16:29 KST▏'));
+      await press(KEY.enter);
+      await waitForFrame(plainFrame, (text) => text.includes('"KST" is a zone abbreviation'));
+      expect(asked).toEqual([]);
+    } finally {
+      await stop();
+    }
+  });
+
   it("the form's values are the planner's options: the one target, the port a number, in place a node", () => {
     expect(pitrEntry.fromForm!({ time: ' 2026-11-30 20:00:00Z ', name: '', lsn: '', target: '', action: 'promote', exclusive: true, restoreTo: '', inPlace: '', port: '5499' })).toEqual({
       target: { time: '2026-11-30 20:00:00Z', name: '', lsn: '', target: '' },

@@ -1,3 +1,4 @@
+import { readTargetTime } from '../../pitr/recoveryTargetTime.js';
 import type { RunbookEntry } from '../registry.js';
 import type { PitrOptions, PitrPlan } from './planPitr.js';
 import type { RecoveryAction } from './recoverySettings.js';
@@ -26,9 +27,28 @@ export const pitrEntry: RunbookEntry<PitrPlan, PitrOptions> = {
   },
   form: {
     fields: [
-      { kind: 'text', name: 'time', label: 'target time', flag: '--target-time', hint: 'ISO 8601 or PostgreSQL input: 2026-11-30 12:00:00+09:00, Z, or a zone name (Asia/Seoul); no zone: the server\'s TimeZone; abbreviations refused' },
+      {
+        kind: 'text',
+        name: 'time',
+        label: 'target time',
+        flag: '--target-time',
+        hint: 'ISO 8601 or PostgreSQL input: 2026-11-30 12:00:00+09:00, Z, or a zone name (Asia/Seoul); no zone: the server\'s TimeZone; abbreviations refused',
+        // Read as far as it can be without the server: a zone abbreviation or a date that is no date is refused in the form; the plan shows how the server reads the rest.
+        validate: (value) => {
+          if (value.trim() === '') return undefined;
+          const read = readTargetTime(value, 'UTC');
+          return read.ok ? undefined : read.reason;
+        },
+      },
       { kind: 'text', name: 'name', label: 'or target restore point', flag: '--target-name', hint: 'a restore point (pg_create_restore_point)' },
-      { kind: 'text', name: 'lsn', label: 'or target WAL location', flag: '--target-lsn', hint: '0/5000028, as pg_current_wal_lsn() shows it' },
+      {
+        kind: 'text',
+        name: 'lsn',
+        label: 'or target WAL location',
+        flag: '--target-lsn',
+        hint: '0/5000028, as pg_current_wal_lsn() shows it',
+        validate: (value) => (value.trim() === '' || /^[0-9A-Fa-f]{1,8}\/[0-9A-Fa-f]{1,8}$/.test(value.trim()) ? undefined : 'a WAL location as pg_current_wal_lsn() shows it: 0/5000028'),
+      },
       { kind: 'text', name: 'target', label: 'or target (immediate)', flag: '--target', hint: 'immediate: the backup\'s end, its earliest consistent point', validate: (value) => (value.trim() === '' || value.trim() === 'immediate' ? undefined : 'only "immediate"') },
       { kind: 'choice', name: 'action', label: 'at the target (pause, promote, shutdown)', choices: RECOVERY_ACTIONS, default: 'pause', flag: '--action', hint: 'pause: read-only at the target, to inspect (then resume or promote); promote: a writable copy; shutdown: stopped there' },
       { kind: 'toggle', name: 'exclusive', label: 'stop just before the target', flag: '--exclusive', default: false, hint: 'recovery_target_inclusive off: a commit exactly at the target time or location is not replayed' },
