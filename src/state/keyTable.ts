@@ -176,7 +176,7 @@ export const KEY_TABLE: readonly KeyBinding[] = [
   { command: 'startBackupFilter', keys: ['/'], description: 'filter the dumps by id, database, node or format', when: 'backups', footer: 'filter' },
   { command: 'verifyBackup', keys: ['v'], description: "verify the dump: sha256 against the catalog, pg_restore --list reads its whole table of contents", when: 'backups', footer: 'verify' },
   { command: 'showBackupWindows', keys: ['w'], description: 'the recoverable windows: each base backup and the archived WAL after it on one time axis (gaps, restore points)', when: 'backups', footer: 'windows' },
-  { command: 'restore', keys: ['r'], description: 'restore the dump: a form (target node, new database name, tables), then the plan', when: 'backups', footer: 'restore', pinned: true },
+  { command: 'restore', keys: ['r'], description: 'restore the dump: a form (target node, new database name, tables), then the plan; on a base backup: the PITR form, recovering from it', when: 'backups', footer: 'restore', pinned: true },
   { command: 'deleteBackup', keys: ['d'], description: 'delete the dump and its catalog entry, after its id is typed', when: 'backups', footer: 'delete' },
   { command: 'backupsBack', keys: ['Esc'], description: 'close the details, else the picker', when: 'backups', footer: 'close', pinned: true },
   { command: 'confirmBackupFilter', keys: ['Enter'], description: 'keep the filter', when: 'backupFilter', footer: 'keep', pinned: true },

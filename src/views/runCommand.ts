@@ -164,8 +164,8 @@ export function runCommand(command: Command, input: string, state: CockpitState,
     case 'restore': {
       // From the backups picker: the restore runbook's form for the dump picked (its target is the dump's id).
       const entry = state.backupDetail ? state.backupEntries?.find((candidate) => candidate.id === state.backupDetail!.backupId) : selectedBackup(state);
-      // A base backup is recovered from with pgcockpit pitr, not restored as a dump.
-      if (entry?.kind === 'basebackup') state.backupTaskDone(`${entry.id} is a base backup: recover from it with pgcockpit pitr --backup ${entry.id}`);
+      // A base backup is not restored as a dump: r opens the PITR form for it (side by side, to a target).
+      if (entry?.kind === 'basebackup') state.requestOperation('pitr', entry.id);
       else if (entry) state.requestOperation('restore', entry.id);
       return;
     }

@@ -104,13 +104,13 @@ describe('B: base backups in the backups picker', () => {
       await waitForFrame(plainFrame, (text) => /\(all\)\s+pg2\s+base\s+40 MB\s+5 s\s+✓/.test(text));
       expect(ran.some((spec) => spec.program === 'pg_verifybackup' && spec.args.at(-1) === older.path)).toBe(true);
 
-      // r is no restore for a base backup; d does not delete it.
-      await press('r');
-      await waitForFrame(plainFrame, (text) => text.includes(`${older.id} is a base backup: recover from it with pgcockpit pitr --backup ${older.id}`));
-      expect(store.getState().operation).toBeNull();
+      // d does not delete a base backup; r is no restore for it: it opens the PITR form for this backup.
       await press('d');
       await waitForFrame(plainFrame, (text) => text.includes(`${older.id} is a base backup: the picker deletes dumps only`));
       expect(store.getState().backupDelete).toBeNull();
+      await press('r');
+      await waitForFrame(plainFrame, (text) => text.includes('▸ target time: ▏'));
+      expect(store.getState().operation).toMatchObject({ kind: 'pitr', target: older.id, phase: 'form' });
     } finally {
       await stopBackups();
     }
