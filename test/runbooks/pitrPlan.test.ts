@@ -185,6 +185,7 @@ describe('the plan', () => {
     ]);
     expect(plan.steps[1]!.detail).toContain("recovery_target_time = '2026-11-30 20:00:00+09:00'");
     expect(plan.undoOnFailure).toBe(true);
+    expect(plan.retryCommand).toBe("pgcockpit pitr --backup base-20261130T100000Z --target-time '2026-11-30 20:00:00' --action pause --yes");
   });
 
   it('refuses, writing nothing: a target before the backup, an abbreviation, a port in use, a used directory, another major', () => {

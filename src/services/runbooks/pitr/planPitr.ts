@@ -118,7 +118,7 @@ export function planPitr(config: CockpitConfig, facts: PitrFacts, options: PitrO
     pgCtl: host.pgCtl,
     login: node?.user ?? 'postgres',
     ...(inPlace ? { inPlace: { node: inPlace.node, keptDir: inPlace.keptDir } } : {}),
-    retryCommand: `pgcockpit pitr --backup ${backup.id} ... --yes (the copy was moved to ${host.asideDir})`,
+    retryCommand: pitrCommandLine(backup.id, options, action),
   };
   plan.succeededLine = () => pitrSucceeded(plan);
   if (window === undefined) plan.warnings.push(`the archive's recoverable window was not read${windowProblem ? ` (${windowProblem})` : ''}: only the backup's end was checked; a gap or a target past the last archived commit stops the recovery, with the reason`);
@@ -171,6 +171,26 @@ export function planPitr(config: CockpitConfig, facts: PitrFacts, options: PitrO
   const inPlaceNode = inPlace ? config.nodes.find((candidate) => candidate.name === inPlace.node) : undefined;
   if (inPlace && inPlaceNode) plan.steps.unshift(moveAsideStep(inPlaceNode, inPlace.keptDir));
   return plan;
+}
+
+/** The command line that plans and runs the same recovery again (after a cancel or a failure, whose copy was moved aside). */
+export function pitrCommandLine(backupId: string, options: PitrOptions, action: string): string {
+  const word = (value: string) => (/^[A-Za-z0-9_.,:/@%+=-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`);
+  const target = options.target ?? {};
+  const flags: Array<[string, string | undefined]> = [
+    ['--target-time', target.time],
+    ['--target-name', target.name],
+    ['--target-lsn', target.lsn],
+    ['--target', target.target],
+    ['--action', action],
+    ['--restore-to', options.restoreTo],
+    ['--port', options.port === undefined ? undefined : String(options.port)],
+    ['--in-place', options.inPlace],
+    ['--copy-back', options.copyBack],
+    ['--db', options.database],
+  ];
+  const words = ['pgcockpit', 'pitr', '--backup', word(backupId), ...flags.flatMap(([flag, value]) => (value === undefined || value.trim() === '' ? [] : [flag, word(value.trim())])), ...(options.exclusive ? ['--exclusive'] : []), '--yes'];
+  return words.join(' ');
 }
 
 /** The line after a successful recovery: what was reached, how to connect, how to remove it. */
