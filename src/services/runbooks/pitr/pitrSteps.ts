@@ -81,7 +81,8 @@ export function restoreBackupStep(facts: PitrStepFacts): PlanStep {
       const said = (await ctx.command(facts.host, spec)).trim();
       return `copied in ${formatElapsed(Date.now() - startedAt)}: ${said}`;
     },
-    ifStoppedAfter: () => `the copy is at ${facts.dest} (nothing else was touched); remove it when you do not want it: rm -rf ${facts.dest}`,
+    // Moved, never removed: in place, the node's own directory is kept aside and this copy sits where it was.
+    ifStoppedAfter: () => `the copy is at ${facts.dest}, not started; to set it aside: mv ${facts.dest} ${facts.asideDir}`,
   };
 }
 
