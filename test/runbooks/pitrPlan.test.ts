@@ -188,6 +188,15 @@ describe('the plan', () => {
     expect(plan.retryCommand).toBe("pgcockpit pitr --backup base-20261130T100000Z --target-time '2026-11-30 20:00:00' --action pause --yes");
   });
 
+  it("a copy beside production gets at most 1 GB of shared_buffers (the plan says so); in place keeps the node's own", () => {
+    const big = { ...facts, timeZone: { zone: 'UTC', node: 'pg1', sharedBuffersBytes: 8 * 1024 ** 3 } };
+    const plan = planPitr(config, big, { target: { time: '2026-11-30 20:00:00Z' } });
+    expect(plan.steps[1]!.detail).toContain("shared_buffers = '1GB'");
+    expect(plan.warnings.join('\n')).toMatch(/shared_buffers is 8192 MB on pg1: the copy gets 1 GB/);
+    const small = planPitr(config, { ...facts, timeZone: { zone: 'UTC', node: 'pg1', sharedBuffersBytes: 128 * 1024 ** 2 } }, { target: { time: '2026-11-30 20:00:00Z' } });
+    expect(small.steps[1]!.detail).not.toContain('shared_buffers');
+  });
+
   it('refuses, writing nothing: a target before the backup, an abbreviation, a port in use, a used directory, another major', () => {
     const refused = (options: Parameters<typeof planPitr>[2], hostFacts: PitrHostFacts = host) => {
       const plan = planPitr(config, { ...facts, hostFacts }, options);

@@ -66,7 +66,8 @@ export interface PitrFacts {
   backups: BaseBackupEntry[];
   catalogProblems: string[];
   /** The server's TimeZone (SHOW timezone) and the node it was read from. */
-  timeZone?: { zone: string; node: string };
+  /** The server's TimeZone and shared_buffers (bytes), read from one node (the backup's first). */
+  timeZone?: { zone: string; node: string; sharedBuffersBytes?: number };
   timeZoneProblem?: string;
   /** From readRecoverableWindows; absent until it is read: only the backup's end is checked. */
   windows?: RecoverableWindow[];

@@ -8,7 +8,7 @@ import type { PreflightCheck } from '../plan.js';
 import { failedChecks } from '../plan.js';
 import type { RecoveryTarget } from './recoveryTarget.js';
 import { describeTarget, readRecoveryTarget, targetSetting } from './recoveryTarget.js';
-import { recoverySettings } from './recoverySettings.js';
+import { recoverySettings, SIDE_BY_SIDE_SHARED_BUFFERS_BYTES } from './recoverySettings.js';
 import { pitrSteps } from './pitrSteps.js';
 import { moveAsideStep } from '../rebuild/copySteps.js';
 import { pgTool } from '../serviceControl.js';
@@ -91,6 +91,9 @@ export function planPitr(config: CockpitConfig, facts: PitrFacts, options: PitrO
   if (!target || !backup || !host || blockedReasons.length > 0) return { ...base, steps: [], blocked: true, blockedReasons: blockedReasons.length > 0 ? blockedReasons : ['the plan could not be made'] };
   const written = writtenTarget(target, window);
   const setting = targetSetting(written);
+  // Side by side on production's host: at most 1 GB of shared_buffers, said in the plan.
+  const productionBuffers = facts.timeZone?.sharedBuffersBytes;
+  const smallerBuffers = !inPlace && productionBuffers !== undefined && productionBuffers > SIDE_BY_SIDE_SHARED_BUFFERS_BYTES;
   const settings = recoverySettings({
     target: written,
     action,
@@ -100,6 +103,7 @@ export function planPitr(config: CockpitConfig, facts: PitrFacts, options: PitrO
     port: host.port,
     clusterName: inPlace ? inPlace.node : `pitr-${path.posix.basename(host.dest)}`.slice(0, 63),
     major: major(backup.serverVersion),
+    ...(smallerBuffers ? { sharedBuffers: '1GB' } : {}),
   });
   const segmentBytes = backup.walSegmentBytes ?? DEFAULT_SEGMENT_BYTES;
   const newestEnd = host.newestSegment ? formatLsn(segmentStartLsn(host.newestSegment, segmentBytes) + BigInt(segmentBytes)) : undefined;
@@ -121,6 +125,7 @@ export function planPitr(config: CockpitConfig, facts: PitrFacts, options: PitrO
     retryCommand: pitrCommandLine(backup.id, options, action),
   };
   plan.succeededLine = () => pitrSucceeded(plan);
+  if (smallerBuffers) plan.warnings.push(`shared_buffers is ${Math.round(productionBuffers! / 1024 ** 2)} MB on ${facts.timeZone!.node}: the copy gets 1 GB, so it does not take as much again beside production on its host`);
   if (window === undefined) plan.warnings.push(`the archive's recoverable window was not read${windowProblem ? ` (${windowProblem})` : ''}: only the backup's end was checked; a gap or a target past the last archived commit stops the recovery, with the reason`);
   if (inPlace) {
     const others = config.nodes.filter((candidate) => candidate.name !== inPlace.node).map((candidate) => candidate.name);

@@ -20,13 +20,15 @@ import type { CopyBackFacts, PitrFacts, PitrHostFacts, PitrOptions, PitrPlan } f
 import { planPitr, resolvePitrBackup } from './planPitr.js';
 
 /** The server's TimeZone, from the first node that answers (a time without a zone is read in it, as the copy will). */
-async function readTimeZone(config: CockpitConfig, first?: string): Promise<{ zone: string; node: string } | { problem: string }> {
+async function readTimeZone(config: CockpitConfig, first?: string): Promise<{ zone: string; node: string; sharedBuffersBytes?: number } | { problem: string }> {
   const nodes = [...config.nodes].sort((a, b) => Number(b.name === first) - Number(a.name === first));
   const problems: string[] = [];
   for (const node of nodes) {
     try {
-      const rows = await withNodeClient(node, config, async (client) => (await client.query<{ zone: string }>('select current_setting(\'TimeZone\') as zone')).rows, { connectTimeoutMs: 5000, statementTimeoutMs: 10_000 });
-      if (rows[0]) return { zone: rows[0].zone, node: node.name };
+      // shared_buffers in bytes (its setting counts blocks): a copy beside production on its host would take as much again.
+      const sql = "select current_setting('TimeZone') as zone, (select setting::bigint * current_setting('block_size')::bigint from pg_settings where name = 'shared_buffers')::text as shared";
+      const rows = await withNodeClient(node, config, async (client) => (await client.query<{ zone: string; shared: string | null }>(sql)).rows, { connectTimeoutMs: 5000, statementTimeoutMs: 10_000 });
+      if (rows[0]) return { zone: rows[0].zone, node: node.name, ...(rows[0].shared ? { sharedBuffersBytes: Number(rows[0].shared) } : {}) };
     } catch (error) {
       problems.push(`${node.name}: ${error instanceof Error ? error.message : String(error)}`);
     }

@@ -19,7 +19,17 @@ export interface RecoverySettingsInput {
   clusterName: string;
   /** The server's major version: log_startup_progress_interval exists from 15 on (an unknown setting stops the server from starting). */
   major: number;
+  /** A smaller shared_buffers for a copy beside production (none: the backup's own). */
+  sharedBuffers?: string;
 }
+
+/**
+ * The most shared memory a copy beside production takes: production's
+ * shared_buffers again on the same host could starve it. Replay reads each
+ * page once or twice, so 1 GB costs a copy little; hot standby does not
+ * check shared_buffers (only max_connections and its kin, left as they are).
+ */
+export const SIDE_BY_SIDE_SHARED_BUFFERS_BYTES = 1024 ** 3;
 
 const OTHER_TARGETS = ['recovery_target', 'recovery_target_lsn', 'recovery_target_name', 'recovery_target_time', 'recovery_target_xid'];
 
@@ -57,5 +67,6 @@ export function recoverySettings(input: RecoverySettingsInput): string[] {
     "lc_messages = 'C'",
     'hot_standby = on',
     ...(input.major >= 15 ? ["log_startup_progress_interval = '2s'"] : []),
+    ...(input.sharedBuffers ? [`shared_buffers = ${confString(input.sharedBuffers)}`] : []),
   ];
 }
