@@ -154,7 +154,7 @@ describe('parseSnapshot', () => {
     expect(server.versionNum).toBe(120020);
     expect(server.slots).toEqual([
       { name: 'slot_pg2', type: 'physical', active: false, activePid: null, restartLsn: '0/1000000', retainedBytes: 687865952, walStatus: null, safeWalSizeBytes: null,
-        database: null, conflicting: null, invalidationReason: null, inactiveSince: null, failover: null, synced: null },
+        database: null, temporary: null, conflicting: null, invalidationReason: null, inactiveSince: null, failover: null, synced: null },
     ]);
     expect(server.settings).toEqual({ wal_keep_segments: '0' });
   });

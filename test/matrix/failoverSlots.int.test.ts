@@ -36,7 +36,17 @@ for (const major of [17, 18]) {
     });
     const slotCheck = (checks: readonly PreflightCheck[], target: string) => checks.find((check) => check.label === `failover slots are synced on ${target} and valid`);
     const synced = async (c: VersionCluster, node: string) =>
-      (await c.query<{ synced: boolean }>(node, "select synced from pg_replication_slots where slot_name = 'sub1' and invalidation_reason is null"))[0]?.synced === true;
+      (await c.query<{ synced: boolean }>(node, "select synced and not temporary as synced from pg_replication_slots where slot_name = 'sub1' and invalidation_reason is null"))[0]?.synced === true;
+    /**
+     * What a subscriber does: WAL to replay, and its slot confirmed up to the
+     * end of it. A synced copy stays temporary until the primary's slot has
+     * moved past where the copy began (and a temporary copy would be dropped at a promotion).
+     */
+    const consume = async (c: VersionCluster, primary: string) => {
+      await c.query(primary, 'select txid_current()');
+      await c.query(primary, 'select pg_switch_wal()');
+      await c.query(primary, "select pg_replication_slot_advance('sub1', pg_current_wal_lsn())");
+    };
     const syncEverywhere = async (c: VersionCluster) => {
       for (const node of ['pg1', 'pg2', 'pg3']) {
         await c.query(node, 'alter system set sync_replication_slots = on');
@@ -55,7 +65,7 @@ for (const major of [17, 18]) {
       await syncEverywhere(c);
       // The worker syncs once the standby has replayed past the slot's position: give it WAL to replay.
       await waitFor(async () => {
-        await c.query('pg1', 'select pg_switch_wal(), txid_current()');
+        await consume(c, 'pg1');
         return (await synced(c, 'pg2')) && (await synced(c, 'pg3'));
       }, 'sub1 synced on pg2 and pg3', 60_000, 500);
       const after = await prepareFailover(c.config, 'pg2');
@@ -92,7 +102,7 @@ for (const major of [17, 18]) {
       const [setting] = await c.query<{ value: string }>('pg2', "select current_setting('synchronized_standby_slots') as value");
       expect(setting!.value.split(',').map((item) => item.trim()).sort()).toEqual(['slot_pg1', 'slot_pg3']);
       await waitFor(async () => {
-        await c.query('pg2', 'select pg_switch_wal(), txid_current()');
+        await consume(c, 'pg2');
         return (await synced(c, 'pg1')) && (await synced(c, 'pg3'));
       }, 'sub1 synced again on pg1 (demoted) and pg3', 60_000, 500);
     });

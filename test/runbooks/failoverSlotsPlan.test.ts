@@ -60,6 +60,12 @@ describe('failover slots in the promotion plan (PostgreSQL 17+)', () => {
     expect(formatPlan(plan)).toMatch(/✓ failover slots are synced on pg2 and valid/);
   });
 
+  it('refuses a copy that is still temporary: PostgreSQL drops it at the promotion', () => {
+    const plan = planFailover(config, facts(failoverSlot({ synced: true, temporary: true })), 'pg2');
+    expect(plan.blocked).toBe(true);
+    expect(slotCheck(plan)).toMatchObject({ status: 'fail', observed: expect.stringContaining('sub1 (database app): its copy on pg2 is still temporary') });
+  });
+
   it('refuses an invalidated copy, naming the reason', () => {
     const plan = planFailover(config, facts(failoverSlot({ synced: true, invalidationReason: 'rows_removed' })), 'pg2');
     expect(slotCheck(plan)).toMatchObject({ status: 'fail', observed: "sub1's copy is invalidated (rows_removed)" });

@@ -187,6 +187,8 @@ export interface ReplicationSlot {
    * synced from the primary (on a standby).
    */
   database?: string | null;
+  /** A temporary slot (dropped at the session's end; a synced copy stays temporary until its primary's slot passes it, and is dropped at promotion). */
+  temporary?: boolean | null;
   conflicting?: boolean | null;
   invalidationReason?: string | null;
   inactiveSince?: number | null;

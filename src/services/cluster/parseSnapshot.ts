@@ -98,6 +98,7 @@ function parseSlot(o: JsonObject, at: string): ReplicationSlot {
     walStatus: optString(o, 'walStatus', at),
     safeWalSizeBytes: optNumber(o, 'safeWalSizeBytes', at),
     database: optString(o, 'database', at),
+    temporary: optBoolean(o, 'temporary', at),
     conflicting: optBoolean(o, 'conflicting', at),
     invalidationReason: optString(o, 'invalidationReason', at),
     inactiveSince: optNumber(o, 'inactiveSince', at),

@@ -232,6 +232,7 @@ select json_build_object(
       'walStatus', ${slotColumn(capabilities, 'wal_status', 'text')},
       'safeWalSizeBytes', ${slotColumn(capabilities, 'safe_wal_size', 'bigint')},
       'database', sl.database::text,
+      'temporary', sl.temporary,
       'conflicting', ${slotColumn(capabilities, 'conflicting', 'boolean')},
       'invalidationReason', ${slotColumn(capabilities, 'invalidation_reason', 'text')},
       'inactiveSince', ${slotColumn(capabilities, 'inactive_since', 'float8', epochMs('sl.inactive_since'))},

@@ -52,7 +52,8 @@ export function failoverSlotsChecks(input: FailoverSlotsInput): PreflightCheck[]
 
   const checks: PreflightCheck[] = [];
   const copies = new Map(server.slots.map((slot) => [slot.name, slot]));
-  const missing = failoverSlots.filter((slot) => copies.get(slot.name)?.synced !== true);
+  // A synced copy stays temporary until the primary's slot has passed it, and a temporary one is dropped at the promotion (the manual's failover-ready query: synced and not temporary).
+  const missing = failoverSlots.filter((slot) => copies.get(slot.name)?.synced !== true || copies.get(slot.name)?.temporary === true);
   const invalid = failoverSlots.filter((slot) => {
     const copy = copies.get(slot.name);
     return copy?.synced === true && (Boolean(copy.invalidationReason) || copy.conflicting === true);
@@ -62,8 +63,10 @@ export function failoverSlotsChecks(input: FailoverSlotsInput): PreflightCheck[]
     checks.push(
       refuse({
         label,
-        observed: `${missing.map((slot) => `${slot.name}${slot.database ? ` (database ${slot.database})` : ''}`).join(', ')}: no synced copy on ${target.name}`,
-        fix: `on ${target.name}: sync_replication_slots = on, hot_standby_feedback = on, a dbname in primary_conninfo; then wait for the copy (select pg_sync_replication_slots() on ${target.name} syncs at once)`,
+        observed: missing
+          .map((slot) => `${slot.name}${slot.database ? ` (database ${slot.database})` : ''}: ${copies.get(slot.name)?.synced === true ? `its copy on ${target.name} is still temporary (the primary's slot has not passed it yet; it is dropped at the promotion)` : `no synced copy on ${target.name}`}`)
+          .join('; '),
+        fix: `on ${target.name}: sync_replication_slots = on, hot_standby_feedback = on, a dbname in primary_conninfo; then wait for the copy (select pg_sync_replication_slots() on ${target.name} syncs at once; a temporary copy becomes permanent once the subscriber has confirmed past it)`,
       }),
     );
   } else if (invalid.length > 0) {
