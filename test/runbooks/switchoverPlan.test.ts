@@ -185,3 +185,28 @@ describe('planSwitchover', () => {
     ]);
   });
 });
+
+describe('synchronized_standby_slots after a switchover (PostgreSQL 17+ failover slots)', () => {
+  /** pg1 primary naming its standbys' slots and a DR standby's (slot_dr) pgcockpit does not manage; pg2 has slot_dr already when `drOnTarget`. */
+  function withStandbySlots(drOnTarget: boolean): NodeSnapshot[] {
+    const [pg1, pg2, pg3] = healthy();
+    return [
+      withServer(pg1!, { settings: { ...settings, synchronized_standby_slots: 'slot_pg2, slot_pg3, slot_dr' }, slots: [slot('slot_pg2'), slot('slot_pg3'), slot('slot_dr')] }),
+      withServer(pg2!, drOnTarget ? { slots: [slot('slot_dr', { active: false })] } : {}),
+      pg3!,
+    ];
+  }
+  const check = (plan: ReturnType<typeof planSwitchover>) => plan.checks.find((candidate) => candidate.label === 'synchronized_standby_slots on pg2 afterwards');
+
+  it("keeps the old list's other slots where they exist on the new primary, beside its standbys' slots", () => {
+    const plan = planSwitchover(config, facts(withStandbySlots(true)), 'pg2');
+    expect(check(plan)).toMatchObject({ status: 'ok', observed: "'slot_pg3, slot_pg1, slot_dr' (was 'slot_pg2, slot_pg3, slot_dr' on pg1)" });
+    expect(plan.steps.find((step) => step.description.startsWith('set synchronized_standby_slots'))?.detail).toContain("alter system set synchronized_standby_slots = 'slot_pg3, slot_pg1, slot_dr'");
+  });
+
+  it('leaves out, with a warning and the fix, a slot the new primary lacks (it would hold back every subscriber)', () => {
+    const plan = planSwitchover(config, facts(withStandbySlots(false)), 'pg2');
+    expect(check(plan)).toMatchObject({ status: 'warn', observed: expect.stringContaining('left out: slot_dr (no such slot on pg2'), fix: expect.stringContaining('create slot_dr on pg2') });
+    expect(plan.steps.find((step) => step.description.startsWith('set synchronized_standby_slots'))?.detail).toContain("= 'slot_pg3, slot_pg1'");
+  });
+});

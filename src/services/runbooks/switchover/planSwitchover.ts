@@ -338,16 +338,25 @@ export function planSwitchover(config: CockpitConfig, facts: FailoverFacts, targ
   const staleSlots = primaryServer.slots.map((slot) => slot.name).filter((name) => staleOnOld.has(name) || copied.some((slot) => slot.name === name));
   if (staleSlots.length > 0) steps.push(dropStaleSlotsStep(oldPrimary, staleSlots));
   if (failoverSlots.length > 0 || standbySlotsSetting !== '') {
+    // The old list's other entries (a standby pgcockpit does not manage) are kept where the slot exists on the new primary; one that does not would hold back every subscriber.
+    const onTarget = new Set([...existingSlots, ...newSlots.map((entry) => entry.slot), ...copied.map((slot) => slot.name)]);
+    const oldList = standbySlotsSetting.split(',').map((item) => item.trim().replace(/^"|"$/g, '')).filter((item) => item !== '' && !staleOnOld.has(item) && !followerSlots.includes(item));
+    const kept = oldList.filter((name) => onTarget.has(name));
+    const left = oldList.filter((name) => !onTarget.has(name));
+    const slots = [...followerSlots, ...kept];
     const alterSystem = server.settings['allow_alter_system'] !== 'off';
-    if (alterSystem) steps.push(synchronizedStandbySlotsStep(target, followerSlots));
-    else {
-      checks.push({
-        label: `synchronized_standby_slots on ${target.name}`,
-        status: 'warn',
-        observed: `allow_alter_system = off on ${target.name}: pgcockpit cannot set it`,
-        fix: `in ${target.name}'s postgresql.conf: synchronized_standby_slots = '${followerSlots.join(', ')}', then reload`,
-      });
-    }
+    checks.push({
+      label: `synchronized_standby_slots on ${target.name} afterwards`,
+      status: left.length > 0 || !alterSystem ? 'warn' : 'ok',
+      observed:
+        `'${slots.join(', ')}' (was '${standbySlotsSetting}' on ${oldPrimary.name})` +
+        (left.length > 0 ? `; left out: ${left.join(', ')} (no such slot on ${target.name}: it would hold back every subscriber)` : '') +
+        (alterSystem ? '' : `; allow_alter_system = off on ${target.name}: pgcockpit cannot set it`),
+      ...(left.length > 0 || !alterSystem
+        ? { fix: `${left.length > 0 ? `create ${left.join(', ')} on ${target.name} for the standbys that use them and add them to synchronized_standby_slots there` : ''}${left.length > 0 && !alterSystem ? '; ' : ''}${alterSystem ? '' : `in ${target.name}'s postgresql.conf: synchronized_standby_slots = '${slots.join(', ')}', then reload`}` }
+        : {}),
+    });
+    if (alterSystem) steps.push(synchronizedStandbySlotsStep(target, slots));
   }
   if (failoverSlots.length > 0) steps.push(dropUnsyncedFailoverSlotsStep(oldPrimary, failoverSlots));
   warnings.push(
