@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BaseBackupEntry } from '../../src/services/backups/baseBackupEntry.js';
 import { configSchema } from '../../src/services/config/schema.js';
+import { WAL_UNREAD } from '../../src/services/pitr/recoverableWindow.js';
 import type { RecoverableWindow } from '../../src/services/pitr/recoverableWindowTypes.js';
 import type { PitrFacts, PitrHostFacts } from '../../src/services/runbooks/pitr/planPitr.js';
 import { planPitr } from '../../src/services/runbooks/pitr/planPitr.js';
@@ -100,8 +101,43 @@ describe('the target against the window', () => {
     expect(targetAfterBackupCheck({ kind: 'lsn', value: '0/2000100' }, b)).toMatchObject({ status: 'fail' });
   });
   it('a window pg_waldump could not read is unknown, not empty: only the backup end is checked', () => {
-    const unread = { ...window, to: null, toLsn: null, problem: 'the last commit could not be read: pg_waldump: invalid magic number' };
+    const unread = { ...window, to: null, toLsn: null, restorePoints: [], problem: `${WAL_UNREAD}: pg_waldump exited with 1: could not find a valid record after 0/2000000; the pg_waldump used: /usr/lib/postgresql/15/bin/pg_waldump` };
     expect(chooseBackup([b], time('2026-11-30 10:30:00Z'), [unread])).toMatchObject({ ok: true, backup: { id: b.id } });
+    expect(targetInWindowCheck(time('2026-11-30 10:30:00Z'), b, unread).status).toBe('ok');
+    expect(targetInWindowCheck({ kind: 'name', value: 'before_upgrade' }, b, unread).status).toBe('warn');
+    expect(targetInWindowCheck(time('2026-11-30 09:00:00Z'), b, unread).status).toBe('fail');
+  });
+  it('a search stopped at its bound is "not known", a warning, never a refusal; what is known (the backup end) is still checked', () => {
+    // No commit in the newest 64 segments (a VACUUM FREEZE since): every --target-time after the backup's end was refused "no commit was archived".
+    const frozen: RecoverableWindow = { ...window, to: null, toLsn: null, restorePoints: [], incomplete: { lastCommit: "no commit in the newest 1 GB (0/45000000 to 0/85000000) of the 2 GB after the backup's end; the search stops there, so the last archived commit is not known", restorePoints: 'restore points were looked for only in the newest 1 GB (0/45000000 to 0/85000000)' } };
+    expect(targetInWindowCheck(time('2026-11-30 10:30:00Z'), b, frozen)).toMatchObject({ status: 'warn', observed: expect.stringMatching(/the last archived commit is not known: no commit in the newest 1 GB/) });
+    expect(targetInWindowCheck({ kind: 'lsn', value: '0/5000000' }, b, frozen)).toMatchObject({ status: 'warn' });
+    expect(targetInWindowCheck(time('2026-11-30 09:59:00Z'), b, frozen)).toMatchObject({ status: 'fail', observed: expect.stringMatching(/before the backup's end/) });
+    expect(targetInWindowCheck({ kind: 'lsn', value: '0/2000100' }, b, frozen).status).toBe('fail');
+    expect(writtenTarget(time('2026-11-30 10:30:00Z'), frozen)).toMatchObject({ kind: 'time' });
+    // --target-name before_upgrade made 2 GB of WAL ago: not in the newest segments read, so not known, not absent.
+    const old: RecoverableWindow = { ...window, incomplete: { restorePoints: 'restore points were looked for only in the newest 1 GB (0/45000000 to 0/85000000) of the 2 GB after the backup\'s end; one made before 0/45000000 is not listed' } };
+    expect(targetInWindowCheck({ kind: 'name', value: 'before_upgrade' }, b, old)).toMatchObject({ status: 'warn', observed: expect.stringMatching(/no restore point "before_upgrade" in the WAL read \(there are "before_drop"\), but restore points were looked for only/) });
+    // The commit found is the newest: a time after it is still refused.
+    expect(targetInWindowCheck(time('2026-11-30 11:00:01Z'), b, old).status).toBe('fail');
+    // --backup auto: one whose window holds the target first, else the newest that could not say.
+    const older = backup('base-20261130T080000Z', '2026-11-30T08:00:05+00:00');
+    const olderWindow: RecoverableWindow = { ...window, backupId: older.id, from: '2026-11-30T08:00:05+00:00', restorePoints: [{ name: 'before_upgrade', at: '2026-11-30T09:00:00+00:00', lsn: '0/1500000' }] };
+    expect(chooseBackup([b, older], { kind: 'name', value: 'before_upgrade' }, [old, olderWindow])).toMatchObject({ ok: true, backup: { id: older.id } });
+    expect(chooseBackup([b, older], { kind: 'name', value: 'before_upgrade' }, [old, { ...olderWindow, restorePoints: [], incomplete: old.incomplete! }])).toMatchObject({ ok: true, backup: { id: b.id } });
+    expect(chooseBackup([b], time('2026-11-30 10:30:00Z'), [frozen])).toMatchObject({ ok: true, backup: { id: b.id } });
+  });
+  it('a plan on an incomplete window goes on, the check a warning (the server stops with its own reason)', () => {
+    const config = configSchema.parse({ cluster: 'c', nodes: [{ name: 'pg1', host: '127.0.0.1', port: 5432, dataDir: '/var/lib/pgsql/17/data', osUser: 'postgres' }], archive: { dir: '/arch' }, backups: { dir: '/backups' } });
+    const host: PitrHostFacts = { host: 'pg1', address: '127.0.0.1', dest: '/var/lib/pgsql/17/data.pgcockpit-pitr-x', defaultDest: true, asideDir: '/var/lib/pgsql/17/data.pgcockpit-partial-x', destState: 'absent', port: 5499, backupPresent: true, postgresVersion: 'postgres (PostgreSQL) 17.2', pgCtl: 'pg_ctl', postgres: 'postgres', archiveDir: '/arch', archiveReadable: true, newestSegment: '000000010000000000000085' };
+    const frozen: RecoverableWindow = { ...window, to: null, toLsn: null, restorePoints: [], incomplete: { lastCommit: 'no commit in the newest 1 GB', restorePoints: 'restore points were looked for only in the newest 1 GB' } };
+    const facts: PitrFacts = { asked: b.id, backups: [b], catalogProblems: [], timeZone: { zone: 'UTC', node: 'pg1' }, hostFacts: host, windows: [frozen] };
+    for (const target of [{ time: '2026-11-30 10:30:00Z' }, { name: 'before_upgrade' }]) {
+      const plan = planPitr(config, facts, { target });
+      expect(plan.blocked, plan.blockedReasons.join('\n')).toBe(false);
+      expect(plan.checks.find((check) => /recoverable window/.test(check.label))).toMatchObject({ status: 'warn' });
+    }
+    expect(planPitr(config, facts, { target: { time: '2026-11-30 09:00:00Z' } }).blocked).toBe(true);
   });
   it('--backup auto takes the newest complete backup that ended before the target', () => {
     const older = backup('base-20261130T080000Z', '2026-11-30T08:00:05+00:00');

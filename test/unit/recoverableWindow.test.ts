@@ -118,4 +118,40 @@ describe('the recoverable window', () => {
     // Neither knows the time: the job's finish, later than the stop, so still a point recovery can reach.
     expect(windowBasis(backup({ endTime: undefined }), { names: segs(1, 3, 4), histories: {} }).from).toBe('2026-11-30T16:26:39.000+00:00');
   });
+
+  it('a search stopped at its bound says what it left unread: no commit found is "not known", not "none"; restore points older than the search are not taken for absent', () => {
+    // A backup 130 segments (2 GB) back; VACUUM FREEZE since, no commit in the newest 64 segments read; restore points looked for in the newest 64.
+    const names = segs(1, 3, 132);
+    const quietTail = recoverableWindow({
+      backup: backup(),
+      archive: { names, histories: {} },
+      records: [{ kind: 'restorePoint', lsn: '0/84000100', name: 'after-freeze' }],
+      search: { commitsFromLsn: '0/45000000', restorePointsFromLsn: '0/45000000' },
+    });
+    expect(quietTail).toMatchObject({ to: null, toLsn: null, restorePoints: [{ name: 'after-freeze', lsn: '0/84000100' }] });
+    expect(quietTail.incomplete).toEqual({
+      lastCommit: "no commit in the newest 1 GB (0/45000000 to 0/85000000) of the 2 GB after the backup's end; the search stops there, so the last archived commit is not known",
+      restorePoints: "restore points were looked for only in the newest 1 GB (0/45000000 to 0/85000000) of the 2 GB after the backup's end; one made before 0/45000000 is not listed",
+    });
+    const line = formatWindowLine(quietTail);
+    expect(line).toContain('2026-11-30T16:26:38+00:00 → ?  timeline 1  no gaps  restore points: after-freeze  ? no commit in the newest 1 GB');
+    expect(line).toContain('? restore points were looked for only in the newest 1 GB');
+    expect(line).not.toContain('no commit after the backup');
+
+    // A commit found in the newest segments is the last one: only the restore points are incomplete.
+    const found = recoverableWindow({
+      backup: backup(),
+      archive: { names, histories: {} },
+      records: [commit('0/84000100', '2026-11-30T18:00:00.000001+00:00')],
+      search: { commitsFromLsn: '0/81000000', restorePointsFromLsn: '0/45000000' },
+    });
+    expect(found).toMatchObject({ to: '2026-11-30T18:00:00.000001+00:00', incomplete: { restorePoints: expect.stringContaining('one made before 0/45000000 is not listed') } });
+    expect(found.incomplete?.lastCommit).toBeUndefined();
+
+    // A search that reached back to the backup's start read everything: complete, no note.
+    const whole = recoverableWindow({ backup: backup(), archive: { names: segs(1, 3, 10), histories: {} }, records: [], search: { commitsFromLsn: '0/3000000', restorePointsFromLsn: '0/3000000' } });
+    expect(whole).toMatchObject({ to: null });
+    expect(whole.incomplete).toBeUndefined();
+    expect(formatWindowLine(whole)).toContain("→ (no commit after the backup's end)");
+  });
 });

@@ -3,6 +3,8 @@ import { backupHistoryFileName, parseBackupHistory } from '../../src/services/pi
 import { segmentRanges, serverMajor, walDumpCommand } from '../../src/services/pitr/walDumpCommand.js';
 import { isoFromWalTime, parseWalDumpRecords, readWalDump } from '../../src/services/pitr/walDumpRecords.js';
 import { restorePointBytesCommand, restorePointTime } from '../../src/services/pitr/walDumpRestorePointTime.js';
+import { pageMagicCommand, parseWalDumpWhich, unreadableWalText, walDumpWhichCommand, walMajorOfMagic } from '../../src/services/pitr/walDumpDiagnosis.js';
+import { execa } from 'execa';
 
 const MB16 = 16 * 1024 * 1024;
 
@@ -49,7 +51,8 @@ describe('pg_waldump output', () => {
       stderr: 'pg_waldump: error: error in WAL record at 0/5000028: invalid record length at 0/5000060: wanted 24, got 0',
     });
     expect(partial).toEqual({ records: [], endOfWal: { message: 'error in WAL record at 0/5000028: invalid record length at 0/5000060: wanted 24, got 0' } });
-    expect(readWalDump({ exitCode: 1, stdout: '', stderr: 'pg_waldump: error: could not find a valid record after 0/6000000' }).endOfWal).toBeDefined();
+    // What pg_waldump 15 says, and all it says, over PostgreSQL 13's WAL (page magic D106): nothing could be read, which is no end of WAL.
+    expect(() => readWalDump({ exitCode: 1, stdout: '', stderr: 'pg_waldump: error: could not find a valid record after 0/1000000' })).toThrow('pg_waldump exited with 1: could not find a valid record after 0/1000000');
     expect(() => readWalDump({ exitCode: 1, stdout: '', stderr: 'pg_waldump: error: could not open file "000000010000000000000005"' })).toThrow(
       'pg_waldump exited with 1: could not open file "000000010000000000000005"',
     );
@@ -122,5 +125,50 @@ describe('backup history files', () => {
     // log_timezone Asia/Seoul writes "KST": not placeable without the zone, so left out.
     expect(parseBackupHistory(text.replace('STOP TIME: 2026-11-30 16:26:38 UTC', 'STOP TIME: 2026-12-01 01:26:38 KST'))?.stopTime).toBeUndefined();
     expect(parseBackupHistory('nothing')).toBeNull();
+  });
+});
+
+describe('WAL pg_waldump cannot read', () => {
+  it("names the WAL's major from its page magic (as initdb of each major wrote it), in either byte order", () => {
+    expect(pageMagicCommand('/arch', '000000010000000000000001').args).toEqual(['-A', 'n', '-t', 'x1', '-N', '2', '/arch/000000010000000000000001']);
+    expect(walMajorOfMagic(' 06 d1\n')).toEqual({ magic: 'D106', major: 13 });
+    expect(walMajorOfMagic(' 10 d1')).toEqual({ magic: 'D110', major: 15 });
+    expect(walMajorOfMagic(' d1 18')).toEqual({ magic: 'D118', major: 18 });
+    expect(walMajorOfMagic(' 00 00')).toEqual({ magic: '0000' });
+    expect(walMajorOfMagic('')).toBeNull();
+  });
+
+  it('says which pg_waldump the choice takes, from the real shell on this machine (pgBinDir, else the major\'s directory, else PATH)', async () => {
+    const which = async (tool: Parameters<typeof walDumpWhichCommand>[0]) => {
+      const spec = walDumpWhichCommand(tool);
+      return parseWalDumpWhich((await execa(spec.program, [...spec.args], { env: { PATH: '/usr/bin:/bin' }, extendEnv: false })).stdout);
+    };
+    const debian15 = '/usr/lib/postgresql/15/bin';
+    expect(await which({ pgBinDir: debian15, serverMajor: 13 })).toMatchObject({ source: 'pgBinDir', path: `${debian15}/pg_waldump`, major: 15, version: expect.stringMatching(/^pg_waldump \(PostgreSQL\) 15\./) });
+    expect(await which({ serverMajor: 15 })).toMatchObject({ source: 'major', path: `${debian15}/pg_waldump`, major: 15 });
+    // No PostgreSQL 12 here and none on PATH (Debian's is off PATH): the name alone, no version.
+    expect(await which({ serverMajor: 12 })).toEqual({ source: 'PATH', path: 'pg_waldump' });
+    expect(await which({ pgBinDir: '/opt/pg13/bin' })).toEqual({ source: 'pgBinDir', path: '/opt/pg13/bin/pg_waldump' });
+  });
+
+  it('says pg_waldump\'s words, which one ran and why, the WAL\'s major, and what to install or set', () => {
+    const text = unreadableWalText({
+      failure: 'pg_waldump exited with 1: could not find a valid record after 0/1000000',
+      used: { source: 'pgBinDir', path: '/usr/lib/postgresql/15/bin/pg_waldump', version: 'pg_waldump (PostgreSQL) 15.18', major: 15 },
+      wal: { magic: 'D106', major: 13 },
+      host: 'db1 (ssh)',
+      nodeName: 'pg1',
+      serverMajor: 13,
+    });
+    expect(text).toBe(
+      'pg_waldump exited with 1: could not find a valid record after 0/1000000; ' +
+        'the pg_waldump used: /usr/lib/postgresql/15/bin/pg_waldump (pg_waldump (PostgreSQL) 15.18), chosen from nodes[pg1].pgBinDir; ' +
+        "the archived WAL is PostgreSQL 13's (page magic D106): each major reads only its own WAL; " +
+        "install PostgreSQL 13's pg_waldump on db1 (ssh) (looked for in /usr/lib/postgresql/13/bin and /usr/pgsql-13/bin when no pgBinDir is set), or set nodes[pg1].pgBinDir to the bin directory that has it",
+    );
+    // Missing altogether, on the jump host (no node's pgBinDir to set).
+    const missing = unreadableWalText({ failure: 'cannot start pg_waldump (this machine): no such program', used: { source: 'PATH', path: 'pg_waldump' }, wal: { magic: 'D116', major: 17 }, host: 'this machine', serverMajor: 17 });
+    expect(missing).toContain('the pg_waldump used: pg_waldump (not there, or no answer to --version), chosen from PATH');
+    expect(missing).toMatch(/install PostgreSQL 17's pg_waldump on this machine \(looked for in \/usr\/lib\/postgresql\/17\/bin and \/usr\/pgsql-17\/bin when no pgBinDir is set\)$/);
   });
 });

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { BaseBackupEntry } from '../backups/baseBackupEntry.js';
 import type { CockpitConfig, NodeConfig } from '../config/schema.js';
-import { parseLsn } from '../postgres/lsn.js';
+import { formatLsn, parseLsn } from '../postgres/lsn.js';
 import { runChecked, runCollected } from '../runner/runChecked.js';
 import type { NodeRunners } from '../runner/nodeRunners.js';
 import { JUMP_HOST } from '../runner/nodeRunners.js';
@@ -9,12 +9,14 @@ import type { Runner } from '../runner/runner.js';
 import { backupHistoryFileName, parseBackupHistory } from './backupHistoryFile.js';
 import { archiveRunnerName } from './readArchiveFacts.js';
 import type { ArchiveListing, PathSegment, WindowBasis } from './recoverableWindow.js';
-import { DEFAULT_SEGMENT_BYTES, finishWindow, windowBasis } from './recoverableWindow.js';
+import { DEFAULT_SEGMENT_BYTES, finishWindow, WAL_UNREAD, windowBasis } from './recoverableWindow.js';
 import type { RecoverableWindow } from './recoverableWindowTypes.js';
 import type { WalDumpTool } from './walDumpCommand.js';
 import { segmentRanges, serverMajor, walDumpCommand } from './walDumpCommand.js';
 import type { WalDumpFacts, WalRecordFact } from './walDumpRecords.js';
 import { readWalDump } from './walDumpRecords.js';
+import type { WalDumpUsed } from './walDumpDiagnosis.js';
+import { pageMagicCommand, parseWalDumpWhich, unreadableWalText, walDumpWhichCommand, walMajorOfMagic } from './walDumpDiagnosis.js';
 import { restorePointBytesCommand, restorePointTime } from './walDumpRestorePointTime.js';
 
 export interface WindowReadOptions {
@@ -49,7 +51,9 @@ export async function readRecoverableWindows(config: CockpitConfig, archiveNode:
   const pgBinDir = runnerName === JUMP_HOST ? undefined : (config.nodes.find((node) => node.name === runnerName) ?? archiveNode).pgBinDir;
   const archive = await readArchiveListing(runner, dir);
   const newestMajor = complete.map((entry) => serverMajor(entry.serverVersion)).find((major) => major !== undefined);
-  const reader = walReader(runner, { ...(pgBinDir ? { pgBinDir } : {}), ...(newestMajor ? { serverMajor: newestMajor } : {}) }, dir);
+  const tool: WalDumpTool = { ...(pgBinDir ? { pgBinDir } : {}), ...(newestMajor ? { serverMajor: newestMajor } : {}) };
+  const reader = walReader(runner, tool, dir);
+  let used: Promise<WalDumpUsed | null> | undefined;
   const windows: RecoverableWindow[] = [];
   for (const backup of complete) {
     const segmentBytes = backup.walSegmentBytes ?? DEFAULT_SEGMENT_BYTES;
@@ -61,12 +65,27 @@ export async function readRecoverableWindows(config: CockpitConfig, archiveNode:
       continue;
     }
     try {
-      const records = await lastCommitRecords(reader, basis, options);
-      const restorePoints = await reader.records(basis.run.slice(-(options.restorePointSegments ?? 64)), 'XLOG');
+      const commits = await lastCommitRecords(reader, basis, options);
+      const pointSegments = basis.run.slice(-(options.restorePointSegments ?? 64));
+      const restorePoints = await reader.records(pointSegments, 'XLOG');
       const times = await restorePointTimes(reader, basis, restorePoints, segmentBytes);
-      windows.push(finishWindow(basis, [...records, ...restorePoints], times));
+      // Where each search began: a bound hit before the backup's end leaves WAL unread (said in the window, never taken for "none").
+      const search = { commitsFromLsn: segmentStart(basis.run[commits.fromIndex], segmentBytes), restorePointsFromLsn: segmentStart(pointSegments[0], segmentBytes) };
+      windows.push(finishWindow(basis, [...commits.records, ...restorePoints], times, search));
     } catch (error) {
-      windows.push({ ...finishWindow(basis, []), problem: `the last commit could not be read: ${error instanceof Error ? error.message : String(error)}` });
+      // Not "no commit": unknown. Which pg_waldump ran (asked once) and the WAL's own major say what to install.
+      used ??= runCollected(runner, walDumpWhichCommand(tool)).then((run) => parseWalDumpWhich(run.stdout)).catch(() => null);
+      const newest = basis.run.at(-1);
+      const magic = newest ? await runCollected(runner, pageMagicCommand(dir, newest.name)).catch(() => undefined) : undefined;
+      const why = unreadableWalText({
+        failure: error instanceof Error ? error.message : String(error),
+        used: await used,
+        wal: magic?.result.exitCode === 0 ? walMajorOfMagic(magic.stdout) : null,
+        host: runner.where,
+        ...(runnerName === JUMP_HOST ? {} : { nodeName: runnerName }),
+        ...(tool.serverMajor ? { serverMajor: tool.serverMajor } : {}),
+      });
+      windows.push({ ...finishWindow(basis, []), problem: `${WAL_UNREAD}: ${why}` });
     }
   }
   return windows;
@@ -121,8 +140,12 @@ function walReader(runner: Runner, tool: WalDumpTool, dir: string): WalReader {
   };
 }
 
-/** Reads backwards from the run's newest segments, a window twice as wide each time, until one holds a commit (or the bound is reached). */
-async function lastCommitRecords(reader: WalReader, basis: WindowBasis, options: WindowReadOptions): Promise<WalRecordFact[]> {
+/**
+ * Reads backwards from the run's newest segments, a window twice as wide
+ * each time, until one holds a commit (or the bound is reached); with the
+ * index of the oldest run segment read.
+ */
+async function lastCommitRecords(reader: WalReader, basis: WindowBasis, options: WindowReadOptions): Promise<{ records: WalRecordFact[]; fromIndex: number }> {
   const bound = options.maxCommitSegments ?? 64;
   let width = options.firstSegments ?? 4;
   let end = basis.run.length;
@@ -130,12 +153,17 @@ async function lastCommitRecords(reader: WalReader, basis: WindowBasis, options:
   while (end > 0 && read < bound) {
     const begin = Math.max(0, end - width, end - (bound - read));
     const records = await reader.records(basis.run.slice(begin, end), 'Transaction');
-    if (records.some((record) => record.kind === 'commit')) return records;
+    if (records.some((record) => record.kind === 'commit')) return { records, fromIndex: begin };
     read += end - begin;
     end = begin;
     width *= 2;
   }
-  return [];
+  return { records: [], fromIndex: end };
+}
+
+/** The LSN a run segment starts at; undefined for none. */
+function segmentStart(segment: PathSegment | undefined, segmentBytes: number): string | undefined {
+  return segment ? formatLsn(segment.segno * BigInt(segmentBytes)) : undefined;
 }
 
 /** Each restore point's own time, read from its record in the archived segment (od), by LSN. */

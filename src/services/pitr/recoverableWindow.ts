@@ -1,4 +1,5 @@
 import type { BaseBackupEntry } from '../backups/baseBackupEntry.js';
+import { formatBytes } from '../cluster/formatBytes.js';
 import { segmentName } from '../cluster/walSegment.js';
 import { formatLsn, parseLsn } from '../postgres/lsn.js';
 import type { Coverage } from './archiveCoverage.js';
@@ -40,6 +41,13 @@ export interface WindowBasis extends Omit<RecoverableWindow, 'to' | 'toLsn' | 'r
   /** Where the run ends (exclusive): the end of its last segment. */
   runEndLsn: string | null;
 }
+
+/**
+ * How a window's problem begins when pg_waldump could not read the archived
+ * WAL (missing, another major's): the window is then unknown, not empty, and
+ * PITR checks only the backup's end (targetWindow.ts's windowUnread).
+ */
+export const WAL_UNREAD = 'the archived WAL could not be read';
 
 /** At most this many missing segments are listed one by one: after the first, recovery cannot go on anyway. */
 const MAX_GAPS = 64;
@@ -107,14 +115,27 @@ function missingSegments(coverage: Coverage, names: readonly string[], segmentBy
 }
 
 /**
+ * Where each search began, when pg_waldump read only the run's newest
+ * segments (a bounded search): the start LSN of the oldest segment read for
+ * commits and for restore points. A search that began after the backup's
+ * end left WAL unread that recovery will replay.
+ */
+export interface WindowSearch {
+  commitsFromLsn?: string;
+  restorePointsFromLsn?: string;
+}
+
+/**
  * The window, once pg_waldump has read the run's newest segments: `to` is
  * the last commit after the backup's end and before the run's end (an abort
  * changes nothing a recovery could want). A restore point's time is
  * `restorePointTimes[lsn]` (its record's rp_time, when it could be read),
  * else the last commit before it (recovering to it gives what that commit
- * left), else the backup's end.
+ * left), else the backup's end. A search that stopped at its bound before
+ * reaching the backup's end is said in `incomplete`: not finding is then
+ * "not known", never "none".
  */
-export function finishWindow(basis: WindowBasis, records: readonly WalRecordFact[], restorePointTimes: Readonly<Record<string, string>> = {}): RecoverableWindow {
+export function finishWindow(basis: WindowBasis, records: readonly WalRecordFact[], restorePointTimes: Readonly<Record<string, string>> = {}, search: WindowSearch = {}): RecoverableWindow {
   const { run: _run, runEndLsn, ...window } = basis;
   if (basis.problem || runEndLsn === null) return { ...window, to: null, toLsn: null, restorePoints: [] };
   const start = parseLsn(basis.fromLsn);
@@ -136,10 +157,25 @@ export function finishWindow(basis: WindowBasis, records: readonly WalRecordFact
     const before = commits.filter((commit) => parseLsn(commit.lsn) < parseLsn(record.lsn)).at(-1);
     return [{ name: record.name, at: restorePointTimes[record.lsn] ?? before?.time ?? basis.from, lsn: record.lsn }];
   });
-  return { ...window, to: last?.time ?? null, toLsn: last?.lsn ?? null, restorePoints };
+  const incomplete = searchLeftUnread(basis, runEndLsn, search, last !== undefined);
+  return { ...window, to: last?.time ?? null, toLsn: last?.lsn ?? null, restorePoints, ...(incomplete ? { incomplete } : {}) };
+}
+
+/** What a bounded search did not read between the backup's end and where it began; undefined when it read all of it. */
+function searchLeftUnread(basis: WindowBasis, runEndLsn: string, search: WindowSearch, commitFound: boolean): RecoverableWindow['incomplete'] {
+  const from = parseLsn(basis.fromLsn);
+  const read = (lsn: string) => `the newest ${formatBytes(Number(parseLsn(runEndLsn) - parseLsn(lsn)))} (${lsn} to ${runEndLsn}) of the ${formatBytes(Number(parseLsn(runEndLsn) - from))} after the backup's end`;
+  const incomplete: NonNullable<RecoverableWindow['incomplete']> = {};
+  if (!commitFound && search.commitsFromLsn && parseLsn(search.commitsFromLsn) > from) {
+    incomplete.lastCommit = `no commit in ${read(search.commitsFromLsn)}; the search stops there, so the last archived commit is not known`;
+  }
+  if (search.restorePointsFromLsn && parseLsn(search.restorePointsFromLsn) > from) {
+    incomplete.restorePoints = `restore points were looked for only in ${read(search.restorePointsFromLsn)}; one made before ${search.restorePointsFromLsn} is not listed`;
+  }
+  return incomplete.lastCommit || incomplete.restorePoints ? incomplete : undefined;
 }
 
 /** The whole computation in one call, for callers that have every fact already (tests, the picker's refresh). */
-export function recoverableWindow(input: { backup: BaseBackupEntry; archive: ArchiveListing; backupHistory?: BackupHistory | null; records: readonly WalRecordFact[]; restorePointTimes?: Readonly<Record<string, string>> }): RecoverableWindow {
-  return finishWindow(windowBasis(input.backup, input.archive, input.backupHistory), input.records, input.restorePointTimes);
+export function recoverableWindow(input: { backup: BaseBackupEntry; archive: ArchiveListing; backupHistory?: BackupHistory | null; records: readonly WalRecordFact[]; restorePointTimes?: Readonly<Record<string, string>>; search?: WindowSearch }): RecoverableWindow {
+  return finishWindow(windowBasis(input.backup, input.archive, input.backupHistory), input.records, input.restorePointTimes, input.search);
 }

@@ -10,10 +10,12 @@ import type { RecoverableWindow } from './recoverableWindowTypes.js';
  */
 export function formatWindowLine(window: RecoverableWindow): string {
   const from = window.from || '(end unknown)';
-  const to = window.to ?? (window.problem ? '?' : '(no commit after the backup\'s end)');
+  const to = window.to ?? (window.problem || window.incomplete?.lastCommit ? '?' : '(no commit after the backup\'s end)');
   const parts = [window.backupId, `${from} → ${to}`, `timeline ${window.timeline || '?'}`, gapText(window.gaps)];
   if (window.restorePoints.length > 0) parts.push(`restore points: ${window.restorePoints.map((point) => point.name).join(', ')}`);
   if (window.problem) parts.push(`✗ ${window.problem}`);
+  // A search that stopped at its bound: what was not read, so "?" and a short list are not taken for "none".
+  for (const unread of [window.incomplete?.lastCommit, window.incomplete?.restorePoints]) if (unread) parts.push(`? ${unread}`);
   return parts.join('  ');
 }
 

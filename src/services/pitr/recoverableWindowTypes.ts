@@ -24,4 +24,11 @@ export interface RecoverableWindow {
   restorePoints: Array<{ name: string; at: string; lsn: string }>;
   /** Why this backup has no usable window, when it has none (WAL missing right after the backup, ...). */
   problem?: string;
+  /**
+   * What the search left unread, when a bound was hit before a find (the
+   * newest segments only are read): `lastCommit` when no commit was found in
+   * them (`to` null means "not known", not "none"), `restorePoints` when the
+   * run's older segments were not looked at (a name not listed may be there).
+   */
+  incomplete?: { lastCommit?: string; restorePoints?: string };
 }

@@ -30,10 +30,14 @@ const TIME = /(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?) (UTC|GMT|[+-
 /**
  * Where pg_waldump stopped because the WAL ends there, not because it failed:
  * a partial last segment (zeroes: "invalid record length … wanted 24, got 0"),
- * a recycled one ("unexpected pageaddr"), or no record to start from.
- * Recovery stops at the same place (xlogreader.c's messages).
+ * a recycled one ("unexpected pageaddr"). Recovery stops at the same place
+ * (xlogreader.c's messages). Not "could not find a valid record after X":
+ * X is always where the run began, an archived segment that was complete
+ * when archived, so nothing at all could be read; pg_waldump says only that
+ * (without xlogreader's reason) when the WAL is another major's (its page
+ * magic differs), which is no end of WAL.
  */
-const END_OF_WAL = /invalid record length|could not find a valid record|unexpected pageaddr|incorrect prev-link|missing contrecord|there is no contrecord flag|invalid magic number 0000|invalid record offset/;
+const END_OF_WAL = /invalid record length|unexpected pageaddr|incorrect prev-link|missing contrecord|there is no contrecord flag|invalid magic number 0000|invalid record offset/;
 
 /** "2026-11-30 16:26:37.719208 UTC" → "2026-11-30T16:26:37.719208+00:00" (microseconds kept: a target rounded to milliseconds would stop before the commit); null for a zone it cannot place. */
 export function isoFromWalTime(date: string, time: string, zone: string): string | null {

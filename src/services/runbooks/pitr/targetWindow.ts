@@ -1,4 +1,5 @@
 import type { BaseBackupEntry } from '../../backups/baseBackupEntry.js';
+import { WAL_UNREAD } from '../../pitr/recoverableWindow.js';
 import type { RecoverableWindow } from '../../pitr/recoverableWindowTypes.js';
 import { parseLsn } from '../../postgres/lsn.js';
 import type { PreflightCheck } from '../plan.js';
@@ -32,7 +33,7 @@ export function isoMicros(iso: string): bigint {
 
 /** "from 2026-11-30 12:00:01+00:00 to 2026-11-30 12:30:00+00:00 on timeline 1": the reachable window, for a refusal. */
 export function windowText(window: RecoverableWindow): string {
-  const to = window.to ?? `${window.from} (no commit after it)`;
+  const to = window.to ?? (window.incomplete?.lastCommit ? 'a last commit not found in the WAL read' : `${window.from} (no commit after it)`);
   const gap = window.gaps[0] ? `; segment ${window.gaps[0].segment} is missing from the archive` : '';
   return `from ${window.from} to ${to} on timeline ${window.timeline}${gap}`;
 }
@@ -51,9 +52,12 @@ export function writtenTarget(target: RecoveryTarget, window: RecoverableWindow 
 
 /** The check of a target against the backup's recoverable window (read from the catalog, the archive and pg_waldump). */
 export function targetInWindowCheck(target: RecoveryTarget, backup: BaseBackupEntry, window: RecoverableWindow): PreflightCheck {
+  if (windowUnread(window)) return targetAfterBackupCheck(target, backup);
   const label = `${describeTarget(target)} is inside ${backup.id}'s recoverable window`;
   const can = `it can reach ${windowText(window)}`;
   const fail = (observed: string, fix: string): PreflightCheck => ({ label, status: 'fail', observed: `${observed}; ${can}`, fix });
+  // A search stopped at its bound: what it did not find is not known, and the server finds out while replaying (and stops with the reason).
+  const unknown = (observed: string): PreflightCheck => ({ label, status: 'warn', observed, fix: 'not checked before the copy: a target the archived WAL does not reach stops the recovery with the server\'s reason' });
   if (window.problem) return fail(window.problem, 'pick another backup (--backup auto), or take a base backup now (pgcockpit basebackup)');
   const gap = window.gaps[0];
   const pastGap = gap ? ` (recovery cannot pass the missing segment ${gap.segment} at ${gap.atLsn})` : '';
@@ -62,6 +66,7 @@ export function targetInWindowCheck(target: RecoveryTarget, backup: BaseBackupEn
       // Recovery stops at a time only before a commit made after it: the last archived commit is the first time it cannot stop at.
       const at = isoMicros(target.utc);
       if (at < isoMicros(window.from)) return fail(`${target.value} is before the backup's end ${window.from}`, 'choose a later time, or an older backup whose window holds it (--backup auto)');
+      if (window.to === null && window.incomplete?.lastCommit) return unknown(`${window.from} ≤ ${target.value}; the last archived commit is not known: ${window.incomplete.lastCommit}${pastGap}`);
       if (window.to === null) return fail(`no commit was archived after the backup's end${pastGap}`, '--target immediate recovers to the backup\'s end');
       const last = isoMicros(window.to);
       if (at > last) {
@@ -79,6 +84,7 @@ export function targetInWindowCheck(target: RecoveryTarget, backup: BaseBackupEn
     case 'lsn': {
       const at = targetPosition(target);
       if (at < parseLsn(window.fromLsn)) return fail(`${target.value} is before the backup's end ${window.fromLsn}`, 'choose a later location, or an older backup');
+      if (window.toLsn === null && window.incomplete?.lastCommit) return unknown(`${window.fromLsn} ≤ ${target.value}; the last archived commit is not known: ${window.incomplete.lastCommit}${pastGap}`);
       if (window.toLsn === null || at > parseLsn(window.toLsn)) return fail(`${target.value} is after the last archived commit ${window.toLsn ?? '(none)'}${pastGap}`, 'choose an earlier location');
       return { label, status: 'ok', observed: `${window.fromLsn} ≤ ${target.value} ≤ ${window.toLsn}, timeline ${window.timeline}` };
     }
@@ -86,6 +92,7 @@ export function targetInWindowCheck(target: RecoveryTarget, backup: BaseBackupEn
       const point = window.restorePoints.find((candidate) => candidate.name === target.value);
       if (!point) {
         const known = window.restorePoints.map((candidate) => `"${candidate.name}"`).join(', ');
+        if (window.incomplete?.restorePoints) return unknown(`no restore point "${target.value}" in the WAL read${known ? ` (there are ${known})` : ''}, but ${window.incomplete.restorePoints}${pastGap}`);
         return fail(`no restore point "${target.value}" in the archived WAL after the backup${known ? ` (there are ${known})` : ''}${pastGap}`, 'name one that is there, or give --target-time');
       }
       return { label, status: 'ok', observed: `restore point "${point.name}" at ${point.at} (${point.lsn}), timeline ${window.timeline}` };
@@ -123,7 +130,7 @@ export function targetAfterBackupCheck(target: RecoveryTarget, backup: BaseBacku
 
 /** pg_waldump could not read the WAL (missing, or another major's): the window is unknown, not empty. */
 export function windowUnread(window: RecoverableWindow): boolean {
-  return window.problem !== undefined && window.problem.startsWith('the last commit could not be read');
+  return window.problem !== undefined && window.problem.startsWith(WAL_UNREAD);
 }
 
 /** Complete backups only: a running, failed or cancelled one is no starting point. */
@@ -141,12 +148,15 @@ export function chooseBackup(backups: readonly BaseBackupEntry[], target: Recove
   const endOf = (backup: BaseBackupEntry) => ms(backup.endTime ?? backup.finishedAt ?? backup.startedAt) || 0;
   const complete = backups.filter(isRecoverable).sort((a, b) => endOf(b) - endOf(a));
   if (complete.length === 0) return { ok: false, reason: 'the catalog holds no complete base backup: take one first (pgcockpit basebackup)' };
-  const fits = complete.filter((backup) => {
+  // One whose window holds the target first; else one whose window could not say (a search stopped at its bound), newest first.
+  const verdict = (backup: BaseBackupEntry) => {
     const window = windows?.find((candidate) => candidate.backupId === backup.id && !windowUnread(candidate));
-    if (window) return targetInWindowCheck(target, backup, window).status === 'ok';
-    return targetAfterBackupCheck(target, backup).status !== 'fail';
-  });
-  if (fits[0]) return { ok: true, backup: fits[0] };
+    if (window) return targetInWindowCheck(target, backup, window).status;
+    return targetAfterBackupCheck(target, backup).status === 'fail' ? 'fail' : 'ok';
+  };
+  const verdicts = complete.map((backup) => ({ backup, status: verdict(backup) }));
+  const fit = verdicts.find((candidate) => candidate.status === 'ok') ?? verdicts.find((candidate) => candidate.status === 'warn');
+  if (fit) return { ok: true, backup: fit.backup };
   const reach = complete
     .slice(0, 5)
     .map((backup) => {
