@@ -14,6 +14,15 @@ import type { HandBuiltCluster } from '../support/handBuiltCluster.js';
 import { startHandBuiltCluster } from '../support/handBuiltCluster.js';
 import { runCli } from '../support/runCli.js';
 import { waitFor } from '../support/waitFor.js';
+import { startVersionCluster } from '../support/versionCluster.js';
+import { describeMajor, versionClusterFor } from '../support/versionSuite.js';
+import { WAL_UNREAD } from '../../src/services/pitr/recoverableWindow.js';
+import { readRecoverableWindows } from '../../src/services/pitr/readRecoverableWindows.js';
+import { formatWindowLine } from '../../src/services/pitr/recoverableWindowText.js';
+import { createNodeRunners } from '../../src/services/runner/nodeRunners.js';
+import { readRecoveryTarget } from '../../src/services/runbooks/pitr/recoveryTarget.js';
+import type { RecoveryTarget } from '../../src/services/runbooks/pitr/recoveryTarget.js';
+import { chooseBackup, targetInWindowCheck, windowUnread } from '../../src/services/runbooks/pitr/targetWindow.js';
 
 /**
  * `pgcockpit window` through the real CLI (needs `npm run build`) on
@@ -97,6 +106,12 @@ async function commitAndSwitch(cluster: HandBuiltCluster, node: string, value: n
   return { segment: row!.segment, committedAt: row!.at, lsn: row!.lsn };
 }
 
+function time(input: string): RecoveryTarget {
+  const read = readRecoveryTarget({ time: input }, 'UTC');
+  if (!read.ok) throw new Error(read.reason);
+  return read.target;
+}
+
 async function windows(cluster: HandBuiltCluster, configFile: string, ...args: string[]): Promise<RecoverableWindow[]> {
   const run = await runCli(['window', '--json', '--config', configFile, ...args], { XDG_STATE_HOME: cluster.root });
   expect(run.exitCode, run.stdout + run.stderr).toBe(0);
@@ -148,6 +163,34 @@ describe('pgcockpit window', () => {
     expect(text.stdout).toContain(`${entry.id}  ${entry.endTime} → ${window!.to}  timeline 1  no gaps  restore points: before-drop`);
   });
 
+  it('a search stopped at its bound (WAL written without a commit since, as by a VACUUM FREEZE) leaves the window incomplete: the PITR check warns, never refuses', async () => {
+    // Three segments of WAL without a commit (a non-transactional message has no transaction to commit), each archived.
+    for (let i = 0; i < 3; i++) {
+      const [row] = await cluster.superQuery<{ segment: string }>('pg1', "select pg_walfile_name(pg_logical_emit_message(false, 'pgcockpit', repeat('x', 1000))) as segment");
+      await cluster.superQuery('pg1', 'select pg_switch_wal()');
+      await waitFor(async () => (await archived(cluster)).includes(row!.segment), `${row!.segment} archived`, 30_000);
+    }
+    const runners = createNodeRunners(cluster.config, { readOnly: true });
+    try {
+      // The newest 2 segments only, as 64 of 2 GB of WAL would be: no commit there, and the restore point is older.
+      const [bounded] = await readRecoverableWindows(cluster.config, cluster.node('pg1'), runners, [entry], { firstSegments: 1, maxCommitSegments: 2, restorePointSegments: 2 });
+      expect(bounded, JSON.stringify(bounded)).toMatchObject({ to: null, toLsn: null, restorePoints: [], incomplete: { lastCommit: expect.stringMatching(/^no commit in the newest 32 MB .*the last archived commit is not known$/), restorePoints: expect.stringMatching(/^restore points were looked for only in the newest 32 MB/) } });
+      expect(bounded!.problem).toBeUndefined();
+      expect(formatWindowLine(bounded!)).toMatch(/→ \?  timeline 1  no gaps  \? no commit in the newest 32 MB/);
+      const after = time(new Date(Date.parse(committed[1]!.committedAt)).toISOString());
+      expect(targetInWindowCheck(after, entry, bounded!)).toMatchObject({ status: 'warn', observed: expect.stringContaining('the last archived commit is not known') });
+      expect(targetInWindowCheck({ kind: 'name', value: 'before-drop' }, entry, bounded!)).toMatchObject({ status: 'warn' });
+      expect(targetInWindowCheck(time('2000-01-01 00:00:00Z'), entry, bounded!).status).toBe('fail');
+      // The default bound reaches back past the quiet segments: the last commit and the restore point, complete.
+      const [whole] = await readRecoverableWindows(cluster.config, cluster.node('pg1'), runners, [entry]);
+      expect(whole!.incomplete).toBeUndefined();
+      expect(whole!.restorePoints.map((point) => point.name)).toEqual(['before-drop']);
+      expect(Date.parse(whole!.to!)).toBeGreaterThanOrEqual(Date.parse(committed.at(-1)!.committedAt));
+    } finally {
+      await runners.close();
+    }
+  });
+
   it('a segment removed from the archive is a gap: the window ends at the last commit before it', async () => {
     const [first, removed] = committed;
     await rm(path.join(cluster.archiveDir, removed!.segment));
@@ -195,5 +238,66 @@ describe('pgcockpit window after a promotion', () => {
     expect(runbooks).toMatchObject({ timeline: 2, gaps: [], to: window!.to });
     expect(runbooks.problem).toBeUndefined();
     expect(Date.parse(runbooks.from)).toBeGreaterThanOrEqual(Date.parse(entry.endTime!));
+  });
+});
+
+/**
+ * WAL of another major than the pg_waldump that reads it: this machine's
+ * PostgreSQL 15 pg_waldump over a PostgreSQL 13 archive (the embedded 13
+ * package has no pg_waldump of its own). It reads nothing and says only
+ * "could not find a valid record", which was taken for the end of WAL and
+ * so for "no commit after the backup": every PITR target refused.
+ */
+describeMajor(13, 'pgcockpit window over PostgreSQL 13 WAL', () => {
+  const clusterOf = versionClusterFor(13, () => startVersionCluster(13, 0));
+
+  it("is unread, not empty: the problem names the pg_waldump used and why, the WAL's major, and the fix; the PITR check falls back to the backup's end", async ({ skip }) => {
+    const cluster = clusterOf(skip);
+    const primary = cluster.config.nodes[0]!;
+    const q = <Row extends Record<string, unknown>>(sql: string) => cluster.query<Row>(primary.name, sql);
+    await q('create table window_rows (n int)');
+    // A backup's start and end as the catalog would hold them: the start of a fresh segment and a little after, on timeline 1.
+    const [start] = await q<{ lsn: string; at: string }>("select pg_switch_wal()::text, pg_current_wal_insert_lsn()::text as lsn, to_char(now() at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"') as at");
+    await q('insert into window_rows values (1)');
+    const [end] = await q<{ lsn: string; at: string; segment: string }>("select pg_current_wal_insert_lsn()::text as lsn, to_char(now() at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"') as at, pg_walfile_name(pg_current_wal_insert_lsn()) as segment");
+    await q('insert into window_rows values (2)');
+    await q('select pg_switch_wal()');
+    const listing = () => runChecked(localRunner(cluster.osUser), { program: 'ls', args: ['-1', cluster.layout.archiveDir], mutating: false }).then((run) => run.stdout.split('\n'));
+    await waitFor(async () => (await listing()).includes(end!.segment), `${end!.segment} archived`, 30_000);
+    const entry = baseBackupEntrySchema.parse({
+      id: 'base-20261130T130000Z', kind: 'basebackup', path: '/nowhere', host: primary.name, osUser: cluster.osUser.name, cluster: cluster.config.cluster, node: primary.name,
+      format: 'plain', serverVersion: '13.23', pgBasebackupVersion: 'pg_basebackup (PostgreSQL) 15', label: 'pgcockpit', timeline: 1,
+      startLsn: start!.lsn, endLsn: end!.lsn, startTime: start!.at, endTime: end!.at, startedAt: start!.at, finishedAt: end!.at, status: 'complete',
+    });
+    const read = async (pgBinDir: string) => {
+      const config = { ...cluster.config, nodes: cluster.config.nodes.map((node) => ({ ...node, pgBinDir })) };
+      const runners = createNodeRunners(config, { readOnly: true });
+      try {
+        return (await readRecoverableWindows(config, config.nodes[0]!, runners, [entry]))[0]!;
+      } finally {
+        await runners.close();
+      }
+    };
+
+    // The node's pgBinDir set to this machine's PostgreSQL 15: its pg_waldump runs, and reads none of 13's WAL.
+    const other = await read('/usr/lib/postgresql/15/bin');
+    expect(other.problem, JSON.stringify(other)).toMatch(new RegExp(`^${WAL_UNREAD}: pg_waldump exited with 1: could not find a valid record after `));
+    expect(other.problem).toContain(`the pg_waldump used: /usr/lib/postgresql/15/bin/pg_waldump (pg_waldump (PostgreSQL) 15.`);
+    expect(other.problem).toContain(`chosen from nodes[${primary.name}].pgBinDir`);
+    expect(other.problem).toContain("the archived WAL is PostgreSQL 13's (page magic D106): each major reads only its own WAL");
+    expect(other.problem).toContain(`install PostgreSQL 13's pg_waldump on`);
+    expect(other.problem).toContain(`or set nodes[${primary.name}].pgBinDir to the bin directory that has it`);
+    expect(formatWindowLine(other)).toContain(`→ ?  timeline 1  no gaps  ✗ ${WAL_UNREAD}`);
+    // Unknown, not "no commit": a time after the backup's end goes on (the plan warns that only the end was checked); one before it is still refused.
+    expect(windowUnread(other)).toBe(true);
+    expect(targetInWindowCheck(time(new Date(Date.parse(end!.at) + 1000).toISOString()), entry, other).status).toBe('ok');
+    expect(chooseBackup([entry], time(new Date(Date.parse(end!.at) + 1000).toISOString()), [other])).toMatchObject({ ok: true });
+    expect(targetInWindowCheck(time('2000-01-01 00:00:00Z'), entry, other).status).toBe('fail');
+
+    // The cluster's own pgBinDir (the package's server programs): no pg_waldump there at all.
+    const missing = await read(cluster.pgBinDir);
+    expect(missing.problem).toMatch(new RegExp(`^${WAL_UNREAD}: cannot start ${cluster.pgBinDir}/pg_waldump`));
+    expect(missing.problem).toContain(`the pg_waldump used: ${cluster.pgBinDir}/pg_waldump (not there, or no answer to --version), chosen from nodes[${primary.name}].pgBinDir`);
+    expect(missing.problem).toContain("the archived WAL is PostgreSQL 13's (page magic D106)");
   });
 });
