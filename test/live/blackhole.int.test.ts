@@ -50,7 +50,7 @@ describe('a blackholed node', () => {
       const stamps: number[] = [];
       const ticks = live.ticks();
       await live.until(() => {
-        stamps.push(live.node('pg1')?.polledAt ?? 0);
+        stamps.push(live.state().lastPolledAt['pg1'] ?? 0);
         return live.ticks() >= ticks + 3;
       }, 'three ticks');
       expect(new Set(stamps).size).toBeGreaterThanOrEqual(3);

@@ -94,7 +94,7 @@ describe('live cluster view on a real 3-node cluster', () => {
     const pg2 = cluster.node('pg2');
     const pidFile = await readFile(path.join(pg2.dataDir ?? '', 'postmaster.pid'), 'utf8');
     const postmasterPid = Number(pidFile.split('\n')[0]);
-    const polledAt = (name: string) => live.node(name)?.polledAt ?? 0;
+    const polledAt = (name: string) => live.state().lastPolledAt[name] ?? 0;
     const ticksAtKill = live.ticks();
     // One sample per check of the wait below: the tick count and when pg1 and pg3 were last polled.
     const seen = [{ tick: ticksAtKill, pg1: polledAt('pg1'), pg3: polledAt('pg3') }];

@@ -28,6 +28,9 @@ describe('a tick that changed nothing keeps the store references', () => {
     expect(after.needsRebuild).toBe(before.needsRebuild);
     expect(after.lastTickAt).toBe(TICK_AT + 1000);
     expect(after.history.pg2).toHaveLength(2);
+    // The kept snapshot's polledAt stays at the first poll that saw its facts; lastPolledAt says each node answered this tick.
+    expect(after.nodes[0]?.polledAt).toBe(TICK_AT);
+    expect(after.lastPolledAt).toEqual({ pg1: TICK_AT + 1000, pg2: TICK_AT + 1000, pg3: TICK_AT + 1000 });
   });
 
   it('a node whose facts changed gets its new object; the others keep theirs', () => {

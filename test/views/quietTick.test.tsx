@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { stripVTControlCharacters } from 'node:util';
 import { render } from 'ink';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import type { ClusterView } from '../../src/services/cluster/clusterView.js';
 import { createCockpitStore } from '../../src/state/createCockpitStore.js';
 import { CockpitStoreContext } from '../../src/state/storeContext.js';
@@ -14,6 +14,18 @@ import { ThemeContext } from '../../src/views/ThemeContext.js';
 import type { CockpitConfig } from '../../src/services/config/schema.js';
 import { nodesConfig, threeNodeConfig, waitForFrame } from '../support/renderCockpit.js';
 import { clusterView, downSnapshot, primarySnapshot, replicaLink, standbyLink, standbySnapshot, TICK_AT } from './fixtures.js';
+
+// This file is about the frames Ink writes to a terminal, and Ink writes only the last one when it
+// thinks it runs in CI (is-in-ci reads $CI once, when Ink is first imported): set before the imports.
+const ciBefore = vi.hoisted(() => {
+  const before = process.env.CI;
+  process.env.CI = 'false';
+  return before;
+});
+afterAll(() => {
+  if (ciBefore === undefined) delete process.env.CI;
+  else process.env.CI = ciBefore;
+});
 
 const COLUMNS = 160;
 const ROWS = 45;

@@ -31,6 +31,12 @@ export interface ClusterState {
   links: StandbyLink[];
   alerts: Alert[];
   lastTickAt?: number;
+  /**
+   * When each node was last polled (its answer or its failure), by name: a kept snapshot's own
+   * polledAt stays at the first poll that saw its facts, so this says that a quiet node still answers
+   * every tick. No view reads it (it changes every tick).
+   */
+  lastPolledAt: Record<string, number>;
   /** Last 10 minutes of lag and retention per node, for sparklines and forecasts. */
   history: Record<string, NodeSample[]>;
   /** Each node's replication slots as last seen while it answered: a failover lists those the dead primary held. */
@@ -74,6 +80,7 @@ export function initialClusterState(config: Pick<CockpitConfig, 'cluster' | 'nod
     nodes: config.nodes.map(unpolledSnapshot),
     links: [],
     alerts: [],
+    lastPolledAt: {},
     history: {},
     lastSeenSlots: {},
     needsRebuild: [],
@@ -99,6 +106,7 @@ export function createClusterSlice(
         links: keepIfSame(state.links, view.links),
         alerts: keepIfSame(state.alerts, view.alerts),
         lastTickAt: view.at,
+        lastPolledAt: { ...state.lastPolledAt, ...Object.fromEntries(view.nodes.flatMap((node) => (node.polledAt === undefined ? [] : [[node.name, node.polledAt]]))) },
         history: appendSamples(state.history, view),
         lastSeenSlots: rememberSlots(state.lastSeenSlots, view),
         // Same tick, same set(): derived marks come in, and a rebuilt node loses its mark as soon as it is seen streaming on the current timeline.
