@@ -67,5 +67,7 @@ function detail(window: RecoverableWindow): string[] {
   const parts = [`timeline ${window.timeline}`];
   if (window.restorePoints.length > 0) parts.push(`restore points: ${window.restorePoints.map((point) => point.name).join(', ')}`);
   if (window.gaps[0]) parts.push(`gap at ${window.gaps[0].segment} (${window.gaps[0].atLsn})`);
-  return [`from ${window.from} to ${window.to ?? "(no commit after the backup's end)"}`, parts.join(' · ')];
+  // A search stopped at its bound: "not known", never "none".
+  const unread = [window.incomplete?.lastCommit, window.incomplete?.restorePoints].filter((text): text is string => Boolean(text)).map((text) => `? ${text}`);
+  return [`from ${window.from} to ${window.to ?? (window.incomplete?.lastCommit ? '?' : "(no commit after the backup's end)")}`, parts.join(' · '), ...unread];
 }

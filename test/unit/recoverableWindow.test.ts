@@ -4,6 +4,7 @@ import { baseBackupEntrySchema } from '../../src/services/backups/baseBackupEntr
 import { segmentName } from '../../src/services/pitr/archiveCoverage.js';
 import { recoverableWindow, windowBasis } from '../../src/services/pitr/recoverableWindow.js';
 import { formatWindowLine } from '../../src/services/pitr/recoverableWindowText.js';
+import { windowTimelineLines } from '../../src/views/windowTimelineLines.js';
 import type { WalRecordFact } from '../../src/services/pitr/walDumpRecords.js';
 
 const MB16 = 16 * 1024 * 1024;
@@ -137,6 +138,10 @@ describe('the recoverable window', () => {
     expect(line).toContain('2026-11-30T16:26:38+00:00 → ?  timeline 1  no gaps  restore points: after-freeze  ? no commit in the newest 1 GB');
     expect(line).toContain('? restore points were looked for only in the newest 1 GB');
     expect(line).not.toContain('no commit after the backup');
+    // The picker's timeline says the same (w in the backups picker).
+    const timeline = windowTimelineLines([quietTail], 120).map((entry) => entry.text.trim());
+    expect(timeline).toContain('from 2026-11-30T16:26:38+00:00 to ?');
+    expect(timeline.some((text) => text.startsWith('? no commit in the newest 1 GB'))).toBe(true);
 
     // A commit found in the newest segments is the last one: only the restore points are incomplete.
     const found = recoverableWindow({
