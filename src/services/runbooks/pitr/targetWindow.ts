@@ -14,7 +14,9 @@ import { describeTarget, targetPosition } from './recoveryTarget.js';
  * timeline the backup is not on cannot be reached. The server would find out
  * only after the copy, by a FATAL "recovery ended before configured recovery
  * target was reached" (PostgreSQL 13 and later) or, on 12, by quietly ending
- * recovery at the end of WAL: the wrong state, promoted.
+ * recovery at the end of WAL: the wrong state, promoted. What the window's
+ * bounded search did not read (`incomplete`) is not known: a warning, never
+ * a refusal, and the server says when the target is not there.
  */
 
 const ms = (iso: string) => Date.parse(iso);
@@ -66,7 +68,7 @@ export function targetInWindowCheck(target: RecoveryTarget, backup: BaseBackupEn
       // Recovery stops at a time only before a commit made after it: the last archived commit is the first time it cannot stop at.
       const at = isoMicros(target.utc);
       if (at < isoMicros(window.from)) return fail(`${target.value} is before the backup's end ${window.from}`, 'choose a later time, or an older backup whose window holds it (--backup auto)');
-      if (window.to === null && window.incomplete?.lastCommit) return unknown(`${window.from} ≤ ${target.value}; the last archived commit is not known: ${window.incomplete.lastCommit}${pastGap}`);
+      if (window.to === null && window.incomplete?.lastCommit) return unknown(`${window.from} ≤ ${target.value}; ${window.incomplete.lastCommit}${pastGap}`);
       if (window.to === null) return fail(`no commit was archived after the backup's end${pastGap}`, '--target immediate recovers to the backup\'s end');
       const last = isoMicros(window.to);
       if (at > last) {
@@ -84,7 +86,7 @@ export function targetInWindowCheck(target: RecoveryTarget, backup: BaseBackupEn
     case 'lsn': {
       const at = targetPosition(target);
       if (at < parseLsn(window.fromLsn)) return fail(`${target.value} is before the backup's end ${window.fromLsn}`, 'choose a later location, or an older backup');
-      if (window.toLsn === null && window.incomplete?.lastCommit) return unknown(`${window.fromLsn} ≤ ${target.value}; the last archived commit is not known: ${window.incomplete.lastCommit}${pastGap}`);
+      if (window.toLsn === null && window.incomplete?.lastCommit) return unknown(`${window.fromLsn} ≤ ${target.value}; ${window.incomplete.lastCommit}${pastGap}`);
       if (window.toLsn === null || at > parseLsn(window.toLsn)) return fail(`${target.value} is after the last archived commit ${window.toLsn ?? '(none)'}${pastGap}`, 'choose an earlier location');
       return { label, status: 'ok', observed: `${window.fromLsn} ≤ ${target.value} ≤ ${window.toLsn}, timeline ${window.timeline}` };
     }
