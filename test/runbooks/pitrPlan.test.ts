@@ -118,6 +118,8 @@ describe('the target against the window', () => {
     // --target-name before_upgrade made 2 GB of WAL ago: not in the newest segments read, so not known, not absent.
     const old: RecoverableWindow = { ...window, incomplete: { restorePoints: 'restore points were looked for only in the newest 1 GB (0/45000000 to 0/85000000) of the 2 GB after the backup\'s end; one made before 0/45000000 is not listed' } };
     expect(targetInWindowCheck({ kind: 'name', value: 'before_upgrade' }, b, old)).toMatchObject({ status: 'warn', observed: expect.stringMatching(/no restore point "before_upgrade" in the WAL read \(there are "before_drop"\), but restore points were looked for only/) });
+    // Found in the WAL read: reachable, though a same-named one in the WAL not read would stop recovery first.
+    expect(targetInWindowCheck({ kind: 'name', value: 'before_drop' }, b, old)).toMatchObject({ status: 'ok', observed: expect.stringMatching(/is not listed, and recovery would stop at an earlier one of the same name first$/) });
     // The commit found is the newest: a time after it is still refused.
     expect(targetInWindowCheck(time('2026-11-30 11:00:01Z'), b, old).status).toBe('fail');
     // --backup auto: one whose window holds the target first, else the newest that could not say.

@@ -97,7 +97,9 @@ export function targetInWindowCheck(target: RecoveryTarget, backup: BaseBackupEn
         if (window.incomplete?.restorePoints) return unknown(`no restore point "${target.value}" in the WAL read${known ? ` (there are ${known})` : ''}, but ${window.incomplete.restorePoints}${pastGap}`);
         return fail(`no restore point "${target.value}" in the archived WAL after the backup${known ? ` (there are ${known})` : ''}${pastGap}`, 'name one that is there, or give --target-time');
       }
-      return { label, status: 'ok', observed: `restore point "${point.name}" at ${point.at} (${point.lsn}), timeline ${window.timeline}` };
+      // Recovery stops at the first restore point of that name after the backup's end: one in WAL not read would come first.
+      const earlier = window.incomplete?.restorePoints ? `; ${window.incomplete.restorePoints}, and recovery would stop at an earlier one of the same name first` : '';
+      return { label, status: 'ok', observed: `restore point "${point.name}" at ${point.at} (${point.lsn}), timeline ${window.timeline}${earlier}` };
     }
     case 'immediate':
       return { label, status: 'ok', observed: `the backup's end ${window.from} (${window.fromLsn}), timeline ${window.timeline}` };
