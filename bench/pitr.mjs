@@ -14,7 +14,7 @@
 // Replay MB/s: the server's own "redo starts at" … "redo done at … elapsed: N s" of each recovery's log, and
 // (the target's LSN − the backup's end LSN) / the start-to-promoted seconds. Every copy is stopped and removed.
 import { execa } from 'execa';
-import { readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
@@ -93,7 +93,9 @@ async function pgcockpitPitr(cluster, backupId, targetTime, dest) {
   const endedAt = Date.now();
   if (run.exitCode !== 0) throw new Error(`pgcockpit pitr failed (exit ${run.exitCode}):\n${run.stdout}\n${run.stderr}`);
   const steps = stepTimes(run.stdout);
-  const redo = await redoOf(path.join(dest, 'pgcockpit-recovery.log'));
+  // The log is named by the run's UTC second (pgcockpit-recovery-<stamp>.log).
+  const log = (await readdir(dest)).find((name) => /^pgcockpit-recovery.*\.log$/.test(name));
+  const redo = await redoOf(path.join(dest, log ?? 'pgcockpit-recovery.log'));
   // Steps: 1 copy, 2 settings, 3 proof, 4 start, 5 replay until promoted.
   const stepsMs = Object.values(steps).reduce((sum, ms) => sum + ms, 0);
   return { whole, copy: steps[1], replay: (steps[4] ?? NaN) + (steps[5] ?? NaN), outsideSteps: whole - stepsMs, redo, afterReady: endedAt - redo.readyAt };

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { quoteIdent } from '../../cluster/quoteIdent.js';
+import { sqlLiteral } from '../failover/repointStandby.js';
 import type { CockpitConfig, NodeConfig } from '../../config/schema.js';
 import { nodePassword } from '../../postgres/nodePassword.js';
 import type { CommandSpec } from '../../runner/runner.js';
@@ -12,6 +13,11 @@ import type { PlanStep } from '../plan.js';
  * single-table restore the backup runbooks do from a dump, here from the
  * copy. Both run on the copy's host as its OS user (its programs are the
  * backup's major version), the password in PGPASSWORD, never in argv.
+ *
+ * The restore may come hours after the plan looked: the table's absence is
+ * read again just before it, and pg_restore runs --single-transaction, so a
+ * failure (a table created meanwhile included) rolls itself back and nothing
+ * on the primary is ever dropped by pgcockpit.
  */
 export interface CopyBackStepFacts {
   /** The copy's host (runner name), address and port; the login is production's (the copy has its roles and passwords). */
@@ -21,7 +27,7 @@ export interface CopyBackStepFacts {
   login: NodeConfig;
   primary: NodeConfig;
   database: string;
-  /** schema.table or table, as pg_dump -t takes it. */
+  /** schema.table or table, as given: each part one identifier, its case kept ("public.Orders" is "Orders"). */
   table: string;
   dumpFile: string;
   pgDump: string;
@@ -29,7 +35,7 @@ export interface CopyBackStepFacts {
   psql: string;
 }
 
-/** "public.lost" → public.lost, quoted where needed: for SQL. */
+/** "public.lost" → public.lost, "public.Orders" → public."Orders": for SQL, and for pg_dump -t (its patterns take double quotes the same way, without which Orders would be folded to orders). */
 export function qualifiedName(table: string): string {
   return table.split('.').map(quoteIdent).join('.');
 }
@@ -39,25 +45,37 @@ async function password(config: CockpitConfig, node: NodeConfig): Promise<Record
   return found.found ? { PGPASSWORD: found.password } : {};
 }
 
+/**
+ * Nobody else uses the copy, so a lock pg_dump waits for there is the
+ * startup process's: paused at the target, it holds the locks of a
+ * transaction not yet committed (a DROP TABLE logs its AccessExclusiveLock
+ * before its commit), and would hold them for ever.
+ */
+const LOCK_WAIT = '10s';
+
 export function copyBackSteps(facts: CopyBackStepFacts): PlanStep[] {
   const table = qualifiedName(facts.table);
   const copyLogin = ['-h', facts.address, '-p', String(facts.port), '-U', facts.login.user, '-d', facts.database];
   const primaryLogin = ['-h', facts.primary.host, '-p', String(facts.primary.port), '-U', facts.primary.user, '-d', facts.database];
-  const dump = (env: Record<string, string>): CommandSpec => ({ program: facts.pgDump, args: [...copyLogin, '-Fc', '-t', facts.table, '-f', facts.dumpFile], env: { ...env, LC_MESSAGES: 'C' }, mutating: true, timeoutMs: 24 * 3600_000 });
-  const psql = (login: string[], sql: string, env: Record<string, string>, mutating = false): CommandSpec => ({ program: facts.psql, args: ['-X', '-A', '-t', '-v', 'ON_ERROR_STOP=1', ...login, '-c', sql], env, mutating, timeoutMs: 3600_000 });
-  const restore = (env: Record<string, string>): CommandSpec => ({ program: facts.pgRestore, args: [...primaryLogin, '--exit-on-error', '--no-owner', facts.dumpFile], env: { ...env, LC_MESSAGES: 'C' }, mutating: true, timeoutMs: 24 * 3600_000 });
+  const dump = (env: Record<string, string>): CommandSpec => ({ program: facts.pgDump, args: [...copyLogin, '-Fc', `--lock-wait-timeout=${LOCK_WAIT}`, '-t', table, '-f', facts.dumpFile], env: { ...env, LC_MESSAGES: 'C' }, mutating: true, timeoutMs: 24 * 3600_000 });
+  const psql = (login: string[], sql: string, env: Record<string, string>): CommandSpec => ({ program: facts.psql, args: ['-X', '-A', '-t', '-v', 'ON_ERROR_STOP=1', ...login, '-c', sql], env, mutating: false, timeoutMs: 3600_000 });
+  const restore = (env: Record<string, string>): CommandSpec => ({ program: facts.pgRestore, args: [...primaryLogin, '--exit-on-error', '--single-transaction', '--no-owner', facts.dumpFile], env: { ...env, LC_MESSAGES: 'C' }, mutating: true, timeoutMs: 24 * 3600_000 });
   let copied: number | undefined;
-  const drop = `drop table if exists ${table}`;
+  // On a hot standby pg_locks shows the startup process's locks: those of the transactions it has replayed but not their commit.
+  const lockedSql = `select count(*) from pg_locks where locktype = 'relation' and relation = to_regclass(${sqlLiteral(table)}) and mode = 'AccessExclusiveLock' and granted`;
+  const absent = `select to_regclass(${sqlLiteral(table)}) is null`;
   return [
     {
       node: facts.host,
       description: `dump ${facts.table} from the recovered copy (port ${facts.port}) as it was at the target`,
-      detail: `${facts.pgDump} ${copyLogin.join(' ')} -Fc -t ${facts.table} -f ${facts.dumpFile}\n${facts.psql} ${copyLogin.join(' ')} -c 'select count(*) from ${table}'`,
+      detail: `${facts.pgDump} ${copyLogin.join(' ')} -Fc --lock-wait-timeout=${LOCK_WAIT} -t '${table}' -f ${facts.dumpFile}\n${facts.psql} ${copyLogin.join(' ')} -c 'select count(*) from ${table}'`,
       mutating: true,
       cancellable: true,
       async run(ctx) {
         // The copy has production's roles and passwords: the production login's password, looked up for production's address.
         const env = await password(ctx.config, facts.login);
+        const held = (await ctx.command(facts.host, psql(copyLogin, lockedSql, env))).trim();
+        if (held !== '0') throw new Error(`${table} is locked on the copy: paused, it holds the lock of the first transaction after the target (the DROP itself, when nothing else came between) until recovery ends; recover with --action promote for --copy-back`);
         await ctx.command(facts.host, dump(env));
         copied = Number((await ctx.command(facts.host, psql(copyLogin, `select count(*) from ${table}`, env))).trim());
         return `${copied} rows of ${facts.table} in ${path.posix.basename(facts.dumpFile)}`;
@@ -66,21 +84,14 @@ export function copyBackSteps(facts: CopyBackStepFacts): PlanStep[] {
     {
       node: facts.primary.name,
       description: `restore ${facts.table} into ${facts.database} on the primary ${facts.primary.name} (it is not there: nothing is replaced)`,
-      detail: `${facts.pgRestore} ${primaryLogin.join(' ')} --exit-on-error --no-owner ${facts.dumpFile}\nselect count(*) from ${table}  -- on ${facts.primary.name}: must be the copy's count`,
+      detail: `${absent}  -- on ${facts.primary.name}, again just before: must be true\n${facts.pgRestore} ${primaryLogin.join(' ')} --exit-on-error --single-transaction --no-owner ${facts.dumpFile}\nselect count(*) from ${table}  -- on ${facts.primary.name}: must be the copy's count`,
       mutating: true,
       cancellable: true,
-      // The table was absent when planned, so whatever exists under its name now is this restore's.
-      undo: [
-        {
-          node: facts.primary.name,
-          description: `drop the half-restored ${facts.table} on ${facts.primary.name}`,
-          detail: drop,
-          mutating: true,
-          run: async (ctx) => void (await ctx.command(facts.host, psql(primaryLogin, drop, await password(ctx.config, facts.primary), true))),
-        },
-      ],
+      // No undo: --single-transaction rolls a failed or cancelled restore back by itself, and whatever stands under the name is someone's.
       async run(ctx) {
         const env = await password(ctx.config, facts.primary);
+        const still = (await ctx.command(facts.host, psql(primaryLogin, absent, env))).trim();
+        if (still !== 't') throw new Error(`${table} exists in ${facts.database} on ${facts.primary.name} now (created since the plan looked): nothing was restored and nothing there was touched; the table as at the target is in ${path.posix.basename(facts.dumpFile)}, kept with the copy: rename the new table and pg_restore it by hand, or run the recovery again`);
         await ctx.command(facts.host, restore(env));
         const restored = Number((await ctx.command(facts.host, psql(primaryLogin, `select count(*) from ${table}`, env))).trim());
         if (copied !== undefined && restored !== copied) throw new Error(`${facts.primary.name} has ${restored} rows of ${facts.table}, the copy ${copied}`);

@@ -66,7 +66,7 @@ export function copyBackChecks(options: PitrOptions, action: RecoveryAction, fac
   }
   checks.push(
     facts.tableAbsent
-      ? { label: `${table} is not in ${facts.database} on the primary ${facts.primary} (nothing is replaced)`, status: 'ok', observed: 'absent' }
+      ? { label: `${table} is not in ${facts.database} on the primary ${facts.primary} (nothing is replaced)`, status: 'ok', observed: 'absent (read again just before the restore, which is one transaction)' }
       : { label: `${table} is not in ${facts.database} on the primary ${facts.primary} (nothing is replaced)`, status: 'fail', observed: 'it exists there', fix: `rename it first (alter table ${table} rename to ...), or copy the rows you need by hand from the recovered copy` },
   );
   return checks;

@@ -7,7 +7,9 @@ import type { PlanStep } from '../plan.js';
 import { script } from '../rebuild/rebuildSteps.js';
 import { appendSettingsCommand } from '../switchover/switchoverSteps.js';
 import type { RecoveryEnd } from './recoveryEnd.js';
-import { recoveryLogFile, replayStep } from './replayStep.js';
+import { minimalConf } from './minimalConf.js';
+import { replayStep } from './replayStep.js';
+import { settingsCleanupStep } from './settingsCleanupStep.js';
 import type { RecoveryAction } from './recoverySettings.js';
 
 /**
@@ -33,6 +35,14 @@ export interface PitrStepFacts {
   action: RecoveryAction;
   /** The target's setting as written, read back through postgres -C as proof the copy's configuration is the one written. */
   targetSetting: { name: string; value: string };
+  /** The copy's server log (recoveryLogFile): new to this run; one left by an earlier one is moved aside by the settings step. */
+  logFile: string;
+  /** The plain backup has no postgresql.conf (Debian-style: it lives in /etc): a minimal one is written into the copy (tar: if it has none once unpacked). */
+  writeConf: 'no' | 'yes' | 'if missing';
+  /** The copy's listen address (minimal postgresql.conf). */
+  address: string;
+  /** --in-place: the node recovered (its postgresql.auto.conf keeps the node's settings after the recovery). */
+  inPlaceNode?: string;
   /** The range the progress bar spans: the backup's start, and the target (or the newest archived WAL). */
   replay: ReplayRange;
 }
@@ -95,7 +105,7 @@ export function restoreBackupStep(facts: PitrStepFacts): PlanStep {
  * Tablespaces are refused: their links point at production's directories.
  */
 export function recoverySettingsStep(facts: PitrStepFacts): PlanStep {
-  const conf = path.posix.join(facts.dest, 'postgresql.auto.conf');
+  const autoConf = path.posix.join(facts.dest, 'postgresql.auto.conf');
   const empty = script(
     [
       'cd -- "$1" || exit 1',
@@ -103,11 +113,14 @@ export function recoverySettingsStep(facts: PitrStepFacts): PlanStep {
       'n=$(find pg_wal -mindepth 1 -maxdepth 1 ! -name archive_status | wc -l)',
       'find pg_wal -mindepth 1 -maxdepth 1 ! -name archive_status -exec rm -rf -- {} + && mkdir -p pg_wal/archive_status && find pg_wal/archive_status -mindepth 1 -delete || exit 1',
       'if [ -e standby.signal ]; then rm -f standby.signal; s="; standby.signal removed"; else s=""; fi',
+      // A log of the same name from another run would be read as this one's: moved aside, kept.
+      'if [ -e "$2" ]; then mv -- "$2" "$2.earlier" || exit 1; s="$s; an earlier $(basename -- "$2") moved to $(basename -- "$2").earlier"; fi',
       'echo "pg_wal emptied ($n files of the backup\'s own WAL)$s"',
     ].join('\n'),
-    [facts.dest],
+    [facts.dest, facts.logFile],
   );
-  const append = appendSettingsCommand(conf, facts.settings, 'pitr');
+  const conf = minimalConf(facts);
+  const append = appendSettingsCommand(autoConf, facts.settings, 'pitr');
   const signal = script(
     [
       'touch "$1/recovery.signal" && chmod 0700 "$1" || exit 1',
@@ -122,16 +135,18 @@ export function recoverySettingsStep(facts: PitrStepFacts): PlanStep {
     description: "empty the copy's pg_wal (the archive's WAL is replayed), write the recovery settings and recovery.signal",
     detail: [
       `rm ${facts.dest}/pg_wal/* (not archive_status); rm -f ${facts.dest}/standby.signal`,
-      `append to ${conf}:`,
+      ...(conf ? conf.detail : []),
+      `append to ${autoConf}:`,
       ...facts.settings.map((line) => `  ${line}`),
       `touch ${facts.dest}/recovery.signal; chmod 0700 ${facts.dest}; every file owned by ${facts.osUser}`,
     ].join('\n'),
     mutating: true,
     async run(ctx) {
       const emptied = (await ctx.command(facts.host, empty)).trim();
+      const wrote = conf ? (await ctx.command(facts.host, conf.command)).trim() : '';
       await ctx.command(facts.host, append);
       const signalled = (await ctx.command(facts.host, signal)).trim();
-      return `${emptied}; ${signalled}`;
+      return [emptied, wrote, signalled].filter(Boolean).join('; ');
     },
   };
 }
@@ -179,7 +194,7 @@ export function proveStartStep(facts: PitrStepFacts): PlanStep {
 
 /** Step 4: the copy's server started (pg_ctl -W: not waiting, replay may take hours; the next step watches it). */
 export function startCopyStep(facts: PitrStepFacts): PlanStep {
-  const spec: CommandSpec = { program: facts.pgCtl, args: ['-D', facts.dest, '-l', recoveryLogFile(facts.dest), '-W', 'start'], mutating: true, timeoutMs: 60_000 };
+  const spec: CommandSpec = { program: facts.pgCtl, args: ['-D', facts.dest, '-l', facts.logFile, '-W', 'start'], mutating: true, timeoutMs: 60_000 };
   return {
     node: facts.host,
     description: `start the copy's server on ${facts.dest}, port ${facts.port}`,
@@ -188,7 +203,7 @@ export function startCopyStep(facts: PitrStepFacts): PlanStep {
     undo: () => [stopCopyStep(facts)],
     async run(ctx) {
       await ctx.command(facts.host, spec);
-      return `started; its log: ${recoveryLogFile(facts.dest)}`;
+      return `started; its log: ${facts.logFile}`;
     },
     ifStoppedAfter: () => `the copy's server runs on ${facts.dest}, port ${facts.port}; stop it: ${facts.pgCtl} -D ${facts.dest} stop`,
   };
@@ -196,5 +211,12 @@ export function startCopyStep(facts: PitrStepFacts): PlanStep {
 
 /** Every step, in order. */
 export function pitrSteps(facts: PitrStepFacts, onEnd: (end: RecoveryEnd) => void): PlanStep[] {
-  return [restoreBackupStep(facts), recoverySettingsStep(facts), proveStartStep(facts), startCopyStep(facts), replayStep(facts, onEnd)];
+  let end: RecoveryEnd | undefined;
+  const steps = [restoreBackupStep(facts), recoverySettingsStep(facts), proveStartStep(facts), startCopyStep(facts), replayStep(facts, (reached) => {
+    end = reached;
+    onEnd(reached);
+  })];
+  // In place, the copy is the node for good: the recovery's settings must not outlive the recovery.
+  if (facts.inPlaceNode) steps.push(settingsCleanupStep(facts, () => end));
+  return steps;
 }

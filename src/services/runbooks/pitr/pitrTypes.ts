@@ -43,6 +43,10 @@ export interface PitrHostFacts {
   /** The destination was chosen by pgcockpit (beside a node's data directory: `pgcockpit cleanup` lists it). */
   defaultDest: boolean;
   asideDir: string;
+  /** The UTC second the names carry (the recovery's log is named by it too: one log a run). */
+  stamp?: string;
+  /** The plain backup has postgresql.conf (false: a Debian-style cluster's lives in /etc; a tar's is known only once unpacked). */
+  confPresent?: boolean;
   destState: 'absent' | 'empty' | 'non-empty' | 'not a directory' | 'parent not writable' | 'unknown';
   port: number;
   /** Something accepts connections on address:port, or a configured node uses it there. */
@@ -87,6 +91,8 @@ export interface PitrPlan extends Plan {
   pgCtl?: string;
   action: RecoveryAction;
   login?: string;
+  /** The copy's server log (pg_ctl -l), new to this run. */
+  logFile?: string;
   /** How recovery ended, once the replay step has read it. */
   end?: RecoveryEnd;
   /** --in-place: the node recovered and where its former data directory is kept. */

@@ -10,6 +10,7 @@ import type { RecoveryTarget } from './recoveryTarget.js';
 import { describeTarget, readRecoveryTarget, targetSetting } from './recoveryTarget.js';
 import { recoverySettings, SIDE_BY_SIDE_SHARED_BUFFERS_BYTES } from './recoverySettings.js';
 import { pitrSteps } from './pitrSteps.js';
+import { recoveryLogFile } from './replayStep.js';
 import { moveAsideStep } from '../rebuild/copySteps.js';
 import { pgTool } from '../serviceControl.js';
 import { copyBackSteps } from './copyBackSteps.js';
@@ -109,6 +110,9 @@ export function planPitr(config: CockpitConfig, facts: PitrFacts, options: PitrO
   const newestEnd = host.newestSegment ? formatLsn(segmentStartLsn(host.newestSegment, segmentBytes) + BigInt(segmentBytes)) : undefined;
   const to = target.kind === 'lsn' ? target.value : target.kind === 'immediate' ? backup.endLsn : (window?.toLsn ?? newestEnd);
   const node = config.nodes.find((candidate) => candidate.name === backup.node);
+  const logFile = recoveryLogFile(host.dest, host.stamp);
+  // A plain backup is looked at; a tar's postgresql.conf is known only once unpacked (listing the tar would read all of it).
+  const writeConf = backup.format === 'tar' ? 'if missing' : host.confPresent === false ? 'yes' : 'no';
   const plan: PitrPlan = {
     ...base,
     steps: [],
@@ -121,12 +125,14 @@ export function planPitr(config: CockpitConfig, facts: PitrFacts, options: PitrO
     defaultDest: host.defaultDest,
     pgCtl: host.pgCtl,
     login: node?.user ?? 'postgres',
+    logFile,
     ...(inPlace ? { inPlace: { node: inPlace.node, keptDir: inPlace.keptDir } } : {}),
     retryCommand: pitrCommandLine(backup.id, options, action),
   };
   plan.succeededLine = () => pitrSucceeded(plan);
   if (smallerBuffers) plan.warnings.push(`shared_buffers is ${Math.round(productionBuffers! / 1024 ** 2)} MB on ${facts.timeZone!.node}: the copy gets 1 GB, so it does not take as much again beside production on its host`);
   if (window === undefined) plan.warnings.push(`the archive's recoverable window was not read${windowProblem ? ` (${windowProblem})` : ''}: only the backup's end was checked; a gap or a target past the last archived commit stops the recovery, with the reason`);
+  if (writeConf === 'yes') plan.warnings.push(`${backup.id} has no postgresql.conf (a Debian-style cluster keeps it in /etc/postgresql): step 2 writes a minimal one into the copy (listen_addresses, TCP only, max_connections and its kin from pg_controldata) and a pg_hba.conf if none; your own settings from /etc are not applied`);
   if (inPlace) {
     const others = config.nodes.filter((candidate) => candidate.name !== inPlace.node).map((candidate) => candidate.name);
     if (others.length > 0) plan.warnings.push(`${others.join(', ')} still follow the history ${inPlace.node} is recovered away from: once it is right, rebuild them from it (pgcockpit rebuild NODE --from ${inPlace.node})`);
@@ -147,6 +153,10 @@ export function planPitr(config: CockpitConfig, facts: PitrFacts, options: PitrO
       settings,
       action,
       targetSetting: setting,
+      logFile,
+      writeConf,
+      address: host.address,
+      ...(inPlace ? { inPlaceNode: inPlace.node } : {}),
       replay: { ...(backup.startLsn ? { from: backup.startLsn } : {}), to: to ?? backup.endLsn ?? '0/0', segmentBytes },
     },
     (end) => {
@@ -203,7 +213,7 @@ export function pitrSucceeded(plan: PitrPlan): string {
   const end = plan.end;
   const state = end?.state === 'paused' ? 'paused at the target, read-only (select pg_wal_replay_resume() promotes it)' : end?.state === 'promoted' ? 'promoted: a writable copy' : 'shut down at the target';
   const point = end?.stoppedAt ? `; ${end.stoppedAt}` : '';
-  const connect = end?.state === 'shut down' ? `start it: ${plan.pgCtl} -D ${plan.dest} -l ${plan.dest}/pgcockpit-recovery.log start` : `connect: psql -h ${plan.address} -p ${plan.port} -U ${plan.login} -d postgres`;
+  const connect = end?.state === 'shut down' ? `start it: ${plan.pgCtl} -D ${plan.dest} -l ${plan.logFile ?? recoveryLogFile(plan.dest ?? '')} start` : `connect: psql -h ${plan.address} -p ${plan.port} -U ${plan.login} -d postgres`;
   const remove = plan.defaultDest
     ? `when done: ${plan.pgCtl} -D ${plan.dest} stop, then pgcockpit cleanup --remove ${plan.dest}`
     : `when done: ${plan.pgCtl} -D ${plan.dest} stop, then rm -rf ${plan.dest}`;

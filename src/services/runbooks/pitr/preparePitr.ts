@@ -8,6 +8,7 @@ import { sameHost } from '../../cluster/sameHost.js';
 import type { CockpitConfig, NodeConfig } from '../../config/schema.js';
 import { freePort } from '../../os/freePort.js';
 import { tcpAnswers } from '../../os/tcpAnswers.js';
+import { archiveNodeOf } from '../../pitr/archiveNodeOf.js';
 import { readRecoverableWindows } from '../../pitr/readRecoverableWindows.js';
 import { withNodeClient } from '../../postgres/connectNode.js';
 import type { NodeRunners } from '../../runner/nodeRunners.js';
@@ -71,7 +72,7 @@ const HOST_SCRIPT = [
   '  p=$(dirname -- "$dest"); while [ ! -e "$p" ]; do p=$(dirname -- "$p"); done',
   '  if [ -d "$p" ] && [ -w "$p" ]; then echo "dest=absent"; else echo "dest=parent not writable"; fi',
   'fi',
-  'if [ "$format" = plain ]; then [ -f "$backup/backup_label" ] && echo "backup=present"; else set -- "$backup"/base.tar*; [ -e "$1" ] && echo "backup=present"; fi',
+  'if [ "$format" = plain ]; then [ -f "$backup/backup_label" ] && echo "backup=present"; [ -f "$backup/postgresql.conf" ] && echo "conf=present"; else set -- "$backup"/base.tar*; [ -e "$1" ] && echo "backup=present"; fi',
   'echo "postgres=$("$postgres" --version 2>/dev/null)"',
   'if [ "$inplace" = yes ]; then "$pgctl" -D "$dest" status >/dev/null 2>&1; echo "status=$?"; p=$(dirname -- "$dest"); [ -w "$p" ] && echo "parent=writable"; fi',
   'if [ -n "$archive" ] && [ -d "$archive" ] && [ -r "$archive" ] && [ -x "$archive" ]; then',
@@ -129,6 +130,7 @@ async function readHostFacts(config: CockpitConfig, runners: NodeRunners, backup
   const archiveElsewhere = archiveDir !== undefined && machineOf(config, config.archive?.host) !== machineOf(config, hostName) ? `the archive is on ${config.archive?.host ?? 'this machine'}, the recovery on ${hostName}'s host: restore_command could not read it there` : undefined;
   const facts: PitrHostFacts = {
     host: hostName,
+    stamp,
     ...(inPlace ? { inPlace: { node: inPlace.name, keptDir: namesAt(stamp).keptDir, answers, running: false, parentWritable: false, sameMachine: machineOf(config, backup.host) === machineOf(config, inPlace.name) } } : {}),
     address,
     dest,
@@ -155,6 +157,7 @@ async function readHostFacts(config: CockpitConfig, runners: NodeRunners, backup
       ...facts,
       destState: (said.dest as PitrHostFacts['destState'] | undefined) ?? 'unknown',
       backupPresent: said.backup === 'present',
+      ...(backup.format === 'plain' ? { confPresent: said.conf === 'present' } : {}),
       ...(said.postgres ? { postgresVersion: said.postgres } : {}),
       archiveReadable: said.archive === 'readable',
       ...(said.newest ? { newestSegment: said.newest } : {}),
@@ -185,12 +188,12 @@ export async function readPitrFacts(config: CockpitConfig, asked: string, option
       facts.catalogProblems = [error instanceof Error ? error.message : String(error)];
     }
     const named = facts.backups.find((entry) => entry.id === asked);
-    // The archive as the primary's host sees it (readRecoverableWindows: listing, history files, pg_waldump on the newest segments).
-    const archiveNode = config.nodes.find((node) => node.name === (named ?? facts.backups[0])?.node) ?? config.nodes[0];
     // The windows (pg_waldump on the archive's host) and the TimeZone (one connection) are read at once.
     const readWindows = async () => {
-      if (!archiveNode || facts.backups.length === 0) return;
+      if (config.nodes.length === 0 || facts.backups.length === 0) return;
       try {
+        // The archive's node as `pgcockpit window` and the cockpit pick it (archive.host, the primary that is up, the backup's node): one window for all three.
+        const archiveNode = await archiveNodeOf(config, undefined, named ? [named] : facts.backups);
         facts.windows = await readRecoverableWindows(config, archiveNode, runners, named ? [named] : facts.backups);
       } catch (error) {
         facts.windowProblem = error instanceof Error ? error.message : String(error);

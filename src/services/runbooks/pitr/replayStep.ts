@@ -7,9 +7,14 @@ import type { PitrStepFacts } from './pitrSteps.js';
 import type { RecoveryEnd } from './recoveryEnd.js';
 import { readRecoveryEnd, RECOVERY_OVER } from './recoveryEnd.js';
 
-/** pg_ctl -l: inside the copy, so one directory holds all of it; the job reads replay off it. */
-export function recoveryLogFile(dest: string): string {
-  return path.posix.join(dest, 'pgcockpit-recovery.log');
+/**
+ * pg_ctl -l: inside the copy, so one directory holds all of it; the job reads
+ * replay off it. Named by the run's UTC second: a backup of a data directory
+ * that was itself recovered carries an earlier run's log, whose "pausing at
+ * the end of recovery" must never be read as this run's (pg_ctl -l appends).
+ */
+export function recoveryLogFile(dest: string, stamp?: string): string {
+  return path.posix.join(dest, stamp ? `pgcockpit-recovery-${stamp}.log` : 'pgcockpit-recovery.log');
 }
 
 /**
@@ -34,8 +39,8 @@ function watchScript(): string {
     // Every 0.1 s: the end is seen at once (the grep reads a log of a few lines a segment).
     '  n=$((n + 1)); sleep 0.1',
     'done',
-    // tail -s 0.2 (inotify: at once) has printed the last lines by now; how it ended is read off the file below anyway.
-    'sleep 0.2; kill $tailer 2>/dev/null; wait $tailer 2>/dev/null',
+    // tail -F follows by inotify (at once): 50 ms lets it print the last lines; how it ended is read off the file below anyway.
+    'sleep 0.05; kill $tailer 2>/dev/null; wait $tailer 2>/dev/null',
     "echo '--- how recovery ended ---'",
     "grep -E 'recovery stopping|pausing at the end|recovery has paused|archive recovery complete|last completed transaction|recovery ended before|shutdown at recovery target|database system is (shut down|ready to accept connections)|FATAL|PANIC' -- \"$log\" | tail -n 20",
     'if [ -f "$dir/postmaster.pid" ]; then echo "postmaster.pid: $(sed -n 2p "$dir/postmaster.pid") port $(sed -n 4p "$dir/postmaster.pid")"; fi',
@@ -44,7 +49,7 @@ function watchScript(): string {
 
 /** Step 5: replay followed as a job until the target; the point reached is the result, a target not reached a failure with the reason. */
 export function replayStep(facts: PitrStepFacts, onEnd: (end: RecoveryEnd) => void): PlanStep {
-  const log = recoveryLogFile(facts.dest);
+  const log = facts.logFile;
   const spec = script(watchScript(), [log, facts.dest], { mutating: false, timeoutMs: 7 * 24 * 3600_000 });
   return {
     node: facts.host,
