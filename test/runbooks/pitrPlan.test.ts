@@ -226,6 +226,27 @@ describe('the plan', () => {
     expect(plan.retryCommand).toBe("pgcockpit pitr --backup base-20261130T100000Z --target-time '2026-11-30 20:00:00' --action pause --yes");
   });
 
+  it("one log per run (named by the plan's UTC second); a plain backup without postgresql.conf gets a minimal one, said in the plan", () => {
+    const stamped = planPitr(config, { ...facts, hostFacts: { ...host, stamp: '20261130T120000Z', confPresent: false } }, { target: { time: '2026-11-30 20:00:00Z' } });
+    expect(stamped.logFile).toBe(`${host.dest}/pgcockpit-recovery-20261130T120000Z.log`);
+    expect(stamped.steps[3]!.detail).toContain(`-l ${host.dest}/pgcockpit-recovery-20261130T120000Z.log`);
+    expect(stamped.warnings.join('\n')).toMatch(/has no postgresql\.conf \(a Debian-style cluster keeps it in \/etc\/postgresql\)/);
+    expect(stamped.steps[1]!.detail).toMatch(/^write .*\/postgresql\.conf: listen_addresses = 'localhost', unix_socket_directories = ''/m);
+    const withConf = planPitr(config, { ...facts, hostFacts: { ...host, confPresent: true } }, { target: { time: '2026-11-30 20:00:00Z' } });
+    expect(withConf.steps[1]!.detail).not.toContain('postgresql.conf:');
+    expect(withConf.warnings.join('\n')).not.toContain('postgresql.conf');
+  });
+
+  it('--copy-back public.Orders: pg_dump -t gets the quoted name; the restore is one transaction, its absence read again first, with no undo', () => {
+    const plan = planPitr(config, { ...facts, copyBack: { primary: 'pg1', database: 'postgres', tableAbsent: true } }, { target: { time: '2026-11-30 20:00:00Z' }, copyBack: 'public.Orders' });
+    expect(plan.blocked, plan.blockedReasons.join('\n')).toBe(false);
+    const [dump, restore] = plan.steps.slice(-2);
+    expect(dump!.detail).toContain(`-t 'public."Orders"'`);
+    expect(restore!.detail).toContain(`select to_regclass('public."Orders"') is null`);
+    expect(restore!.detail).toContain('--single-transaction');
+    expect(restore!.undo).toBeUndefined();
+  });
+
   it("a copy beside production gets at most 1 GB of shared_buffers (the plan says so); in place keeps the node's own", () => {
     const big = { ...facts, timeZone: { zone: 'UTC', node: 'pg1', sharedBuffersBytes: 8 * 1024 ** 3 } };
     const plan = planPitr(config, big, { target: { time: '2026-11-30 20:00:00Z' } });
