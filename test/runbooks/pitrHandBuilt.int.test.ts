@@ -5,7 +5,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BaseBackupEntry } from '../../src/services/backups/baseBackupEntry.js';
-import { baseBackupPaths, writeBaseBackupEntry } from '../../src/services/backups/baseBackupCatalog.js';
+import { writeBaseBackupEntry } from '../../src/services/backups/baseBackupCatalog.js';
 import type { CockpitConfig } from '../../src/services/config/schema.js';
 import { freePort } from '../../src/services/os/freePort.js';
 import { executePlan } from '../../src/services/runbooks/executePlan.js';
@@ -19,6 +19,7 @@ import { localRunner } from '../../src/services/runner/localRunner.js';
 import { runChecked } from '../../src/services/runner/runChecked.js';
 import type { HandBuiltCluster } from '../support/handBuiltCluster.js';
 import { startHandBuiltCluster } from '../support/handBuiltCluster.js';
+import { baseBackupByHand } from '../support/handBaseBackup.js';
 import { runCli } from '../support/runCli.js';
 import { pgrep } from './cancelRunbook.js';
 import { waitFor } from '../support/waitFor.js';
@@ -63,44 +64,7 @@ describe('point-in-time recovery side by side on a hand-built cluster', () => {
     beforeBackup = await serverNow();
     await sleep(1100);
 
-    const startedAt = new Date();
-    const paths = baseBackupPaths(backupsDir, config.cluster, 'plain', startedAt);
-    const runner = localRunner(os);
-    await runChecked(runner, { program: 'mkdir', args: ['-p', '-m', '0750', paths.folder], mutating: true });
-    const pg1 = cluster.node('pg1');
-    const copy = await runChecked(runner, {
-      program: path.join(cluster.pgBinDir, 'pg_basebackup'),
-      args: ['-h', pg1.host, '-p', String(pg1.port), '-U', 'replication', '-D', paths.path, '-X', 'stream', '-c', 'fast', '--verbose'],
-      env: { PGPASSWORD: cluster.replicationPassword, LC_MESSAGES: 'C' },
-      mutating: true,
-    });
-    const label = (await runChecked(runner, { program: 'cat', args: [path.join(paths.path, 'backup_label')], mutating: false })).stdout;
-    const endLsn = /write-ahead log end point: (\S+)/.exec(copy.stderr)![1]!;
-    const version = (await runChecked(runner, { program: path.join(cluster.pgBinDir, 'pg_basebackup'), args: ['--version'], mutating: false })).stdout.trim();
-    const finishedAt = new Date().toISOString();
-    backup = {
-      id: paths.id,
-      kind: 'basebackup',
-      path: paths.path,
-      host: 'pg1',
-      osUser: os.name,
-      cluster: config.cluster,
-      node: 'pg1',
-      format: 'plain',
-      serverVersion: String((await cluster.superQuery<{ v: string }>('pg1', "select current_setting('server_version') as v"))[0]!.v).split(' ')[0]!,
-      pgBasebackupVersion: version,
-      label: /LABEL: (.*)/.exec(label)![1]!,
-      timeline: Number(/START TIMELINE: (\d+)/.exec(label)![1]),
-      startLsn: /START WAL LOCATION: (\S+)/.exec(label)![1]!,
-      endLsn,
-      startTime: startedAt.toISOString(),
-      endTime: finishedAt,
-      startedAt: startedAt.toISOString(),
-      finishedAt,
-      manifest: true,
-      status: 'complete',
-    };
-    await writeBaseBackupEntry(runner, backup);
+    backup = await baseBackupByHand(cluster, config, backupsDir);
 
     await sleep(1100);
     await cluster.superQuery('pg1', 'create table lost (id int primary key, note text)');

@@ -1,10 +1,10 @@
 import { execa } from 'execa';
-import { chown, mkdir, readFile } from 'node:fs/promises';
+import { chown, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BaseBackupEntry } from '../../src/services/backups/baseBackupEntry.js';
-import { baseBackupPaths, writeBaseBackupEntry } from '../../src/services/backups/baseBackupCatalog.js';
+import { writeBaseBackupEntry } from '../../src/services/backups/baseBackupCatalog.js';
 import type { CockpitConfig } from '../../src/services/config/schema.js';
 import { executePlan } from '../../src/services/runbooks/executePlan.js';
 import type { PitrOptions, PitrPlan } from '../../src/services/runbooks/pitr/planPitr.js';
@@ -17,6 +17,7 @@ import { localRunner } from '../../src/services/runner/localRunner.js';
 import { runChecked } from '../../src/services/runner/runChecked.js';
 import type { HandBuiltCluster } from '../support/handBuiltCluster.js';
 import { startHandBuiltCluster } from '../support/handBuiltCluster.js';
+import { baseBackupByHand } from '../support/handBaseBackup.js';
 import { waitFor } from '../support/waitFor.js';
 
 /**
@@ -59,42 +60,7 @@ describe('PITR review fixes on a hand-built cluster', () => {
     await chown(backupsDir, os.uid, os.gid);
     config = { ...cluster.config, backups: { dir: backupsDir, host: 'pg1' } };
 
-    const startedAt = new Date();
-    const paths = baseBackupPaths(backupsDir, config.cluster, 'plain', startedAt);
-    const runner = localRunner(os);
-    await runChecked(runner, { program: 'mkdir', args: ['-p', '-m', '0750', paths.folder], mutating: true });
-    const pg1 = cluster.node('pg1');
-    const copy = await runChecked(runner, {
-      program: path.join(cluster.pgBinDir, 'pg_basebackup'),
-      args: ['-h', pg1.host, '-p', String(pg1.port), '-U', 'replication', '-D', paths.path, '-X', 'stream', '-c', 'fast', '--verbose'],
-      env: { PGPASSWORD: cluster.replicationPassword, LC_MESSAGES: 'C' },
-      mutating: true,
-    });
-    const label = (await runChecked(runner, { program: 'cat', args: [path.join(paths.path, 'backup_label')], mutating: false })).stdout;
-    const finishedAt = new Date().toISOString();
-    backup = {
-      id: paths.id,
-      kind: 'basebackup',
-      path: paths.path,
-      host: 'pg1',
-      osUser: os.name,
-      cluster: config.cluster,
-      node: 'pg1',
-      format: 'plain',
-      serverVersion: String((await cluster.superQuery<{ v: string }>('pg1', "select current_setting('server_version') as v"))[0]!.v).split(' ')[0]!,
-      pgBasebackupVersion: (await runChecked(runner, { program: path.join(cluster.pgBinDir, 'pg_basebackup'), args: ['--version'], mutating: false })).stdout.trim(),
-      label: /LABEL: (.*)/.exec(label)![1]!,
-      timeline: Number(/START TIMELINE: (\d+)/.exec(label)![1]),
-      startLsn: /START WAL LOCATION: (\S+)/.exec(label)![1]!,
-      endLsn: /write-ahead log end point: (\S+)/.exec(copy.stderr)![1]!,
-      startTime: startedAt.toISOString(),
-      endTime: finishedAt,
-      startedAt: startedAt.toISOString(),
-      finishedAt,
-      manifest: true,
-      status: 'complete',
-    };
-    await writeBaseBackupEntry(runner, backup);
+    backup = await baseBackupByHand(cluster, config, backupsDir);
 
     // "Orders" (3 rows) beside its lower-case namesake orders (7 rows); T; then "Orders" dropped, orders kept.
     await sleep(1100);
