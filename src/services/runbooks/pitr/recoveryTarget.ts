@@ -78,11 +78,6 @@ export function describeTarget(target: RecoveryTarget): string {
   }
 }
 
-/** The instant of a time target in ms, for comparing with the catalog's ISO times. */
-export function targetInstant(target: Extract<RecoveryTarget, { kind: 'time' }>): number {
-  return Date.parse(target.utc.replace(' ', 'T'));
-}
-
 /** The position of an LSN target. */
 export function targetPosition(target: Extract<RecoveryTarget, { kind: 'lsn' }>): bigint {
   return parseLsn(target.value);
