@@ -75,6 +75,21 @@ const SLOT_PATTERN = 'slot_{node}';
  * pg_stat_replication as "walreceiver".
  */
 export async function startHandBuiltCluster(options: HandBuiltOptions = {}): Promise<HandBuiltCluster> {
+  try {
+    return await buildHandBuiltCluster(options);
+  } catch (first) {
+    // As startVersionCluster: a free port handed out can be taken by another test's process before the
+    // server binds it ("could not start server"). One more try on fresh ports; if that fails too, both errors are shown.
+    try {
+      return await buildHandBuiltCluster(options);
+    } catch (second) {
+      throw new Error(`${String(second)}
+(first try: ${String(first)})`);
+    }
+  }
+}
+
+async function buildHandBuiltCluster(options: HandBuiltOptions): Promise<HandBuiltCluster> {
   const standbyCount = options.standbys ?? 2;
   const cascade = options.cascade ?? false;
   if (cascade && standbyCount < 2) throw new Error('a cascade needs at least 2 standbys (pg3 streams from pg2)');
@@ -213,8 +228,10 @@ export async function startHandBuiltCluster(options: HandBuiltOptions = {}): Pro
       { mode: 0o644 },
     );
   } catch (error) {
+    // Each server's own words (a port already taken says so in its startup log), read before the directory goes.
+    const logs = await Promise.all(names.map(async (name) => `${name}'s server log ends:\n${await logTail(logDir(name), 5)}`));
     await destroy().catch(() => undefined);
-    throw error;
+    throw new Error(`hand-built cluster: ${error instanceof Error ? error.message : String(error)}\n${logs.join('\n')}`);
   }
 
   return {
