@@ -179,6 +179,9 @@ describe('how recovery ended', () => {
     const short = ['LOG:  last completed transaction was at log time 2026-11-30 12:00:01+00', 'FATAL:  recovery ended before configured recovery target was reached', 'LOG:  startup process (PID 9) exited with exit code 1'];
     expect(readRecoveryEnd(short, 'pause')).toMatchObject({ state: 'not reached', reason: expect.stringMatching(/did not reach the target.*12:00:01/) });
     expect(readRecoveryEnd(['FATAL:  could not open file "x"'], 'pause')).toMatchObject({ state: 'failed', reason: 'the server stopped: could not open file "x"' });
+    // The port taken between the check before the start and the bind: said as such, not as a bare FATAL.
+    const bind = ['LOG:  could not bind IPv4 address "127.0.0.1": Address already in use', 'WARNING:  could not create listen socket for "127.0.0.1"', 'FATAL:  could not create any TCP/IP sockets', 'LOG:  database system is shut down'];
+    expect(readRecoveryEnd(bind, 'pause')).toMatchObject({ state: 'failed', reason: expect.stringMatching(/^the copy could not listen: could not bind IPv4 address "127.0.0.1": Address already in use .*plan it again: a free port is chosen$/) });
     // PostgreSQL 12 at the end of WAL without the target: promoted anyway, no stop line.
     expect(readRecoveryEnd(['LOG:  redo done at 0/3000100', 'LOG:  last completed transaction was at log time 2026-11-30 12:00:01+00', 'LOG:  archive recovery complete', 'LOG:  database system is ready to accept connections'], 'pause')).toMatchObject({ state: 'not reached', reason: expect.stringMatching(/promoted there \(PostgreSQL 12/) });
   });

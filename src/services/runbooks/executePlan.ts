@@ -7,7 +7,7 @@ import type { JobSink } from '../runner/runJob.js';
 import { runJob } from '../runner/runJob.js';
 import { ReadOnlyError } from '../runner/runner.js';
 import { maskSecrets } from '../runner/secretMasker.js';
-import type { Plan, PlanResult, PlanStep, RunnerSource, StepContext } from './plan.js';
+import type { Plan, PlanResult, PlanStep, RunnerSource, StepContext, UndoReason } from './plan.js';
 import type { PlanEventListener, StepPosition } from './planEvents.js';
 import { planEventLines, stepPrefix } from './planEvents.js';
 import { failedChecks } from './plan.js';
@@ -218,7 +218,7 @@ export async function executePlan(plan: Plan, options: ExecutePlanOptions): Prom
    * the cancel already fired), stopping at the first that fails; `announce`
    * says how many there are before they run.
    */
-  const runUndos = async (afterStep: number, partial: { number: number; step: PlanStep } | undefined, announce: (undoTotal: number) => Promise<void>) => {
+  const runUndos = async (why: UndoReason, afterStep: number, partial: { number: number; step: PlanStep } | undefined, announce: (undoTotal: number) => Promise<void>) => {
     const done = plan.steps.slice(0, afterStep).map((step, index) => ({ number: index + 1, step }));
     if (partial) done.push({ number: partial.number, step: partial.step });
     const undos: Array<{ of: { number: number; step: PlanStep }; steps: readonly PlanStep[] }> = [];
@@ -226,7 +226,7 @@ export async function executePlan(plan: Plan, options: ExecutePlanOptions): Prom
     for (const item of [...done].reverse()) {
       if (!item.step.undo) continue;
       try {
-        undos.push({ of: item, steps: typeof item.step.undo === 'function' ? item.step.undo() : item.step.undo });
+        undos.push({ of: item, steps: typeof item.step.undo === 'function' ? item.step.undo(why) : item.step.undo });
       } catch (error) {
         undoFailed = `the undo of step ${item.number} could not be planned: ${error instanceof Error ? error.message : String(error)}`;
         break;
@@ -278,7 +278,7 @@ export async function executePlan(plan: Plan, options: ExecutePlanOptions): Prom
   /** The cancel's end: the undo of what was done (the step stopped half-way first), then what is left and the command that retries. */
   const undoAndEnd = async (afterStep: number, stopped?: { number: number; step: PlanStep; stepMs: number }) => {
     const signal = signalName(options.cancel?.reason);
-    const { undone, undoFailed, kept, advice } = await runUndos(afterStep, stopped, async (undoTotal) => {
+    const { undone, undoFailed, kept, advice } = await runUndos('cancel', afterStep, stopped, async (undoTotal) => {
       if (stopped) {
         emit({ type: 'step-cancelled', number: stopped.number, total, step: stopped.step, ...(signal ? { signal } : {}), stepMs: stopped.stepMs, planMs: Date.now() - startedAt, undoCount: undoTotal });
         await journal.step({ plan: plan.title, step: stopped.number, total, node: stopped.step.node, description: stopped.step.description, phase: 'cancelled', durationMs: stopped.stepMs });
@@ -326,7 +326,7 @@ export async function executePlan(plan: Plan, options: ExecutePlanOptions): Prom
 
   /** A failed step of a plan that undoes on failure (a rebuild): the undo of what was done (the failed step's first), then what is left. */
   const undoFailureAndEnd = async (afterStep: number, failed: { number: number; step: PlanStep }, error: string) => {
-    const { undone, undoFailed, kept, advice } = await runUndos(afterStep, failed, async (undoTotal) => {
+    const { undone, undoFailed, kept, advice } = await runUndos('failure', afterStep, failed, async (undoTotal) => {
       emit({ type: 'notice', text: undoTotal > 0 ? `↺ undoing what was done: ${undoTotal} undo step${undoTotal === 1 ? '' : 's'}, last done first` : '↺ nothing to undo: no step done has an undo' });
     });
     const next = maskSecrets(undoFailed ? 'run the undo left by hand (above), then plan it again' : plan.retryCommand ? `fix the cause above, then retry: ${plan.retryCommand}` : `fix the cause above, then plan the ${plan.title} again`);

@@ -104,13 +104,18 @@ export interface PlanStep {
    * The steps that reverse this one, run (in this order) when the plan is
    * cancelled after or during it, so they must cope with a step that did only
    * part of its work (`rm -rf` a partial copy, `drop database if exists`).
-   * A function is called at that moment, so it may use what the steps learnt.
+   * A function is called at that moment, so it may use what the steps learnt,
+   * and is told why (a cancel, or a failed step of a plan that undoes on
+   * failure: what failed may be worth reading afterwards).
    * Never delete what a person may want back: move it aside.
    */
-  undo?: readonly PlanStep[] | (() => readonly PlanStep[]);
+  undo?: readonly PlanStep[] | ((why: UndoReason) => readonly PlanStep[]);
 }
 
 /** What a step may use while it runs; built by executePlan. */
+/** Why an undo runs: the DBA cancelled, or a step failed in a plan that undoes on failure (Plan.undoOnFailure). */
+export type UndoReason = 'cancel' | 'failure';
+
 export interface StepContext {
   config: CockpitConfig;
   /** One line into the log (the step prefix is added). */

@@ -9,7 +9,7 @@ export function stepStopNote(step: Pick<PlanStep, 'cancellable' | 'undo'>): stri
   if (!step.cancellable) return undefined;
   let undo: readonly PlanStep[] = [];
   try {
-    undo = typeof step.undo === 'function' ? step.undo() : (step.undo ?? []);
+    undo = typeof step.undo === 'function' ? step.undo('cancel') : (step.undo ?? []);
   } catch {
     // An undo that depends on what the step learns is only known once it ran.
   }

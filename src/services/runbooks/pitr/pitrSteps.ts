@@ -25,7 +25,9 @@ export interface PitrStepFacts {
   backupPath: string;
   format: 'plain' | 'tar';
   dest: string;
-  /** Where a failed or cancelled copy is moved (kept, never deleted). */
+  /** The plan found no directory at dest: a cancelled copy's directory goes whole (else only what step 1 put in it). */
+  destCreated: boolean;
+  /** Where a failed copy is moved (kept: its recovery log says why it failed), and, in place, a cancelled one. */
   asideDir: string;
   port: number;
   /** pg_ctl and postgres on that host. */
@@ -71,6 +73,32 @@ function moveAsideStep(facts: PitrStepFacts): PlanStep {
   };
 }
 
+/**
+ * A cancelled side-by-side copy removed: it is pgcockpit's own (step 1 refuses
+ * a directory with anything in it), made from a backup that stays in the
+ * catalog, and nothing else was touched. Run after the copy's server is
+ * stopped (the undo stops at a stop that fails). A directory the DBA gave
+ * (--restore-to, empty) is emptied, not removed: it may be a mount point.
+ */
+function removeCopyStep(facts: PitrStepFacts): PlanStep {
+  const remove = script(
+    [
+      'if [ ! -e "$1" ]; then echo "no copy was made at $1"; exit 0; fi',
+      'if [ -f "$1/postmaster.pid" ] && kill -0 "$(head -n 1 -- "$1/postmaster.pid")" 2>/dev/null; then echo "a server still runs on $1: it is left where it is" >&2; exit 1; fi',
+      'if [ "$2" = whole ]; then rm -rf -- "$1" && echo "the copy at $1 is removed"; else find "$1" -mindepth 1 -maxdepth 1 -exec rm -rf -- {} + && echo "the copy in $1 is removed (the directory itself was there before, and stays)"; fi',
+    ].join('\n'),
+    [facts.dest, facts.destCreated ? 'whole' : 'contents'],
+    { mutating: true, timeoutMs: 3600_000 },
+  );
+  return {
+    node: facts.host,
+    description: `remove the copy (pgcockpit's own, cancelled; the backup stays)`,
+    detail: facts.destCreated ? `rm -rf ${facts.dest}` : `rm -rf ${facts.dest}/* (the directory stays)`,
+    mutating: true,
+    run: async (ctx) => (await ctx.command(facts.host, remove)).trim(),
+  };
+}
+
 /** Step 1: the base backup copied (plain: cp -a) or unpacked (tar: tar -xf base.tar*) into a new directory, 0700. */
 export function restoreBackupStep(facts: PitrStepFacts): PlanStep {
   const prepare = 'umask 077; mkdir -p -- "$2" || exit 1; if [ -n "$(ls -A -- "$2")" ]; then echo "$2 is not empty: nothing was copied" >&2; exit 1; fi; chmod 0700 "$2" || exit 1';
@@ -85,7 +113,8 @@ export function restoreBackupStep(facts: PitrStepFacts): PlanStep {
     detail: facts.format === 'plain' ? `mkdir -m 0700 ${facts.dest}; cp -a ${facts.backupPath}/. ${facts.dest}/` : `mkdir -m 0700 ${facts.dest}; tar -xf ${facts.backupPath}/base.tar* -C ${facts.dest}   (its pg_wal.tar is not used: the archive's WAL is)`,
     mutating: true,
     cancellable: true,
-    undo: () => [stopCopyStep(facts), moveAsideStep(facts)],
+    // A cancel removes a side-by-side copy (nothing in it is anyone's); a failure keeps it aside, its log says why; in place it is kept aside either way.
+    undo: (why) => [stopCopyStep(facts), why === 'cancel' && !facts.inPlaceNode ? removeCopyStep(facts) : moveAsideStep(facts)],
     async run(ctx) {
       const startedAt = Date.now();
       const said = (await ctx.command(facts.host, spec)).trim();
@@ -174,12 +203,15 @@ export function proveStartStep(facts: PitrStepFacts): PlanStep {
   const read = (name: string): CommandSpec => ({ program: facts.postgres, args: ['-D', facts.dest, '-C', name], env: { LC_ALL: 'C' }, mutating: false, timeoutMs: 30_000 });
   // One shell for the four readings (postgres -C reads one setting a run): "name=value" lines.
   const readAll = script('postgres="$1"; dest="$2"; shift 2; for name in "$@"; do value=$("$postgres" -D "$dest" -C "$name") || exit 1; printf \'%s=%s\\n\' "$name" "$value"; done', [facts.postgres, facts.dest, ...proof.map((item) => item.name)], { mutating: false, timeoutMs: 60_000 });
+  // The port was free when the plan looked, maybe minutes ago: held now by any socket (a client's connection too), the server could not bind it.
+  const portFree = script('command -v ss >/dev/null 2>&1 || { echo "no ss here: port $1 not re-checked"; exit 0; }; held=$(ss -Htan exclude time-wait "sport = :$1" | head -n 3); if [ -n "$held" ]; then echo "port $1 is held on this host since the plan chose it ($(echo $held | tr -s " ")): the copy could not listen there; nothing was started; plan it again (a free port is chosen) or give --port" >&2; exit 1; fi; echo "port $1 free"', [String(facts.port)], { mutating: false, timeoutMs: 15_000 });
   return {
     node: facts.host,
     description: `check that the start command really uses ${facts.dest}, on port ${facts.port}, as a recovery to the target`,
-    detail: proof.map((item) => `${commandLine(read(item.name))}  -- must say ${item.expected}`).join('\n'),
+    detail: [...proof.map((item) => `${commandLine(read(item.name))}  -- must say ${item.expected}`), `ss -Htan exclude time-wait "sport = :${facts.port}"  -- must list no socket (the port still free)`].join('\n'),
     mutating: false,
     async run(ctx) {
+      const free = (await ctx.command(facts.host, portFree)).trim();
       const output = await ctx.command(facts.host, readAll);
       const said = new Map(output.split('\n').flatMap((line) => (line.includes('=') ? [[line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)] as const] : [])));
       for (const item of proof) {
@@ -187,7 +219,7 @@ export function proveStartStep(facts: PitrStepFacts): PlanStep {
         const same = item.name === 'data_directory' ? path.posix.normalize(value) === path.posix.normalize(item.expected) : value === item.expected;
         if (!same) throw new Error(`postgres -D ${facts.dest} -C ${item.name} says "${value}", not "${item.expected}": the copied configuration overrides it; nothing was started`);
       }
-      return proof.map((item) => `${item.name}=${said.get(item.name)}`).join(', ');
+      return [...proof.map((item) => `${item.name}=${said.get(item.name)}`), free].join(', ');
     },
   };
 }

@@ -146,6 +146,7 @@ export function planPitr(config: CockpitConfig, facts: PitrFacts, options: PitrO
       backupPath: backup.path,
       format: backup.format,
       dest: host.dest,
+      destCreated: host.destState === 'absent',
       asideDir: host.asideDir,
       port: host.port,
       pgCtl: host.pgCtl,
@@ -188,7 +189,7 @@ export function planPitr(config: CockpitConfig, facts: PitrFacts, options: PitrO
   return plan;
 }
 
-/** The command line that plans and runs the same recovery again (after a cancel or a failure, whose copy was moved aside). */
+/** The command line that plans and runs the same recovery again (after a cancel, whose copy was removed, or a failure, whose copy was moved aside). */
 export function pitrCommandLine(backupId: string, options: PitrOptions, action: string): string {
   const word = (value: string) => (/^[A-Za-z0-9_.,:/@%+=-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`);
   const target = options.target ?? {};

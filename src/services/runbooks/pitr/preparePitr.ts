@@ -7,6 +7,7 @@ import { catalogDir } from '../../backups/catalogDir.js';
 import { sameHost } from '../../cluster/sameHost.js';
 import type { CockpitConfig, NodeConfig } from '../../config/schema.js';
 import { freePort } from '../../os/freePort.js';
+import { hostPortsInUse } from '../../os/hostPortsInUse.js';
 import { tcpAnswers } from '../../os/tcpAnswers.js';
 import { archiveNodeOf } from '../../pitr/archiveNodeOf.js';
 import { readRecoverableWindows } from '../../pitr/readRecoverableWindows.js';
@@ -121,7 +122,10 @@ async function readHostFacts(config: CockpitConfig, runners: NodeRunners, backup
   let port = inPlace?.port ?? options.port;
   if (port === undefined) {
     if (local) port = await freePort();
-    else for (let candidate = (hostNode?.port ?? 5432) + 1; candidate < (hostNode?.port ?? 5432) + 100 && port === undefined; candidate += 1) if (!onHost(candidate) && !(await tcpAnswers(address, candidate, 1000))) port = candidate;
+    else {
+      const held = await hostPortsInUse(runners.forNode(hostName));
+      for (let candidate = (hostNode?.port ?? 5432) + 1; candidate < (hostNode?.port ?? 5432) + 100 && port === undefined; candidate += 1) if (!onHost(candidate) && !held?.has(candidate) && !(await tcpAnswers(address, candidate, 1000))) port = candidate;
+    }
   }
   const configured = port === undefined ? undefined : onHost(port);
   const answers = port !== undefined && (await tcpAnswers(address, port, 2000));

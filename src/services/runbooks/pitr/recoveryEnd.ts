@@ -58,6 +58,9 @@ export function readRecoveryEnd(lines: readonly string[], action: 'pause' | 'pro
   if (paused) return { state: 'paused', ...found };
   if (promoted) return { state: 'promoted', ...found };
   if (action === 'shutdown' && stopping && find(/shutdown at recovery target|database system is shut down/)) return { state: 'shut down', ...found };
+  // A port taken between the check before the start and the server's bind: the log says "could not bind ... Address already in use".
+  const bind = find(/could not bind .*: Address already in use/);
+  if (bind && find(/could not create any TCP\/IP sockets/)) return { state: 'failed', ...found, reason: `the copy could not listen: ${message(bind)} (another process took the port just before the start); plan it again: a free port is chosen` };
   const fatal = findLast(/\b(FATAL|PANIC):/);
   return {
     state: 'failed',
