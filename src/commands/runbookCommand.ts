@@ -15,7 +15,8 @@ export interface OptionParsers {
  * Adds a runbook's subcommand to the program, from its registry entry: the
  * target (argument or required option), --config, --dry-run, --yes and the
  * entry's own options. Running it prepares the plan with the options given
- * and hands it to runPlanCommand (print, refuse, confirm, run).
+ * and hands it to runPlanCommand (print, refuse, confirm, run). An entry
+ * whose subcommand is written by hand (cli.handWritten) adds nothing.
  */
 export function addRunbookCommand<P extends Plan, O>(
   program: Command,
@@ -23,6 +24,8 @@ export function addRunbookCommand<P extends Plan, O>(
   parsers: OptionParsers,
   globals: (command: Command) => { config?: string; readOnly?: boolean },
 ): void {
+  // A hand-written subcommand (archive setup) is already in the program.
+  if (entry.cli.handWritten) return;
   const command = program.command(entry.cli.name).description(entry.cli.description);
   const target = entry.cli.target;
   if ('argument' in target) command.argument(target.argument, target.description);

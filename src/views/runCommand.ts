@@ -10,6 +10,7 @@ import type { ScrollTarget } from './scrollWindows.js';
 import type { HelpScrollCommand } from './helpLayout.js';
 import { editTypedText } from './typedText.js';
 import { selectedBackup } from '../state/slices/backups.js';
+import { archiveTargetOf } from '../state/archiveTargetOf.js';
 
 
 /** What q says while a job runs. */
@@ -167,6 +168,12 @@ export function runCommand(command: Command, input: string, state: CockpitState,
       // A base backup is not restored as a dump: r opens the PITR form for it (side by side, to a target).
       if (entry?.kind === 'basebackup') state.requestOperation('pitr', entry.id);
       else if (entry) state.requestOperation('restore', entry.id);
+      return;
+    }
+    case 'archive': {
+      // A: the primary's archive (the selected node when it is the primary), as archive setup picks it.
+      const target = archiveTargetOf(state.nodes, state.selectedNode);
+      if (target) state.requestOperation('archive', target);
       return;
     }
     case 'pitr':

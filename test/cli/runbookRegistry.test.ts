@@ -5,7 +5,7 @@ import { runCli } from '../support/runCli.js';
 describe('the runbook registry makes the CLI', () => {
   it('every entry is a subcommand whose --help lists each of its options (needs npm run build)', async () => {
     for (const entry of RUNBOOKS) {
-      const help = (await runCli([entry.cli.name, '--help'])).stdout;
+      const help = (await runCli([...entry.cli.name.split(' '), '--help'])).stdout;
       expect(help).toContain(entry.cli.description.split(' ').slice(0, 4).join(' '));
       for (const option of entry.cli.options) expect(help).toContain(option.flags);
       for (const common of ['--config', '--dry-run', '--yes']) expect(help).toContain(common);

@@ -38,6 +38,7 @@ const ALL_COMMANDS: Record<Command, true> = {
   restore: true,
   basebackup: true,
   pitr: true,
+  archive: true,
   openBackups: true,
   nextBackup: true,
   previousBackup: true,

@@ -15,6 +15,7 @@ import type { BackupFormat } from '../backups/backupEntry.js';
 import { restoreEntry } from './restore/restoreEntry.js';
 import { pitrEntry } from './pitr/pitrEntry.js';
 import { basebackupEntry } from './basebackup/basebackupRunbook.js';
+import { archiveEntry } from './archive/archiveEntry.js';
 
 /** How a command-line value is read: seconds and MiB are checked and turned into what the planner takes. */
 export type OptionValue = 'flag' | 'seconds' | 'mebibytes';
@@ -37,7 +38,7 @@ export interface RunbookOption<O> {
  * folder under src/services/runbooks/ plus one entry here.
  */
 /** The runbooks the cockpit and the CLI know (the store's OperationKind is this). */
-export type RunbookKind = 'failover' | 'switchover' | 'rebuild' | 'backup' | 'restore' | 'basebackup' | 'pitr';
+export type RunbookKind = 'failover' | 'switchover' | 'rebuild' | 'backup' | 'restore' | 'basebackup' | 'pitr' | 'archive';
 
 /** What the DBA accepted in the cockpit's modal before the plan was made again: Ctrl-F fence, Ctrl-R resume replay. */
 export interface ModalChoices {
@@ -57,7 +58,14 @@ export interface RunbookEntry<P extends Plan = Plan, O = object> {
   /** What typing the confirmation word does: "type pg2 to promote it". */
   confirmVerb: string;
   cli: {
+    /** The subcommand, "archive setup" for one under a parent. */
     name: string;
+    /**
+     * Its subcommand is written by hand in src/main.ts (`archive setup`, under
+     * `archive`, with output of its own): none is made from this entry, whose
+     * name, description and options say what it is (the modal's --dry-run line).
+     */
+    handWritten?: true;
     description: string;
     /** The target node: the subcommand's argument, or a required option (switchover --to NODE). */
     target: { argument: string; description: string } | { option: string; description: string };
@@ -275,7 +283,7 @@ export const backupEntry: RunbookEntry<BackupPlan, BackupOptions> = {
  * data; each `prepare` imports its planner when called, so a command line
  * that plans nothing (--version, status, --help) never loads them.
  */
-export const RUNBOOKS = [failoverEntry, switchoverEntry, rebuildEntry, backupEntry, restoreEntry, basebackupEntry, pitrEntry] as const;
+export const RUNBOOKS = [failoverEntry, switchoverEntry, rebuildEntry, backupEntry, restoreEntry, basebackupEntry, pitrEntry, archiveEntry] as const;
 
 /** The entry of a runbook kind. */
 export function runbookEntry(kind: RunbookKind): RunbookEntry<Plan, object> {
