@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { configSchema } from '../../src/services/config/schema.js';
+import type { ArchiveFacts } from '../../src/services/pitr/archiveCheck.js';
+import { durableArchiveCommand, safeArchiveCommand } from '../../src/services/postgres/archiveCommand.js';
+import { liveArchiveTest } from '../../src/services/runbooks/archive/liveArchiveTest.js';
+import { planArchive } from '../../src/services/runbooks/archive/planArchive.js';
+import type { StepContext } from '../../src/services/runbooks/plan.js';
+import { archiveTargetOf } from '../../src/state/archiveTargetOf.js';
+
+const config = configSchema.parse({ cluster: 't', nodes: [{ name: 'pg1', host: '127.0.0.1', dataDir: '/d', osUser: 'postgres' }], archive: { dir: '/srv/archive' } });
+const pg1 = config.nodes[0]!;
+const IN_PLACE = { wal_level: 'replica', archive_mode: 'on', archive_library: '' };
+const facts = (overrides: Partial<ArchiveFacts>): ArchiveFacts => ({ dir: { owner: 'postgres', mode: '750' }, settings: { ...IN_PLACE, archive_command: durableArchiveCommand('/srv/archive') }, pendingRestart: [], ...overrides });
+const marks = (checks: ReadonlyArray<{ status: string; label: string; observed: string }>) => checks.map((check) => `${check.status} ${check.label}: ${check.observed}`);
+
+describe('planArchive: archive check over archive setup', () => {
+  it("never set up: the check's ✗ with values, the directory and ALTER SYSTEM steps, no live test, the restart said", () => {
+    const plan = planArchive(config, pg1, { dirProblem: 'No such file or directory', settings: { wal_level: 'replica', archive_mode: 'off', archive_command: '' }, pendingRestart: [] }, { runnerNode: 'pg1' });
+    expect(plan.blocked).toBe(false);
+    expect(marks(plan.checks)).toEqual([
+      'fail archive directory /srv/archive on this machine: No such file or directory',
+      'ok wal_level is replica or logical: replica',
+      'fail archive_mode is on: off',
+      'fail archive_command or archive_library is set: neither',
+      'warn a switched-out segment arrives in the archive: not tested: archiving is not set up yet',
+      'warn a restart: archive_mode take effect only when pg1 restarts',
+    ]);
+    expect(plan.steps.map((step) => step.description)).toEqual(['create the archive directory /srv/archive as postgres', 'write the archive settings on pg1 and reload']);
+    expect(plan.steps[1]!.detail).toContain("alter system set archive_mode = 'on'");
+    expect(plan.restartNeeded).toEqual(['archive_mode']);
+    expect(plan.warnings[0]).toMatch(/the ✗ checks above are what these steps set up; archive_mode then waits? for a restart of pg1/);
+  });
+
+  it('only the command missing: it is written and reloaded, and a last step watches a segment arrive', () => {
+    const plan = planArchive(config, pg1, facts({ settings: { ...IN_PLACE, archive_command: '' } }), { runnerNode: 'pg1' });
+    expect(plan.restartNeeded).toEqual([]);
+    expect(plan.steps.map((step) => step.description)).toEqual(['write the archive settings on pg1 and reload', 'live test: switch out a WAL segment on pg1 and watch it arrive in /srv/archive']);
+    expect(plan.steps[1]!.detail.split('\n')).toEqual([
+      'select pg_current_xact_id()',
+      'select pg_walfile_name(pg_switch_wal())',
+      'select last_archived_wal, last_failed_wal from pg_stat_archiver  -- until it reaches the segment, up to 30 s',
+      'test -f /srv/archive/<segment>',
+    ]);
+  });
+
+  it('all in place and the live test passed: nothing to run, and it says so', () => {
+    const plan = planArchive(config, pg1, facts({ live: { segment: '000000010000000000000007', arrived: true, waitedMs: 400, lastFailed: null } }), { runnerNode: 'pg1' });
+    expect({ blocked: plan.blocked, steps: plan.steps.length, warnings: plan.warnings }).toEqual({ blocked: false, steps: 0, warnings: ['nothing to change: the archive is set up and a switched-out segment arrived'] });
+    expect(marks(plan.checks).at(-1)).toBe('ok a switched-out segment arrives in the archive: 000000010000000000000007 arrived after 0.4 s');
+  });
+
+  it("an archive_command of its own that archives is kept (no refusal); with something missing beside it, setup's refusal stands", () => {
+    const own = safeArchiveCommand('/srv/archive');
+    const kept = planArchive(config, pg1, facts({ settings: { ...IN_PLACE, archive_command: own } }), { runnerNode: 'pg1', noLiveTest: 'read-only (it switches out a WAL segment)' });
+    expect({ blocked: kept.blocked, steps: kept.steps.length }).toEqual({ blocked: false, steps: 0 });
+    expect(kept.checks.find((check) => check.label === 'archive_command')).toMatchObject({ status: 'warn', observed: `set already: ${own} (not pgcockpit's durable command: kept, it archives)`, fix: expect.stringMatching(/^pgcockpit archive setup --replace writes/) });
+    expect(marks(kept.checks)).toContain('warn a switched-out segment arrives in the archive: not tested: read-only (it switches out a WAL segment)');
+    const refused = planArchive(config, pg1, facts({ dir: undefined, dirProblem: 'No such file or directory', settings: { ...IN_PLACE, archive_command: own } }), { runnerNode: 'pg1' });
+    expect({ blocked: refused.blocked, steps: refused.steps.length }).toEqual({ blocked: true, steps: 0 });
+    expect(refused.blockedReasons.join()).toMatch(/^archive_command: set already/);
+    expect(planArchive(config, pg1, facts({ settings: { ...IN_PLACE, archive_command: own } }), { runnerNode: 'pg1', replace: true }).steps).toHaveLength(2);
+  });
+
+  it("the live test step fails with the archiver's last failure when the segment does not arrive", async () => {
+    const plan = planArchive(config, pg1, facts({ settings: { ...IN_PLACE, archive_command: '' } }), { runnerNode: 'pg1', liveTimeoutMs: 50 });
+    const ctx = {
+      sql: async (_node: string, text: string) =>
+        text.includes('pg_switch_wal') ? [{ segment: '000000010000000000000009' }] : text.includes('pg_stat_archiver') ? [{ last_archived_wal: '000000010000000000000008', last_failed_wal: '000000010000000000000009' }] : [],
+      command: async () => '',
+    } as unknown as StepContext;
+    await expect(plan.steps[1]!.run(ctx)).rejects.toThrow(/^000000010000000000000009 did not arrive in \/srv\/archive within 0 s \(pg_stat_archiver: last failed 000000010000000000000009\); read pg1's server log/);
+  });
+});
+
+describe('liveArchiveTest', () => {
+  it('waits for the archiver to pass the segment, then looks for the file once', async () => {
+    const archived = ['000000010000000000000006', '000000010000000000000006', '000000010000000000000007'];
+    const looked: string[] = [];
+    const statements: string[] = [];
+    const result = await liveArchiveTest({
+      sql: async <Row,>(text: string, mutating: boolean) => {
+        statements.push(`${mutating ? 'w' : 'r'} ${text}`);
+        if (text.includes('pg_switch_wal')) return [{ segment: '000000010000000000000007' }] as Row[];
+        if (text.includes('pg_stat_archiver')) return [{ last_archived_wal: archived.shift(), last_failed_wal: null }] as Row[];
+        return [] as Row[];
+      },
+      archived: async (segment) => (looked.push(segment), true),
+      timeoutMs: 5000,
+      pollMs: 1,
+    });
+    expect(result).toMatchObject({ segment: '000000010000000000000007', arrived: true, lastFailed: null });
+    expect(looked).toEqual(['000000010000000000000007']);
+    expect(statements.slice(0, 3)).toEqual(['w select pg_current_xact_id()', 'w select pg_walfile_name(pg_switch_wal()) as segment', 'r select last_archived_wal, last_failed_wal from pg_stat_archiver']);
+  });
+});
+
+describe('archiveTargetOf: the node A opens the archive for', () => {
+  const nodes = [
+    { name: 'pg1', role: 'standby', status: 'up' },
+    { name: 'pg2', role: 'primary', status: 'up' },
+    { name: 'pg3', role: 'primary', status: 'down' },
+  ] as const;
+  it('the selected primary, else the primary that is up, else the selected node', () => {
+    expect(archiveTargetOf(nodes, 1)).toBe('pg2');
+    expect(archiveTargetOf(nodes, 0)).toBe('pg2');
+    expect(archiveTargetOf(nodes, 2)).toBe('pg2');
+    expect(archiveTargetOf([nodes[0], nodes[2]], 1)).toBe('pg3');
+    expect(archiveTargetOf([], 0)).toBeUndefined();
+  });
+});
