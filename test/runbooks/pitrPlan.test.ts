@@ -248,6 +248,9 @@ describe('the plan', () => {
     expect(restore!.detail).toContain(`select to_regclass('public."Orders"') is null`);
     expect(restore!.detail).toContain('--single-transaction');
     expect(restore!.undo).toBeUndefined();
+    // No --action: promote, so the copy holds no lock of the transaction it stopped before.
+    expect(plan.action).toBe('promote');
+    expect(planPitr(config, facts, { target: { time: '2026-11-30 20:00:00Z' } }).action).toBe('pause');
   });
 
   it("a copy beside production gets at most 1 GB of shared_buffers (the plan says so); in place keeps the node's own", () => {
@@ -318,11 +321,13 @@ describe('--copy-back', () => {
   it('needs a copy that stays up beside production, its primary, and the table absent there', async () => {
     const { copyBackChecks } = await import('../../src/services/runbooks/pitr/planPitr.js');
     const facts = { primary: 'pg1', database: 'shop', tableAbsent: true };
-    expect(copyBackChecks({ copyBack: 'public.lost' }, 'pause', facts)).toEqual([expect.objectContaining({ status: 'ok', label: 'public.lost is not in shop on the primary pg1 (nothing is replaced)' })]);
-    expect(copyBackChecks({ copyBack: 'public.lost' }, 'pause', { ...facts, tableAbsent: false })[0]).toMatchObject({ status: 'fail', observed: 'it exists there' });
+    expect(copyBackChecks({ copyBack: 'public.lost' }, 'promote', facts)).toEqual([expect.objectContaining({ status: 'ok', label: 'public.lost is not in shop on the primary pg1 (nothing is replaced)' })]);
+    expect(copyBackChecks({ copyBack: 'public.lost' }, 'promote', { ...facts, tableAbsent: false })[0]).toMatchObject({ status: 'fail', observed: 'it exists there' });
+    // Paused, the copy may hold the dropped table's lock: warned, with the way out.
+    expect(copyBackChecks({ copyBack: 'public.lost' }, 'pause', facts)[0]).toMatchObject({ status: 'warn', observed: expect.stringMatching(/holds its lock on the table/), fix: '--action promote (the default with --copy-back)' });
     expect(copyBackChecks({ copyBack: 'public.lost' }, 'shutdown', facts)[0]).toMatchObject({ status: 'fail', observed: '--action shutdown stops it at the target' });
     expect(copyBackChecks({ copyBack: 'public.lost', inPlace: 'pg1' }, 'pause', facts)[0]).toMatchObject({ status: 'fail' });
-    expect(copyBackChecks({ copyBack: 'public.lost' }, 'pause', { database: 'shop', problem: 'no node answered as the primary' })[0]).toMatchObject({ status: 'fail', observed: 'no node answered as the primary' });
+    expect(copyBackChecks({ copyBack: 'public.lost' }, 'promote', { database: 'shop', problem: 'no node answered as the primary' })[0]).toMatchObject({ status: 'fail', observed: 'no node answered as the primary' });
   });
 });
 

@@ -105,8 +105,11 @@ describe('PITR review fixes on a hand-built cluster', () => {
 
   it('--copy-back public.Orders: paused right before the DROP, a clear refusal; a table recreated on the primary after the plan is refused and kept; then "Orders" (not orders) is restored, in one transaction', async () => {
     // T is just before the DROP: paused there, the copy holds the DROP's lock on "Orders" (logged before its commit) for ever.
-    const paused = await plan({ target: { time: targetUtc }, copyBack: 'public.Orders' });
+    // Without --action, --copy-back promotes; pause is asked for here, and the plan warns about it.
+    expect((await plan({ target: { time: targetUtc }, copyBack: 'public.Orders' })).action).toBe('promote');
+    const paused = await plan({ target: { time: targetUtc }, copyBack: 'public.Orders', action: 'pause' });
     expect(paused.blocked, paused.blockedReasons.join('\n')).toBe(false);
+    expect(paused.checks).toContainEqual(expect.objectContaining({ status: 'warn', label: 'the copy can be read at the target' }));
     const locked = await run(paused);
     expect(locked.outcome.succeeded).toBe(false);
     expect(locked.outcome.failedStep?.error).toMatch(/public\."Orders" is locked on the copy: paused, it holds the lock of the first transaction after the target .*recover with --action promote/);

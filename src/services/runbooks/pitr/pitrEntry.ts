@@ -65,7 +65,7 @@ export const pitrEntry: RunbookEntry<PitrPlan, PitrOptions> = {
         name: 'copyBack',
         label: 'copy back a table into production',
         flag: '--copy-back',
-        hint: 'empty: nothing; schema.table: once recovered, dumped from the copy (pg_dump -t) and restored into the production primary, where it must not exist',
+        hint: 'empty: nothing; schema.table: once recovered, dumped from the copy (pg_dump -t) and restored into the production primary, where it must not exist (set the action to promote: paused, the copy may hold the table\'s lock)',
       },
       { kind: 'text', name: 'db', label: 'the database of that table', flag: '--db', hint: "empty: the node's configured database" },
       {

@@ -9,7 +9,7 @@ import type { RecoveryAction } from './recoverySettings.js';
 
 export interface PitrOptions {
   target?: TargetInput;
-  /** recovery_target_action; default pause: the copy stays read-only at the target, to be inspected, then resumed or promoted. */
+  /** recovery_target_action; default pause: the copy stays read-only at the target, to be inspected, then resumed or promoted (promote with copyBack: a paused copy may hold the table's lock). */
   action?: RecoveryAction;
   /** recovery_target_inclusive off: stop just before the target. */
   exclusive?: boolean;

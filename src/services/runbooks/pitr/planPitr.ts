@@ -55,7 +55,8 @@ export function resolvePitrBackup(facts: Pick<PitrFacts, 'asked' | 'backups' | '
  * first, put back by the undo). Refused, it lists what failed and writes nothing.
  */
 export function planPitr(config: CockpitConfig, facts: PitrFacts, options: PitrOptions): PitrPlan {
-  const action = options.action ?? 'pause';
+  // --copy-back promotes by default: paused before the DROP's commit (the usual target), the copy would hold that table's lock, and pg_dump could not read it.
+  const action = options.action ?? (options.copyBack !== undefined ? 'promote' : 'pause');
   const resolved = resolvePitrBackup(facts, options);
   const checks: PreflightCheck[] = [];
   if (facts.timeZoneProblem) checks.push({ label: "the server's TimeZone is known (a time without a zone is read in it)", status: 'warn', observed: facts.timeZoneProblem, fix: 'give the time with an offset (+09:00) or Z' });
