@@ -186,6 +186,10 @@ describe('pgcockpit window', () => {
       expect(whole!.incomplete).toBeUndefined();
       expect(whole!.restorePoints.map((point) => point.name)).toEqual(['before-drop']);
       expect(Date.parse(whole!.to!)).toBeGreaterThanOrEqual(Date.parse(committed.at(-1)!.committedAt));
+      // A PITR to a time asks for no restore points: the same end, none listed and none said missing.
+      const [timeOnly] = await readRecoverableWindows(cluster.config, cluster.node('pg1'), runners, [entry], { restorePointSegments: 0 });
+      expect(timeOnly).toMatchObject({ to: whole!.to, toLsn: whole!.toLsn, restorePoints: [] });
+      expect(timeOnly!.incomplete).toBeUndefined();
     } finally {
       await runners.close();
     }

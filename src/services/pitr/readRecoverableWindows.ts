@@ -24,7 +24,12 @@ export interface WindowReadOptions {
   firstSegments?: number;
   /** At most this many segments are read looking for a commit. Default 64 (1 GiB of 16 MiB segments). */
   maxCommitSegments?: number;
-  /** Restore points are looked for in the run's newest this-many segments. Default 64. */
+  /**
+   * Restore points are looked for in the run's newest this-many segments.
+   * Default 64. 0: none looked for, and none said missing (a PITR to a time
+   * or an LSN needs no restore point; reading 64 segments for them was most
+   * of its planning).
+   */
   restorePointSegments?: number;
 }
 
@@ -66,7 +71,8 @@ export async function readRecoverableWindows(config: CockpitConfig, archiveNode:
     }
     try {
       const commits = await lastCommitRecords(reader, basis, options);
-      const pointSegments = basis.run.slice(-(options.restorePointSegments ?? 64));
+      const pointCount = options.restorePointSegments ?? 64;
+      const pointSegments = pointCount > 0 ? basis.run.slice(-pointCount) : [];
       const restorePoints = await reader.records(pointSegments, 'XLOG');
       const times = await restorePointTimes(reader, basis, restorePoints, segmentBytes);
       // Where each search began: a bound hit before the backup's end leaves WAL unread (said in the window, never taken for "none").

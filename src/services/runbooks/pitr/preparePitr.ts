@@ -198,7 +198,8 @@ export async function readPitrFacts(config: CockpitConfig, asked: string, option
       try {
         // The archive's node as `pgcockpit window` and the cockpit pick it (archive.host, the primary that is up, the backup's node): one window for all three.
         const archiveNode = await archiveNodeOf(config, undefined, named ? [named] : facts.backups);
-        facts.windows = await readRecoverableWindows(config, archiveNode, runners, named ? [named] : facts.backups);
+        // Restore points only for a target that names one: for a time or an LSN, the last commit is all the check needs.
+        facts.windows = await readRecoverableWindows(config, archiveNode, runners, named ? [named] : facts.backups, options.target?.name?.trim() ? {} : { restorePointSegments: 0 });
       } catch (error) {
         facts.windowProblem = error instanceof Error ? error.message : String(error);
       }
