@@ -1,0 +1,62 @@
+// The command line, bundled: `npm run build` runs tsc first (dist/ per module, which the tests and the bench
+// import), then this, which writes over dist/cli.js and dist/main.js. Resolving and reading ~170 separate
+// modules (pgcockpit's, zod's, yaml's, pg's) cost a `status --json` about a third of its time; a few chunks
+// cost little. Each subcommand's dynamic import stays a chunk of its own, so Ink and React load only for
+// the cockpit and the demo (test/cli/bundleChunks.int.test.ts checks it).
+import { readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { defineConfig } from 'rolldown';
+
+/**
+ * Chunks are named by content hash, so a rebuild would leave the last build's beside the new ones. They
+ * go once the new ones are written (not before: a pgcockpit already running keeps its chunks meanwhile).
+ */
+const dropStaleChunks = {
+  name: 'drop-stale-chunks',
+  writeBundle(options, bundle) {
+    const dir = path.join(options.dir, 'chunks');
+    for (const name of readdirSync(dir)) if (!(`chunks/${name}` in bundle)) rmSync(path.join(dir, name), { force: true });
+  },
+};
+
+/**
+ * pg asks at load whether it runs in a Cloudflare Worker; without a global `navigator` (Node 20) it asks by
+ * building a `new Response(...)`, which makes Node load undici and the web streams behind it: about 45 ms,
+ * a quarter of a `status --json`. A command line is never a Worker; the probe becomes a plain `false`.
+ * Should pg change that line, the build stops here rather than quietly paying the probe again.
+ */
+const pgWithoutWorkerProbe = {
+  name: 'pg-without-worker-probe',
+  transform: {
+    filter: { id: /[\\/]node_modules[\\/]pg[\\/]lib[\\/]stream\.js$/ },
+    handler(code) {
+      const probe = "typeof Response === 'function'";
+      if (code.split(probe).length !== 2) throw new Error(`pg/lib/stream.js: expected one \`${probe}\` (pg's Cloudflare probe) to skip`);
+      // The same length of lines, so the source map stays right: map null says the code did not move.
+      return { code: code.replace(probe, 'false'), map: null };
+    },
+  },
+};
+
+export default defineConfig({
+  // main.ts is an entry of its own so that it stays at dist/main.js, where the `../package.json` it reads
+  // its version from is the package's. cli.ts imports it dynamically, after choosing React's production build.
+  input: { cli: 'src/cli.ts', main: 'src/main.ts' },
+  platform: 'node',
+  tsconfig: 'tsconfig.build.json',
+  // The oldest Node the package supports (package.json engines).
+  transform: { target: 'node20' },
+  // Left to Node, as without a bundle: ssh2 loads its compiled sshcrypto.node and cpu-features (optional)
+  // by paths relative to its own files; pg-native is pg's optional native driver, not installed; ink
+  // imports react-devtools-core only when DEV=true, and it is not installed either.
+  plugins: [pgWithoutWorkerProbe, dropStaleChunks],
+  external: ['ssh2', 'cpu-features', 'pg-native', 'react-devtools-core'],
+  output: {
+    dir: 'dist',
+    format: 'esm',
+    entryFileNames: '[name].js',
+    chunkFileNames: 'chunks/[name]-[hash].js',
+    // Stack traces of a bundled run, with `node --enable-source-maps`, name the source files.
+    sourcemap: true,
+  },
+});
