@@ -3,6 +3,8 @@ import type { RunbookKind } from '../services/runbooks/registry.js';
 import { runbookEntry } from '../services/runbooks/registry.js';
 import type { CheckStatus, Plan } from '../services/runbooks/plan.js';
 import type { FormCli, FormSpec, FormValue, FormValues, LiveLists } from '../services/runbooks/form.js';
+import type { CopyFollowUpAction } from '../services/runbooks/pitr/copyFollowUp.js';
+import type { RecoveredCopy } from '../services/runbooks/pitr/recoveredCopy.js';
 
 /** The runbooks the cockpit can start on a node from its keys. */
 export type OperationKind = RunbookKind;
@@ -45,6 +47,8 @@ export interface OperationChoices {
   resumeReplay?: boolean;
   /** The values of the runbook's parameter form, as the DBA submitted them (the entry's fromForm turns them into options). */
   formValues?: FormValues;
+  /** Ctrl-R / Ctrl-P after a PITR ended paused: not the PITR again but the copy resumed or promoted (the glue plans copyFollowUp). */
+  copyFollowUp?: { action: CopyFollowUpAction; copy: RecoveredCopy };
 }
 
 /** A runbook's parameter form being filled in (phase form), kept once submitted so the plan shows its values and CLI line. */
@@ -98,6 +102,8 @@ export interface OperationOutcome {
   needsRebuild?: readonly string[];
   /** Nodes that replicate again (a rebuild's target): their "needs rebuild" mark goes. */
   rebuilt?: readonly string[];
+  /** A PITR copy left paused at its target (offered: resume, promote); null: the copy's recovery ended (the offer goes); absent: as it was. */
+  pausedCopy?: RecoveredCopy | null;
 }
 
 /** The render-friendly copy of a runbook's plan the store keeps. */
@@ -130,7 +136,8 @@ export function operationModalMode(operation: Operation | null): 'form' | 'typin
   if (!operation) return undefined;
   if (operation.phase === 'form') return 'form';
   if (operation.phase === 'confirm') {
-    if (!operation.plan?.blocked) return 'typing';
+    // A plan with nothing to run (the archive already set up) only closes: no name is typed for nothing.
+    if (!operation.plan?.blocked) return operation.plan && operation.plan.steps.length === 0 && !operation.plan.fenceOffer?.length ? 'info' : 'typing';
     return operation.plan.offersSwitchover && operation.kind === 'failover' ? 'offer' : 'info';
   }
   if (operation.phase === 'planning') return 'info';
@@ -164,6 +171,20 @@ export function operationOffersResumeReplay(operation: Operation | null): boolea
 /** The operation whose steps run now, if any. */
 export function runningOperation(state: { operation: Operation | null }): Operation | undefined {
   return state.operation?.phase === 'running' ? state.operation : undefined;
+}
+
+/** The paused PITR copy the cockpit offers to resume or promote (Ctrl-R, Ctrl-P), unless an operation is shown or runs. */
+export function pausedCopyOffer(state: { operation: Operation | null; pausedCopy?: RecoveredCopy | null }): RecoveredCopy | undefined {
+  if (!state.pausedCopy) return undefined;
+  if (operationModalMode(state.operation) !== undefined || runningOperation(state)) return undefined;
+  return state.pausedCopy;
+}
+
+/** The verb of the confirmation line for this operation: a copy's resume or promotion says so, else its runbook's verb. */
+export function operationVerbOf(operation: Pick<Operation, 'kind' | 'choices'>): string {
+  const followUp = operation.choices.copyFollowUp;
+  if (followUp) return followUp.action === 'promote' ? 'promote the copy on that port' : 'resume the copy on that port (recovery ends)';
+  return operationVerb(operation.kind);
 }
 
 /** The verb of the confirmation line: "type pg2 to promote it". */

@@ -1,6 +1,6 @@
 import { choiceNote, cliLine, formValuesText, liveListUnread } from '../services/runbooks/form.js';
 import type { Operation, OperationForm, OperationPlan } from '../state/operation.js';
-import { fenceOfferOf, operationOffersResumeReplay, operationVerb } from '../state/operation.js';
+import { fenceOfferOf, operationModalMode, operationOffersResumeReplay, operationVerbOf } from '../state/operation.js';
 import { wrapText } from './wrapText.js';
 
 /** One line of the operation modal, as data: the component draws it, a test can read it. */
@@ -85,13 +85,14 @@ export function promptRows(operation: Operation): ModalRow[] {
       { text: 'Esc closes' },
     ];
   }
+  if (operationModalMode(operation) === 'info') return [{ text: 'nothing to run: Esc closes', tone: 'heading' }];
   const word = plan.confirmWord;
   const typed = operation.typed;
   const state = typed === word ? '  ✓ matches: Enter runs it' : typed !== '' && !word.startsWith(typed) ? `  ✗ does not match ${word}` : '';
   const fence = fenceOfferOf(operation);
   return [
     ...(fence.length > 0 ? [{ text: `fence ${fence.join(', ')} first (stop its server on its host, then promote): press Ctrl-F`, tone: 'heading' } as const] : []),
-    { text: `type ${word} to ${operationVerb(operation.kind)}, Esc to cancel`, tone: 'heading' },
+    { text: `type ${word} to ${operationVerbOf(operation)}, Esc to cancel`, tone: 'heading' },
     { text: `> ${typed}▏${state}`, tone: typed === word ? 'ok' : state ? 'fail' : undefined },
   ];
 }

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ArchiveFacts } from '../../src/services/pitr/archiveCheck.js';
 import { configSchema } from '../../src/services/config/schema.js';
 import { planArchive } from '../../src/services/runbooks/archive/planArchive.js';
+import { durableArchiveCommand } from '../../src/services/postgres/archiveCommand.js';
 import type { RunbookPlan } from '../../src/tui/operations.js';
 import { bindOperationsToStore } from '../../src/tui/operations.js';
 import { noColorTheme } from '../../src/views/theme.js';
@@ -77,6 +78,34 @@ describe('A: the archive of the primary', () => {
       stdin.write('?');
       const help = await waitForFrame(plainFrame, (text) => text.includes('(A: a is the alerts)'));
       expect(help).toMatch(/A +archive: check WAL archiving on the primary/);
+    } finally {
+      await stop();
+    }
+  });
+
+  it('all in place: the checks pass, the plan says so, there is nothing to run and no name to type', async () => {
+    const { store, press, plainFrame, stdin } = renderCockpit({ config, view: clusterView(), theme: noColorTheme, columns: 160, rows: 45 });
+    const inPlace: ArchiveFacts = {
+      dir: { owner: 'postgres', mode: '750' },
+      settings: { wal_level: 'replica', archive_mode: 'on', archive_command: durableArchiveCommand('/srv/archive'), archive_library: '' },
+      pendingRestart: [],
+      live: { segment: '000000010000000000000007', arrived: true, waitedMs: 300, lastFailed: null },
+    };
+    const stop = bindOperationsToStore(store, config, {
+      audit: { recordPlan: async () => undefined } as never,
+      preparers: { archive: async () => planArchive(config, config.nodes[0]!, inPlace, { runnerNode: 'pg1' }) },
+    });
+    try {
+      stdin.write('A');
+      const frame = await waitForFrame(plainFrame, (text) => text.includes('nothing to run: Esc closes'));
+      expect(frame).toContain('✓ a switched-out segment arrives in the archive: 000000010000000000000007 arrived after 0.3 s');
+      expect(frame).toContain('⚠ nothing to change: the archive is set up and a switched-out segment arrived');
+      expect(frame).not.toContain('type pg1');
+      stdin.write('pg1');
+      await press(KEY.enter);
+      expect(store.getState().operation?.phase).toBe('confirm');
+      await press(KEY.escape);
+      await waitForFrame(() => String(store.getState().operation), (operation) => operation === 'null');
     } finally {
       await stop();
     }

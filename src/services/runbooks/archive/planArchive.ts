@@ -78,7 +78,7 @@ export function planArchive(config: CockpitConfig, primary: NodeConfig, facts: A
   const blocked = setup.blocked && !ownCommandWorks;
   const steps: PlanStep[] = setup.steps.map((step) =>
     step.description.startsWith('write the archive settings') && restartNeeded.length > 0
-      ? { ...step, run: async (ctx) => `${(await step.run(ctx)) ?? 'written'}; ${restartAdvice}` }
+      ? { ...step, run: async (ctx) => (await step.run(ctx), `written and reloaded; ${restartAdvice}`) }
       : step,
   );
   const dir = config.archive?.dir;
