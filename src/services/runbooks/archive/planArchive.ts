@@ -65,7 +65,8 @@ export function planArchive(config: CockpitConfig, primary: NodeConfig, facts: A
         ? check
         : {
             ...check,
-            ...(ownCommandWorks ? { status: 'warn' as const, observed: `${check.observed} (not pgcockpit's durable command: kept, it archives)` } : {}),
+            // The command itself is on the line above: said once.
+            ...(ownCommandWorks ? { status: 'warn' as const, observed: "set already, not pgcockpit's durable command: kept, it archives" } : {}),
             fix: "pgcockpit archive setup --replace writes the durable command over it (it syncs each segment and the directory before and after the rename; a backup tool's command would then stop archiving for that tool)",
           },
     );
