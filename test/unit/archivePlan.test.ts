@@ -47,6 +47,8 @@ describe('planArchive: archive check over archive setup', () => {
     const plan = planArchive(config, pg1, facts({ live: { segment: '000000010000000000000007', arrived: true, waitedMs: 400, lastFailed: null } }), { runnerNode: 'pg1' });
     expect({ blocked: plan.blocked, steps: plan.steps.length, warnings: plan.warnings }).toEqual({ blocked: false, steps: 0, warnings: ['nothing to change: the archive is set up and a switched-out segment arrived'] });
     expect(marks(plan.checks).at(-1)).toBe('ok a switched-out segment arrives in the archive: 000000010000000000000007 arrived after 0.4 s');
+    const lost = planArchive(config, pg1, facts({ live: { segment: '000000010000000000000007', arrived: false, waitedMs: 30_000, lastFailed: '000000010000000000000007' } }), { runnerNode: 'pg1' });
+    expect({ steps: lost.steps.length, warnings: lost.warnings }).toEqual({ steps: 0, warnings: ['nothing for setup to change: the settings are in place, yet the switched-out segment did not arrive (the ✗ above says where to look)'] });
   });
 
   it("an archive_command of its own that archives is kept (no refusal); with something missing beside it, setup's refusal stands", () => {

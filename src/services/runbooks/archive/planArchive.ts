@@ -95,7 +95,11 @@ export function planArchive(config: CockpitConfig, primary: NodeConfig, facts: A
     warnings: blocked
       ? []
       : nothing
-        ? [`nothing to change: the archive is set up${facts.live?.arrived ? ' and a switched-out segment arrived' : ''}${restartNeeded.length > 0 ? `; ${restartAdvice}` : ''}`]
+        ? [
+            facts.live && !facts.live.arrived
+              ? 'nothing for setup to change: the settings are in place, yet the switched-out segment did not arrive (the ✗ above says where to look)'
+              : `nothing to change: the archive is set up${facts.live ? ' and a switched-out segment arrived' : ''}${restartNeeded.length > 0 ? `; ${restartAdvice}` : ''}`,
+          ]
         : [
             `the ✗ checks above are what these steps set up${restartNeeded.length > 0 ? `; ${restartNeeded.join(' and ')} then wait for a restart of ${primary.name}, which pgcockpit does not do` : ''}`,
           ],

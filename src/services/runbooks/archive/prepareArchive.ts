@@ -32,7 +32,8 @@ export async function prepareArchive(config: CockpitConfig, target: string, opti
     const facts = await readArchiveFacts(config, primary, runners, { live: false });
     const dir = config.archive?.dir;
     let noLiveTest: string | undefined;
-    if (!dir || !archiveInPlace(config, primary, facts)) noLiveTest = 'archiving is not set up yet';
+    const waiting = facts.pendingRestart.filter((name) => name === 'archive_mode' || name === 'wal_level');
+    if (!dir || !archiveInPlace(config, primary, facts)) noLiveTest = waiting.length > 0 ? `${waiting.join(' and ')} wait${waiting.length === 1 ? 's' : ''} for a restart of ${primary.name}` : 'archiving is not set up yet';
     else if (!memory.sessions) noLiveTest = 'this plan is only shown (it switches out a WAL segment)';
     else {
       const sessions = memory.sessions;
