@@ -1,6 +1,7 @@
 // Command-line start-up, as whole processes: `pgcockpit --version` and `pgcockpit status --json` on the
 // sandbox, beside three `psql` runs of a status query (one per node) in the same run: what a Nagios check
 // every minute pays. Targets (issue 14): --version <= 150 ms, status --json <= 250 ms and <= 5x psql.
+// dist/cli.js is the bundle `npm run build` makes (rolldown.config.mjs), what the package's bin runs.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
