@@ -5,7 +5,7 @@ import { RUNBOOKS } from '../services/runbooks/registry.js';
  * the help overlay all read this one table, so help cannot drift from behaviour.
  */
 import type { CockpitState, Focus, Overlay } from './createCockpitStore.js';
-import { operationModalMode, operationOffersFence, operationOffersResumeReplay, runningOperation } from './operation.js';
+import { operationModalMode, operationOffersFence, operationOffersResumeReplay, pausedCopyOffer, runningOperation } from './operation.js';
 import { runningJob } from './runningJob.js';
 
 export type Command =
@@ -41,6 +41,8 @@ export type Command =
   | 'confirmOperation'
   | 'fenceFirst'
   | 'resumeReplayFirst'
+  | 'resumeCopy'
+  | 'promoteCopy'
   | 'cancelOperation'
   | 'nextFormField'
   | 'previousFormField'
@@ -108,6 +110,8 @@ export type Command =
  * - backupFilter: the backups picker's filter is being typed; it alone hears keys
  * - backupDelete: the picker asks for a dump's id before deleting it; it alone hears keys
  * - backups: the backups picker is open, before `overlay`
+ * - pausedCopy: a PITR ended paused at its target and no modal is open: its
+ *   copy may be resumed or promoted (control keys, as the modal's offers)
  */
 export type KeyContextName =
   | 'confirm'
@@ -129,7 +133,8 @@ export type KeyContextName =
   | 'nodes'
   | 'backupFilter'
   | 'backupDelete'
-  | 'backups';
+  | 'backups'
+  | 'pausedCopy';
 
 /**
  * One row: a command, its keys and where they work. A command may have a row
@@ -205,6 +210,9 @@ export const KEY_TABLE: readonly KeyBinding[] = [
   // control keys: letters are the typed confirmation.
   { command: 'fenceFirst', keys: ['Ctrl-F'], description: "fence first: stop the old primary's server, then promote", when: 'fence', footer: 'fence first', pinned: true },
   { command: 'resumeReplayFirst', keys: ['Ctrl-R'], description: "resume the target's paused WAL replay first, then promote", when: 'resume', footer: 'resume replay', pinned: true },
+  // A PITR copy paused at its target: the same Ctrl-R resumes its replay, which there ends recovery; each shows its plan first.
+  { command: 'resumeCopy', keys: ['Ctrl-R'], description: 'resume the PITR copy paused at its target: select pg_wal_replay_resume(), which there ends recovery (a writable copy on a new timeline); plan first', when: 'pausedCopy', footer: 'resume copy' },
+  { command: 'promoteCopy', keys: ['Ctrl-P'], description: 'promote the PITR copy paused at its target: select pg_promote() (PostgreSQL 12: a resume, which ends recovery the same way); plan first', when: 'pausedCopy', footer: 'promote copy' },
   { command: 'previousFormField', keys: ['Shift-Tab'], description: 'the previous field of the form', when: 'form', footer: 'previous' },
   { command: 'nextFormField', keys: ['Tab'], description: 'the next field of the form', when: 'form', footer: 'next field' },
   { command: 'nextFormValue', keys: ['→'], description: "the focused choice's next value, or flip the toggle", when: 'form', footer: 'change' },
@@ -261,6 +269,7 @@ export const WHEN_LABEL: Record<KeyContextName, string> = {
   backups: 'the backups picker',
   backupFilter: "typing the backups picker's filter",
   backupDelete: "the picker asking for a dump's id to delete it",
+  pausedCopy: 'a PITR copy paused at its target, no plan shown',
 };
 
 /** A key press as ink's useInput reports it. */
@@ -310,13 +319,15 @@ export interface KeyContext {
   resumeReplayOffer?: boolean;
   /** The backups picker is open: its list, its filter being typed, or a delete's id being typed. */
   backups?: 'list' | 'filter' | 'delete';
+  /** A PITR copy is paused at its target (Ctrl-R resumes it, Ctrl-P promotes it). */
+  pausedCopy?: boolean;
 }
 
 export const MAIN_SCREEN: KeyContext = { overlay: 'none', focus: 'nodes' };
 
 /** The context the store describes (the too-small screen is the terminal's business, not the store's). */
 export function keyContextOf(
-  state: Pick<CockpitState, 'overlay' | 'focus' | 'logSearchDraft' | 'logSearchQuery' | 'logFullScreen' | 'jobs' | 'stopJobPrompt' | 'operation'> & Partial<Pick<CockpitState, 'backupFilterDraft' | 'backupDelete'>>,
+  state: Pick<CockpitState, 'overlay' | 'focus' | 'logSearchDraft' | 'logSearchQuery' | 'logFullScreen' | 'jobs' | 'stopJobPrompt' | 'operation'> & Partial<Pick<CockpitState, 'backupFilterDraft' | 'backupDelete' | 'pausedCopy'>>,
   tooSmall = false,
 ): KeyContext {
   return {
@@ -332,6 +343,7 @@ export function keyContextOf(
     operation: operationModalMode(state.operation),
     ...(operationOffersFence(state.operation) ? { fenceOffer: true } : {}),
     ...(operationOffersResumeReplay(state.operation) ? { resumeReplayOffer: true } : {}),
+    ...(pausedCopyOffer(state) ? { pausedCopy: true } : {}),
     ...(state.overlay === 'backups' ? { backups: state.backupDelete ? 'delete' : state.backupFilterDraft != null ? 'filter' : 'list' } : {}),
   };
 }
@@ -355,7 +367,7 @@ export function activeLayers(context: KeyContext): KeyContextName[] {
   // Below the minimum size nothing but the message shows, an open search input included.
   if (context.tooSmall) return [...running, 'always'];
   if (context.searching) return ['search'];
-  const panes: KeyContextName[] = context.logFullScreen ? ['main', 'log'] : context.focus === 'nodes' ? ['main', 'split', 'nodes'] : ['main', 'split', 'log'];
+  const panes: KeyContextName[] = [...(context.logFullScreen ? (['main', 'log'] as const) : context.focus === 'nodes' ? (['main', 'split', 'nodes'] as const) : (['main', 'split', 'log'] as const)), ...(context.pausedCopy ? (['pausedCopy'] as const) : [])];
   if (!context.jobRunning || !panes.includes('log')) return [...running, 'always', ...panes];
   // Esc backs out one step at a time: a highlighted search goes before the job.
   return context.searchShown ? ['running', 'always', ...panes, 'job'] : ['job', 'running', 'always', ...panes];
@@ -404,6 +416,7 @@ export function keyMatches(key: string, press: KeyPress): boolean {
   if (key === 'Ctrl-C') return Boolean(press.ctrl) && press.input === 'c';
   if (key === 'Ctrl-F') return Boolean(press.ctrl) && press.input === 'f';
   if (key === 'Ctrl-R') return Boolean(press.ctrl) && press.input === 'r';
+  if (key === 'Ctrl-P') return Boolean(press.ctrl) && press.input === 'p';
   // Escape arrives with meta set (ink reports a lone ESC as meta+escape).
   if (key === 'Esc') return Boolean(press.escape) && !press.ctrl;
   if (press.ctrl || press.meta) return false;

@@ -7,6 +7,9 @@ import type { Plan, PlanStep } from '../services/runbooks/plan.js';
 import type { LiveLists } from '../services/runbooks/form.js';
 import { RUNBOOKS, runbookEntry } from '../services/runbooks/registry.js';
 import type { PlanSessions } from '../services/runbooks/sqlSessions.js';
+import { isCopyFollowUp, prepareCopyFollowUp } from '../services/runbooks/pitr/copyFollowUp.js';
+import type { RecoveredCopy } from '../services/runbooks/pitr/recoveredCopy.js';
+import { pausedCopyOf } from '../services/runbooks/pitr/recoveredCopy.js';
 import { createSqlSessions } from '../services/runbooks/sqlSessions.js';
 import type { PlanEvent } from '../services/runbooks/planEvents.js';
 import { jobLineText, planEventLines } from '../services/runbooks/planEvents.js';
@@ -127,12 +130,18 @@ export function bindOperationsToStore(
 
   const prepare = async (id: number, kind: OperationKind, target: string, choices: PrepareChoices) => {
     const preparer = preparers[kind];
+    const followUp = choices.copyFollowUp;
     try {
-      if (!preparer) throw new Error(`${kind} is not available in this pgcockpit yet`);
+      if (!preparer && !followUp) throw new Error(`${kind} is not available in this pgcockpit yet`);
       const sessions = createSqlSessions(config, { readOnly: store.getState().readOnly });
       planSessions.set(id, sessions);
-      const plan = await preparer(config, target, choices, { lastSeenSlots: store.getState().lastSeenSlots, sessions });
+      // A paused PITR copy resumed or promoted (Ctrl-R, Ctrl-P): its own small plan, not the PITR's.
+      const plan = followUp
+        ? await prepareCopyFollowUp(config, followUp.copy, followUp.action, { readOnly: store.getState().readOnly, ...(options.sshEnvironment ? { sshEnvironment: options.sshEnvironment } : {}) })
+        : await preparer!(config, target, choices, { lastSeenSlots: store.getState().lastSeenSlots, sessions });
       if (store.getState().operation?.id !== id) return closeSessions(id);
+      // Found not paused (resumed by hand, stopped): the offer was stale.
+      if (isCopyFollowUp(plan) && plan.copyGone) store.getState().dropPausedCopy();
       if (plan.blocked) closeSessions(id);
       plans.set(id, plan);
       if (plan.blocked) {
@@ -176,7 +185,12 @@ export function bindOperationsToStore(
       lastOutcome = { title: plan.title, interrupted: outcome.interrupted !== undefined, ...(cancelled ? { cancelled } : {}), ...(outcome.advice ? { advice: outcome.advice } : {}) };
       const { needsRebuild, rebuilt } = outcome.result;
       const said = outcome.succeeded && needsRebuild.length > 0 ? line(`⚠ needs rebuild: ${needsRebuild.join(', ')} (its data forked from the new timeline)`) : [];
+      // A PITR left paused at its target: the copy is offered (Ctrl-R, Ctrl-P); a copy's recovery ended: the offer goes.
+      const pausedCopy = outcome.succeeded ? pausedCopyOf(plan) : undefined;
+      const followedUp = outcome.succeeded && isCopyFollowUp(plan);
+      if (pausedCopy) said.push(...line(pausedCopyLine(pausedCopy)));
       store.getState().operationFinished(id, {
+        ...(pausedCopy ? { pausedCopy } : followedUp ? { pausedCopy: null } : {}),
         succeeded: outcome.succeeded,
         ...(outcome.failedStep ? { error: `step ${outcome.failedStep.number} (${outcome.failedStep.description}) on ${outcome.failedStep.node}: ${outcome.failedStep.error}` } : {}),
         ...(cancelled ? { error: cancelled } : {}),
@@ -308,6 +322,11 @@ function cancelSummary(plan: Plan, cancelled: NonNullable<PlanOutcome['cancelled
     `cancelled ${where}${cancelled.signal ? ` by ${cancelled.signal}` : ''}; undone: ${cancelled.undone.length > 0 ? cancelled.undone.join(', ') : 'nothing'}` +
       `${cancelled.undoFailed ? `; undo failed: ${cancelled.undoFailed}` : ''}; state left: ${advice ?? 'see the log'}; ${cancelled.next}`,
   );
+}
+
+/** The log's line when a PITR ended paused: what the copy is and the keys that end its recovery. */
+export function pausedCopyLine(copy: RecoveredCopy): string {
+  return `⏸ the copy of ${copy.backupId} in ${copy.dest} (port ${copy.port}) is paused at the target, read-only: Ctrl-R resumes it, Ctrl-P promotes it (either ends recovery: a writable copy on a new timeline; each shows its plan first)`;
 }
 
 function messageOf(error: unknown): string {

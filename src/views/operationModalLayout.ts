@@ -23,7 +23,10 @@ export function operationModalLayout(operation: Operation, width: number, height
   const prompt = wrapRows(promptRows(operation), inner);
   // The CLI command that prints the same plan whole.
   const { cli } = runbookEntry(operation.kind);
-  const dryRun = `pgcockpit ${cli.name} ${'argument' in cli.target ? operation.target : `${cli.target.option.split(' ')[0]} ${operation.target}`} --dry-run`;
+  // A paused copy's resume or promotion has no subcommand of its own: its plan, once run, is in the audit journal.
+  const dryRun = operation.choices.copyFollowUp
+    ? 'pgcockpit log'
+    : `pgcockpit ${cli.name} ${'argument' in cli.target ? operation.target : `${cli.target.option.split(' ')[0]} ${operation.target}`} --dry-run`;
   // A runbook with a form: the form itself, then, above its plan, the values and the same command line.
   const rows =
     operation.phase === 'form' && operation.form

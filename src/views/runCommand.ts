@@ -1,6 +1,6 @@
 import type { CockpitState } from '../state/createCockpitStore.js';
 import type { Command } from '../state/keyTable.js';
-import { operationModalMode, operationOffersFence, operationOffersResumeReplay, runningOperation } from '../state/operation.js';
+import { operationModalMode, operationOffersFence, operationOffersResumeReplay, pausedCopyOffer, runningOperation } from '../state/operation.js';
 import { runningJob } from '../state/runningJob.js';
 import { findLogMatch } from './logSearch.js';
 import { cancellableStep } from './stopJobQuestion.js';
@@ -223,6 +223,11 @@ export function runCommand(command: Command, input: string, state: CockpitState,
     case 'resumeReplayFirst':
       // The same failover planned again with resuming the paused replay chosen (the refusal offered it).
       if (operationOffersResumeReplay(state.operation)) state.replanOperation({ resumeReplay: true });
+      return;
+    case 'resumeCopy':
+    case 'promoteCopy':
+      // The PITR copy paused at its target: its resume or promotion planned, then confirmed in the modal like any plan.
+      if (pausedCopyOffer(state)) state.requestCopyFollowUp(command === 'resumeCopy' ? 'resume' : 'promote');
       return;
     case 'confirmOperation':
       // Only an exact match starts it (the store checks again); anything else leaves the modal as it is.

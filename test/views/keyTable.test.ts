@@ -55,6 +55,8 @@ const ALL_COMMANDS: Record<Command, true> = {
   confirmOperation: true,
   fenceFirst: true,
   resumeReplayFirst: true,
+  resumeCopy: true,
+  promoteCopy: true,
   cancelOperation: true,
   nextFormField: true,
   previousFormField: true,
@@ -108,6 +110,8 @@ const CONTEXTS: Record<string, KeyContext> = {
   'plan: typing the name, too small': { overlay: 'none', focus: 'nodes', tooSmall: true, operation: 'typing' },
   'operation running, nodes focused': { overlay: 'none', focus: 'nodes', jobRunning: true },
   'plan: a parameter form': { overlay: 'none', focus: 'nodes', operation: 'form' },
+  'a PITR copy paused, nodes focused': { overlay: 'none', focus: 'nodes', pausedCopy: true },
+  'a PITR copy paused, log full screen, a job running': { overlay: 'none', focus: 'log', logFullScreen: true, jobRunning: true, pausedCopy: true },
   'plan: a parameter form, a job running': { overlay: 'none', focus: 'log', jobRunning: true, operation: 'form' },
 };
 
@@ -142,6 +146,8 @@ function pressesFor(key: string): KeyPress[] {
       return [{ input: 'f', ctrl: true }];
     case 'Ctrl-R':
       return [{ input: 'r', ctrl: true }];
+    case 'Ctrl-P':
+      return [{ input: 'p', ctrl: true }];
     case 'Enter':
       return [{ input: '\r', return: true }];
     case 'Esc':

@@ -8,11 +8,19 @@ import { fieldChoices, formErrors, initialFormValues, liveListUnread } from '../
 import { runbookEntry } from '../../services/runbooks/registry.js';
 import type { Operation, OperationChoices, OperationForm, OperationKind, OperationOutcome, OperationPlan } from '../operation.js';
 import { linesAppended } from './log.js';
+import type { CopyFollowUpAction } from '../../services/runbooks/pitr/copyFollowUp.js';
+import type { RecoveredCopy } from '../../services/runbooks/pitr/recoveredCopy.js';
 
 /** A runbook asked for on a node, planned and confirmed through the modal, then run. */
 export interface OperationState {
   /** The runbook asked for last; null: none (or cancelled). The operations glue plans and runs it. */
   operation: Operation | null;
+  /**
+   * The copy a PITR left paused at its target, while nothing says it is not:
+   * the cockpit offers to resume or promote it (Ctrl-R, Ctrl-P). Cleared once
+   * one of those ended its recovery, or found it no longer paused.
+   */
+  pausedCopy: RecoveredCopy | null;
 }
 
 export interface OperationActions {
@@ -40,6 +48,14 @@ export interface OperationActions {
    * typed text cleared. Only from a plan being shown (phase confirm).
    */
   replanOperation(choices: OperationChoices): void;
+  /**
+   * Ctrl-R / Ctrl-P on a paused PITR copy: an operation (kind pitr) that
+   * resumes or promotes it, planned by the glue, confirmed like any plan (the
+   * copy's port typed). Refused while one runs; nothing without a paused copy.
+   */
+  requestCopyFollowUp(action: CopyFollowUpAction): void;
+  /** The paused copy is not paused any more (resumed by hand, stopped): its offer goes. */
+  dropPausedCopy(): void;
   /** The plan for operation `id` (ignored once that request was cancelled or replaced): the modal shows it. */
   setOperationPlan(id: number, plan: OperationPlan): void;
   typeConfirmation(text: string): void;
@@ -61,7 +77,7 @@ export interface OperationActions {
 export type OperationSlice = OperationState & OperationActions;
 
 export function initialOperationState(): OperationState {
-  return { operation: null };
+  return { operation: null, pausedCopy: null };
 }
 
 export const createOperationSlice: StateCreator<CockpitState, [], [], OperationSlice> = (set) => ({
@@ -152,6 +168,15 @@ export const createOperationSlice: StateCreator<CockpitState, [], [], OperationS
         },
       };
     }),
+  requestCopyFollowUp: (action) =>
+    set((state) => {
+      if (state.operation?.phase === 'running') return { notice: `${state.operation.kind} of ${state.operation.target} is running: one operation at a time` };
+      const copy = state.pausedCopy;
+      if (!copy) return state;
+      const id = (state.operation?.id ?? 0) + 1;
+      return { operation: { id, kind: 'pitr', target: `${copy.host}:${copy.port}`, choices: { copyFollowUp: { action, copy } }, phase: 'planning', typed: '' } };
+    }),
+  dropPausedCopy: () => set((state) => (state.pausedCopy ? { pausedCopy: null } : state)),
   setOperationPlan: (id, plan) =>
     set((state) => (state.operation?.id === id && state.operation.phase === 'planning' ? { operation: { ...state.operation, phase: 'confirm', plan } } : state)),
   typeConfirmation: (text) => set((state) => (state.operation?.phase === 'confirm' ? { operation: { ...state.operation, typed: text } } : state)),
@@ -193,6 +218,7 @@ export const createOperationSlice: StateCreator<CockpitState, [], [], OperationS
           ...(state.operation.startedAt !== undefined ? { endedAt: Date.now() } : {}),
         },
         needsRebuild: marksAfterOutcome(state.needsRebuild, outcome),
+        ...(outcome.pausedCopy !== undefined ? { pausedCopy: outcome.pausedCopy } : {}),
         // A "cancel it?" question about an operation that ended has no answer left.
         ...(state.stopJobPrompt === 'operation' ? { stopJobPrompt: null } : {}),
       };

@@ -2,6 +2,7 @@ import type { BaseBackupEntry } from '../../backups/baseBackupEntry.js';
 import type { RecoverableWindow } from '../../pitr/recoverableWindowTypes.js';
 import type { Plan } from '../plan.js';
 import type { RecoveryEnd } from './recoveryEnd.js';
+import type { RecoveredCopy } from './recoveredCopy.js';
 import type { TargetInput } from './recoveryTarget.js';
 import type { RecoveryAction } from './recoverySettings.js';
 
@@ -95,6 +96,8 @@ export interface PitrPlan extends Plan {
   logFile?: string;
   /** How recovery ended, once the replay step has read it. */
   end?: RecoveryEnd;
+  /** Where the recovered server is and how to reach it: the cockpit's resume/promote offer once it ended paused. */
+  copy?: RecoveredCopy;
   /** --in-place: the node recovered and where its former data directory is kept. */
   inPlace?: { node: string; keptDir: string };
   /** --copy-back: the table restored into production, and where. */

@@ -14,6 +14,7 @@ import { recoveryLogFile } from './replayStep.js';
 import { moveAsideStep } from '../rebuild/copySteps.js';
 import { pgTool } from '../serviceControl.js';
 import { copyBackSteps } from './copyBackSteps.js';
+import { pausedCopyCommands } from './recoveredCopy.js';
 import { chooseBackup, targetAfterBackupCheck, targetInWindowCheck, windowUnread, writtenTarget } from './targetWindow.js';
 
 import type { PitrFacts, PitrOptions, PitrPlan } from './pitrTypes.js';
@@ -130,6 +131,10 @@ export function planPitr(config: CockpitConfig, facts: PitrFacts, options: PitrO
     ...(inPlace ? { inPlace: { node: inPlace.node, keptDir: inPlace.keptDir } } : {}),
     retryCommand: pitrCommandLine(backup.id, options, action),
   };
+  if (node) {
+    const binNode = config.nodes.find((candidate) => candidate.name === host.host) ?? node;
+    plan.copy = { host: host.host, address: host.address, port: host.port, dest: host.dest, pgCtl: host.pgCtl, psql: pgTool(binNode, 'psql'), loginNode: node.name, user: node.user, database: node.database, major: major(backup.serverVersion), backupId: backup.id };
+  }
   plan.succeededLine = () => pitrSucceeded(plan);
   if (smallerBuffers) plan.warnings.push(`shared_buffers is ${Math.round(productionBuffers! / 1024 ** 2)} MB on ${facts.timeZone!.node}: the copy gets 1 GB, so it does not take as much again beside production on its host`);
   if (window === undefined) plan.warnings.push(`the archive's recoverable window was not read${windowProblem ? ` (${windowProblem})` : ''}: only the backup's end was checked; a gap or a target past the last archived commit stops the recovery, with the reason`);
@@ -213,7 +218,7 @@ export function pitrCommandLine(backupId: string, options: PitrOptions, action: 
 /** The line after a successful recovery: what was reached, how to connect, how to remove it. */
 export function pitrSucceeded(plan: PitrPlan): string {
   const end = plan.end;
-  const state = end?.state === 'paused' ? 'paused at the target, read-only (select pg_wal_replay_resume() promotes it)' : end?.state === 'promoted' ? 'promoted: a writable copy' : 'shut down at the target';
+  const state = end?.state === 'paused' ? `paused at the target, read-only${plan.copy ? `; to ${pausedCopyCommands(plan.copy)}` : ' (select pg_wal_replay_resume() ends recovery)'}` : end?.state === 'promoted' ? 'promoted: a writable copy' : 'shut down at the target';
   const point = end?.stoppedAt ? `; ${end.stoppedAt}` : '';
   const connect = end?.state === 'shut down' ? `start it: ${plan.pgCtl} -D ${plan.dest} -l ${plan.logFile ?? recoveryLogFile(plan.dest ?? '')} start` : `connect: psql -h ${plan.address} -p ${plan.port} -U ${plan.login} -d postgres`;
   const remove = plan.defaultDest
