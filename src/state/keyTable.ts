@@ -211,8 +211,8 @@ export const KEY_TABLE: readonly KeyBinding[] = [
   { command: 'fenceFirst', keys: ['Ctrl-F'], description: "fence first: stop the old primary's server, then promote", when: 'fence', footer: 'fence first', pinned: true },
   { command: 'resumeReplayFirst', keys: ['Ctrl-R'], description: "resume the target's paused WAL replay first, then promote", when: 'resume', footer: 'resume replay', pinned: true },
   // A PITR copy paused at its target: the same Ctrl-R resumes its replay, which there ends recovery; each shows its plan first.
-  { command: 'resumeCopy', keys: ['Ctrl-R'], description: 'resume the PITR copy paused at its target: select pg_wal_replay_resume(), which there ends recovery (a writable copy on a new timeline); plan first', when: 'pausedCopy', footer: 'resume copy' },
-  { command: 'promoteCopy', keys: ['Ctrl-P'], description: 'promote the PITR copy paused at its target: select pg_promote() (PostgreSQL 12: a resume, which ends recovery the same way); plan first', when: 'pausedCopy', footer: 'promote copy' },
+  { command: 'resumeCopy', keys: ['Ctrl-R'], description: 'resume the PITR copy paused at its target: pg_wal_replay_resume() there ends recovery (writable, new timeline); plan first', when: 'pausedCopy', footer: 'resume copy', pinned: true },
+  { command: 'promoteCopy', keys: ['Ctrl-P'], description: 'promote the PITR copy paused at its target: pg_promote() (PostgreSQL 12: a resume, the same end); plan first', when: 'pausedCopy', footer: 'promote copy', pinned: true },
   { command: 'previousFormField', keys: ['Shift-Tab'], description: 'the previous field of the form', when: 'form', footer: 'previous' },
   { command: 'nextFormField', keys: ['Tab'], description: 'the next field of the form', when: 'form', footer: 'next field' },
   { command: 'nextFormValue', keys: ['→'], description: "the focused choice's next value, or flip the toggle", when: 'form', footer: 'change' },

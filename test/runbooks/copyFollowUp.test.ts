@@ -52,7 +52,7 @@ describe('the plan that resumes or promotes a paused copy', () => {
     ]);
     expect(plan.steps.some((step) => step.cancellable)).toBe(false);
     expect(plan.confirmWord).toBe('5499');
-    expect(plan.title).toBe(`pitr: resume the copy of base-20261130T100000Z paused at the target (${copy.dest}, port 5499)`);
+    expect(plan.title).toBe('pitr: resume the copy paused at the target (base-20261130T100000Z, port 5499)');
     expect(plan.warnings.join('\n')).toMatch(/ends the copy's recovery for good/);
     expect(isCopyFollowUp(plan)).toBe(true);
   });

@@ -157,6 +157,7 @@ const CONTEXTS: KeyContext[] = [
   { overlay: 'none', focus: 'nodes', operation: 'info' },
   { overlay: 'none', focus: 'nodes', operation: 'info', resumeReplayOffer: true },
   { overlay: 'none', focus: 'nodes', operation: 'form' },
+  { overlay: 'none', focus: 'nodes', pausedCopy: true },
   { overlay: 'backups', focus: 'nodes', backups: 'list' },
   { overlay: 'backups', focus: 'nodes', backups: 'filter' },
   { overlay: 'backups', focus: 'nodes', backups: 'delete' },

@@ -199,7 +199,7 @@ export function planCopyFollowUp(copy: RecoveredCopy, action: CopyFollowUpAction
   ];
   const blockedReasons = failedChecks(checks);
   const plan: CopyFollowUpPlan = {
-    title: `pitr: ${promote ? 'promote' : 'resume'} the copy of ${copy.backupId} paused at the target (${copy.dest}, port ${copy.port})`,
+    title: `pitr: ${promote ? 'promote' : 'resume'} the copy paused at the target (${copy.backupId}, port ${copy.port})`,
     target: copy.host,
     checks,
     steps: [],

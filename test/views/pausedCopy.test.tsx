@@ -1,0 +1,153 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { freePort } from '../../src/services/os/freePort.js';
+import type { Plan } from '../../src/services/runbooks/plan.js';
+import type { CopyState } from '../../src/services/runbooks/pitr/copyFollowUp.js';
+import { planCopyFollowUp } from '../../src/services/runbooks/pitr/copyFollowUp.js';
+import type { RecoveredCopy } from '../../src/services/runbooks/pitr/recoveredCopy.js';
+import type { CockpitStore } from '../../src/state/createCockpitStore.js';
+import { operationPlanOf } from '../../src/state/operation.js';
+import { bindOperationsToStore } from '../../src/tui/operations.js';
+import { noColorTheme } from '../../src/views/theme.js';
+import { cleanupCockpits, renderCockpit, threeNodeConfig, waitForFrame } from '../support/renderCockpit.js';
+import { KEY } from './paneText.js';
+
+afterEach(cleanupCockpits);
+
+const CTRL_R = '\x12';
+const CTRL_P = '\x10';
+
+const copy: RecoveredCopy = {
+  host: 'pg1',
+  address: '127.0.0.1',
+  port: 5499,
+  dest: '/srv/pg1.pgcockpit-pitr-20261130T120000Z',
+  pgCtl: 'pg_ctl',
+  psql: 'psql',
+  loginNode: 'pg1',
+  user: 'postgres',
+  database: 'postgres',
+  major: 17,
+  backupId: 'base-20261130T100000Z',
+};
+const paused: CopyState = { dataDirectory: copy.dest, port: 5499, inRecovery: true, pauseState: 'paused', readOnly: true };
+
+/** A PITR operation run to its end, paused, as the glue reports it: the copy in the outcome. */
+function finishPausedPitr(store: CockpitStore) {
+  const state = store.getState();
+  state.requestOperation('pitr', 'auto');
+  store.getState().submitForm();
+  const id = store.getState().operation!.id;
+  store.getState().setOperationPlan(id, { ...operationPlanOf({ title: 'pitr: recover base-20261130T100000Z to 2026-11-30 10:30:00+00:00 side by side', target: 'pg1', checks: [], steps: [{ node: 'pg1', description: 'replay', detail: 'tail -F', mutating: false, run: async () => undefined }], blocked: false, blockedReasons: [], confirmWord: 'base-20261130T100000Z', warnings: [] }) });
+  store.getState().typeConfirmation('base-20261130T100000Z');
+  store.getState().confirmOperation();
+  store.getState().operationFinished(id, { succeeded: true, pausedCopy: copy });
+}
+
+const footer = (frame: string) => frame.split('\n').at(-1) ?? '';
+
+describe('a PITR copy paused at its target (Ctrl-R resumes it, Ctrl-P promotes it)', () => {
+  it('is offered only once a PITR ended paused; Ctrl-P plans its promotion, the port typed runs it; Esc keeps the offer; done, it goes', async () => {
+    const { store, press, plainFrame } = renderCockpit({ theme: noColorTheme });
+    await waitForFrame(plainFrame, (frame) => frame.includes('help'));
+    expect(footer(plainFrame())).not.toContain('resume copy');
+    await press(CTRL_R, CTRL_P);
+    expect(store.getState().operation).toBeNull();
+
+    finishPausedPitr(store);
+    expect(store.getState()).toMatchObject({ operation: { kind: 'pitr', phase: 'done' }, pausedCopy: copy });
+    const offered = await waitForFrame(plainFrame, (frame) => footer(frame).includes('resume copy'));
+    expect(footer(offered)).toContain('promote copy');
+
+    await press(CTRL_P);
+    expect(store.getState().operation).toMatchObject({ kind: 'pitr', phase: 'planning', choices: { copyFollowUp: { action: 'promote', copy } } });
+    await waitForFrame(plainFrame, (frame) => frame.includes('planning: reading the state of the copy on pg1, port 5499…'));
+    const id = store.getState().operation!.id;
+    store.getState().setOperationPlan(id, operationPlanOf(planCopyFollowUp(copy, 'promote', { state: paused })));
+    const modal = await waitForFrame(plainFrame, (frame) => frame.includes('type 5499 to promote the copy on that port, Esc to cancel'));
+    expect(modal).toContain('pitr: promote the copy paused at the target (base-20261130T100000Z, port 5499)');
+    expect(modal).toContain(`✓ the server on port 5499 is the copy in ${copy.dest}, paused at the target: in`);
+    expect(modal).toContain('recovery, replay paused, read-only');
+    expect(modal).toContain('select pg_promote(true, 60)');
+    expect(modal).toContain("ends the copy's recovery for good");
+    // In the modal the offer is not heard: Ctrl-R does not plan anew, letters are the confirmation.
+    expect(footer(modal)).not.toContain('resume copy');
+    await press(CTRL_R);
+    expect(store.getState().operation).toMatchObject({ id, phase: 'confirm', typed: '' });
+
+    // Esc: nothing ran, the copy is still paused and still offered.
+    await press(KEY.escape);
+    await waitForFrame(plainFrame, (frame) => !frame.includes('type 5499'));
+    expect(store.getState().operation).toBeNull();
+    expect(footer(await waitForFrame(plainFrame, (frame) => footer(frame).includes('resume copy')))).toContain('promote copy');
+
+    await press(CTRL_R);
+    expect(store.getState().operation).toMatchObject({ kind: 'pitr', phase: 'planning', choices: { copyFollowUp: { action: 'resume' } } });
+    const resumeId = store.getState().operation!.id;
+    store.getState().setOperationPlan(resumeId, operationPlanOf(planCopyFollowUp(copy, 'resume', { state: paused })));
+    await waitForFrame(plainFrame, (frame) => frame.includes('type 5499 to resume the copy on that port (recovery ends), Esc to cancel') && frame.includes('select pg_wal_replay_resume()'));
+    await press('5', '4', '9', '9', KEY.enter);
+    expect(store.getState().operation).toMatchObject({ id: resumeId, phase: 'running' });
+
+    // Its recovery ended: the offer goes, and the keys do nothing.
+    store.getState().operationFinished(resumeId, { succeeded: true, pausedCopy: null });
+    expect(store.getState().pausedCopy).toBeNull();
+    await waitForFrame(plainFrame, (frame) => !footer(frame).includes('resume copy'));
+    await press(CTRL_R, CTRL_P);
+    expect(store.getState().operation).toMatchObject({ id: resumeId, phase: 'done' });
+  });
+
+  it('the glue: a PITR plan that ended paused leaves the offer and a log line; Ctrl-R on a copy that does not answer is refused and the offer goes', async () => {
+    const port = await freePort();
+    const gone = { ...copy, port, psql: 'psql' };
+    const config = threeNodeConfig;
+    const { store, press, plainFrame } = renderCockpit({ config, theme: noColorTheme });
+    // The PITR's plan as its planner makes it: the copy said; the replay step reads the end.
+    const pitrPlan: Plan & { copy: RecoveredCopy; end?: { state: 'paused' } } = {
+      title: 'pitr: recover base-20261130T100000Z side by side',
+      target: 'pg1',
+      checks: [],
+      steps: [
+        {
+          node: 'pg1',
+          description: 'replay the archived WAL up to the target',
+          detail: 'tail -F',
+          mutating: false,
+          run: async () => {
+            pitrPlan.end = { state: 'paused' };
+            return 'paused after 1 s';
+          },
+        },
+      ],
+      blocked: false,
+      blockedReasons: [],
+      confirmWord: 'base-20261130T100000Z',
+      warnings: [],
+      copy: gone,
+    };
+    const stop = bindOperationsToStore(store, config, { audit: { recordPlan: async () => undefined }, preparers: { pitr: async () => pitrPlan } });
+    try {
+      store.getState().requestOperation('pitr', 'auto');
+      store.getState().submitForm();
+      await waitForFrame(() => String(store.getState().operation?.phase), (phase) => phase === 'confirm');
+      store.getState().typeConfirmation('base-20261130T100000Z');
+      store.getState().confirmOperation();
+      await waitForFrame(() => String(store.getState().operation?.phase), (phase) => phase === 'done', 10_000);
+      expect(store.getState().pausedCopy).toEqual(gone);
+      expect(store.getState().log.map((line) => line.text)).toContain(
+        `⏸ the copy of base-20261130T100000Z in ${copy.dest} (port ${port}) is paused at the target, read-only: Ctrl-R resumes it, Ctrl-P promotes it (either ends recovery: a writable copy on a new timeline; each shows its plan first)`,
+      );
+      await waitForFrame(plainFrame, (frame) => footer(frame).includes('resume copy'));
+
+      await press(CTRL_R);
+      const refused = await waitForFrame(plainFrame, (frame) => frame.includes('✗ refused, nothing was changed'), 15_000);
+      expect(refused).toContain(`the server on port ${port} is the copy in ${copy.dest}`);
+      expect(refused).toMatch(new RegExp(`psql to 127\\.0\\.0\\.1:${port} on pg1`));
+      expect(store.getState().pausedCopy).toBeNull();
+      await press(KEY.escape);
+      await waitForFrame(plainFrame, (frame) => !frame.includes('refused'));
+      expect(footer(plainFrame())).not.toContain('resume copy');
+    } finally {
+      await stop();
+    }
+  });
+});
