@@ -1,0 +1,119 @@
+import { execa } from 'execa';
+import { chown, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CockpitConfig } from '../../src/services/config/schema.js';
+import { executePlan } from '../../src/services/runbooks/executePlan.js';
+import { prepareCopyFollowUp } from '../../src/services/runbooks/pitr/copyFollowUp.js';
+import type { PitrPlan } from '../../src/services/runbooks/pitr/planPitr.js';
+import { preparePitr } from '../../src/services/runbooks/pitr/preparePitr.js';
+import { pausedCopyOf } from '../../src/services/runbooks/pitr/recoveredCopy.js';
+import type { Plan } from '../../src/services/runbooks/plan.js';
+import type { PlanEvent } from '../../src/services/runbooks/planEvents.js';
+import { planEventLines } from '../../src/services/runbooks/planEvents.js';
+import { createNodeRunners } from '../../src/services/runner/nodeRunners.js';
+import type { HandBuiltCluster } from '../support/handBuiltCluster.js';
+import { startHandBuiltCluster } from '../support/handBuiltCluster.js';
+import { baseBackupByHand } from '../support/handBaseBackup.js';
+import { waitFor } from '../support/waitFor.js';
+
+/**
+ * A PITR copy paused at its target, then promoted by the cockpit's Ctrl-P
+ * plan (pg_promote() on this major, 13 or later): one recovery on a
+ * hand-built primary (no standbys), as pitrHandBuilt sets it up: a base
+ * backup by hand, rows before T, rows after, DROP TABLE, the WAL archived.
+ * Afterwards, read with SQL on the copy: out of recovery, on a new
+ * timeline, a write goes through, the rows are those before T; production
+ * is untouched. Planned again, the copy is no longer paused: refused.
+ */
+describe('a paused PITR copy promoted by its plan', () => {
+  let cluster: HandBuiltCluster;
+  let config: CockpitConfig;
+  let targetUtc: string;
+  const started: string[] = [];
+
+  const serverNow = async () => String((await cluster.superQuery<{ t: string }>('pg1', "select to_char(clock_timestamp() at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || 'Z' as t"))[0]!.t);
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  beforeAll(async () => {
+    cluster = await startHandBuiltCluster({ standbys: 0 });
+    const os = cluster.osUser;
+    const backupsDir = path.join(cluster.root, 'backups');
+    await mkdir(backupsDir, { mode: 0o750 });
+    await chown(backupsDir, os.uid, os.gid);
+    config = { ...cluster.config, backups: { dir: backupsDir, host: 'pg1' } };
+    await baseBackupByHand(cluster, config, backupsDir);
+    await sleep(1100);
+    await cluster.superQuery('pg1', 'create table lost (id int primary key, note text)');
+    await cluster.superQuery('pg1', "insert into lost select g, 'before T ' || g from generate_series(1, 3) g");
+    await sleep(1100);
+    targetUtc = await serverNow();
+    await sleep(1100);
+    await cluster.superQuery('pg1', "insert into lost select g, 'after T ' || g from generate_series(4, 6) g");
+    await cluster.superQuery('pg1', 'drop table lost');
+    const switched = String((await cluster.superQuery<{ s: string }>('pg1', 'select pg_walfile_name(pg_switch_wal()) as s'))[0]!.s);
+    await waitFor(async () => String((await cluster.superQuery<{ w: string | null }>('pg1', 'select last_archived_wal as w from pg_stat_archiver'))[0]!.w ?? '') >= switched, `${switched} archived`, 30_000);
+  }, 180_000);
+
+  afterAll(async () => {
+    for (const dir of started) {
+      await execa(path.join(cluster.pgBinDir, 'pg_ctl'), ['-D', dir, '-m', 'immediate', 'stop'], { uid: cluster.osUser.uid, gid: cluster.osUser.gid, reject: false });
+    }
+    await cluster?.destroy();
+  });
+
+  const run = async (planned: Plan) => {
+    const events: PlanEvent[] = [];
+    const runners = createNodeRunners(config, { readOnly: false });
+    try {
+      const outcome = await executePlan(planned, { config, readOnly: false, runners, onEvent: (event) => events.push(event) });
+      return { outcome, lines: events.flatMap(planEventLines).join('\n') };
+    } finally {
+      await runners.close();
+    }
+  };
+  const onCopy = async <Row extends pg.QueryResultRow>(port: number, sql: string) => {
+    const client = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres', password: cluster.superuserPassword });
+    await client.connect();
+    try {
+      return (await client.query<Row>(sql)).rows;
+    } finally {
+      await client.end();
+    }
+  };
+
+  it('checks it is the copy and paused, promotes it, and ends with it read-write on a new timeline; production untouched', async () => {
+    const recovery = (await preparePitr(config, 'auto', { target: { time: targetUtc } })) as PitrPlan;
+    expect(recovery.blocked, recovery.blockedReasons.join('\n')).toBe(false);
+    started.push(recovery.dest!);
+    const recovered = await run(recovery);
+    expect(recovered.outcome.succeeded, recovered.lines).toBe(true);
+    const copy = pausedCopyOf(recovery);
+    expect(copy, JSON.stringify(recovery.end)).toMatchObject({ host: 'pg1', port: recovery.port, dest: recovery.dest, user: 'postgres' });
+    expect(copy!.major).toBeGreaterThanOrEqual(13);
+    expect(recovery.succeededLine()).toContain(`-c 'select pg_wal_replay_resume()', or as its OS user on pg1: ${path.join(cluster.pgBinDir, 'pg_ctl')} -D ${recovery.dest} promote`);
+
+    const planned = await prepareCopyFollowUp(config, copy!, 'promote', { readOnly: false });
+    expect(planned.blocked, planned.blockedReasons.join('\n')).toBe(false);
+    expect(planned.checks[0]).toMatchObject({ status: 'ok', observed: expect.stringMatching(/^in recovery, replay paused, read-only/) });
+    expect(planned.steps[1]!.detail).toBe('select pg_promote(true, 60)');
+    const { outcome, lines } = await run(planned);
+    expect(outcome.succeeded, lines).toBe(true);
+    expect(lines).toMatch(/step 3\/3 ✓ the copy is read-write, out of recovery, timeline 2 \(/);
+    expect(planned.ended).toMatchObject({ inRecovery: false, readOnly: false, timeline: 2 });
+
+    // On the copy: out of recovery, writable, the rows before T.
+    expect((await onCopy<{ r: boolean }>(copy!.port, 'select pg_is_in_recovery() as r'))[0]!.r).toBe(false);
+    await onCopy(copy!.port, "insert into lost values (100, 'written after the promotion')");
+    expect((await onCopy<{ id: number }>(copy!.port, 'select id from lost order by id')).map((row) => row.id)).toEqual([1, 2, 3, 100]);
+    // Production: still no table, still the primary on its timeline.
+    expect(await cluster.superQuery('pg1', "select 1 from pg_class where relname = 'lost'")).toEqual([]);
+    expect((await cluster.superQuery<{ r: boolean; t: number }>('pg1', 'select pg_is_in_recovery() as r, timeline_id as t from pg_control_checkpoint()'))[0]).toEqual({ r: false, t: 1 });
+
+    // Planned again: the copy is no longer paused; refused, nothing run, the offer stale.
+    const again = await prepareCopyFollowUp(config, copy!, 'resume', { readOnly: false });
+    expect(again).toMatchObject({ blocked: true, copyGone: true, steps: [] });
+    expect(again.blockedReasons.join('\n')).toMatch(/out of recovery already \(read-write, out of recovery, timeline 2/);
+  }, 240_000);
+});
