@@ -4,19 +4,27 @@
 // plus pg's and yaml's CommonJS files: ~295 ms a run here; bundled, ~205 ms. Each subcommand's dynamic
 // import stays a chunk of its own, so Ink and React load only for the cockpit and the demo
 // (test/cli/bundle.int.test.ts checks what `--version` and `status --json` load).
-import { readdirSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { defineConfig } from 'rolldown';
 
 /**
  * Chunks are named by content hash, so a rebuild would leave the last build's beside the new ones. They
- * go once the new ones are written (not before: a pgcockpit already running keeps its chunks meanwhile).
+ * go once the new ones are written (not before: a pgcockpit already running keeps its chunks meanwhile),
+ * and only those older than this build: two builds at once in one checkout keep each other's chunks.
  */
+let buildStartedAt = 0;
 const dropStaleChunks = {
   name: 'drop-stale-chunks',
+  buildStart() {
+    buildStartedAt = Date.now();
+  },
   writeBundle(options, bundle) {
     const dir = path.join(options.dir, 'chunks');
-    for (const name of readdirSync(dir)) if (!(`chunks/${name}` in bundle)) rmSync(path.join(dir, name), { force: true });
+    for (const name of readdirSync(dir)) {
+      const file = path.join(dir, name);
+      if (!(`chunks/${name}` in bundle) && statSync(file).mtimeMs < buildStartedAt) rmSync(file, { force: true });
+    }
   },
 };
 
