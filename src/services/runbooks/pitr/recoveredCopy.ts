@@ -1,3 +1,7 @@
+import { JUMP_HOST } from '../../runner/nodeRunners.js';
+import type { Plan } from '../plan.js';
+import type { PitrPlan } from './pitrTypes.js';
+
 /**
  * Where a recovered copy lives and how to reach it: not a node of the config
  * but a data directory on a host (its runner name), a port, pg_ctl there, and
@@ -25,8 +29,8 @@ export interface RecoveredCopy {
 }
 
 /** The copy a finished PITR plan left paused at its target; undefined when it ended otherwise (or the plan is another runbook's). */
-export function pausedCopyOf(plan: object): RecoveredCopy | undefined {
-  const pitr = plan as { end?: { state?: string }; copy?: RecoveredCopy };
+export function pausedCopyOf(plan: Plan): RecoveredCopy | undefined {
+  const pitr = plan as Partial<PitrPlan>;
   return pitr.end?.state === 'paused' ? pitr.copy : undefined;
 }
 
@@ -42,7 +46,7 @@ export function promoteWorksPaused(major: number): boolean {
  */
 export function pausedCopyCommands(copy: RecoveredCopy): string {
   const psql = `${copy.psql} -h ${copy.address} -p ${copy.port} -U ${copy.user} -d ${copy.database} -c 'select pg_wal_replay_resume()'`;
-  const where = copy.host === 'jump host' ? 'here' : `on ${copy.host}`;
+  const where = copy.host === JUMP_HOST ? 'here' : `on ${copy.host}`;
   if (!promoteWorksPaused(copy.major)) return `end recovery (a writable copy on a new timeline): ${psql} (PostgreSQL 12 does not promote a paused server: pg_ctl promote waits for that resume)`;
   return `end recovery (a writable copy on a new timeline): ${psql}, or as its OS user ${where}: ${copy.pgCtl} -D ${copy.dest} promote`;
 }
