@@ -100,7 +100,7 @@ describe('a paused PITR copy promoted by its plan', () => {
     expect(planned.steps[1]!.detail).toBe('select pg_promote(true, 60)');
     const { outcome, lines } = await run(planned);
     expect(outcome.succeeded, lines).toBe(true);
-    expect(lines).toMatch(/step 3\/3 ✓ the copy is read-write, out of recovery, timeline 2 \(/);
+    expect(lines).toMatch(/step 3\/3 ✓ the copy is read-write, out of recovery, timeline 2 \(.*\): promoted; production was not touched/);
     expect(planned.ended).toMatchObject({ inRecovery: false, readOnly: false, timeline: 2 });
 
     // On the copy: out of recovery, writable, the rows before T.

@@ -162,7 +162,7 @@ function endStep(copy: RecoveredCopy, action: CopyFollowUpAction): PlanStep {
 }
 
 /** Step 3: waits until the copy is out of recovery, then reads what it is: read-write, its timeline. */
-function stateStep(copy: RecoveredCopy, onEnded: (state: CopyState) => void): PlanStep {
+function stateStep(copy: RecoveredCopy, action: CopyFollowUpAction, onEnded: (state: CopyState) => void): PlanStep {
   const sql = copyStateSql(copy.major);
   return {
     node: copy.host,
@@ -175,7 +175,7 @@ function stateStep(copy: RecoveredCopy, onEnded: (state: CopyState) => void): Pl
       if (!state) throw new Error(`could not read the copy's state: ${output.trim() || '(no output)'}`);
       onEnded(state);
       if (state.inRecovery) throw new Error(`the copy is still in recovery after ${LEAVE_RECOVERY_SECONDS} s (${copyStateText(state)}); its server log says why`);
-      return `the copy is ${copyStateText(state)}: writable, production was not touched`;
+      return `the copy is ${copyStateText(state)}: ${endRecoverySql(copy, action).includes('pg_promote') ? 'promoted' : 'resumed, recovery ended'}; production was not touched`;
     },
   };
 }
@@ -215,7 +215,7 @@ export function planCopyFollowUp(copy: RecoveredCopy, action: CopyFollowUpAction
     plan.steps = [
       checkStep(copy),
       endStep(copy, action),
-      stateStep(copy, (state) => {
+      stateStep(copy, action, (state) => {
         plan.ended = state;
       }),
     ];
