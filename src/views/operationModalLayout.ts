@@ -1,3 +1,4 @@
+import { cliLine } from '../services/runbooks/form.js';
 import { runbookEntry } from '../services/runbooks/registry.js';
 import type { Operation } from '../state/operation.js';
 import type { ModalRow, ModalWindow } from './operationModalRows.js';
@@ -24,9 +25,12 @@ export function operationModalLayout(operation: Operation, width: number, height
   // The CLI command that prints the same plan whole.
   const { cli } = runbookEntry(operation.kind);
   // A paused copy's resume or promotion has no subcommand of its own: its plan, once run, is in the audit journal.
+  // With a form: the same command line as its values, --dry-run for --yes (the subcommand alone would plan other values).
   const dryRun = operation.choices.copyFollowUp
     ? 'pgcockpit log'
-    : `pgcockpit ${cli.name} ${'argument' in cli.target ? operation.target : `${cli.target.option.split(' ')[0]} ${operation.target}`} --dry-run`;
+    : operation.form
+      ? cliLine(operation.form.cli, operation.target, operation.form.spec, operation.form.values).replace(/ --yes$/, ' --dry-run')
+      : `pgcockpit ${cli.name} ${'argument' in cli.target ? operation.target : `${cli.target.option.split(' ')[0]} ${operation.target}`} --dry-run`;
   // A runbook with a form: the form itself, then, above its plan, the values and the same command line.
   const rows =
     operation.phase === 'form' && operation.form

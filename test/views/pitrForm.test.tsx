@@ -54,6 +54,27 @@ describe('t: point-in-time recovery', () => {
     }
   });
 
+  it("a plan taller than the screen names the form's own command line with --dry-run as the way to print it whole", async () => {
+    const { store, press, plainFrame, stdin } = renderCockpit({ view: clusterView(), theme: noColorTheme, columns: 200, rows: 24 });
+    const tall = { ...pitrPlan(), steps: Array.from({ length: 12 }, (_, i) => ({ node: 'pg1', description: `step number ${i + 1}`, detail: `true ${i + 1}` })) };
+    const stop = bindOperationsToStore(store, { cluster: 'test', nodes: [] } as never, {
+      audit: { recordPlan: async () => undefined } as never,
+      preparers: { pitr: async () => tall as unknown as RunbookPlan },
+    });
+    try {
+      stdin.write('t');
+      await waitForFrame(plainFrame, (frame) => frame.includes('▸ target time: ▏'));
+      stdin.write('2026-11-30 20:00:00+09:00');
+      await waitForFrame(plainFrame, (text) => text.includes('▸ target time: 2026-11-30 20:00:00+09:00▏'));
+      await press(KEY.enter);
+      await waitForFrame(plainFrame, (text) => text.includes('type base-20261130T100000Z to recover it side by side'));
+      // Not "pgcockpit pitr --backup auto --dry-run": without the target that would plan nothing like this.
+      expect(plainFrame()).toContain("pgcockpit pitr --backup auto --target-time '2026-11-30 20:00:00+09:00' --action pause --dry-run prints all");
+    } finally {
+      await stop();
+    }
+  });
+
   it('refuses a zone abbreviation in the form, before any plan', async () => {
     const { store, press, plainFrame, stdin } = renderCockpit({ view: clusterView(), theme: noColorTheme });
     const asked: string[] = [];
