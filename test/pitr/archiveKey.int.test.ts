@@ -76,20 +76,28 @@ describe('A: the archive, on a hand-built primary that does not archive', () => 
       const dir = await stat(handBuilt.archiveDir);
       expect({ mode: (dir.mode & 0o777).toString(8), uid: dir.uid }).toEqual({ mode: '750', uid: handBuilt.osUser.uid });
 
-      // The restart is the DBA's; then A again: every check passes, the live test watched a segment arrive, nothing to run.
+      // The restart is the DBA's; then A again: every check passes, nothing to change; the live test is the one step (it writes WAL: not while planning).
       await restartPg1();
       expect((await handBuilt.superQuery<{ archive_command: string }>('pg1', 'show archive_command'))[0]!.archive_command).toBe(durableArchiveCommand(handBuilt.archiveDir));
       expect(await setting('archive_mode')).toEqual({ setting: 'on', pending_restart: false });
       store.getState().applyView(await collectClusterView(config, 5000));
       stdin.write('A');
-      const again = await waitForFrame(plainFrame, (text) => text.includes('nothing to run: Esc closes') || text.includes('could not plan'), 40_000);
-      expect(again).toMatch(/✓ a switched-out segment arrives in the archive: [0-9A-F]{24} arrived after \d+\.\d s/);
+      const lsnBefore = (await handBuilt.superQuery<{ lsn: string }>('pg1', 'select pg_current_wal_lsn()::text as lsn'))[0]!.lsn;
+      const again = await waitForFrame(plainFrame, (text) => text.includes('type pg1 to set up its archive') || text.includes('could not plan'), 40_000);
       expect(again).toContain('✓ archive_mode is on: on');
-      expect(again).toContain('nothing to change: the archive is set up and a switched-out segment arrived');
-      expect(again).not.toContain('Steps (');
-      // Nothing to run: no name to type, Esc closes.
-      expect(again).toContain('nothing to run: Esc closes');
-      expect(again).not.toContain('type pg1');
+      expect(again).toContain('! a switched-out segment arrives in the archive: not tested: the step below runs it');
+      expect(again).toContain('nothing to change: the archive is set up; the step below only tests it');
+      expect(again).toContain('1. on pg1: live test: switch out a WAL segment on pg1');
+      // Planning wrote nothing: no segment switched before the name is typed.
+      const lsnPlanned = (await handBuilt.superQuery<{ lsn: string }>('pg1', 'select pg_current_wal_lsn()::text as lsn'))[0]!.lsn;
+      expect(lsnPlanned).toBe(lsnBefore);
+      stdin.write('pg1');
+      await waitForFrame(plainFrame, (text) => text.includes('✓ matches: Enter runs it'));
+      await press(KEY.enter);
+      await waitForFrame(() => String(store.getState().operation?.phase), (phase) => phase === 'done' || phase === 'failed', 60_000);
+      const tested = store.getState().log.map((line) => line.text);
+      expect(store.getState().operation?.phase, tested.join('\n')).toBe('done');
+      expect(tested.some((line) => /^step 1\/1 ✓ .*[0-9A-F]{24}/.test(line)), tested.join('\n')).toBe(true);
     } finally {
       await stop();
     }

@@ -36,11 +36,18 @@ describe('planArchive: archive check over archive setup', () => {
     expect(plan.restartNeeded).toEqual([]);
     expect(plan.steps.map((step) => step.description)).toEqual(['write the archive settings on pg1 and reload', 'live test: switch out a WAL segment on pg1 and watch it arrive in /srv/archive']);
     expect(plan.steps[1]!.detail.split('\n')).toEqual([
-      'select pg_current_xact_id()',
+      'select txid_current()',
       'select pg_walfile_name(pg_switch_wal())',
       'select last_archived_wal, last_failed_wal from pg_stat_archiver  -- until it reaches the segment, up to 30 s',
       'test -f /srv/archive/<segment>',
     ]);
+  });
+
+  it('all in place, not yet tested: the live test is the one step (it writes WAL: never run while planning)', () => {
+    const plan = planArchive(config, pg1, facts({}), { runnerNode: 'pg1', noLiveTest: 'the step below runs it (it switches out a WAL segment, so only once confirmed)' });
+    expect(plan.steps.map((step) => step.description)).toEqual(['live test: switch out a WAL segment on pg1 and watch it arrive in /srv/archive']);
+    expect(plan.warnings).toEqual(['nothing to change: the archive is set up; the step below only tests it (a segment switched out must arrive)']);
+    expect(marks(plan.checks)).toContain('warn a switched-out segment arrives in the archive: not tested: the step below runs it (it switches out a WAL segment, so only once confirmed)');
   });
 
   it('all in place and the live test passed: nothing to run, and it says so', () => {
@@ -54,13 +61,26 @@ describe('planArchive: archive check over archive setup', () => {
   it("an archive_command of its own that archives is kept (no refusal); with something missing beside it, setup's refusal stands", () => {
     const own = safeArchiveCommand('/srv/archive');
     const kept = planArchive(config, pg1, facts({ settings: { ...IN_PLACE, archive_command: own } }), { runnerNode: 'pg1', noLiveTest: 'read-only (it switches out a WAL segment)' });
-    expect({ blocked: kept.blocked, steps: kept.steps.length }).toEqual({ blocked: false, steps: 0 });
+    // Nothing written: only the live test, a step (it writes WAL), run once the name is typed.
+    expect({ blocked: kept.blocked, steps: kept.steps.map((step) => step.description) }).toEqual({ blocked: false, steps: ['live test: switch out a WAL segment on pg1 and watch it arrive in /srv/archive'] });
     expect(kept.checks.find((check) => check.label === 'archive_command')).toMatchObject({ status: 'warn', observed: "set already, not pgcockpit's durable command: kept, it archives", fix: expect.stringMatching(/^pgcockpit archive setup --replace writes/) });
     expect(marks(kept.checks)).toContain('warn a switched-out segment arrives in the archive: not tested: read-only (it switches out a WAL segment)');
     const refused = planArchive(config, pg1, facts({ dir: undefined, dirProblem: 'No such file or directory', settings: { ...IN_PLACE, archive_command: own } }), { runnerNode: 'pg1' });
     expect({ blocked: refused.blocked, steps: refused.steps.length }).toEqual({ blocked: true, steps: 0 });
     expect(refused.blockedReasons.join()).toMatch(/^archive_command: set already/);
     expect(planArchive(config, pg1, facts({ settings: { ...IN_PLACE, archive_command: own } }), { runnerNode: 'pg1', replace: true }).steps).toHaveLength(2);
+  });
+
+  it('an archive_library (16+: never beside a command) counts as set: kept, never a command written beside it; --replace resets it', () => {
+    const withLibrary = { ...IN_PLACE, archive_library: 'basic_archive', archive_command: '' };
+    const kept = planArchive(config, pg1, facts({ settings: withLibrary }), { runnerNode: 'pg1', noLiveTest: 'read-only (it switches out a WAL segment)' });
+    expect({ blocked: kept.blocked, steps: kept.steps.map((step) => step.description) }).toEqual({ blocked: false, steps: ['live test: switch out a WAL segment on pg1 and watch it arrive in /srv/archive'] });
+    const refused = planArchive(config, pg1, facts({ dir: undefined, dirProblem: 'No such file or directory', settings: withLibrary }), { runnerNode: 'pg1' });
+    expect(refused.blockedReasons.join()).toMatch(/^archive_command: set already: archive_library = basic_archive/);
+    const replaced = planArchive(config, pg1, facts({ settings: withLibrary }), { runnerNode: 'pg1', replace: true });
+    const write = replaced.steps.find((step) => step.description.startsWith('write the archive settings'))!;
+    expect(write.detail.indexOf('alter system reset archive_library')).toBeGreaterThanOrEqual(0);
+    expect(write.detail.indexOf('alter system reset archive_library')).toBeLessThan(write.detail.indexOf('alter system set archive_command'));
   });
 
   it("the live test step fails with the archiver's last failure when the segment does not arrive", async () => {
@@ -92,7 +112,7 @@ describe('liveArchiveTest', () => {
     });
     expect(result).toMatchObject({ segment: '000000010000000000000007', arrived: true, lastFailed: null });
     expect(looked).toEqual(['000000010000000000000007']);
-    expect(statements.slice(0, 3)).toEqual(['w select pg_current_xact_id()', 'w select pg_walfile_name(pg_switch_wal()) as segment', 'r select last_archived_wal, last_failed_wal from pg_stat_archiver']);
+    expect(statements.slice(0, 3)).toEqual(['w select txid_current()', 'w select pg_walfile_name(pg_switch_wal()) as segment', 'r select last_archived_wal, last_failed_wal from pg_stat_archiver']);
   });
 });
 

@@ -39,15 +39,19 @@ export function planArchiveSetup(config: CockpitConfig, primary: NodeConfig, fac
       steps.push({ node: options.runnerNode, description: `make ${dir} 0750`, detail: `chmod 0750 ${dir}`, mutating: true, run: async (ctx) => void (await ctx.command(options.runnerNode, { program: 'chmod', args: ['0750', dir], mutating: true, timeoutMs: 30_000 })) });
     }
   }
-  const current = facts.settings.archive_command ?? '';
-  const set = current !== '' && current !== '(disabled)';
+  // An archive_library (15+) archives instead of any command: set beside it, a command stops the archiver on 16+ ("both set" is an error) and is ignored on 15.
+  const library = facts.settings.archive_library ?? '';
+  const commandSet = (facts.settings.archive_command ?? '') !== '' && facts.settings.archive_command !== '(disabled)';
+  const current = library !== '' ? `archive_library = ${library}` : (facts.settings.archive_command ?? '');
+  const set = library !== '' || commandSet;
   if (set && current !== command && !options.replace) {
-    checks.push({ label: 'archive_command', status: 'fail', observed: `set already: ${current}`, fix: '--replace writes pgcockpit\'s durable command over it (a backup tool\'s command would then stop archiving for that tool)' });
+    checks.push({ label: 'archive_command', status: 'fail', observed: `set already: ${current}`, fix: `--replace writes pgcockpit's durable command over it${library !== '' ? ' and resets archive_library' : ''} (a backup tool's ${library !== '' ? 'library' : 'command'} would then stop archiving for that tool)` });
   } else {
     checks.push({ label: 'archive_command', status: 'ok', observed: set && current === command ? 'already the durable command' : `${set ? `${current} is replaced by` : 'set to'} the durable command (cp to a temporary name, sync, rename, sync the directory; an identical segment archived again succeeds, a different one is refused)` });
   }
   const restart: string[] = [];
   const statements: string[] = [];
+  if (dir && library !== '') statements.push('alter system reset archive_library');
   if (dir && current !== command) statements.push(`alter system set archive_command = ${sqlLiteral(command)}`);
   if (!['on', 'always'].includes(facts.settings.archive_mode ?? '')) {
     statements.push("alter system set archive_mode = 'on'");

@@ -36,7 +36,7 @@ export async function readArchiveFacts(config: CockpitConfig, primary: NodeConfi
       if (row.pending_restart) facts.pendingRestart.push(row.name);
     }
     if (!options.live || !dir || !facts.dir) return;
-    await client.query('select pg_current_xact_id()');
+    await client.query('select txid_current()');
     const switched = (await client.query<{ segment: string }>('select pg_walfile_name(pg_switch_wal()) as segment')).rows[0]!.segment;
     const startedAt = Date.now();
     const timeout = options.liveTimeoutMs ?? 30_000;

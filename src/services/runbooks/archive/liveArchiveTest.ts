@@ -30,7 +30,7 @@ export interface LiveArchiveIo {
  * compare as text in order (timeline, then position, fixed-width hex).
  */
 export async function liveArchiveTest(io: LiveArchiveIo): Promise<LiveArchiveResult> {
-  await io.sql('select pg_current_xact_id()', true);
+  await io.sql('select txid_current()', true);
   const [switched] = await io.sql<{ segment: string }>('select pg_walfile_name(pg_switch_wal()) as segment', true);
   const segment = switched!.segment;
   const startedAt = Date.now();

@@ -83,8 +83,10 @@ export function planArchive(config: CockpitConfig, primary: NodeConfig, facts: A
       : step,
   );
   const dir = config.archive?.dir;
-  if (dir && steps.length > 0 && restartNeeded.length === 0) steps.push(liveTestStep(primary, dir, options));
-  const nothing = steps.length === 0;
+  // The live test is always a step (it writes WAL): after the settings written, or alone when they are in place.
+  if (dir && restartNeeded.length === 0 && (steps.length > 0 || (archiveInPlace(config, primary, facts) && !facts.live))) steps.push(liveTestStep(primary, dir, options));
+  // Nothing for setup to change: no step, or only the live test.
+  const nothing = steps.every((step) => step.description.startsWith('live test'));
   return {
     ...setup,
     title: `archive: check and set up WAL archiving on ${primary.name}`,
@@ -98,7 +100,7 @@ export function planArchive(config: CockpitConfig, primary: NodeConfig, facts: A
         ? [
             facts.live && !facts.live.arrived
               ? 'nothing for setup to change: the settings are in place, yet the switched-out segment did not arrive (the ✗ above says where to look)'
-              : `nothing to change: the archive is set up${facts.live ? ' and a switched-out segment arrived' : ''}${restartNeeded.length > 0 ? `; ${restartAdvice}` : ''}`,
+              : `nothing to change: the archive is set up${facts.live ? ' and a switched-out segment arrived' : ''}${steps.length > 0 ? '; the step below only tests it (a segment switched out must arrive)' : ''}${restartNeeded.length > 0 ? `; ${restartAdvice}` : ''}`,
           ]
         : [
             `the ✗ checks above are what these steps set up${restartNeeded.length > 0 ? `; ${restartNeeded.join(' and ')} then wait for a restart of ${primary.name}, which pgcockpit does not do` : ''}`,
@@ -118,7 +120,7 @@ function liveTestStep(primary: NodeConfig, dir: string, options: ArchivePlanOpti
     node: primary.name,
     description: `live test: switch out a WAL segment on ${primary.name} and watch it arrive in ${dir}`,
     detail: [
-      'select pg_current_xact_id()',
+      'select txid_current()',
       'select pg_walfile_name(pg_switch_wal())',
       `select last_archived_wal, last_failed_wal from pg_stat_archiver  -- until it reaches the segment, up to ${Math.round(timeoutMs / 1000)} s`,
       `test -f ${archivedPath(dir, '<segment>')}`,
