@@ -185,6 +185,10 @@ describe('point-in-time recovery side by side on a hand-built cluster', () => {
     const dest = /pg_ctl -D (\S+pgcockpit-pitr-\S+) -l/.exec(dry.stdout)?.[1];
     expect(dest, dry.stdout).toBeDefined();
     expect(await exists(dest!)).toBe(false);
+    expect(dry.stdout).toContain("recovery_target_action = 'pause'");
+    // --action auto, the default: promote with --copy-back (paused before the DROP's commit, the copy would hold the table's lock).
+    const copying = await cli('--backup', 'auto', '--target-time', targetUtc, '--copy-back', 'public.lost', '--dry-run');
+    expect(copying.stdout, copying.stderr).toContain("recovery_target_action = 'promote'");
     const abbreviated = await cli('--backup', 'auto', '--target-time', `${targetUtc.replace('Z', '')} KST`, '--yes');
     expect(abbreviated.exitCode).toBe(2);
     expect(abbreviated.stdout + abbreviated.stderr).toMatch(/"KST" is a zone abbreviation/);

@@ -324,7 +324,7 @@ describe('--copy-back', () => {
     expect(copyBackChecks({ copyBack: 'public.lost' }, 'promote', facts)).toEqual([expect.objectContaining({ status: 'ok', label: 'public.lost is not in shop on the primary pg1 (nothing is replaced)' })]);
     expect(copyBackChecks({ copyBack: 'public.lost' }, 'promote', { ...facts, tableAbsent: false })[0]).toMatchObject({ status: 'fail', observed: 'it exists there' });
     // Paused, the copy may hold the dropped table's lock: warned, with the way out.
-    expect(copyBackChecks({ copyBack: 'public.lost' }, 'pause', facts)[0]).toMatchObject({ status: 'warn', observed: expect.stringMatching(/holds its lock on the table/), fix: '--action promote (the default with --copy-back)' });
+    expect(copyBackChecks({ copyBack: 'public.lost' }, 'pause', facts)[0]).toMatchObject({ status: 'warn', observed: expect.stringMatching(/holds its lock on the table/), fix: '--action promote, or auto (the default: promote with --copy-back)' });
     expect(copyBackChecks({ copyBack: 'public.lost' }, 'shutdown', facts)[0]).toMatchObject({ status: 'fail', observed: '--action shutdown stops it at the target' });
     expect(copyBackChecks({ copyBack: 'public.lost', inPlace: 'pg1' }, 'pause', facts)[0]).toMatchObject({ status: 'fail' });
     expect(copyBackChecks({ copyBack: 'public.lost' }, 'promote', { database: 'shop', problem: 'no node answered as the primary' })[0]).toMatchObject({ status: 'fail', observed: 'no node answered as the primary' });

@@ -47,8 +47,8 @@ describe('t: point-in-time recovery', () => {
       await waitForFrame(plainFrame, (text) => text.includes('▸ target time: 2026-11-30 20:00:00+09:00▏'));
       await press(KEY.enter);
       await waitForFrame(plainFrame, (text) => text.includes('type base-20261130T100000Z to recover it side by side'));
-      expect(asked).toEqual([{ target: 'auto', values: { time: '2026-11-30 20:00:00+09:00', name: '', lsn: '', target: '', action: 'pause', exclusive: false, restoreTo: '', inPlace: '', copyBack: '', db: '', port: '' } }]);
-      expect(plainFrame()).toContain("same as: pgcockpit pitr --backup auto --target-time '2026-11-30 20:00:00+09:00' --action pause --yes");
+      expect(asked).toEqual([{ target: 'auto', values: { time: '2026-11-30 20:00:00+09:00', name: '', lsn: '', target: '', action: 'auto', exclusive: false, restoreTo: '', inPlace: '', copyBack: '', db: '', port: '' } }]);
+      expect(plainFrame()).toContain("same as: pgcockpit pitr --backup auto --target-time '2026-11-30 20:00:00+09:00' --action auto --yes");
     } finally {
       await stop();
     }
@@ -69,7 +69,7 @@ describe('t: point-in-time recovery', () => {
       await press(KEY.enter);
       await waitForFrame(plainFrame, (text) => text.includes('type base-20261130T100000Z to recover it side by side'));
       // Not "pgcockpit pitr --backup auto --dry-run": without the target that would plan nothing like this.
-      expect(plainFrame()).toContain("pgcockpit pitr --backup auto --target-time '2026-11-30 20:00:00+09:00' --action pause --dry-run prints all");
+      expect(plainFrame()).toContain("pgcockpit pitr --backup auto --target-time '2026-11-30 20:00:00+09:00' --action auto --dry-run prints all");
     } finally {
       await stop();
     }
@@ -104,5 +104,8 @@ describe('t: point-in-time recovery', () => {
     });
     expect(pitrEntry.fromForm!({ time: '', name: '', lsn: '', target: 'immediate', action: 'pause', exclusive: false, restoreTo: '', inPlace: 'pg2', port: '' })).toMatchObject({ inPlace: 'pg2', target: { target: 'immediate' } });
     expect(pitrEntry.fromForm!({ time: 'x', action: 'pause', exclusive: false, copyBack: 'public.lost', db: 'shop' })).toMatchObject({ copyBack: 'public.lost', database: 'shop' });
+    // auto (the default) leaves the action to the planner (pause, promote with --copy-back); a chosen one is passed on.
+    expect(pitrEntry.fromForm!({ time: 'x', action: 'auto', exclusive: false, copyBack: 'public.lost' })).not.toHaveProperty('action');
+    expect(pitrEntry.fromForm!({ time: 'x', action: 'shutdown', exclusive: false })).toMatchObject({ action: 'shutdown' });
   });
 });

@@ -59,9 +59,9 @@ export function copyBackChecks(options: PitrOptions, action: RecoveryAction, fac
   const table = options.copyBack ?? '';
   const checks: PreflightCheck[] = [];
   if (options.inPlace !== undefined) checks.push({ label: '--copy-back copies from a copy beside production', status: 'fail', observed: '--in-place was given: there is no production to copy into', fix: 'leave out one of them' });
-  if (action === 'shutdown') checks.push({ label: '--copy-back needs the copy up', status: 'fail', observed: '--action shutdown stops it at the target', fix: '--action promote (the default with --copy-back)' });
+  if (action === 'shutdown') checks.push({ label: '--copy-back needs the copy up', status: 'fail', observed: '--action shutdown stops it at the target', fix: '--action promote, or auto (the default: promote with --copy-back)' });
   // Paused before the DROP's commit, the startup process holds the table's AccessExclusiveLock until recovery ends: the dump would wait, then fail.
-  if (action === 'pause') checks.push({ label: 'the copy can be read at the target', status: 'warn', observed: "--action pause: paused right before a DROP TABLE's commit, the copy holds its lock on the table and the dump step fails", fix: '--action promote (the default with --copy-back)' });
+  if (action === 'pause') checks.push({ label: 'the copy can be read at the target', status: 'warn', observed: "--action pause: paused right before a DROP TABLE's commit, the copy holds its lock on the table and the dump step fails", fix: '--action promote, or auto (the default: promote with --copy-back)' });
   if (!facts || facts.problem || !facts.primary) {
     checks.push({ label: `${table} can be restored into production's primary`, status: 'fail', observed: facts?.problem ?? 'no node answered as the primary' });
     return checks;

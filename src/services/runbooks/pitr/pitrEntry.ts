@@ -50,7 +50,16 @@ export const pitrEntry: RunbookEntry<PitrPlan, PitrOptions> = {
         validate: (value) => (value.trim() === '' || /^[0-9A-Fa-f]{1,8}\/[0-9A-Fa-f]{1,8}$/.test(value.trim()) ? undefined : 'a WAL location as pg_current_wal_lsn() shows it: 0/5000028'),
       },
       { kind: 'text', name: 'target', label: 'or target (immediate)', flag: '--target', hint: 'immediate: the backup\'s end, its earliest consistent point', validate: (value) => (value.trim() === '' || value.trim() === 'immediate' ? undefined : 'only "immediate"') },
-      { kind: 'choice', name: 'action', label: 'at the target (pause, promote, shutdown)', choices: RECOVERY_ACTIONS, default: 'pause', flag: '--action', hint: 'pause: read-only at the target, to inspect (then resume or promote); promote: a writable copy; shutdown: stopped there' },
+      // auto, the default, leaves the choice to the planner: pause, or promote with a table to copy back (a copy paused before the DROP's commit holds the table's lock).
+      {
+        kind: 'choice',
+        name: 'action',
+        label: 'at the target (auto, pause, promote, shutdown)',
+        choices: ['auto', ...RECOVERY_ACTIONS],
+        default: 'auto',
+        flag: '--action',
+        hint: 'auto: pause, or promote when a table is copied back; pause: read-only at the target, to inspect (then resume or promote); promote: a writable copy; shutdown: stopped there',
+      },
       { kind: 'toggle', name: 'exclusive', label: 'stop just before the target', flag: '--exclusive', default: false, hint: 'recovery_target_inclusive off: a commit exactly at the target time or location is not replayed' },
       { kind: 'text', name: 'restoreTo', label: 'new data directory (side by side)', flag: '--restore-to', hint: 'empty: beside the data directory of the node holding the backup (<dataDir>.pgcockpit-pitr-<time>); must not exist or be empty' },
       {
@@ -65,7 +74,7 @@ export const pitrEntry: RunbookEntry<PitrPlan, PitrOptions> = {
         name: 'copyBack',
         label: 'copy back a table into production',
         flag: '--copy-back',
-        hint: 'empty: nothing; schema.table: once recovered, dumped from the copy (pg_dump -t) and restored into the production primary, where it must not exist (set the action to promote: paused, the copy may hold the table\'s lock)',
+        hint: 'empty: nothing; schema.table: once recovered, dumped from the copy (pg_dump -t) and restored into the production primary, where it must not exist (the action auto promotes then: paused, the copy may hold the table\'s lock)',
       },
       { kind: 'text', name: 'db', label: 'the database of that table', flag: '--db', hint: "empty: the node's configured database" },
       {
@@ -82,7 +91,7 @@ export const pitrEntry: RunbookEntry<PitrPlan, PitrOptions> = {
     const text = (name: string) => (typeof values[name] === 'string' ? (values[name] as string).trim() : '');
     return {
       target: { time: text('time'), name: text('name'), lsn: text('lsn'), target: text('target') },
-      ...(text('action') !== '' ? { action: text('action') as RecoveryAction } : {}),
+      ...(text('action') !== '' && text('action') !== 'auto' ? { action: text('action') as RecoveryAction } : {}),
       ...(values.exclusive === true ? { exclusive: true } : {}),
       ...(text('restoreTo') !== '' ? { restoreTo: text('restoreTo') } : {}),
       ...(text('port') !== '' ? { port: Number(text('port')) } : {}),
