@@ -297,6 +297,22 @@ describe('point-in-time recovery side by side on a hand-built cluster', () => {
     await access(path.join(backup.path, 'PG_VERSION'));
   }, 120_000);
 
+  it('a --restore-to filled after the plan (another recovery into it): step 1 refuses, and the undo leaves that directory as it is', async () => {
+    const dir = path.join(cluster.root, 'pitr-restore-to');
+    const planned = await plan({ target: { time: targetUtc }, restoreTo: dir }, backup.id);
+    expect(planned.blocked, planned.blockedReasons.join('\n')).toBe(false);
+    // Someone else's copy lands there between the plan and the run.
+    await mkdir(dir, { mode: 0o700 });
+    await writeFile(path.join(dir, 'PG_VERSION'), '15\n');
+    await chown(dir, cluster.osUser.uid, cluster.osUser.gid);
+    const { outcome, lines } = await run(planned);
+    expect(outcome.succeeded).toBe(false);
+    expect(lines).toContain(`${dir} is not empty: nothing was copied`);
+    expect(lines).toMatch(new RegExp(`${dir} is not this run's copy \\(no pgcockpit-pitr-\\d{8}T\\d{6}Z\\.claim\\): left as it is`));
+    expect(lines).not.toMatch(/the copy is kept at|is removed/);
+    expect(await readdir(dir)).toEqual(['PG_VERSION']);
+  }, 60_000);
+
   it('a copied configuration that points data_directory elsewhere is caught before the start (the runbook started the wrong cluster)', async () => {
     // A second catalog entry: the same backup copied, its postgresql.conf naming pg1's data directory.
     const runner = localRunner(cluster.osUser);

@@ -308,6 +308,8 @@ describe('in place', () => {
     expect(plan.confirmWord).toBe('pg1');
     expect(plan.steps[0]!.detail).toBe('mv /var/lib/pgsql/14/data /var/lib/pgsql/14/data.pgcockpit-20261130T120000Z');
     expect(plan.steps[2]!.detail).toContain('port = 5432');
+    // A node, not a copy: no Ctrl-R/Ctrl-P offer once paused (promoting it is a failover's decision).
+    expect(plan.copy).toBeUndefined();
   });
   it('refuses a running node, and a new directory or port beside --in-place', () => {
     const running = planPitr(config, { ...facts, hostFacts: { ...host, inPlace: { ...host.inPlace!, running: true } } }, { target: { time: '2026-11-30 10:30:00Z' }, inPlace: 'pg1' });

@@ -39,6 +39,14 @@ export interface PitrStepFacts {
   targetSetting: { name: string; value: string };
   /** The copy's server log (recoveryLogFile): new to this run; one left by an earlier one is moved aside by the settings step. */
   logFile: string;
+  /**
+   * Written into dest by step 1 once it found the directory empty (or made
+   * it): the proof that what is there is this run's. Every undo (stop, move
+   * aside, remove) acts only where it is, so a cancel or a refusal never
+   * touches a directory step 1 did not take (one filled since the plan, say
+   * by another recovery into the same --restore-to).
+   */
+  claimFile: string;
   /** The plain backup has no postgresql.conf (Debian-style: it lives in /etc): a minimal one is written into the copy (tar: if it has none once unpacked). */
   writeConf: 'no' | 'yes' | 'if missing';
   /** The copy's listen address (minimal postgresql.conf). */
@@ -50,9 +58,12 @@ export interface PitrStepFacts {
 }
 
 
+/** Shell: stop here, changing nothing, unless $1 holds this run's claim ($CLAIM). */
+const CLAIMED = 'if [ ! -f "$CLAIM" ]; then echo "$1 is not this run\'s copy (no $(basename -- "$CLAIM")): left as it is"; exit 0; fi';
+
 /** The copy's server stopped if it runs (status first: exit 3 is none), then its directory moved aside, kept. */
 function stopCopyStep(facts: PitrStepFacts): PlanStep {
-  const stop = script('if "$1" -D "$2" status >/dev/null 2>&1; then "$1" -D "$2" -m fast -w -t 300 stop >/dev/null && echo "the copy\'s server on $2 stopped"; else echo "no server runs on $2"; fi', [facts.pgCtl, facts.dest], { mutating: true, timeoutMs: 330_000 });
+  const stop = script(`CLAIM="$3"; set -- "$2" "$1"; ${CLAIMED}; if "$2" -D "$1" status >/dev/null 2>&1; then "$2" -D "$1" -m fast -w -t 300 stop >/dev/null && echo "the copy's server on $1 stopped"; else echo "no server runs on $1"; fi`, [facts.pgCtl, facts.dest, facts.claimFile], { mutating: true, timeoutMs: 330_000 });
   return {
     node: facts.host,
     description: `stop the copy's server on ${facts.dest} if it runs`,
@@ -63,7 +74,7 @@ function stopCopyStep(facts: PitrStepFacts): PlanStep {
 }
 
 function moveAsideStep(facts: PitrStepFacts): PlanStep {
-  const move = script('if [ -e "$1" ]; then [ ! -e "$2" ] || { echo "$2 exists already: $1 is left where it is" >&2; exit 1; }; mv -- "$1" "$2" && echo "the copy is kept at $2"; else echo "no copy was made at $1"; fi', [facts.dest, facts.asideDir]);
+  const move = script(`CLAIM="$3"; if [ ! -e "$1" ]; then echo "no copy was made at $1"; exit 0; fi; ${CLAIMED}; [ ! -e "$2" ] || { echo "$2 exists already: $1 is left where it is" >&2; exit 1; }; mv -- "$1" "$2" && echo "the copy is kept at $2"`, [facts.dest, facts.asideDir, facts.claimFile]);
   return {
     node: facts.host,
     description: 'move the copy aside (kept, not deleted)',
@@ -83,11 +94,13 @@ function moveAsideStep(facts: PitrStepFacts): PlanStep {
 function removeCopyStep(facts: PitrStepFacts): PlanStep {
   const remove = script(
     [
+      'CLAIM="$3"',
       'if [ ! -e "$1" ]; then echo "no copy was made at $1"; exit 0; fi',
+      CLAIMED,
       'if [ -f "$1/postmaster.pid" ] && kill -0 "$(head -n 1 -- "$1/postmaster.pid")" 2>/dev/null; then echo "a server still runs on $1: it is left where it is" >&2; exit 1; fi',
       'if [ "$2" = whole ]; then rm -rf -- "$1" && echo "the copy at $1 is removed"; else find "$1" -mindepth 1 -maxdepth 1 -exec rm -rf -- {} + && echo "the copy in $1 is removed (the directory itself was there before, and stays)"; fi',
     ].join('\n'),
-    [facts.dest, facts.destCreated ? 'whole' : 'contents'],
+    [facts.dest, facts.destCreated ? 'whole' : 'contents', facts.claimFile],
     { mutating: true, timeoutMs: 3600_000 },
   );
   return {
@@ -101,12 +114,13 @@ function removeCopyStep(facts: PitrStepFacts): PlanStep {
 
 /** Step 1: the base backup copied (plain: cp -a) or unpacked (tar: tar -xf base.tar*) into a new directory, 0700. */
 export function restoreBackupStep(facts: PitrStepFacts): PlanStep {
-  const prepare = 'umask 077; mkdir -p -- "$2" || exit 1; if [ -n "$(ls -A -- "$2")" ]; then echo "$2 is not empty: nothing was copied" >&2; exit 1; fi; chmod 0700 "$2" || exit 1';
+  // The claim is written at once after the emptiness check: from then on the directory is this run's (the undo acts only where it is).
+  const prepare = 'umask 077; mkdir -p -- "$2" || exit 1; if [ -n "$(ls -A -- "$2")" ]; then echo "$2 is not empty: nothing was copied" >&2; exit 1; fi; : > "$3" || exit 1; chmod 0700 "$2" || exit 1';
   const copy =
     facts.format === 'plain'
       ? 'cp -a -- "$1/." "$2/" || exit 1'
       : 'set -- "$1" "$2" "$1"/base.tar*; [ -e "$3" ] || { echo "no base.tar in $1" >&2; exit 1; }; tar -xf "$3" -C "$2" || exit 1';
-  const spec = script(`${prepare}\n${copy}\necho "$(du -sh -- "$2" | cut -f1) in $2"`, [facts.backupPath, facts.dest], { mutating: true, timeoutMs: 24 * 3600_000 });
+  const spec = script(`${prepare}\n${copy}\necho "$(du -sh -- "$2" | cut -f1) in $2"`, [facts.backupPath, facts.dest, facts.claimFile], { mutating: true, timeoutMs: 24 * 3600_000 });
   return {
     node: facts.host,
     description: `copy base backup ${facts.backupId} into the new data directory ${facts.dest} as ${facts.osUser} (mode 0700)`,
@@ -203,12 +217,13 @@ export function proveStartStep(facts: PitrStepFacts): PlanStep {
   const read = (name: string): CommandSpec => ({ program: facts.postgres, args: ['-D', facts.dest, '-C', name], env: { LC_ALL: 'C' }, mutating: false, timeoutMs: 30_000 });
   // One shell for the four readings (postgres -C reads one setting a run): "name=value" lines.
   const readAll = script('postgres="$1"; dest="$2"; shift 2; for name in "$@"; do value=$("$postgres" -D "$dest" -C "$name") || exit 1; printf \'%s=%s\\n\' "$name" "$value"; done', [facts.postgres, facts.dest, ...proof.map((item) => item.name)], { mutating: false, timeoutMs: 60_000 });
-  // The port was free when the plan looked, maybe minutes ago: held now by any socket (a client's connection too), the server could not bind it.
-  const portFree = script('command -v ss >/dev/null 2>&1 || { echo "no ss here: port $1 not re-checked"; exit 0; }; held=$(ss -Htan exclude time-wait "sport = :$1" | head -n 3); if [ -n "$held" ]; then echo "port $1 is held on this host since the plan chose it ($(echo $held | tr -s " ")): the copy could not listen there; nothing was started; plan it again (a free port is chosen) or give --port" >&2; exit 1; fi; echo "port $1 free"', [String(facts.port)], { mutating: false, timeoutMs: 15_000 });
+  // The port was free when the plan looked, maybe minutes ago: a listener on it now, or a client's connection from it, and the server could not bind it.
+  // Closing sockets are left out: a stopped server's own (in place, its port) linger a while and do not stop the next one binding (SO_REUSEADDR).
+  const portFree = script('command -v ss >/dev/null 2>&1 || { echo "no ss here: port $1 not re-checked"; exit 0; }; held=$(ss -Htan state listening state established "sport = :$1" | head -n 3 | tr -s " \\n" " "); if [ -n "$held" ]; then echo "port $1 is held on this host since the plan chose it (${held% }): the copy could not listen there; nothing was started; plan it again (a free port is chosen) or give --port" >&2; exit 1; fi; echo "port $1 free"', [String(facts.port)], { mutating: false, timeoutMs: 15_000 });
   return {
     node: facts.host,
     description: `check that the start command really uses ${facts.dest}, on port ${facts.port}, as a recovery to the target`,
-    detail: [...proof.map((item) => `${commandLine(read(item.name))}  -- must say ${item.expected}`), `ss -Htan exclude time-wait "sport = :${facts.port}"  -- must list no socket (the port still free)`].join('\n'),
+    detail: [...proof.map((item) => `${commandLine(read(item.name))}  -- must say ${item.expected}`), `ss -Htan state listening state established "sport = :${facts.port}"  -- must list no socket (the port still free)`].join('\n'),
     mutating: false,
     async run(ctx) {
       const free = (await ctx.command(facts.host, portFree)).trim();

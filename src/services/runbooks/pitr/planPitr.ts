@@ -131,7 +131,8 @@ export function planPitr(config: CockpitConfig, facts: PitrFacts, options: PitrO
     ...(inPlace ? { inPlace: { node: inPlace.node, keptDir: inPlace.keptDir } } : {}),
     retryCommand: pitrCommandLine(backup.id, options, action),
   };
-  if (node) {
+  // In place the recovered server is a node of the cluster, not a copy: promoting it is a failover's decision (p, with its checks against a second primary), never the copy's Ctrl-P.
+  if (node && !inPlace) {
     const binNode = config.nodes.find((candidate) => candidate.name === host.host) ?? node;
     plan.copy = { host: host.host, address: host.address, port: host.port, dest: host.dest, pgCtl: host.pgCtl, psql: pgTool(binNode, 'psql'), loginNode: node.name, user: node.user, database: node.database, major: major(backup.serverVersion), backupId: backup.id };
   }
@@ -161,6 +162,7 @@ export function planPitr(config: CockpitConfig, facts: PitrFacts, options: PitrO
       action,
       targetSetting: setting,
       logFile,
+      claimFile: path.posix.join(host.dest, `pgcockpit-pitr-${host.stamp}.claim`),
       writeConf,
       address: host.address,
       ...(inPlace ? { inPlaceNode: inPlace.node } : {}),
