@@ -47,6 +47,24 @@ const pgWithoutWorkerProbe = {
   },
 };
 
+/**
+ * Ink with DEV=true in the environment connects to React's devtools (react-devtools-core, not installed) and
+ * reads its own package.json next to its module, which in the bundle is dist/ (no such file): the cockpit
+ * would not start for a DBA whose shell sets DEV for something else. The bundled cockpit is never
+ * developed in: Ink's isDev() is false. Should Ink change that line, the build stops here.
+ */
+const inkWithoutDevMode = {
+  name: 'ink-without-dev-mode',
+  transform: {
+    filter: { id: /[\\/]node_modules[\\/]ink[\\/]build[\\/]utils\.js$/ },
+    handler(code) {
+      const check = "process.env['DEV'] === 'true'";
+      if (code.split(check).length !== 2) throw new Error(`ink/build/utils.js: expected one \`${check}\` (Ink's isDev) to turn off`);
+      return { code: code.replace(check, 'false'), map: null };
+    },
+  },
+};
+
 export default defineConfig({
   // main.ts is an entry of its own so that it stays at dist/main.js, where the `../package.json` it reads
   // its version from is the package's. cli.ts imports it dynamically, after choosing React's production build.
@@ -58,7 +76,7 @@ export default defineConfig({
   // Left to Node, as without a bundle: ssh2 loads its compiled sshcrypto.node and cpu-features (optional)
   // by paths relative to its own files; pg-native is pg's optional native driver, not installed; ink
   // imports react-devtools-core only when DEV=true, and it is not installed either.
-  plugins: [pgWithoutWorkerProbe, dropStaleChunks],
+  plugins: [pgWithoutWorkerProbe, inkWithoutDevMode, dropStaleChunks],
   external: ['ssh2', 'cpu-features', 'pg-native', 'react-devtools-core'],
   output: {
     dir: 'dist',

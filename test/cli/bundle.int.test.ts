@@ -80,6 +80,15 @@ describe('the bundled command line (dist/cli.js) loads per subcommand only what 
     expect(await tuiFilesAmong(files)).toEqual([]);
   });
 
+  it('the cockpit chunk loads with DEV=true in the environment (Ink would read a package.json the bundle does not have)', async () => {
+    const chunks = path.resolve('dist/chunks');
+    const cockpit = (await readdir(chunks)).find((name) => /^runCockpit-.*\.js$/.test(name));
+    expect(cockpit).toBeDefined();
+    const run = await execa('node', ['--input-type=module', '-e', `await import(${JSON.stringify(path.join(chunks, cockpit!))}); console.log('loaded')`], { env: { DEV: 'true', NODE_ENV: 'production' }, reject: false });
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toBe('loaded');
+  });
+
   it('the marker the checks above look for is real: the cockpit chunk holds Ink and React', async () => {
     const chunks = path.resolve('dist/chunks');
     const scripts = (await readdir(chunks)).filter((name) => name.endsWith('.js')).map((name) => path.join(chunks, name));
