@@ -9,21 +9,19 @@ import path from 'node:path';
 import { defineConfig } from 'rolldown';
 
 /**
- * Chunks are named by content hash, so a rebuild would leave the last build's beside the new ones. They
- * go once the new ones are written (not before: a pgcockpit already running keeps its chunks meanwhile),
- * and only those older than this build: two builds at once in one checkout keep each other's chunks.
+ * Chunks are named by content hash, so a rebuild would leave the last build's beside the new ones. Those
+ * not in this build go once they are a day old: a cockpit started from an earlier build loads some chunks
+ * only when a key is pressed (a runbook's planner), and must still find them after a rebuild under it
+ * (or two builds at once in one checkout).
  */
-let buildStartedAt = 0;
+const KEEP_OLD_CHUNKS_MS = 24 * 3600_000;
 const dropStaleChunks = {
   name: 'drop-stale-chunks',
-  buildStart() {
-    buildStartedAt = Date.now();
-  },
   writeBundle(options, bundle) {
     const dir = path.join(options.dir, 'chunks');
     for (const name of readdirSync(dir)) {
       const file = path.join(dir, name);
-      if (!(`chunks/${name}` in bundle) && statSync(file).mtimeMs < buildStartedAt) rmSync(file, { force: true });
+      if (!(`chunks/${name}` in bundle) && statSync(file).mtimeMs < Date.now() - KEEP_OLD_CHUNKS_MS) rmSync(file, { force: true });
     }
   },
 };
