@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,7 +82,10 @@ describe('the bundled command line (dist/cli.js) loads per subcommand only what 
 
   it('the cockpit chunk loads with DEV=true in the environment (Ink would read a package.json the bundle does not have)', async () => {
     const chunks = path.resolve('dist/chunks');
-    const cockpit = (await readdir(chunks)).find((name) => /^runCockpit-.*\.js$/.test(name));
+    // The newest: an earlier build's chunks stay a day beside this one's.
+    const candidates = (await readdir(chunks)).filter((name) => /^runCockpit-.*\.js$/.test(name));
+    const times = await Promise.all(candidates.map(async (name) => (await stat(path.join(chunks, name))).mtimeMs));
+    const cockpit = candidates[times.indexOf(Math.max(...times))];
     expect(cockpit).toBeDefined();
     const run = await execa('node', ['--input-type=module', '-e', `await import(${JSON.stringify(path.join(chunks, cockpit!))}); console.log('loaded')`], { env: { DEV: 'true', NODE_ENV: 'production' }, reject: false });
     expect(run.stderr).toBe('');
