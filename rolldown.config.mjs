@@ -27,41 +27,37 @@ const dropStaleChunks = {
 };
 
 /**
+ * A plugin that turns one expression of one library file into `false`, and stops the build when the file
+ * no longer holds exactly one (the library changed: look again rather than quietly lose the fix). The
+ * replacement keeps the lines where they were, so `map: null` (the code did not move) keeps source maps right.
+ */
+function replaceWithFalse(name, file, expression, what) {
+  return {
+    name,
+    transform: {
+      filter: { id: new RegExp(`[\\\\/]node_modules[\\\\/]${file.split('/').map((part) => part.replace(/\./g, '\\.')).join('[\\\\/]')}$`) },
+      handler(code) {
+        if (code.split(expression).length !== 2) throw new Error(`${file}: expected one \`${expression}\` (${what}) to replace`);
+        return { code: code.replace(expression, 'false'), map: null };
+      },
+    },
+  };
+}
+
+/**
  * pg asks at load whether it runs in a Cloudflare Worker; without a global `navigator` (Node 20) it asks by
  * building a `new Response(...)`, which makes Node load undici and the web streams behind it: about 45 ms,
  * a quarter of a `status --json`. A command line is never a Worker; the probe becomes a plain `false`.
- * Should pg change that line, the build stops here rather than quietly paying the probe again.
  */
-const pgWithoutWorkerProbe = {
-  name: 'pg-without-worker-probe',
-  transform: {
-    filter: { id: /[\\/]node_modules[\\/]pg[\\/]lib[\\/]stream\.js$/ },
-    handler(code) {
-      const probe = "typeof Response === 'function'";
-      if (code.split(probe).length !== 2) throw new Error(`pg/lib/stream.js: expected one \`${probe}\` (pg's Cloudflare probe) to skip`);
-      // The same length of lines, so the source map stays right: map null says the code did not move.
-      return { code: code.replace(probe, 'false'), map: null };
-    },
-  },
-};
+const pgWithoutWorkerProbe = replaceWithFalse('pg-without-worker-probe', 'pg/lib/stream.js', "typeof Response === 'function'", "pg's Cloudflare probe");
 
 /**
  * Ink with DEV=true in the environment connects to React's devtools (react-devtools-core, not installed) and
  * reads its own package.json next to its module, which in the bundle is dist/ (no such file): the cockpit
  * would not start for a DBA whose shell sets DEV for something else. The bundled cockpit is never
- * developed in: Ink's isDev() is false. Should Ink change that line, the build stops here.
+ * developed in: Ink's isDev() is false.
  */
-const inkWithoutDevMode = {
-  name: 'ink-without-dev-mode',
-  transform: {
-    filter: { id: /[\\/]node_modules[\\/]ink[\\/]build[\\/]utils\.js$/ },
-    handler(code) {
-      const check = "process.env['DEV'] === 'true'";
-      if (code.split(check).length !== 2) throw new Error(`ink/build/utils.js: expected one \`${check}\` (Ink's isDev) to turn off`);
-      return { code: code.replace(check, 'false'), map: null };
-    },
-  },
-};
+const inkWithoutDevMode = replaceWithFalse('ink-without-dev-mode', 'ink/build/utils.js', "process.env['DEV'] === 'true'", "Ink's isDev");
 
 export default defineConfig({
   // main.ts is an entry of its own so that it stays at dist/main.js, where the `../package.json` it reads
