@@ -5,7 +5,7 @@ import { RUNBOOKS } from '../services/runbooks/registry.js';
  * the help overlay all read this one table, so help cannot drift from behaviour.
  */
 import type { CockpitState, Focus, Overlay } from './createCockpitStore.js';
-import { operationModalMode, operationOffersFence, operationOffersResumeReplay, pausedCopyOffer, runningOperation } from './operation.js';
+import { operationModalMode, operationOffersFence, operationOffersResumeReplay, pausedCopyOffer, recoveredCopyOffer, runningOperation } from './operation.js';
 import { runningJob } from './runningJob.js';
 
 export type Command =
@@ -43,6 +43,7 @@ export type Command =
   | 'resumeReplayFirst'
   | 'resumeCopy'
   | 'promoteCopy'
+  | 'copyBackTable'
   | 'cancelOperation'
   | 'nextFormField'
   | 'previousFormField'
@@ -112,6 +113,8 @@ export type Command =
  * - backups: the backups picker is open, before `overlay`
  * - pausedCopy: a PITR ended paused at its target and no modal is open: its
  *   copy may be resumed or promoted (control keys, as the modal's offers)
+ * - recoveredCopy: a PITR's copy is up (paused or promoted) and no modal is
+ *   open: a table may be copied back from it into production
  */
 export type KeyContextName =
   | 'confirm'
@@ -134,7 +137,8 @@ export type KeyContextName =
   | 'backupFilter'
   | 'backupDelete'
   | 'backups'
-  | 'pausedCopy';
+  | 'pausedCopy'
+  | 'recoveredCopy';
 
 /**
  * One row: a command, its keys and where they work. A command may have a row
@@ -213,6 +217,7 @@ export const KEY_TABLE: readonly KeyBinding[] = [
   // A PITR copy paused at its target: the same Ctrl-R resumes its replay, which there ends recovery; each shows its plan first.
   { command: 'resumeCopy', keys: ['Ctrl-R'], description: 'resume the PITR copy paused at its target: pg_wal_replay_resume() there ends recovery (writable, new timeline); plan first', when: 'pausedCopy', footer: 'resume copy', pinned: true },
   { command: 'promoteCopy', keys: ['Ctrl-P'], description: 'promote the PITR copy paused at its target: pg_promote() (PostgreSQL 12: a resume, the same end); plan first', when: 'pausedCopy', footer: 'promote copy', pinned: true },
+  { command: 'copyBackTable', keys: ['Ctrl-T'], description: "copy a table back from the PITR copy (paused or promoted) into production's primary, where it must not exist: its name, then the plan", when: 'recoveredCopy', footer: 'copy table back', pinned: true },
   { command: 'previousFormField', keys: ['Shift-Tab'], description: 'the previous field of the form', when: 'form', footer: 'previous' },
   { command: 'nextFormField', keys: ['Tab'], description: 'the next field of the form', when: 'form', footer: 'next field' },
   { command: 'nextFormValue', keys: ['→'], description: "the focused choice's next value, or flip the toggle", when: 'form', footer: 'change' },
@@ -270,6 +275,7 @@ export const WHEN_LABEL: Record<KeyContextName, string> = {
   backupFilter: "typing the backups picker's filter",
   backupDelete: "the picker asking for a dump's id to delete it",
   pausedCopy: 'a PITR copy paused at its target, no plan shown',
+  recoveredCopy: 'a PITR copy up (paused or promoted), no plan shown',
 };
 
 /** A key press as ink's useInput reports it. */
@@ -321,6 +327,8 @@ export interface KeyContext {
   backups?: 'list' | 'filter' | 'delete';
   /** A PITR copy is paused at its target (Ctrl-R resumes it, Ctrl-P promotes it). */
   pausedCopy?: boolean;
+  /** A PITR copy is up, paused or promoted (Ctrl-T copies a table back from it). */
+  recoveredCopy?: boolean;
 }
 
 export const MAIN_SCREEN: KeyContext = { overlay: 'none', focus: 'nodes' };
@@ -344,6 +352,7 @@ export function keyContextOf(
     ...(operationOffersFence(state.operation) ? { fenceOffer: true } : {}),
     ...(operationOffersResumeReplay(state.operation) ? { resumeReplayOffer: true } : {}),
     ...(pausedCopyOffer(state) ? { pausedCopy: true } : {}),
+    ...(recoveredCopyOffer(state) ? { recoveredCopy: true } : {}),
     ...(state.overlay === 'backups' ? { backups: state.backupDelete ? 'delete' : state.backupFilterDraft != null ? 'filter' : 'list' } : {}),
   };
 }
@@ -367,7 +376,7 @@ export function activeLayers(context: KeyContext): KeyContextName[] {
   // Below the minimum size nothing but the message shows, an open search input included.
   if (context.tooSmall) return [...running, 'always'];
   if (context.searching) return ['search'];
-  const panes: KeyContextName[] = [...(context.logFullScreen ? (['main', 'log'] as const) : context.focus === 'nodes' ? (['main', 'split', 'nodes'] as const) : (['main', 'split', 'log'] as const)), ...(context.pausedCopy ? (['pausedCopy'] as const) : [])];
+  const panes: KeyContextName[] = [...(context.logFullScreen ? (['main', 'log'] as const) : context.focus === 'nodes' ? (['main', 'split', 'nodes'] as const) : (['main', 'split', 'log'] as const)), ...(context.pausedCopy ? (['pausedCopy'] as const) : []), ...(context.recoveredCopy ? (['recoveredCopy'] as const) : [])];
   if (!context.jobRunning || !panes.includes('log')) return [...running, 'always', ...panes];
   // Esc backs out one step at a time: a highlighted search goes before the job.
   return context.searchShown ? ['running', 'always', ...panes, 'job'] : ['job', 'running', 'always', ...panes];
@@ -417,6 +426,7 @@ export function keyMatches(key: string, press: KeyPress): boolean {
   if (key === 'Ctrl-F') return Boolean(press.ctrl) && press.input === 'f';
   if (key === 'Ctrl-R') return Boolean(press.ctrl) && press.input === 'r';
   if (key === 'Ctrl-P') return Boolean(press.ctrl) && press.input === 'p';
+  if (key === 'Ctrl-T') return Boolean(press.ctrl) && press.input === 't';
   // Escape arrives with meta set (ink reports a lone ESC as meta+escape).
   if (key === 'Esc') return Boolean(press.escape) && !press.ctrl;
   if (press.ctrl || press.meta) return false;

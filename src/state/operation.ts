@@ -49,6 +49,8 @@ export interface OperationChoices {
   formValues?: FormValues;
   /** Ctrl-R / Ctrl-P after a PITR ended paused: not the PITR again but the copy resumed or promoted (the glue plans copyFollowUp). */
   copyFollowUp?: { action: CopyFollowUpAction; copy: RecoveredCopy };
+  /** Ctrl-T on a recovered copy (paused or promoted): a table copied back into production, its form's values the table and database (the glue plans copyBackFollowUp). */
+  copyBack?: { copy: RecoveredCopy };
 }
 
 /** A runbook's parameter form being filled in (phase form), kept once submitted so the plan shows its values and CLI line. */
@@ -102,7 +104,7 @@ export interface OperationOutcome {
   needsRebuild?: readonly string[];
   /** Nodes that replicate again (a rebuild's target): their "needs rebuild" mark goes. */
   rebuilt?: readonly string[];
-  /** A PITR copy left paused at its target (offered: resume, promote); null: the copy's recovery ended (the offer goes); absent: as it was. */
+  /** A PITR copy left up (paused: resume, promote and copy-back offered; promoted, paused false: copy-back only); null: the offer goes; absent: as it was. */
   pausedCopy?: RecoveredCopy | null;
 }
 
@@ -173,17 +175,24 @@ export function runningOperation(state: { operation: Operation | null }): Operat
   return state.operation?.phase === 'running' ? state.operation : undefined;
 }
 
-/** The paused PITR copy the cockpit offers to resume or promote (Ctrl-R, Ctrl-P), unless an operation is shown or runs. */
-export function pausedCopyOffer(state: { operation: Operation | null; pausedCopy?: RecoveredCopy | null }): RecoveredCopy | undefined {
+/** The PITR copy still up (paused or promoted) the cockpit offers to copy a table back from (Ctrl-T), unless an operation is shown or runs. */
+export function recoveredCopyOffer(state: { operation: Operation | null; pausedCopy?: RecoveredCopy | null }): RecoveredCopy | undefined {
   if (!state.pausedCopy) return undefined;
   if (operationModalMode(state.operation) !== undefined || runningOperation(state)) return undefined;
   return state.pausedCopy;
+}
+
+/** The paused PITR copy the cockpit offers to resume or promote (Ctrl-R, Ctrl-P): the recovered copy while it is paused. */
+export function pausedCopyOffer(state: { operation: Operation | null; pausedCopy?: RecoveredCopy | null }): RecoveredCopy | undefined {
+  const copy = recoveredCopyOffer(state);
+  return copy?.paused === false ? undefined : copy;
 }
 
 /** The verb of the confirmation line for this operation: a copy's resume or promotion says so, else its runbook's verb. */
 export function operationVerbOf(operation: Pick<Operation, 'kind' | 'choices'>): string {
   const followUp = operation.choices.copyFollowUp;
   if (followUp) return followUp.action === 'promote' ? 'promote the copy on that port' : 'resume the copy on that port (recovery ends)';
+  if (operation.choices.copyBack) return 'restore it into the production primary';
   return operationVerb(operation.kind);
 }
 

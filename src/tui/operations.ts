@@ -7,9 +7,10 @@ import type { Plan, PlanStep } from '../services/runbooks/plan.js';
 import type { LiveLists } from '../services/runbooks/form.js';
 import { RUNBOOKS, runbookEntry } from '../services/runbooks/registry.js';
 import type { PlanSessions } from '../services/runbooks/sqlSessions.js';
-import { isCopyFollowUp, prepareCopyFollowUp } from '../services/runbooks/pitr/copyFollowUp.js';
+import type { CopyState } from '../services/runbooks/pitr/copyFollowUp.js';
+import { isCopyFollowUp, notTheCopy, prepareCopyFollowUp } from '../services/runbooks/pitr/copyFollowUp.js';
 import type { RecoveredCopy } from '../services/runbooks/pitr/recoveredCopy.js';
-import { pausedCopyOf } from '../services/runbooks/pitr/recoveredCopy.js';
+import { recoveredCopyOf } from '../services/runbooks/pitr/recoveredCopy.js';
 import { createSqlSessions } from '../services/runbooks/sqlSessions.js';
 import type { PlanEvent } from '../services/runbooks/planEvents.js';
 import { jobLineText, planEventLines } from '../services/runbooks/planEvents.js';
@@ -128,20 +129,32 @@ export function bindOperationsToStore(
     if (sessions) track(sessions.close().catch(() => undefined));
   };
 
+  /** A resume or promotion refused: a copy still up but out of recovery keeps Ctrl-T; one that does not answer, or is not the copy, loses every offer. */
+  const staleCopy = (copy: RecoveredCopy, seen: CopyState | undefined) => {
+    if (seen && !notTheCopy(copy, seen) && !seen.inRecovery) store.getState().copyRecoveryEnded();
+    else if (!seen || notTheCopy(copy, seen)) store.getState().dropPausedCopy();
+  };
+
   const prepare = async (id: number, kind: OperationKind, target: string, choices: PrepareChoices) => {
     const preparer = preparers[kind];
     const followUp = choices.copyFollowUp;
+    const copyBack = choices.copyBack;
     try {
-      if (!preparer && !followUp) throw new Error(`${kind} is not available in this pgcockpit yet`);
+      if (!preparer && !followUp && !copyBack) throw new Error(`${kind} is not available in this pgcockpit yet`);
       const sessions = createSqlSessions(config, { readOnly: store.getState().readOnly });
       planSessions.set(id, sessions);
-      // A paused PITR copy resumed or promoted (Ctrl-R, Ctrl-P): its own small plan, not the PITR's.
+      const copyOptions = { readOnly: store.getState().readOnly, ...(options.sshEnvironment ? { sshEnvironment: options.sshEnvironment } : {}) };
+      // A PITR copy resumed or promoted (Ctrl-R, Ctrl-P), or a table copied back from it (Ctrl-T): their own small plans, not the PITR's.
+      // The copy-back's planner (with the PITR's production look) is loaded when asked, as the runbooks' are.
       const plan = followUp
-        ? await prepareCopyFollowUp(config, followUp.copy, followUp.action, { readOnly: store.getState().readOnly, ...(options.sshEnvironment ? { sshEnvironment: options.sshEnvironment } : {}) })
-        : await preparer!(config, target, choices, { lastSeenSlots: store.getState().lastSeenSlots, sessions });
+        ? await prepareCopyFollowUp(config, followUp.copy, followUp.action, copyOptions)
+        : copyBack
+          ? await (await import('../services/runbooks/pitr/copyBackFollowUp.js')).prepareCopyBackFollowUp(config, copyBack.copy, { table: String(choices.formValues?.table ?? ''), database: String(choices.formValues?.database ?? copyBack.copy.database) }, copyOptions)
+          : await preparer!(config, target, choices, { lastSeenSlots: store.getState().lastSeenSlots, sessions });
       if (store.getState().operation?.id !== id) return closeSessions(id);
-      // Found not paused (resumed by hand, stopped): the offer was stale.
-      if (isCopyFollowUp(plan) && plan.copyGone) store.getState().dropPausedCopy();
+      // Found not paused (resumed by hand), not answering or not the copy: the offer was stale.
+      if (isCopyFollowUp(plan) && plan.copyGone) staleCopy(plan.copy, plan.seen);
+      if (copyBack && 'copyGone' in plan && plan.copyGone) store.getState().dropPausedCopy();
       if (plan.blocked) closeSessions(id);
       plans.set(id, plan);
       if (plan.blocked) {
@@ -185,12 +198,12 @@ export function bindOperationsToStore(
       lastOutcome = { title: plan.title, interrupted: outcome.interrupted !== undefined, ...(cancelled ? { cancelled } : {}), ...(outcome.advice ? { advice: outcome.advice } : {}) };
       const { needsRebuild, rebuilt } = outcome.result;
       const said = outcome.succeeded && needsRebuild.length > 0 ? line(`⚠ needs rebuild: ${needsRebuild.join(', ')} (its data forked from the new timeline)`) : [];
-      // A PITR left paused at its target: the copy is offered (Ctrl-R, Ctrl-P); a copy's recovery ended: the offer goes.
-      const pausedCopy = outcome.succeeded ? pausedCopyOf(plan) : undefined;
-      const followedUp = outcome.succeeded && isCopyFollowUp(plan);
-      if (pausedCopy) said.push(...line(pausedCopyLine(pausedCopy)));
+      // A PITR that left its copy up: the copy is offered (paused: Ctrl-R, Ctrl-P, Ctrl-T; promoted: Ctrl-T); a copy's recovery ended: Ctrl-T only.
+      const recovered = outcome.succeeded ? recoveredCopyOf(plan) : undefined;
+      const followedUp = outcome.succeeded && isCopyFollowUp(plan) ? { ...plan.copy, paused: false } : undefined;
+      if (recovered) said.push(...line(recovered.paused ? pausedCopyLine(recovered) : promotedCopyLine(recovered)));
       store.getState().operationFinished(id, {
-        ...(pausedCopy ? { pausedCopy } : followedUp ? { pausedCopy: null } : {}),
+        ...(recovered ? { pausedCopy: recovered } : followedUp ? { pausedCopy: followedUp } : {}),
         succeeded: outcome.succeeded,
         ...(outcome.failedStep ? { error: `step ${outcome.failedStep.number} (${outcome.failedStep.description}) on ${outcome.failedStep.node}: ${outcome.failedStep.error}` } : {}),
         ...(cancelled ? { error: cancelled } : {}),
@@ -324,9 +337,14 @@ function cancelSummary(plan: Plan, cancelled: NonNullable<PlanOutcome['cancelled
   );
 }
 
-/** The log's line when a PITR ended paused: what the copy is and the keys that end its recovery. */
+/** The log's line when a PITR ended paused: what the copy is and the keys that end its recovery or copy a table back. */
 export function pausedCopyLine(copy: RecoveredCopy): string {
-  return `⏸ the copy of ${copy.backupId} in ${copy.dest} (port ${copy.port}) is paused at the target, read-only: Ctrl-R resumes it, Ctrl-P promotes it (either ends recovery: a writable copy on a new timeline; each shows its plan first)`;
+  return `⏸ the copy of ${copy.backupId} in ${copy.dest} (port ${copy.port}) is paused at the target, read-only: Ctrl-R resumes it, Ctrl-P promotes it (either ends recovery: a writable copy on a new timeline), Ctrl-T copies a table back into production; each shows its plan first`;
+}
+
+/** The log's line when a PITR ended promoted: the copy stays offered for a copy-back. */
+export function promotedCopyLine(copy: RecoveredCopy): string {
+  return `▶ the copy of ${copy.backupId} in ${copy.dest} (port ${copy.port}) is promoted, writable: Ctrl-T copies a table back into production (plan first)`;
 }
 
 function messageOf(error: unknown): string {

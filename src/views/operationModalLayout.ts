@@ -26,7 +26,7 @@ export function operationModalLayout(operation: Operation, width: number, height
   const { cli } = runbookEntry(operation.kind);
   // A paused copy's resume or promotion has no subcommand of its own: its plan, once run, is in the audit journal.
   // With a form: the same command line as its values, --dry-run for --yes (the subcommand alone would plan other values).
-  const dryRun = operation.choices.copyFollowUp
+  const dryRun = operation.choices.copyFollowUp || operation.choices.copyBack
     ? 'pgcockpit log'
     : operation.form
       ? cliLine(operation.form.cli, operation.target, operation.form.spec, operation.form.values).replace(/ --yes$/, ' --dry-run')
@@ -35,7 +35,8 @@ export function operationModalLayout(operation: Operation, width: number, height
   const rows =
     operation.phase === 'form' && operation.form
       ? formRows(operation.form)
-      : [...(operation.form ? formSummaryRows(operation.form, operation.target) : []), ...(operation.plan ? planRows(operation.plan) : [])];
+      : // A copy-back's values only: its form is no subcommand's (pitr --copy-back is chosen before a recovery).
+        [...(operation.form ? formSummaryRows(operation.form, operation.target).slice(0, operation.choices.copyBack ? 1 : 2) : []), ...(operation.plan ? planRows(operation.plan) : [])];
   return { prompt, body: modalWindow(wrapRows(rows, inner), height - CHROME_ROWS - prompt.length - 1, top, inner, dryRun) };
 }
 

@@ -73,6 +73,7 @@ export function promptRows(operation: Operation): ModalRow[] {
   const plan = operation.plan;
   if (operation.phase === 'form') return [{ text: 'Tab/Shift-Tab: next/previous field, ←/→: change, Enter: plan with these values, Esc: leave', tone: 'heading' }];
   const followUp = operation.choices.copyFollowUp;
+  if (operation.phase === 'planning' && operation.choices.copyBack) return [{ text: `planning: reading the copy on ${operation.choices.copyBack.copy.host}, port ${operation.choices.copyBack.copy.port}, and production's primary…  Esc cancels`, tone: 'muted' }];
   if (operation.phase === 'planning' && followUp) return [{ text: `planning: reading the state of the copy on ${followUp.copy.host}, port ${followUp.copy.port}…  Esc cancels`, tone: 'muted' }];
   if (operation.phase === 'planning') return [{ text: `planning the ${operation.kind} of ${operation.target}: reading every node…  Esc cancels`, tone: 'muted' }];
   if (operation.phase === 'failed' || !plan) return [{ text: `✗ could not plan the ${operation.kind}: ${operation.error ?? 'unknown error'}`, tone: 'fail' }, { text: 'Esc closes' }];

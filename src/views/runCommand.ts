@@ -1,6 +1,6 @@
 import type { CockpitState } from '../state/createCockpitStore.js';
 import type { Command } from '../state/keyTable.js';
-import { operationModalMode, operationOffersFence, operationOffersResumeReplay, pausedCopyOffer, runningOperation } from '../state/operation.js';
+import { operationModalMode, operationOffersFence, operationOffersResumeReplay, pausedCopyOffer, recoveredCopyOffer, runningOperation } from '../state/operation.js';
 import { runningJob } from '../state/runningJob.js';
 import { findLogMatch } from './logSearch.js';
 import { cancellableStep } from './stopJobQuestion.js';
@@ -228,6 +228,10 @@ export function runCommand(command: Command, input: string, state: CockpitState,
     case 'promoteCopy':
       // The PITR copy paused at its target: its resume or promotion planned, then confirmed in the modal like any plan.
       if (pausedCopyOffer(state)) state.requestCopyFollowUp(command === 'resumeCopy' ? 'resume' : 'promote');
+      return;
+    case 'copyBackTable':
+      // A table from the PITR copy (paused or promoted) back into production: its form, then its plan, confirmed like any.
+      if (recoveredCopyOffer(state)) state.requestCopyBack();
       return;
     case 'confirmOperation':
       // Only an exact match starts it (the store checks again); anything else leaves the modal as it is.

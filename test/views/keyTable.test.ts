@@ -57,6 +57,7 @@ const ALL_COMMANDS: Record<Command, true> = {
   resumeReplayFirst: true,
   resumeCopy: true,
   promoteCopy: true,
+  copyBackTable: true,
   cancelOperation: true,
   nextFormField: true,
   previousFormField: true,
@@ -110,8 +111,9 @@ const CONTEXTS: Record<string, KeyContext> = {
   'plan: typing the name, too small': { overlay: 'none', focus: 'nodes', tooSmall: true, operation: 'typing' },
   'operation running, nodes focused': { overlay: 'none', focus: 'nodes', jobRunning: true },
   'plan: a parameter form': { overlay: 'none', focus: 'nodes', operation: 'form' },
-  'a PITR copy paused, nodes focused': { overlay: 'none', focus: 'nodes', pausedCopy: true },
-  'a PITR copy paused, log full screen, a job running': { overlay: 'none', focus: 'log', logFullScreen: true, jobRunning: true, pausedCopy: true },
+  'a PITR copy paused, nodes focused': { overlay: 'none', focus: 'nodes', pausedCopy: true, recoveredCopy: true },
+  'a PITR copy paused, log full screen, a job running': { overlay: 'none', focus: 'log', logFullScreen: true, jobRunning: true, pausedCopy: true, recoveredCopy: true },
+  'a PITR copy promoted, log focused': { overlay: 'none', focus: 'log', recoveredCopy: true },
   'plan: a parameter form, a job running': { overlay: 'none', focus: 'log', jobRunning: true, operation: 'form' },
 };
 
@@ -148,6 +150,8 @@ function pressesFor(key: string): KeyPress[] {
       return [{ input: 'r', ctrl: true }];
     case 'Ctrl-P':
       return [{ input: 'p', ctrl: true }];
+    case 'Ctrl-T':
+      return [{ input: 't', ctrl: true }];
     case 'Enter':
       return [{ input: '\r', return: true }];
     case 'Esc':

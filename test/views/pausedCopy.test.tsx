@@ -132,9 +132,9 @@ describe('a PITR copy paused at its target (Ctrl-R resumes it, Ctrl-P promotes i
       store.getState().typeConfirmation('base-20261130T100000Z');
       store.getState().confirmOperation();
       await waitForFrame(() => String(store.getState().operation?.phase), (phase) => phase === 'done', 10_000);
-      expect(store.getState().pausedCopy).toEqual(gone);
+      expect(store.getState().pausedCopy).toEqual({ ...gone, paused: true });
       expect(store.getState().log.map((line) => line.text)).toContain(
-        `⏸ the copy of base-20261130T100000Z in ${copy.dest} (port ${port}) is paused at the target, read-only: Ctrl-R resumes it, Ctrl-P promotes it (either ends recovery: a writable copy on a new timeline; each shows its plan first)`,
+        `⏸ the copy of base-20261130T100000Z in ${copy.dest} (port ${port}) is paused at the target, read-only: Ctrl-R resumes it, Ctrl-P promotes it (either ends recovery: a writable copy on a new timeline), Ctrl-T copies a table back into production; each shows its plan first`,
       );
       await waitForFrame(plainFrame, (frame) => footer(frame).includes('resume copy'));
 

@@ -10,15 +10,18 @@ import type { Operation, OperationChoices, OperationForm, OperationKind, Operati
 import { linesAppended } from './log.js';
 import type { CopyFollowUpAction } from '../../services/runbooks/pitr/copyFollowUp.js';
 import type { RecoveredCopy } from '../../services/runbooks/pitr/recoveredCopy.js';
+import { COPY_BACK_CLI, copyBackForm } from '../../services/runbooks/pitr/copyBackForm.js';
 
 /** A runbook asked for on a node, planned and confirmed through the modal, then run. */
 export interface OperationState {
   /** The runbook asked for last; null: none (or cancelled). The operations glue plans and runs it. */
   operation: Operation | null;
   /**
-   * The copy a PITR left paused at its target, while nothing says it is not:
-   * the cockpit offers to resume or promote it (Ctrl-R, Ctrl-P). Cleared once
-   * one of those ended its recovery, or found it no longer paused.
+   * The copy a side-by-side PITR left up, while nothing says it is gone:
+   * paused at its target, the cockpit offers to resume or promote it (Ctrl-R,
+   * Ctrl-P); paused or promoted (paused false once its recovery ended), to
+   * copy a table back from it (Ctrl-T). Cleared once it no longer answers or
+   * the server on its port is not the copy.
    */
   pausedCopy: RecoveredCopy | null;
 }
@@ -54,8 +57,16 @@ export interface OperationActions {
    * copy's port typed). Refused while one runs; nothing without a paused copy.
    */
   requestCopyFollowUp(action: CopyFollowUpAction): void;
-  /** The paused copy is not paused any more (resumed by hand, stopped): its offer goes. */
+  /**
+   * Ctrl-T on a recovered copy: its form (the table, its database) opens, an
+   * operation (kind pitr) the glue plans as a copy-back once submitted,
+   * confirmed by typing the table's name. Refused while one runs.
+   */
+  requestCopyBack(): void;
+  /** The copy does not answer, or the server on its port is not the copy: its offer goes. */
   dropPausedCopy(): void;
+  /** The copy is up but out of recovery (resumed or promoted by hand): Ctrl-R/Ctrl-P go, Ctrl-T stays. */
+  copyRecoveryEnded(): void;
   /** The plan for operation `id` (ignored once that request was cancelled or replaced): the modal shows it. */
   setOperationPlan(id: number, plan: OperationPlan): void;
   typeConfirmation(text: string): void;
@@ -176,7 +187,19 @@ export const createOperationSlice: StateCreator<CockpitState, [], [], OperationS
       const id = (state.operation?.id ?? 0) + 1;
       return { operation: { id, kind: 'pitr', target: `${copy.host}:${copy.port}`, choices: { copyFollowUp: { action, copy } }, phase: 'planning', typed: '' } };
     }),
+  requestCopyBack: () =>
+    set((state) => {
+      if (state.operation?.phase === 'running') return { notice: `${state.operation.kind} of ${state.operation.target} is running: one operation at a time` };
+      const copy = state.pausedCopy;
+      if (!copy) return state;
+      const id = (state.operation?.id ?? 0) + 1;
+      const spec = copyBackForm(copy);
+      const nodeNames = state.nodes.map((node) => node.name);
+      const form: OperationForm = { spec, cli: COPY_BACK_CLI, nodeNames, values: initialFormValues(spec, nodeNames), focus: 0, errors: {} };
+      return { operation: { id, kind: 'pitr', target: `${copy.host}:${copy.port}`, choices: { copyBack: { copy } }, phase: 'form', form, typed: '' } };
+    }),
   dropPausedCopy: () => set((state) => (state.pausedCopy ? { pausedCopy: null } : state)),
+  copyRecoveryEnded: () => set((state) => (state.pausedCopy && state.pausedCopy.paused !== false ? { pausedCopy: { ...state.pausedCopy, paused: false } } : state)),
   setOperationPlan: (id, plan) =>
     set((state) => (state.operation?.id === id && state.operation.phase === 'planning' ? { operation: { ...state.operation, phase: 'confirm', plan } } : state)),
   typeConfirmation: (text) => set((state) => (state.operation?.phase === 'confirm' ? { operation: { ...state.operation, typed: text } } : state)),

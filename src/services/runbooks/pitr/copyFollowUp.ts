@@ -46,6 +46,8 @@ export interface CopyFollowUpPlan extends Plan {
   followUp: CopyFollowUpAction;
   /** The copy was found not paused, or not answering: the offer is stale (resumed by hand, stopped). */
   copyGone?: boolean;
+  /** What the server on the copy's port said when planned (absent: it did not answer): whether the copy is still up once the offer is stale. */
+  seen?: CopyState;
   /** The state read after recovery ended (the last step). */
   ended?: CopyState;
 }
@@ -84,11 +86,18 @@ export function copyStateText(state: CopyState): string {
   return `${state.readOnly ? 'read-only' : 'read-write'}, out of recovery, timeline ${state.timeline ?? '?'} (${state.dataDirectory}, port ${state.port})`;
 }
 
-/** Why the server on the copy's port may not be resumed or promoted; undefined: it is the copy, paused. */
-export function notPausedCopy(copy: RecoveredCopy, state: CopyState): string | undefined {
+/** Why the server on the copy's port is not the copy (another data directory or port); undefined: it is. */
+export function notTheCopy(copy: RecoveredCopy, state: CopyState): string | undefined {
   if (path.posix.normalize(state.dataDirectory) !== path.posix.normalize(copy.dest) || state.port !== copy.port) {
     return `the server on ${copy.address}:${copy.port} runs on ${state.dataDirectory}, port ${state.port}: not the copy in ${copy.dest}`;
   }
+  return undefined;
+}
+
+/** Why the server on the copy's port may not be resumed or promoted; undefined: it is the copy, paused. */
+export function notPausedCopy(copy: RecoveredCopy, state: CopyState): string | undefined {
+  const other = notTheCopy(copy, state);
+  if (other) return other;
   if (!state.inRecovery) return `the copy is out of recovery already (${copyStateText(state)}): resumed or promoted since; nothing left to do`;
   if (state.pauseState !== 'paused') return `the copy's replay is ${state.pauseState ?? 'in an unknown state'}, not paused at the target: it is still replaying, or a pause was asked and not reached`;
   return undefined;
@@ -106,7 +115,7 @@ export function copyPsql(copy: RecoveredCopy, sql: readonly string[], env: Recor
 }
 
 /** The copy has production's roles and passwords: the login's password, looked up for production's address. */
-async function copyPassword(config: CockpitConfig, copy: RecoveredCopy): Promise<Record<string, string>> {
+export async function copyPassword(config: CockpitConfig, copy: RecoveredCopy): Promise<Record<string, string>> {
   const node = config.nodes.find((candidate) => candidate.name === copy.loginNode);
   if (!node) return {};
   const found = await nodePassword(node, config.passfile);
@@ -210,6 +219,7 @@ export function planCopyFollowUp(copy: RecoveredCopy, action: CopyFollowUpAction
     copy,
     followUp: action,
     ...(why ? { copyGone: true } : {}),
+    ...(seen.state ? { seen: seen.state } : {}),
   };
   if (!plan.blocked) {
     plan.steps = [

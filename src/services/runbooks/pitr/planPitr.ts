@@ -14,7 +14,7 @@ import { recoveryLogFile } from './replayStep.js';
 import { moveAsideStep } from '../rebuild/copySteps.js';
 import { pgTool } from '../serviceControl.js';
 import { copyBackSteps } from './copyBackSteps.js';
-import { pausedCopyCommands } from './recoveredCopy.js';
+import { copyBackPipe, pausedCopyCommands } from './recoveredCopy.js';
 import { chooseBackup, targetAfterBackupCheck, targetInWindowCheck, windowUnread, writtenTarget } from './targetWindow.js';
 
 import type { PitrFacts, PitrOptions, PitrPlan } from './pitrTypes.js';
@@ -227,6 +227,8 @@ export function pitrSucceeded(plan: PitrPlan): string {
     ? `when done: ${plan.pgCtl} -D ${plan.dest} stop, then pgcockpit cleanup --remove ${plan.dest}`
     : `when done: ${plan.pgCtl} -D ${plan.dest} stop, then rm -rf ${plan.dest}`;
   const copied = plan.copyBack ? `; ${plan.copyBack.table} is restored on ${plan.copyBack.primary}` : '';
+  // Up at the target without --copy-back: the shell's way to bring a table back from it, as the cockpit's Ctrl-T does (the primary's address is the DBA's to fill in).
+  const copyBackHint = !plan.copyBack && plan.copy && end && end.state !== 'shut down' ? `; a table back into production: ${copyBackPipe(plan.copy)}` : '';
   if (plan.inPlace) return `${plan.inPlace.node} recovered in place from ${plan.backupId}, port ${plan.port}: ${state}${point}; ${connect}; its former data directory is kept at ${plan.inPlace.keptDir} (pgcockpit cleanup lists it)`;
-  return `${plan.backupId} recovered side by side in ${plan.dest}, port ${plan.port}: ${state}${point}${copied}; ${connect}; ${remove}${copied ? '' : '; production was not touched'}`;
+  return `${plan.backupId} recovered side by side in ${plan.dest}, port ${plan.port}: ${state}${point}${copied}; ${connect}${copyBackHint}; ${remove}${copied ? '' : '; production was not touched'}`;
 }

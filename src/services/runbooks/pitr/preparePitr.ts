@@ -39,7 +39,7 @@ async function readTimeZone(config: CockpitConfig, first?: string): Promise<{ zo
 }
 
 /** --copy-back: the first node that answers as a primary, and whether the table is absent in the database there. */
-async function readCopyBack(config: CockpitConfig, options: PitrOptions): Promise<CopyBackFacts> {
+export async function readCopyBack(config: CockpitConfig, options: Pick<PitrOptions, 'copyBack' | 'database'>): Promise<CopyBackFacts> {
   const problems: string[] = [];
   for (const node of config.nodes) {
     const database = options.database ?? node.database;
