@@ -149,8 +149,13 @@ describe("the PITR's result when it ended paused", () => {
     const line = pitrSucceeded(plan);
     expect(line).toContain("paused at the target, read-only; to end recovery (a writable copy on a new timeline): /usr/pgsql-17/bin/psql -h 127.0.0.1 -p 5499 -U cockpit -d app -c 'select pg_wal_replay_resume()'");
     expect(line).toContain('PostgreSQL 12 does not promote a paused server');
+    // One clause for a table back into production from the shell (the cockpit's Ctrl-T).
+    expect(line).toContain('; a table back into production: /usr/pgsql-17/bin/pg_dump -Fc -h 127.0.0.1 -p 5499 -U cockpit -d app -t SCHEMA.TABLE | /usr/pgsql-17/bin/pg_restore --single-transaction');
     plan.end = { state: 'promoted' };
     expect(pausedCopyOf(plan)).toBeUndefined();
+    expect(pitrSucceeded(plan)).toMatch(/promoted: a writable copy; .*; a table back into production: .*pg_dump -Fc/);
+    plan.end = { state: 'shut down' };
+    expect(pitrSucceeded(plan)).not.toContain('a table back into production');
   });
 
   it('from 13 on, pg_ctl promote as its OS user on its host does the same', () => {
