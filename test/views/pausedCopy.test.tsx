@@ -3,6 +3,7 @@ import { freePort } from '../../src/services/os/freePort.js';
 import type { Plan } from '../../src/services/runbooks/plan.js';
 import type { CopyState } from '../../src/services/runbooks/pitr/copyFollowUp.js';
 import { planCopyFollowUp } from '../../src/services/runbooks/pitr/copyFollowUp.js';
+import { planCopyBackFollowUp } from '../../src/services/runbooks/pitr/copyBackFollowUp.js';
 import type { RecoveredCopy } from '../../src/services/runbooks/pitr/recoveredCopy.js';
 import type { CockpitStore } from '../../src/state/createCockpitStore.js';
 import { operationPlanOf } from '../../src/state/operation.js';
@@ -15,6 +16,7 @@ afterEach(cleanupCockpits);
 
 const CTRL_R = '\x12';
 const CTRL_P = '\x10';
+const CTRL_T = '\x14';
 
 const copy: RecoveredCopy = {
   host: 'pg1',
@@ -149,5 +151,48 @@ describe('a PITR copy paused at its target (Ctrl-R resumes it, Ctrl-P promotes i
     } finally {
       await stop();
     }
+  });
+
+  it('Ctrl-T on a finished PITR: the form (table, database), then the copy-back plan, the table typed starts it; promoted, only Ctrl-T stays', async () => {
+    const { store, press, stdin, plainFrame } = renderCockpit({ theme: noColorTheme });
+    await waitForFrame(plainFrame, (frame) => frame.includes('help'));
+    await press(CTRL_T);
+    expect(store.getState().operation).toBeNull();
+
+    finishPausedPitr(store);
+    await waitForFrame(plainFrame, (frame) => footer(frame).includes('copy table back'));
+    await press(CTRL_T);
+    expect(store.getState().operation).toMatchObject({ kind: 'pitr', phase: 'form', choices: { copyBack: { copy } } });
+    await waitForFrame(plainFrame, (frame) => frame.includes('table to copy back'));
+    // Enter with no table: refused in place.
+    await press(KEY.enter);
+    await waitForFrame(plainFrame, (frame) => frame.includes('name the table: schema.table'));
+    stdin.write('public.lost');
+    await waitForFrame(plainFrame, (frame) => frame.includes('public.lost▏'));
+    await press(KEY.enter);
+    expect(store.getState().operation).toMatchObject({ phase: 'planning', form: { values: { table: 'public.lost', database: 'postgres' } } });
+    await waitForFrame(plainFrame, (frame) => frame.includes("planning: reading the copy on pg1, port 5499, and production's primary…"));
+
+    const id = store.getState().operation!.id;
+    const plan = planCopyBackFollowUp(threeNodeConfig, copy, { table: 'public.lost', database: 'postgres' }, { copyState: paused, tableOnCopy: true, production: { primary: 'pg1', database: 'postgres', tableAbsent: true } });
+    store.getState().setOperationPlan(id, operationPlanOf(plan));
+    const modal = await waitForFrame(plainFrame, (frame) => frame.includes('type public.lost to restore it into the production primary, Esc to cancel'));
+    expect(modal).toContain('values: table=public.lost, database=postgres');
+    expect(modal).not.toContain('same as:');
+    expect(modal).toContain('✓ public.lost is in postgres on the copy');
+    expect(modal).toContain('Ctrl-P');
+    await press(...'public.lost'.split(''), KEY.enter);
+    expect(store.getState().operation).toMatchObject({ id, phase: 'running' });
+
+    // Done: nothing about the copy changes. Once its recovery ended (promoted: as the glue leaves it), Ctrl-R and Ctrl-P go, Ctrl-T stays.
+    store.getState().operationFinished(id, { succeeded: true });
+    expect(store.getState().pausedCopy).toEqual(copy);
+    store.setState({ pausedCopy: { ...copy, paused: false } });
+    const promotedFooter = footer(await waitForFrame(plainFrame, (frame) => footer(frame).includes('copy table back') && !footer(frame).includes('resume copy')));
+    expect(promotedFooter).not.toContain('promote copy');
+    await press(CTRL_R, CTRL_P);
+    expect(store.getState().operation).toMatchObject({ id, phase: 'done' });
+    await press(CTRL_T);
+    expect(store.getState().operation).toMatchObject({ id: id + 1, phase: 'form', choices: { copyBack: { copy: { paused: false } } } });
   });
 });
