@@ -6,8 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CockpitConfig } from '../../src/services/config/schema.js';
 import { executePlan } from '../../src/services/runbooks/executePlan.js';
 import { prepareCopyFollowUp } from '../../src/services/runbooks/pitr/copyFollowUp.js';
+import { prepareCopyBackFollowUp } from '../../src/services/runbooks/pitr/copyBackFollowUp.js';
 import type { PitrPlan } from '../../src/services/runbooks/pitr/planPitr.js';
 import { preparePitr } from '../../src/services/runbooks/pitr/preparePitr.js';
+import type { RecoveredCopy } from '../../src/services/runbooks/pitr/recoveredCopy.js';
 import { pausedCopyOf } from '../../src/services/runbooks/pitr/recoveredCopy.js';
 import type { Plan } from '../../src/services/runbooks/plan.js';
 import type { PlanEvent } from '../../src/services/runbooks/planEvents.js';
@@ -26,12 +28,16 @@ import { waitFor } from '../support/waitFor.js';
  * Afterwards, read with SQL on the copy: out of recovery, on a new
  * timeline, a write goes through, the rows are those before T; production
  * is untouched. Planned again, the copy is no longer paused: refused.
+ * Then, from the promoted copy, Ctrl-T's copy-back: the dropped table back
+ * in production with exactly the rows before T; planned again, refused.
  */
 describe('a paused PITR copy promoted by its plan', () => {
   let cluster: HandBuiltCluster;
   let config: CockpitConfig;
   let targetUtc: string;
   const started: string[] = [];
+  /** The copy the first test recovered and promoted; the copy-back reads from it. */
+  let promoted: RecoveredCopy | undefined;
 
   const serverNow = async () => String((await cluster.superQuery<{ t: string }>('pg1', "select to_char(clock_timestamp() at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || 'Z' as t"))[0]!.t);
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -105,8 +111,9 @@ describe('a paused PITR copy promoted by its plan', () => {
 
     // On the copy: out of recovery, writable, the rows before T.
     expect((await onCopy<{ r: boolean }>(copy!.port, 'select pg_is_in_recovery() as r'))[0]!.r).toBe(false);
-    await onCopy(copy!.port, "insert into lost values (100, 'written after the promotion')");
-    expect((await onCopy<{ id: number }>(copy!.port, 'select id from lost order by id')).map((row) => row.id)).toEqual([1, 2, 3, 100]);
+    // The write goes to a table of its own: lost stays as at the target for the copy-back below.
+    await onCopy(copy!.port, "create table written_after (note text); insert into written_after values ('written after the promotion')");
+    expect((await onCopy<{ id: number }>(copy!.port, 'select id from lost order by id')).map((row) => row.id)).toEqual([1, 2, 3]);
     // Production: still no table, still the primary on its timeline.
     expect(await cluster.superQuery('pg1', "select 1 from pg_class where relname = 'lost'")).toEqual([]);
     expect((await cluster.superQuery<{ r: boolean; t: number }>('pg1', 'select pg_is_in_recovery() as r, timeline_id as t from pg_control_checkpoint()'))[0]).toEqual({ r: false, t: 1 });
@@ -115,5 +122,27 @@ describe('a paused PITR copy promoted by its plan', () => {
     const again = await prepareCopyFollowUp(config, copy!, 'resume', { readOnly: false });
     expect(again).toMatchObject({ blocked: true, copyGone: true, steps: [] });
     expect(again.blockedReasons.join('\n')).toMatch(/out of recovery already \(read-write, out of recovery, timeline 2/);
+    promoted = { ...copy!, paused: false };
   }, 240_000);
+
+  it("Ctrl-T's copy-back from the promoted copy: the dropped table is back on the primary with the rows before T; planned again, refused", async () => {
+    expect(promoted, 'the copy recovered and promoted by the test before').toBeDefined();
+    const request = { table: 'public.lost', database: promoted!.database };
+    const planned = await prepareCopyBackFollowUp(config, promoted!, request, { readOnly: false });
+    expect(planned.blocked, planned.blockedReasons.join('\n')).toBe(false);
+    expect(planned.checks.map((check) => check.status)).toEqual(['ok', 'ok', 'ok']);
+    expect(planned.target).toBe('pg1');
+    expect(planned.confirmWord).toBe('public.lost');
+    const { outcome, lines } = await run(planned);
+    expect(outcome.succeeded, lines).toBe(true);
+    expect(lines).toMatch(/3 rows of public\.lost in pgcockpit-copy-back-public\.lost\.dump/);
+    expect(lines).toMatch(/public\.lost is back on pg1: 3 rows, as at the target/);
+    // Production: exactly the rows before T (no standby in this cluster to stream them).
+    expect(await cluster.superQuery('pg1', 'select id, note from lost order by id')).toEqual([1, 2, 3].map((id) => ({ id, note: `before T ${id}` })));
+
+    const again = await prepareCopyBackFollowUp(config, promoted!, request, { readOnly: false });
+    expect(again).toMatchObject({ blocked: true, steps: [] });
+    expect(again.copyGone).toBeUndefined();
+    expect(again.blockedReasons.join('\n')).toMatch(/public\.lost is not in postgres on the primary pg1 \(nothing is replaced\): it exists there/);
+  }, 60_000);
 });
