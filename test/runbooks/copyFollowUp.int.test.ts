@@ -23,7 +23,7 @@ import { waitFor } from '../support/waitFor.js';
 /**
  * A PITR copy paused at its target, then promoted by the cockpit's Ctrl-P
  * plan (pg_promote() on this major, 13 or later): one recovery on a
- * hand-built primary (no standbys), as pitrHandBuilt sets it up: a base
+ * hand-built primary and one standby, as pitrHandBuilt sets it up: a base
  * backup by hand, rows before T, rows after, DROP TABLE, the WAL archived.
  * Afterwards, read with SQL on the copy: out of recovery, on a new
  * timeline, a write goes through, the rows are those before T; production
@@ -43,7 +43,7 @@ describe('a paused PITR copy promoted by its plan', () => {
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
   beforeAll(async () => {
-    cluster = await startHandBuiltCluster({ standbys: 0 });
+    cluster = await startHandBuiltCluster({ standbys: 1 });
     const os = cluster.osUser;
     const backupsDir = path.join(cluster.root, 'backups');
     await mkdir(backupsDir, { mode: 0o750 });
@@ -137,8 +137,10 @@ describe('a paused PITR copy promoted by its plan', () => {
     expect(outcome.succeeded, lines).toBe(true);
     expect(lines).toMatch(/3 rows of public\.lost in pgcockpit-copy-back-public\.lost\.dump/);
     expect(lines).toMatch(/public\.lost is back on pg1: 3 rows, as at the target/);
-    // Production: exactly the rows before T (no standby in this cluster to stream them).
-    expect(await cluster.superQuery('pg1', 'select id, note from lost order by id')).toEqual([1, 2, 3].map((id) => ({ id, note: `before T ${id}` })));
+    // Production: exactly the rows before T, and the standby streams them.
+    const beforeT = [1, 2, 3].map((id) => ({ id, note: `before T ${id}` }));
+    expect(await cluster.superQuery('pg1', 'select id, note from lost order by id')).toEqual(beforeT);
+    await waitFor(async () => JSON.stringify(await cluster.superQuery('pg2', "select id, note from lost order by id").catch(() => [])) === JSON.stringify(beforeT), 'pg2 streams the restored table', 20_000);
 
     const again = await prepareCopyBackFollowUp(config, promoted!, request, { readOnly: false });
     expect(again).toMatchObject({ blocked: true, steps: [] });
