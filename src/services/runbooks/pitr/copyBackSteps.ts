@@ -75,7 +75,7 @@ export function copyBackSteps(facts: CopyBackStepFacts): PlanStep[] {
         // The copy has production's roles and passwords: the production login's password, looked up for production's address.
         const env = await password(ctx.config, facts.login);
         const held = (await ctx.command(facts.host, psql(copyLogin, lockedSql, env))).trim();
-        if (held !== '0') throw new Error(`${table} is locked on the copy: paused, it holds the lock of the first transaction after the target (the DROP itself, when nothing else came between) until recovery ends; recover with --action promote for --copy-back`);
+        if (held !== '0') throw new Error(`${table} is locked on the copy: paused, it holds the lock of the first transaction after the target (the DROP itself, when nothing else came between) until recovery ends: promote the copy first (the cockpit's Ctrl-P), or recover with --action promote for --copy-back`);
         await ctx.command(facts.host, dump(env));
         copied = Number((await ctx.command(facts.host, psql(copyLogin, `select count(*) from ${table}`, env))).trim());
         return `${copied} rows of ${facts.table} in ${path.posix.basename(facts.dumpFile)}`;
