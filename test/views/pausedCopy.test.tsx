@@ -195,4 +195,48 @@ describe('a PITR copy paused at its target (Ctrl-R resumes it, Ctrl-P promotes i
     await press(CTRL_T);
     expect(store.getState().operation).toMatchObject({ id: id + 1, phase: 'form', choices: { copyBack: { copy: { paused: false } } } });
   });
+
+  it('the glue: a PITR that ended promoted offers Ctrl-T only; its copy-back planned on a copy that does not answer is refused and the offer goes', async () => {
+    const port = await freePort();
+    const gone = { ...copy, port };
+    const config = threeNodeConfig;
+    const { store, press, stdin, plainFrame } = renderCockpit({ config, theme: noColorTheme });
+    const pitrPlan: Plan & { copy: RecoveredCopy; end?: { state: 'promoted' } } = {
+      title: 'pitr: recover base-20261130T100000Z side by side',
+      target: 'pg1',
+      checks: [],
+      steps: [{ node: 'pg1', description: 'replay', detail: 'tail -F', mutating: false, run: async () => ((pitrPlan.end = { state: 'promoted' }), 'promoted') }],
+      blocked: false,
+      blockedReasons: [],
+      confirmWord: 'base-20261130T100000Z',
+      warnings: [],
+      copy: gone,
+    };
+    const stop = bindOperationsToStore(store, config, { audit: { recordPlan: async () => undefined }, preparers: { pitr: async () => pitrPlan } });
+    try {
+      store.getState().requestOperation('pitr', 'auto');
+      store.getState().submitForm();
+      await waitForFrame(() => String(store.getState().operation?.phase), (phase) => phase === 'confirm');
+      store.getState().typeConfirmation('base-20261130T100000Z');
+      store.getState().confirmOperation();
+      await waitForFrame(() => String(store.getState().operation?.phase), (phase) => phase === 'done', 10_000);
+      expect(store.getState().pausedCopy).toEqual({ ...gone, paused: false });
+      expect(store.getState().log.map((line) => line.text)).toContain(`▶ the copy of base-20261130T100000Z in ${copy.dest} (port ${port}) is promoted, writable: Ctrl-T copies a table back into production (plan first)`);
+      expect(footer(await waitForFrame(plainFrame, (frame) => footer(frame).includes('copy table back')))).not.toContain('resume copy');
+
+      await press(CTRL_T);
+      await waitForFrame(plainFrame, (frame) => frame.includes('table to copy back'));
+      stdin.write('public.lost');
+      await waitForFrame(plainFrame, (frame) => frame.includes('public.lost▏'));
+      await press(KEY.enter);
+      const refused = await waitForFrame(plainFrame, (frame) => frame.includes('✗ refused, nothing was changed'), 20_000);
+      expect(refused).toContain(`the server on port ${port} is the copy in ${copy.dest}`);
+      expect(store.getState().pausedCopy).toBeNull();
+      await press(KEY.escape);
+      await waitForFrame(plainFrame, (frame) => !frame.includes('refused'));
+      expect(footer(plainFrame())).not.toContain('copy table back');
+    } finally {
+      await stop();
+    }
+  });
 });
