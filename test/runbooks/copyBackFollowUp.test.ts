@@ -67,7 +67,7 @@ describe('the copy-back offered on a recovered copy (Ctrl-T)', () => {
     // The copy's host's programs, the name quoted as given, the dump kept with the copy; the restore one transaction on the primary's address.
     expect(plan.steps[0]!.detail).toContain(`/usr/pgsql-17/bin/pg_dump -h 127.0.0.1 -p 5499 -U cockpit -d app -Fc --lock-wait-timeout=10s -t 'public."Lost"' -f ${copy.dest}/pgcockpit-copy-back-public.Lost.dump`);
     expect(plan.steps[1]!.detail).toContain('/usr/pgsql-17/bin/pg_restore -h 10.0.0.2 -p 5432 -U cockpit -d app --exit-on-error --single-transaction --no-owner');
-    expect(plan.warnings.join('\n')).toMatch(/as it was at the target.*nothing there is dropped or replaced/);
+    expect(plan.warnings.join('\n')).toMatch(/as it was at the target.*nothing in production is dropped or replaced/);
     expect(plan.warnings.join('\n')).not.toMatch(/Ctrl-P/);
   });
 

@@ -76,7 +76,7 @@ export function planCopyBackFollowUp(config: CockpitConfig, copy: RecoveredCopy,
   if (!login) checks.push({ label: `the copy's login (${copy.loginNode}'s) is configured`, status: 'fail', observed: `no node ${copy.loginNode} in the config` });
   const pausedHere = state?.inRecovery === true && state.pauseState === 'paused';
   const warnings = [
-    `the table comes back as it was at the target; rows written to it in production since are not in it, and nothing there is dropped or replaced`,
+    `the table comes back as it was at the target (rows written after the target are not in it); nothing in production is dropped or replaced`,
     // Paused right before a DROP TABLE's commit, the startup process holds the table's AccessExclusiveLock until recovery ends (copyBackSteps' first step checks).
     ...(pausedHere ? [`the copy is paused at its target: if the target is right before the DROP's commit, the copy holds the table's lock and the dump step stops with that; promote it first (Ctrl-P), then Ctrl-T again`] : []),
   ];
