@@ -1,14 +1,12 @@
 import path from 'node:path';
 import type { CockpitConfig } from '../../config/schema.js';
-import { createNodeRunners } from '../../runner/nodeRunners.js';
-import { runCollected } from '../../runner/runChecked.js';
 import type { SshEnvironment } from '../../ssh/sshEnvironment.js';
 import { sqlLiteral } from '../failover/repointStandby.js';
 import type { Plan, PreflightCheck } from '../plan.js';
 import { failedChecks } from '../plan.js';
 import { copyBackSteps, qualifiedName } from './copyBackSteps.js';
 import type { CopyState } from './copyFollowUp.js';
-import { copyPassword, copyPsql, copyStateSql, copyStateText, notTheCopy, readCopyState } from './copyFollowUp.js';
+import { copyStateSql, copyStateText, lookAtCopy, notTheCopy, readCopyState } from './copyFollowUp.js';
 import { copyBackChecks } from './pitrChecks.js';
 import type { CopyBackFacts } from './pitrTypes.js';
 import { readCopyBack } from './preparePitr.js';
@@ -126,19 +124,15 @@ export async function prepareCopyBackFollowUp(
 ): Promise<CopyBackFollowUpPlan> {
   const table = request.table.trim();
   const database = request.database.trim();
+  // Two rows: the copy's state (copyStateSql), then whether the table is there.
+  const readLook = (stdout: string) => {
+    const lines = stdout.trim().split('\n');
+    const copyState = lines.length === 2 ? readCopyState(lines[0]!) : undefined;
+    return copyState ? { copyState, tableOnCopy: lines[1] === 't' } : undefined;
+  };
   const readCopy = async (): Promise<Omit<CopyBackFollowUpFacts, 'production'>> => {
-    const runners = createNodeRunners(config, { readOnly: options.readOnly, ...(options.sshEnvironment ? { sshEnvironment: options.sshEnvironment } : {}) });
-    try {
-      const run = await runCollected(runners.forNode(copy.host), copyPsql({ ...copy, database }, copyBackLookSql(copy, table), await copyPassword(config, copy), { mutating: false, timeoutMs: 30_000 }));
-      const lines = run.stdout.trim().split('\n');
-      const copyState = run.result.exitCode === 0 && lines.length === 2 ? readCopyState(lines[0]!) : undefined;
-      if (!copyState) return { copyProblem: `psql to ${copy.address}:${copy.port} (${database}) on ${copy.host}: ${(run.stderr || run.stdout).trim().split('\n').at(-1) || `exit ${run.result.exitCode}`}` };
-      return { copyState, tableOnCopy: lines[1] === 't' };
-    } catch (error) {
-      return { copyProblem: error instanceof Error ? error.message : String(error) };
-    } finally {
-      await runners.close().catch(() => undefined);
-    }
+    const looked = await lookAtCopy(config, { ...copy, database }, copyBackLookSql(copy, table), readLook, { ...options, showDatabase: true });
+    return 'value' in looked ? looked.value : { copyProblem: looked.problem };
   };
   const [seen, production] = await Promise.all([readCopy(), readCopyBack(config, { copyBack: table, database })]);
   return planCopyBackFollowUp(config, copy, { table, database }, { ...seen, production });

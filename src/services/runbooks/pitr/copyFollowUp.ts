@@ -238,6 +238,33 @@ export function isCopyFollowUp(plan: Plan): plan is CopyFollowUpPlan {
   return 'followUp' in plan && 'copy' in plan;
 }
 
+/**
+ * One look at the copy, changing nothing: `sql` through psql on its host's
+ * runner, as production's login, and `read` on what it printed. A copy that
+ * does not answer, or an answer `read` cannot take, is the problem, in
+ * psql's own last words ("psql to 127.0.0.1:5499 on pg1: connection refused").
+ */
+export async function lookAtCopy<T>(
+  config: CockpitConfig,
+  copy: RecoveredCopy,
+  sql: readonly string[],
+  read: (stdout: string) => T | undefined,
+  options: { readOnly: boolean; sshEnvironment?: SshEnvironment; showDatabase?: boolean },
+): Promise<{ value: T } | { problem: string }> {
+  const runners = createNodeRunners(config, { readOnly: options.readOnly, ...(options.sshEnvironment ? { sshEnvironment: options.sshEnvironment } : {}) });
+  try {
+    const run = await runCollected(runners.forNode(copy.host), copyPsql(copy, sql, await copyPassword(config, copy), { mutating: false, timeoutMs: 30_000 }));
+    const value = run.result.exitCode === 0 ? read(run.stdout) : undefined;
+    if (value !== undefined) return { value };
+    const said = (run.stderr || run.stdout).trim().split('\n').at(-1) || `exit ${run.result.exitCode}`;
+    return { problem: `psql to ${copy.address}:${copy.port}${options.showDatabase ? ` (${copy.database})` : ''} on ${copy.host}: ${said}` };
+  } catch (error) {
+    return { problem: error instanceof Error ? error.message : String(error) };
+  } finally {
+    await runners.close().catch(() => undefined);
+  }
+}
+
 /** Reads the copy's state once through its host's runner (nothing changed), then plans. */
 export async function prepareCopyFollowUp(
   config: CockpitConfig,
@@ -245,15 +272,6 @@ export async function prepareCopyFollowUp(
   action: CopyFollowUpAction,
   options: { readOnly: boolean; sshEnvironment?: SshEnvironment },
 ): Promise<CopyFollowUpPlan> {
-  const runners = createNodeRunners(config, { readOnly: options.readOnly, ...(options.sshEnvironment ? { sshEnvironment: options.sshEnvironment } : {}) });
-  try {
-    const run = await runCollected(runners.forNode(copy.host), copyPsql(copy, [copyStateSql(copy.major)], await copyPassword(config, copy), { mutating: false, timeoutMs: 30_000 }));
-    const state = run.result.exitCode === 0 ? readCopyState(run.stdout) : undefined;
-    const problem = state ? undefined : `psql to ${copy.address}:${copy.port} on ${copy.host}: ${(run.stderr || run.stdout).trim().split('\n').at(-1) || `exit ${run.result.exitCode}`}`;
-    return planCopyFollowUp(copy, action, state ? { state } : { problem: problem! });
-  } catch (error) {
-    return planCopyFollowUp(copy, action, { problem: error instanceof Error ? error.message : String(error) });
-  } finally {
-    await runners.close().catch(() => undefined);
-  }
+  const looked = await lookAtCopy(config, copy, [copyStateSql(copy.major)], readCopyState, options);
+  return planCopyFollowUp(copy, action, 'value' in looked ? { state: looked.value } : looked);
 }
