@@ -4,23 +4,11 @@ import { copyBackForm, copyBackTableProblem } from '../../src/services/runbooks/
 import type { CopyBackFollowUpFacts } from '../../src/services/runbooks/pitr/copyBackFollowUp.js';
 import { copyBackLookSql, isCopyBackFollowUp, planCopyBackFollowUp } from '../../src/services/runbooks/pitr/copyBackFollowUp.js';
 import type { CopyState } from '../../src/services/runbooks/pitr/copyFollowUp.js';
-import type { RecoveredCopy } from '../../src/services/runbooks/pitr/recoveredCopy.js';
 import { copyBackPipe, copyTool, recoveredCopyOf } from '../../src/services/runbooks/pitr/recoveredCopy.js';
 import type { Plan } from '../../src/services/runbooks/plan.js';
+import { recoveredCopy } from './recoveredCopyFixture.js';
 
-const copy: RecoveredCopy = {
-  host: 'pg1',
-  address: '127.0.0.1',
-  port: 5499,
-  dest: '/var/lib/pgsql/17/data.pgcockpit-pitr-20261130T120000Z',
-  pgCtl: '/usr/pgsql-17/bin/pg_ctl',
-  psql: '/usr/pgsql-17/bin/psql',
-  loginNode: 'pg1',
-  user: 'cockpit',
-  database: 'app',
-  major: 17,
-  backupId: 'base-20261130T100000Z',
-};
+const copy = recoveredCopy;
 const config = configSchema.parse({
   cluster: 'c',
   nodes: [

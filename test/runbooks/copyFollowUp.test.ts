@@ -5,22 +5,10 @@ import type { CopyState } from '../../src/services/runbooks/pitr/copyFollowUp.js
 import { copyPsql, copyStateSql, endRecoverySql, isCopyFollowUp, planCopyFollowUp, readCopyState } from '../../src/services/runbooks/pitr/copyFollowUp.js';
 import type { PitrHostFacts } from '../../src/services/runbooks/pitr/planPitr.js';
 import { pitrSucceeded, planPitr } from '../../src/services/runbooks/pitr/planPitr.js';
-import type { RecoveredCopy } from '../../src/services/runbooks/pitr/recoveredCopy.js';
 import { pausedCopyCommands, pausedCopyOf } from '../../src/services/runbooks/pitr/recoveredCopy.js';
+import { recoveredCopy } from './recoveredCopyFixture.js';
 
-const copy: RecoveredCopy = {
-  host: 'pg1',
-  address: '127.0.0.1',
-  port: 5499,
-  dest: '/var/lib/pgsql/17/data.pgcockpit-pitr-20261130T120000Z',
-  pgCtl: '/usr/pgsql-17/bin/pg_ctl',
-  psql: '/usr/pgsql-17/bin/psql',
-  loginNode: 'pg1',
-  user: 'cockpit',
-  database: 'app',
-  major: 17,
-  backupId: 'base-20261130T100000Z',
-};
+const copy = recoveredCopy;
 
 const paused: CopyState = { dataDirectory: copy.dest, port: 5499, inRecovery: true, pauseState: 'paused', readOnly: true };
 
