@@ -47,6 +47,43 @@ function finishPausedPitr(store: CockpitStore) {
 
 const footer = (frame: string) => frame.split('\n').at(-1) ?? '';
 
+/** The PITR's plan as its planner makes it (the copy said), whose replay step reads the end: `state`. */
+function pitrPlanEndingIn(state: 'paused' | 'promoted', copy: RecoveredCopy): Plan & { copy: RecoveredCopy; end?: { state: 'paused' | 'promoted' } } {
+  const plan: Plan & { copy: RecoveredCopy; end?: { state: 'paused' | 'promoted' } } = {
+    title: 'pitr: recover base-20261130T100000Z side by side',
+    target: 'pg1',
+    checks: [],
+    steps: [
+      {
+        node: 'pg1',
+        description: 'replay the archived WAL up to the target',
+        detail: 'tail -F',
+        mutating: false,
+        run: async () => {
+          plan.end = { state };
+          return `${state} after 1 s`;
+        },
+      },
+    ],
+    blocked: false,
+    blockedReasons: [],
+    confirmWord: 'base-20261130T100000Z',
+    warnings: [],
+    copy,
+  };
+  return plan;
+}
+
+/** Through the glue: the PITR asked for, its form submitted, the backup's id typed, run until done. */
+async function runPitrToItsEnd(store: CockpitStore) {
+  store.getState().requestOperation('pitr', 'auto');
+  store.getState().submitForm();
+  await waitForFrame(() => String(store.getState().operation?.phase), (phase) => phase === 'confirm');
+  store.getState().typeConfirmation('base-20261130T100000Z');
+  store.getState().confirmOperation();
+  await waitForFrame(() => String(store.getState().operation?.phase), (phase) => phase === 'done', 10_000);
+}
+
 describe('a PITR copy paused at its target (Ctrl-R resumes it, Ctrl-P promotes it)', () => {
   it('is offered only once a PITR ended paused; Ctrl-P plans its promotion, the port typed runs it; Esc keeps the offer; done, it goes', async () => {
     const { store, press, plainFrame } = renderCockpit({ theme: noColorTheme });
@@ -103,37 +140,9 @@ describe('a PITR copy paused at its target (Ctrl-R resumes it, Ctrl-P promotes i
     const gone = { ...copy, port, psql: 'psql' };
     const config = threeNodeConfig;
     const { store, press, plainFrame } = renderCockpit({ config, theme: noColorTheme });
-    // The PITR's plan as its planner makes it: the copy said; the replay step reads the end.
-    const pitrPlan: Plan & { copy: RecoveredCopy; end?: { state: 'paused' } } = {
-      title: 'pitr: recover base-20261130T100000Z side by side',
-      target: 'pg1',
-      checks: [],
-      steps: [
-        {
-          node: 'pg1',
-          description: 'replay the archived WAL up to the target',
-          detail: 'tail -F',
-          mutating: false,
-          run: async () => {
-            pitrPlan.end = { state: 'paused' };
-            return 'paused after 1 s';
-          },
-        },
-      ],
-      blocked: false,
-      blockedReasons: [],
-      confirmWord: 'base-20261130T100000Z',
-      warnings: [],
-      copy: gone,
-    };
-    const stop = bindOperationsToStore(store, config, { audit: { recordPlan: async () => undefined }, preparers: { pitr: async () => pitrPlan } });
+    const stop = bindOperationsToStore(store, config, { audit: { recordPlan: async () => undefined }, preparers: { pitr: async () => pitrPlanEndingIn('paused', gone) } });
     try {
-      store.getState().requestOperation('pitr', 'auto');
-      store.getState().submitForm();
-      await waitForFrame(() => String(store.getState().operation?.phase), (phase) => phase === 'confirm');
-      store.getState().typeConfirmation('base-20261130T100000Z');
-      store.getState().confirmOperation();
-      await waitForFrame(() => String(store.getState().operation?.phase), (phase) => phase === 'done', 10_000);
+      await runPitrToItsEnd(store);
       expect(store.getState().pausedCopy).toEqual({ ...gone, paused: true });
       expect(store.getState().log.map((line) => line.text)).toContain(
         `⏸ the copy of base-20261130T100000Z in ${copy.dest} (port ${port}) is paused at the target, read-only: Ctrl-R resumes it, Ctrl-P promotes it (either ends recovery: a writable copy on a new timeline), Ctrl-T copies a table back into production; each shows its plan first`,
@@ -201,25 +210,9 @@ describe('a PITR copy paused at its target (Ctrl-R resumes it, Ctrl-P promotes i
     const gone = { ...copy, port };
     const config = threeNodeConfig;
     const { store, press, stdin, plainFrame } = renderCockpit({ config, theme: noColorTheme });
-    const pitrPlan: Plan & { copy: RecoveredCopy; end?: { state: 'promoted' } } = {
-      title: 'pitr: recover base-20261130T100000Z side by side',
-      target: 'pg1',
-      checks: [],
-      steps: [{ node: 'pg1', description: 'replay', detail: 'tail -F', mutating: false, run: async () => ((pitrPlan.end = { state: 'promoted' }), 'promoted') }],
-      blocked: false,
-      blockedReasons: [],
-      confirmWord: 'base-20261130T100000Z',
-      warnings: [],
-      copy: gone,
-    };
-    const stop = bindOperationsToStore(store, config, { audit: { recordPlan: async () => undefined }, preparers: { pitr: async () => pitrPlan } });
+    const stop = bindOperationsToStore(store, config, { audit: { recordPlan: async () => undefined }, preparers: { pitr: async () => pitrPlanEndingIn('promoted', gone) } });
     try {
-      store.getState().requestOperation('pitr', 'auto');
-      store.getState().submitForm();
-      await waitForFrame(() => String(store.getState().operation?.phase), (phase) => phase === 'confirm');
-      store.getState().typeConfirmation('base-20261130T100000Z');
-      store.getState().confirmOperation();
-      await waitForFrame(() => String(store.getState().operation?.phase), (phase) => phase === 'done', 10_000);
+      await runPitrToItsEnd(store);
       expect(store.getState().pausedCopy).toEqual({ ...gone, paused: false });
       expect(store.getState().log.map((line) => line.text)).toContain(`▶ the copy of base-20261130T100000Z in ${copy.dest} (port ${port}) is promoted, writable: Ctrl-T copies a table back into production (plan first)`);
       expect(footer(await waitForFrame(plainFrame, (frame) => footer(frame).includes('copy table back')))).not.toContain('resume copy');
