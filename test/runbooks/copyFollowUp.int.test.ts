@@ -4,7 +4,6 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CockpitConfig } from '../../src/services/config/schema.js';
-import { executePlan } from '../../src/services/runbooks/executePlan.js';
 import { prepareCopyFollowUp } from '../../src/services/runbooks/pitr/copyFollowUp.js';
 import { prepareCopyBackFollowUp } from '../../src/services/runbooks/pitr/copyBackFollowUp.js';
 import type { PitrPlan } from '../../src/services/runbooks/pitr/planPitr.js';
@@ -12,12 +11,10 @@ import { preparePitr } from '../../src/services/runbooks/pitr/preparePitr.js';
 import type { RecoveredCopy } from '../../src/services/runbooks/pitr/recoveredCopy.js';
 import { pausedCopyOf } from '../../src/services/runbooks/pitr/recoveredCopy.js';
 import type { Plan } from '../../src/services/runbooks/plan.js';
-import type { PlanEvent } from '../../src/services/runbooks/planEvents.js';
-import { planEventLines } from '../../src/services/runbooks/planEvents.js';
-import { createNodeRunners } from '../../src/services/runner/nodeRunners.js';
 import type { HandBuiltCluster } from '../support/handBuiltCluster.js';
 import { startHandBuiltCluster } from '../support/handBuiltCluster.js';
 import { baseBackupByHand } from '../support/handBaseBackup.js';
+import { lostTableScenario, queryOnPort, runPlanned } from '../support/pitrScenario.js';
 import { waitFor } from '../support/waitFor.js';
 
 /**
@@ -39,9 +36,6 @@ describe('a paused PITR copy promoted by its plan', () => {
   /** The copy the first test recovered and promoted; the copy-back reads from it. */
   let promoted: RecoveredCopy | undefined;
 
-  const serverNow = async () => String((await cluster.superQuery<{ t: string }>('pg1', "select to_char(clock_timestamp() at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || 'Z' as t"))[0]!.t);
-  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
   beforeAll(async () => {
     cluster = await startHandBuiltCluster({ standbys: 1 });
     const os = cluster.osUser;
@@ -50,16 +44,7 @@ describe('a paused PITR copy promoted by its plan', () => {
     await chown(backupsDir, os.uid, os.gid);
     config = { ...cluster.config, backups: { dir: backupsDir, host: 'pg1' } };
     await baseBackupByHand(cluster, config, backupsDir);
-    await sleep(1100);
-    await cluster.superQuery('pg1', 'create table lost (id int primary key, note text)');
-    await cluster.superQuery('pg1', "insert into lost select g, 'before T ' || g from generate_series(1, 3) g");
-    await sleep(1100);
-    targetUtc = await serverNow();
-    await sleep(1100);
-    await cluster.superQuery('pg1', "insert into lost select g, 'after T ' || g from generate_series(4, 6) g");
-    await cluster.superQuery('pg1', 'drop table lost');
-    const switched = String((await cluster.superQuery<{ s: string }>('pg1', 'select pg_walfile_name(pg_switch_wal()) as s'))[0]!.s);
-    await waitFor(async () => String((await cluster.superQuery<{ w: string | null }>('pg1', 'select last_archived_wal as w from pg_stat_archiver'))[0]!.w ?? '') >= switched, `${switched} archived`, 30_000);
+    targetUtc = await lostTableScenario(cluster);
   }, 180_000);
 
   afterAll(async () => {
@@ -69,25 +54,8 @@ describe('a paused PITR copy promoted by its plan', () => {
     await cluster?.destroy();
   });
 
-  const run = async (planned: Plan) => {
-    const events: PlanEvent[] = [];
-    const runners = createNodeRunners(config, { readOnly: false });
-    try {
-      const outcome = await executePlan(planned, { config, readOnly: false, runners, onEvent: (event) => events.push(event) });
-      return { outcome, lines: events.flatMap(planEventLines).join('\n') };
-    } finally {
-      await runners.close();
-    }
-  };
-  const onCopy = async <Row extends pg.QueryResultRow>(port: number, sql: string) => {
-    const client = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres', password: cluster.superuserPassword });
-    await client.connect();
-    try {
-      return (await client.query<Row>(sql)).rows;
-    } finally {
-      await client.end();
-    }
-  };
+  const run = (planned: Plan) => runPlanned(config, planned);
+  const onCopy = <Row extends pg.QueryResultRow>(port: number, sql: string) => queryOnPort<Row>(cluster, port, sql);
 
   it('checks it is the copy and paused, promotes it, and ends with it read-write on a new timeline; production untouched', async () => {
     const recovery = (await preparePitr(config, 'auto', { target: { time: targetUtc } })) as PitrPlan;

@@ -8,18 +8,16 @@ import type { BaseBackupEntry } from '../../src/services/backups/baseBackupEntry
 import { writeBaseBackupEntry } from '../../src/services/backups/baseBackupCatalog.js';
 import type { CockpitConfig } from '../../src/services/config/schema.js';
 import { freePort } from '../../src/services/os/freePort.js';
-import { executePlan } from '../../src/services/runbooks/executePlan.js';
 import type { PitrOptions, PitrPlan } from '../../src/services/runbooks/pitr/planPitr.js';
 import { planPitr } from '../../src/services/runbooks/pitr/planPitr.js';
 import { preparePitr, readPitrFacts } from '../../src/services/runbooks/pitr/preparePitr.js';
 import type { PlanEvent } from '../../src/services/runbooks/planEvents.js';
-import { planEventLines } from '../../src/services/runbooks/planEvents.js';
-import { createNodeRunners } from '../../src/services/runner/nodeRunners.js';
 import { localRunner } from '../../src/services/runner/localRunner.js';
 import { runChecked } from '../../src/services/runner/runChecked.js';
 import type { HandBuiltCluster } from '../support/handBuiltCluster.js';
 import { startHandBuiltCluster } from '../support/handBuiltCluster.js';
 import { baseBackupByHand } from '../support/handBaseBackup.js';
+import { lostTableScenario, queryOnPort, runPlanned, serverNow as serverNowOf, sleep, switchAndArchive } from '../support/pitrScenario.js';
 import { runCli } from '../support/runCli.js';
 import { pgrep } from './cancelRunbook.js';
 import { waitFor } from '../support/waitFor.js';
@@ -45,8 +43,7 @@ describe('point-in-time recovery side by side on a hand-built cluster', () => {
   let targetUtc: string;
   const started: string[] = [];
 
-  const serverNow = async () => String((await cluster.superQuery<{ t: string }>('pg1', "select to_char(clock_timestamp() at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || 'Z' as t"))[0]!.t);
-  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const serverNow = () => serverNowOf(cluster);
 
   beforeAll(async () => {
     cluster = await startHandBuiltCluster({ standbys: 2 });
@@ -66,16 +63,7 @@ describe('point-in-time recovery side by side on a hand-built cluster', () => {
 
     backup = await baseBackupByHand(cluster, config, backupsDir);
 
-    await sleep(1100);
-    await cluster.superQuery('pg1', 'create table lost (id int primary key, note text)');
-    await cluster.superQuery('pg1', "insert into lost select g, 'before T ' || g from generate_series(1, 3) g");
-    await sleep(1100);
-    targetUtc = await serverNow();
-    await sleep(1100);
-    await cluster.superQuery('pg1', "insert into lost select g, 'after T ' || g from generate_series(4, 6) g");
-    await cluster.superQuery('pg1', 'drop table lost');
-    const switched = String((await cluster.superQuery<{ s: string }>('pg1', 'select pg_walfile_name(pg_switch_wal()) as s'))[0]!.s);
-    await waitFor(async () => String((await cluster.superQuery<{ w: string | null }>('pg1', 'select last_archived_wal as w from pg_stat_archiver'))[0]!.w ?? '') >= switched, `${switched} archived`, 30_000);
+    targetUtc = await lostTableScenario(cluster);
   }, 180_000);
 
   afterAll(async () => {
@@ -86,36 +74,11 @@ describe('point-in-time recovery side by side on a hand-built cluster', () => {
   });
 
   const plan = (options: PitrOptions, asked = 'auto') => preparePitr(config, asked, options);
-  const run = async (planned: PitrPlan, cancel?: (event: PlanEvent, abort: AbortController) => void) => {
-    const events: PlanEvent[] = [];
-    const abort = new AbortController();
-    const runners = createNodeRunners(config, { readOnly: false });
-    try {
-      if (planned.dest) started.push(planned.dest);
-      const outcome = await executePlan(planned, {
-        config,
-        readOnly: false,
-        runners,
-        cancel: abort.signal,
-        onEvent: (event) => {
-          events.push(event);
-          cancel?.(event, abort);
-        },
-      });
-      return { outcome, lines: events.flatMap(planEventLines).join('\n'), events };
-    } finally {
-      await runners.close();
-    }
+  const run = (planned: PitrPlan, cancel?: (event: PlanEvent, abort: AbortController) => void) => {
+    if (planned.dest) started.push(planned.dest);
+    return runPlanned(config, planned, cancel);
   };
-  const onCopy = async <Row extends pg.QueryResultRow>(port: number, sql: string) => {
-    const client = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres', password: cluster.superuserPassword });
-    await client.connect();
-    try {
-      return (await client.query<Row>(sql)).rows;
-    } finally {
-      await client.end();
-    }
-  };
+  const onCopy = <Row extends pg.QueryResultRow>(port: number, sql: string) => queryOnPort<Row>(cluster, port, sql);
   const exists = (dir: string) => access(dir).then(() => true, () => false);
 
   it('recovers to T beside production: exactly the rows committed before T, production untouched', async () => {
@@ -264,8 +227,7 @@ describe('point-in-time recovery side by side on a hand-built cluster', () => {
     const t2 = await serverNow();
     await sleep(300);
     await cluster.superQuery('pg1', 'create table after_t2 (i int)');
-    const switched = String((await cluster.superQuery<{ s: string }>('pg1', 'select pg_walfile_name(pg_switch_wal()) as s'))[0]!.s);
-    await waitFor(async () => String((await cluster.superQuery<{ w: string | null }>('pg1', 'select last_archived_wal as w from pg_stat_archiver'))[0]!.w ?? '') >= switched, `${switched} archived`, 60_000);
+    await switchAndArchive(cluster, 60_000);
     const planned = await plan({ target: { time: t2 } }, backup.id);
     expect(planned.blocked, planned.blockedReasons.join('\n')).toBe(false);
     const beside = await readdir(path.dirname(planned.dest!));
@@ -335,8 +297,7 @@ describe('point-in-time recovery side by side on a hand-built cluster', () => {
   it('a segment missing from the archive between the backup and the target is refused with the window it can reach', async () => {
     // One more segment archived after the rest, so the one taken away is a gap and not the archive's end.
     await cluster.superQuery('pg1', 'create table later_on (i int)');
-    const switched = String((await cluster.superQuery<{ s: string }>('pg1', 'select pg_walfile_name(pg_switch_wal()) as s'))[0]!.s);
-    await waitFor(async () => String((await cluster.superQuery<{ w: string | null }>('pg1', 'select last_archived_wal as w from pg_stat_archiver'))[0]!.w ?? '') >= switched, `${switched} archived`, 30_000);
+    await switchAndArchive(cluster);
     const segments = (await readdir(cluster.archiveDir)).filter((name) => /^[0-9A-F]{24}$/.test(name)).sort();
     // The segment the backup began in, on the primary's timeline; the first after it holds the table's commits.
     const startSegment = String((await cluster.superQuery<{ s: string }>('pg1', 'select pg_walfile_name($1::pg_lsn) as s', [backup.startLsn]))[0]!.s);

@@ -6,19 +6,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BaseBackupEntry } from '../../src/services/backups/baseBackupEntry.js';
 import { writeBaseBackupEntry } from '../../src/services/backups/baseBackupCatalog.js';
 import type { CockpitConfig } from '../../src/services/config/schema.js';
-import { executePlan } from '../../src/services/runbooks/executePlan.js';
 import type { PitrOptions, PitrPlan } from '../../src/services/runbooks/pitr/planPitr.js';
 import { planPitr } from '../../src/services/runbooks/pitr/planPitr.js';
 import { preparePitr, readPitrFacts } from '../../src/services/runbooks/pitr/preparePitr.js';
-import type { PlanEvent } from '../../src/services/runbooks/planEvents.js';
-import { planEventLines } from '../../src/services/runbooks/planEvents.js';
-import { createNodeRunners } from '../../src/services/runner/nodeRunners.js';
 import { localRunner } from '../../src/services/runner/localRunner.js';
 import { runChecked } from '../../src/services/runner/runChecked.js';
 import type { HandBuiltCluster } from '../support/handBuiltCluster.js';
 import { startHandBuiltCluster } from '../support/handBuiltCluster.js';
 import { baseBackupByHand } from '../support/handBaseBackup.js';
-import { waitFor } from '../support/waitFor.js';
+import { queryOnPort, runPlanned, serverNow as serverNowOf, sleep, switchAndArchive } from '../support/pitrScenario.js';
 
 /**
  * What a review of the PITR runbook found, each on real servers of a
@@ -37,8 +33,7 @@ describe('PITR review fixes on a hand-built cluster', () => {
   let targetUtc: string;
   const started: string[] = [];
 
-  const serverNow = async () => String((await cluster.superQuery<{ t: string }>('pg1', "select to_char(clock_timestamp() at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || 'Z' as t"))[0]!.t);
-  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const serverNow = () => serverNowOf(cluster);
   const asOs = (program: string, args: string[]) => execa(program, args, { uid: cluster.osUser.uid, gid: cluster.osUser.gid, reject: false });
   const pgCtl = (...args: string[]) => asOs(path.join(cluster.pgBinDir, 'pg_ctl'), args);
 
@@ -72,8 +67,7 @@ describe('PITR review fixes on a hand-built cluster', () => {
     targetUtc = await serverNow();
     await sleep(1100);
     await cluster.superQuery('pg1', 'drop table "Orders"');
-    const switched = String((await cluster.superQuery<{ s: string }>('pg1', 'select pg_walfile_name(pg_switch_wal()) as s'))[0]!.s);
-    await waitFor(async () => String((await cluster.superQuery<{ w: string | null }>('pg1', 'select last_archived_wal as w from pg_stat_archiver'))[0]!.w ?? '') >= switched, `${switched} archived`, 30_000);
+    await switchAndArchive(cluster);
   }, 180_000);
 
   afterAll(async () => {
@@ -82,26 +76,11 @@ describe('PITR review fixes on a hand-built cluster', () => {
   });
 
   const plan = (options: PitrOptions, asked = backup.id) => preparePitr(config, asked, options);
-  const run = async (planned: PitrPlan) => {
-    const events: PlanEvent[] = [];
-    const runners = createNodeRunners(config, { readOnly: false });
-    try {
-      if (planned.dest) started.push(planned.dest);
-      const outcome = await executePlan(planned, { config, readOnly: false, runners, cancel: new AbortController().signal, onEvent: (event) => { events.push(event); if (process.env.PITR_DEBUG) for (const line of planEventLines(event)) console.error(line); } });
-      return { outcome, lines: events.flatMap(planEventLines).join('\n'), events };
-    } finally {
-      await runners.close();
-    }
+  const run = (planned: PitrPlan) => {
+    if (planned.dest) started.push(planned.dest);
+    return runPlanned(config, planned);
   };
-  const onPort = async <Row extends pg.QueryResultRow>(port: number, sql: string) => {
-    const client = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres', password: cluster.superuserPassword });
-    await client.connect();
-    try {
-      return (await client.query<Row>(sql)).rows;
-    } finally {
-      await client.end();
-    }
-  };
+  const onPort = <Row extends pg.QueryResultRow>(port: number, sql: string) => queryOnPort<Row>(cluster, port, sql);
 
   it('--copy-back public.Orders: paused right before the DROP, a clear refusal; a table recreated on the primary after the plan is refused and kept; then "Orders" (not orders) is restored, in one transaction', async () => {
     // T is just before the DROP: paused there, the copy holds the DROP's lock on "Orders" (logged before its commit) for ever.
