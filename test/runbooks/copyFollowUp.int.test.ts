@@ -9,7 +9,7 @@ import { prepareCopyBackFollowUp } from '../../src/services/runbooks/pitr/copyBa
 import type { PitrPlan } from '../../src/services/runbooks/pitr/planPitr.js';
 import { preparePitr } from '../../src/services/runbooks/pitr/preparePitr.js';
 import type { RecoveredCopy } from '../../src/services/runbooks/pitr/recoveredCopy.js';
-import { pausedCopyOf } from '../../src/services/runbooks/pitr/recoveredCopy.js';
+import { recoveredCopyOf } from '../../src/services/runbooks/pitr/recoveredCopy.js';
 import type { Plan } from '../../src/services/runbooks/plan.js';
 import type { HandBuiltCluster } from '../support/handBuiltCluster.js';
 import { startHandBuiltCluster } from '../support/handBuiltCluster.js';
@@ -63,8 +63,8 @@ describe('a paused PITR copy promoted by its plan', () => {
     started.push(recovery.dest!);
     const recovered = await run(recovery);
     expect(recovered.outcome.succeeded, recovered.lines).toBe(true);
-    const copy = pausedCopyOf(recovery);
-    expect(copy, JSON.stringify(recovery.end)).toMatchObject({ host: 'pg1', port: recovery.port, dest: recovery.dest, user: 'postgres' });
+    const copy = recoveredCopyOf(recovery);
+    expect(copy, JSON.stringify(recovery.end)).toMatchObject({ host: 'pg1', port: recovery.port, dest: recovery.dest, user: 'postgres', paused: true });
     expect(copy!.major).toBeGreaterThanOrEqual(13);
     expect(recovery.succeededLine()).toContain(`-c 'select pg_wal_replay_resume()', or as its OS user on pg1: ${path.join(cluster.pgBinDir, 'pg_ctl')} -D ${recovery.dest} promote`);
 

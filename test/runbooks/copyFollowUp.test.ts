@@ -5,7 +5,7 @@ import type { CopyState } from '../../src/services/runbooks/pitr/copyFollowUp.js
 import { copyPsql, copyStateSql, endRecoverySql, isCopyFollowUp, planCopyFollowUp, readCopyState } from '../../src/services/runbooks/pitr/copyFollowUp.js';
 import type { PitrHostFacts } from '../../src/services/runbooks/pitr/planPitr.js';
 import { pitrSucceeded, planPitr } from '../../src/services/runbooks/pitr/planPitr.js';
-import { pausedCopyCommands, pausedCopyOf } from '../../src/services/runbooks/pitr/recoveredCopy.js';
+import { pausedCopyCommands, recoveredCopyOf } from '../../src/services/runbooks/pitr/recoveredCopy.js';
 import { recoveredCopy } from './recoveredCopyFixture.js';
 
 const copy = recoveredCopy;
@@ -131,16 +131,17 @@ describe("the PITR's result when it ended paused", () => {
     const plan = planPitr(config, { asked: backup.id, backups: [backup], catalogProblems: [], timeZone: { zone: 'UTC', node: 'pg1' }, hostFacts: host }, { target: { time: '2026-11-30 10:30:00Z' } });
     expect(plan.blocked, plan.blockedReasons.join('\n')).toBe(false);
     expect(plan.copy).toEqual({ ...copy, major: 12 });
-    expect(pausedCopyOf(plan)).toBeUndefined();
+    expect(recoveredCopyOf(plan)).toBeUndefined();
     plan.end = { state: 'paused', stoppedAt: 'recovery stopping before commit of transaction 745' };
-    expect(pausedCopyOf(plan)).toEqual(plan.copy);
+    expect(recoveredCopyOf(plan)).toEqual({ ...plan.copy, paused: true });
     const line = pitrSucceeded(plan);
     expect(line).toContain("paused at the target, read-only; to end recovery (a writable copy on a new timeline): /usr/pgsql-17/bin/psql -h 127.0.0.1 -p 5499 -U cockpit -d app -c 'select pg_wal_replay_resume()'");
     expect(line).toContain('PostgreSQL 12 does not promote a paused server');
     // One clause for a table back into production from the shell (the cockpit's Ctrl-T).
     expect(line).toContain('; a table back into production: /usr/pgsql-17/bin/pg_dump -Fc -h 127.0.0.1 -p 5499 -U cockpit -d app -t SCHEMA.TABLE | /usr/pgsql-17/bin/pg_restore --single-transaction');
     plan.end = { state: 'promoted' };
-    expect(pausedCopyOf(plan)).toBeUndefined();
+    // No longer paused: the copy is offered for a copy-back only.
+    expect(recoveredCopyOf(plan)).toEqual({ ...plan.copy, paused: false });
     expect(pitrSucceeded(plan)).toMatch(/promoted: a writable copy; .*; a table back into production: .*pg_dump -Fc/);
     plan.end = { state: 'shut down' };
     expect(pitrSucceeded(plan)).not.toContain('a table back into production');

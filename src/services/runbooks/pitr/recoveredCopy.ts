@@ -35,12 +35,6 @@ export interface RecoveredCopy {
   paused?: boolean;
 }
 
-/** The copy a finished PITR plan left paused at its target; undefined when it ended otherwise (or the plan is another runbook's). */
-export function pausedCopyOf(plan: Plan): RecoveredCopy | undefined {
-  const pitr = plan as Partial<PitrPlan>;
-  return pitr.end?.state === 'paused' ? pitr.copy : undefined;
-}
-
 /** The copy a finished side-by-side PITR left up, paused or promoted (its tables can be copied back from it); undefined when it was shut down or the plan is another runbook's. */
 export function recoveredCopyOf(plan: Plan): RecoveredCopy | undefined {
   const pitr = plan as Partial<PitrPlan>;
